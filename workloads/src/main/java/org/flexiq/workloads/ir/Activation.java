@@ -1,0 +1,19 @@
+package org.flexiq.workloads.ir;
+
+import java.util.List;
+
+/** Element-wise activations: one input, same shape out, no parameters. */
+public sealed interface Activation extends Layer permits Relu, Relu6, Gelu, Silu, Tanh {
+    @Override
+    default int minInputs() {
+        return 1;
+    }
+
+    @Override
+    default Shape outputShape(List<Shape> inputs) {
+        return inputs.get(0);
+    }
+
+    /** The activation applied to one value (float reference semantics). */
+    float apply(float x);
+}

@@ -1,0 +1,38 @@
+package org.flexiq.workloads.zoo;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The built-in models, by name. */
+public final class ModelZoo {
+    private static final ZooOptions MNIST = new ZooOptions(28, 1);
+
+    private static final List<ZooModel> MODELS = List.of(
+            new ZooModel("mlp", "MLP 784-256-128-10 for 28x28 images", MNIST, new Mlp()),
+            new ZooModel("resnet18", "ResNet-18 (basic blocks), ImageNet 1000 classes", ZooOptions.DEFAULT, new ResNet(new int[]{2, 2, 2, 2}, false, 1000)),
+            new ZooModel("resnet50", "ResNet-50 v1.5 (bottlenecks), ImageNet 1000 classes", ZooOptions.DEFAULT, new ResNet(new int[]{3, 4, 6, 3}, true, 1000)),
+            new ZooModel("mobilenetv2", "MobileNetV2 1.0 (depthwise, inverted residuals)", ZooOptions.DEFAULT, new MobileNetV2()),
+            new ZooModel("vit-s16", "ViT-S/16: 384 dim, 12 blocks, 6 heads", ZooOptions.DEFAULT, new VisionTransformer(384, 12, 6, false)),
+            new ZooModel("vit-b16", "ViT-B/16: 768 dim, 12 blocks, 12 heads", ZooOptions.DEFAULT, new VisionTransformer(768, 12, 12, false)),
+            new ZooModel("deit-s", "DeiT-S distilled: ViT-S/16 with a distillation token and head", ZooOptions.DEFAULT, new VisionTransformer(384, 12, 6, true)),
+            new ZooModel("bert-base", "BERT-base uncased encoder + pooler (sequence length = --seq-len)", ZooOptions.DEFAULT, new Bert()),
+            new ZooModel("opt350m-block", "one OPT-350m decoder block: causal attention, post-LN, ReLU FFN", ZooOptions.DEFAULT, new OptDecoderBlock()));
+
+    private ModelZoo() {
+    }
+
+    public static List<ZooModel> all() {
+        return MODELS;
+    }
+
+    public static boolean contains(String name) {
+        return MODELS.stream().anyMatch(m -> m.name().equals(name));
+    }
+
+    /** The model called {@code name}; an IllegalArgumentException listing the known names otherwise. */
+    public static ZooModel get(String name) {
+        return MODELS.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown zoo model '" + name + "'; known: "
+                        + MODELS.stream().map(ZooModel::name).collect(Collectors.joining(", "))));
+    }
+}

@@ -1,0 +1,62 @@
+package org.flexiq.workloads.zoo;
+
+import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.Concat;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.Flatten;
+import org.flexiq.workloads.ir.Gelu;
+import org.flexiq.workloads.ir.Reshape;
+import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.ir.Slice;
+import org.flexiq.workloads.ir.Transpose;
+
+import java.util.List;
+
+/**
+ * ViT with 16x16 patches and pre-LayerNorm blocks (timm's vit_*_patch16_224). With {@code distilled}, DeiT's
+ * distillation token: two prepended tokens and two heads (class and distillation), whose logits a user
+ * averages at inference.
+ */
+final class VisionTransformer implements Architecture {
+    private static final int PATCH = 16;
+    private final int dim;
+    private final int depth;
+    private final int heads;
+    private final boolean distilled;
+
+    VisionTransformer(int dim, int depth, int heads, boolean distilled) {
+        this.dim = dim;
+        this.depth = depth;
+        this.heads = heads;
+        this.distilled = distilled;
+    }
+
+    @Override
+    public String[] define(GraphBuilder b, ZooOptions o) {
+        String img = b.input("image", Shape.of(3, o.imageSize(), o.imageSize()));
+        String x = b.conv("patch_embed", img, Conv2d.square(dim, PATCH, PATCH, 0, 1, true));
+        x = b.op("patch_tokens", new Transpose(List.of(1, 0)), b.op("patch_flatten", new Flatten(1), x));
+        int patches = b.shape(x).dim(0);
+        int extra = distilled ? 2 : 1;
+        String cls = b.constant("cls_token", Shape.of(1, dim), 0.02);
+        x = distilled
+                ? b.op("tokens", new Concat(0), cls, b.constant("dist_token", Shape.of(1, dim), 0.02), x)
+                : b.op("tokens", new Concat(0), cls, x);
+        x = b.op("pos_add", new Add(), x, b.constant("pos_embed", Shape.of(patches + extra, dim), 0.02));
+        for (int i = 0; i < depth; i++) {
+            String p = "blocks." + i;
+            x = b.op(p + ".add1", new Add(), x, TransformerParts.selfAttention(b, p + ".attn", b.layerNorm(p + ".norm1", x, 1e-6), heads, false));
+            x = b.op(p + ".add2", new Add(), x, TransformerParts.feedForward(b, p + ".mlp", b.layerNorm(p + ".norm2", x, 1e-6), 4 * dim, new Gelu()));
+        }
+        x = b.layerNorm("norm", x, 1e-6);
+        String head = b.linear("head", token(b, "cls_out", x, 0), 1000, true, 1.0);
+        if (!distilled) {
+            return new String[]{head};
+        }
+        return new String[]{head, b.linear("head_dist", token(b, "dist_out", x, 1), 1000, true, 1.0)};
+    }
+
+    private String token(GraphBuilder b, String name, String x, int index) {
+        return b.op(name, new Reshape(List.of(dim)), b.op(name + "_slice", new Slice(0, index, index + 1), x));
+    }
+}

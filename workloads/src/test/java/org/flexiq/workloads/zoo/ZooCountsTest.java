@@ -1,0 +1,54 @@
+package org.flexiq.workloads.zoo;
+
+import org.flexiq.workloads.ir.Graph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Parameter counts are those of the reference implementations (torchvision, timm, Hugging Face) exactly;
+ * MACs are the published figures (conv, linear and attention matmuls; no element-wise ops) within 1%.
+ */
+class ZooCountsTest {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            // model,        params,      GMACs
+            "resnet50,       25557032,    4.089",
+            "resnet18,       11689512,    1.814",
+            "mobilenetv2,    3504872,     0.3006",
+            "vit-b16,        86567656,    17.56",
+            "vit-s16,        22050664,    4.60",
+            "deit-s,         22436432,    4.63",
+            "bert-base,      109482240,   11.17",
+            "opt350m-block,  12596224,    1.644167168",  // T=128: 4TD^2 + 2TDF + 2T^2D
+            "mlp,            235146,      0.000234752",
+    })
+    void countsMatchReferenceImplementations(String name, long params, double gmacs) {
+        Graph g = ModelZoo.get(name).graph(ModelZoo.get(name).defaults());
+        assertThat(g.totalParams()).isEqualTo(params);
+        assertThat(g.totalMacs() / 1e9).isCloseTo(gmacs, within(gmacs * 0.01));
+    }
+
+    @Test
+    void transformerMacsFollowTheClosedFormAtAnySequenceLength() {
+        long t = 37;
+        long d = 1024;
+        long f = 4096;
+        Graph g = ModelZoo.get("opt350m-block").graph(new ZooOptions(224, (int) t));
+        assertThat(g.totalMacs()).isEqualTo(4 * t * d * d + 2 * t * d * f + 2 * t * t * d);
+    }
+
+    @Test
+    void reducedImageSizeKeepsParametersAndShrinksWork() {
+        ZooModel vit = ModelZoo.get("vit-b16");
+        Graph small = vit.graph(new ZooOptions(32, 128));
+        Graph full = vit.graph(ZooOptions.DEFAULT);
+        // Only the position embedding depends on the token count: (196 - 4) fewer rows of 768.
+        assertThat(full.totalParams() - small.totalParams()).isEqualTo((196 - 4) * 768L);
+        assertThat(small.shape("tokens").dims()).containsExactly(5, 768);
+        assertThat(small.totalMacs()).isLessThan(full.totalMacs() / 30);
+    }
+}
