@@ -1,0 +1,74 @@
+package org.flexiq.workloads.flx;
+
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.zoo.ModelZoo;
+import org.flexiq.workloads.zoo.ZooOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FlxRoundTripTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void graphTensorsAndMetadataSurviveARoundTrip() throws Exception {
+        Model m = FlxTestFiles.tinyResidualCnn();
+        Path f = dir.resolve("tiny.flx");
+        FlxWriter.write(f, m);
+        FlxFile read = FlxReader.read(f);
+        assertThat(read.version()).isEqualTo(FlxFormat.VERSION);
+        assertThat(read.model().graph().nodes()).isEqualTo(m.graph().nodes());
+        assertThat(read.model().graph().inputs()).isEqualTo(m.graph().inputs());
+        assertThat(read.model().graph().outputs()).isEqualTo(m.graph().outputs());
+        assertThat(read.model().metadata()).isEqualTo(m.metadata());
+        assertThat(read.model().tensors().names()).isEqualTo(m.tensors().names());
+        for (String n : m.tensors().names()) {
+            assertThat(((FloatTensor) read.model().tensors().get(n)).data()).isEqualTo(((FloatTensor) m.tensors().get(n)).data());
+        }
+        for (FlxTensorEntry e : read.tensors()) {
+            assertThat(e.offset() % FlxFormat.ALIGNMENT).isZero();
+        }
+        assertThat(Files.list(dir)).containsExactly(f); // no temporary files left behind
+    }
+
+    @Test
+    void sameModelAndSeedGiveTheSameBytes() throws Exception {
+        Path a = dir.resolve("a.flx");
+        Path b = dir.resolve("b.flx");
+        FlxWriter.write(a, ModelZoo.get("mlp").model(ModelZoo.get("mlp").defaults(), 42));
+        FlxWriter.write(b, ModelZoo.get("mlp").model(ModelZoo.get("mlp").defaults(), 42));
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        Path c = dir.resolve("c.flx");
+        FlxWriter.write(c, ModelZoo.get("mlp").model(ModelZoo.get("mlp").defaults(), 43));
+        assertThat(Files.readAllBytes(a)).isNotEqualTo(Files.readAllBytes(c));
+    }
+
+    @Test
+    void everyZooGraphSurvivesTheHeaderRoundTrip() throws Exception {
+        for (var z : ModelZoo.all()) {
+            Graph g = z.graph(z.defaults());
+            byte[] json = FlxFormat.mapper().writeValueAsBytes(FlxHeader.GraphSpec.of(g));
+            Graph back = FlxFormat.mapper().readValue(json, FlxHeader.GraphSpec.class).toGraph();
+            assertThat(back.nodes()).as(z.name()).isEqualTo(g.nodes());
+            assertThat(back.totalMacs()).isEqualTo(g.totalMacs());
+        }
+    }
+
+    @Test
+    void aZooModelWithEmbeddingsAndTokensRoundTripsWithWeights() throws Exception {
+        Model m = ModelZoo.get("deit-s").model(new ZooOptions(32, 8), 3);
+        Path f = dir.resolve("deit.flx");
+        FlxWriter.write(f, m);
+        Model back = FlxReader.read(f).model();
+        assertThat(back.graph().totalParams()).isEqualTo(m.graph().totalParams());
+        assertThat(((FloatTensor) back.tensors().get("dist_token.value")).data())
+                .isEqualTo(((FloatTensor) m.tensors().get("dist_token.value")).data());
+    }
+}
