@@ -117,7 +117,12 @@ public final class FlxReader {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new FlxFormatException(file, path(e), oneLine(cause.getMessage()));
         } catch (JsonMappingException e) {
-            throw new FlxFormatException(file, path(e), oneLine(e.getOriginalMessage()));
+            if (e.getPath().isEmpty()) {
+                throw new FlxFormatException(file, "header", "expected a JSON object with the fields graph, tensors and metadata");
+            }
+            // Jackson names our classes with their packages; a user needs only the simple name.
+            String msg = oneLine(e.getOriginalMessage()).replaceAll("`(?:[a-z0-9_]+\\.)+(?:[A-Za-z0-9_]+\\$)?([A-Za-z0-9_]+)`", "`$1`");
+            throw new FlxFormatException(file, path(e), msg);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();

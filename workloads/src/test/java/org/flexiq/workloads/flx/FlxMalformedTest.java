@@ -108,7 +108,7 @@ class FlxMalformedTest {
         String text = FlxTestFiles.headerText(valid);
         rejected(FlxTestFiles.withHeaderText(valid, text.substring(0, text.length() / 2)), null, "end-of-input");
         rejected(FlxTestFiles.withHeaderText(valid, text + "}"), "header", "malformed JSON");
-        rejected(FlxTestFiles.withHeaderText(valid, "[1,2]"), null, "tensors");
+        rejected(FlxTestFiles.withHeaderText(valid, "[1,2]"), "header", "expected a JSON object");
     }
 
     @Test
@@ -182,6 +182,8 @@ class FlxMalformedTest {
     void unknownAndMissingHeaderFields() throws IOException {
         rejectedHeader(h -> h.put("extra", 1), "extra", "Unrecognized field");
         rejectedHeader(h -> h.remove("tensors"), "tensors", "Missing");
+        FlxFormatException e = rejectedHeader(h -> ((ObjectNode) node(h, 0).get("layer")).put("bias", "yes"), "graph.nodes[0].layer.bias");
+        assertThat(e.getMessage()).doesNotContain("org.flexiq");
     }
 
     @Test
