@@ -33,6 +33,9 @@ final class VisionTransformer implements Architecture {
 
     @Override
     public String[] define(GraphBuilder b, ZooOptions o) {
+        if (o.imageSize() % PATCH != 0) {
+            throw new IllegalArgumentException("image size " + o.imageSize() + " is not a multiple of the patch size " + PATCH);
+        }
         String img = b.input("image", Shape.of(3, o.imageSize(), o.imageSize()));
         String x = b.conv("patch_embed", img, Conv2d.square(dim, PATCH, PATCH, 0, 1, true));
         x = b.op("patch_tokens", new Transpose(List.of(1, 0)), b.op("patch_flatten", new Flatten(1), x));

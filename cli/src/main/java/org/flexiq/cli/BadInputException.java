@@ -1,0 +1,10 @@
+package org.flexiq.cli;
+
+/** Input the user can fix (a file, a name, a value): reported in one line with exit code 2. */
+final class BadInputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadInputException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,101 @@
+package org.flexiq.cli;
+
+import org.flexiq.reports.TextTable;
+import org.flexiq.reports.TextTable.Align;
+import org.flexiq.workloads.flx.FlxFile;
+import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.Shape;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Check a .flx file (magic, version, CRCs, graph, parameter shapes) and show its layers, "
+                + "shapes, parameters and MACs. A zoo name shows the zoo model.")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "A .flx file or a zoo model name.")
+    String model;
+
+    @Option(names = "--json", description = "Print JSON instead of tables.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelArgument arg = ModelArgument.resolve(model);
+        Graph g = arg.model().graph();
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> layers = new ArrayList<>();
+        TextTable t = new TextTable(List.of("#", "layer", "kind", "inputs", "output", "params", "MACs"),
+                List.of(Align.RIGHT, Align.LEFT, Align.LEFT, Align.LEFT, Align.LEFT, Align.RIGHT, Align.RIGHT));
+        int i = 0;
+        for (Node n : g.nodes()) {
+            String inputs = g.inputShapes(n).stream().map(Shape::toString).collect(Collectors.joining(" "));
+            t.row(i++, n.name(), n.layer().kind(), inputs, g.shape(n.name()), HumanFormat.count(g.paramCount(n)), HumanFormat.count(g.macs(n)));
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("name", n.name());
+            l.put("kind", n.layer().kind());
+            l.put("layer", Json.tree(n.layer(), org.flexiq.workloads.ir.Layer.class));
+            l.put("inputs", n.inputs());
+            l.put("inputShapes", g.inputShapes(n).stream().map(Shape::dims).collect(Collectors.toList()));
+            l.put("outputShape", g.shape(n.name()).dims());
+            l.put("params", g.paramCount(n));
+            l.put("macs", g.macs(n));
+            layers.add(l);
+        }
+        t.footer("", "total", "", "", "", HumanFormat.count(g.totalParams()), HumanFormat.count(g.totalMacs()));
+        FlxFile f = arg.file();
+        List<String> checks = f == null ? List.of("graph (acyclic, all shapes inferred)") : List.of(
+                "magic", "version " + f.version(), "header CRC32", "graph (acyclic, all shapes inferred)",
+                f.tensors().size() + " tensor CRC32s", "tensor offsets, sizes and alignment", "parameter shapes");
+        if (json) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", g.name());
+            if (f != null) {
+                r.put("file", f.path().toString());
+                r.put("version", f.version());
+                r.put("sizeBytes", f.sizeBytes());
+                r.put("headerBytes", f.headerBytes());
+                r.put("tensors", f.tensors().size());
+            }
+            r.put("metadata", new java.util.TreeMap<>(arg.model().metadata()));
+            r.put("inputs", g.inputs().stream().map(ZooCommand::describe).collect(Collectors.toList()));
+            r.put("outputs", g.outputs());
+            r.put("checksPassed", checks);
+            r.put("params", g.totalParams());
+            r.put("macs", g.totalMacs());
+            r.put("layers", layers);
+            out.print(Json.write(r));
+            return Sim.OK;
+        }
+        if (f != null) {
+            out.printf("%s: .flx version %d, %s, header %s, %d tensors%n", f.path(), f.version(),
+                    HumanFormat.bytes(f.sizeBytes()), HumanFormat.bytes(f.headerBytes()), f.tensors().size());
+        }
+        out.printf("model: %s   inputs: %s   outputs: %s%n", g.name(),
+                g.inputs().stream().map(x -> x.name() + " " + x.shape()).collect(Collectors.joining(", ")),
+                g.outputs().stream().map(o -> o + " " + g.shape(o)).collect(Collectors.joining(", ")));
+        if (!arg.model().metadata().isEmpty()) {
+            out.println("metadata: " + new java.util.TreeMap<>(arg.model().metadata()).entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        }
+        out.println("checks passed: " + String.join(", ", checks));
+        out.println();
+        out.print(t.render());
+        return Sim.OK;
+    }
+}
