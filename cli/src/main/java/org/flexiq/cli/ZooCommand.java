@@ -97,6 +97,9 @@ final class ZooCommand implements Runnable {
         @Option(names = "--image-size", paramLabel = "N", description = "Input height and width for vision models.")
         Integer imageSize;
 
+        @Option(names = "--synthetic", description = "Synthetic weights even where the zoo has trained ones.")
+        boolean synthetic;
+
         @Option(names = "--seq-len", paramLabel = "N", description = "Tokens per sequence for BERT and OPT.")
         Integer seqLen;
 
@@ -110,7 +113,7 @@ final class ZooCommand implements Runnable {
             ZooOptions options = ModelArgument.zooOptions(z, imageSize, seqLen);
             Model m;
             try {
-                m = z.model(options, seed);
+                m = synthetic ? z.syntheticModel(options, seed) : z.model(options, seed);
             } catch (IllegalArgumentException e) { // IrException too: a size the architecture cannot take
                 throw new BadInputException(name + ": " + e.getMessage());
             }
@@ -120,9 +123,9 @@ final class ZooCommand implements Runnable {
             }
             FlxWriter.write(out, m);
             Graph g = m.graph();
-            spec.commandLine().getOut().printf("wrote %s: %s, %d layers, %s params, %s MACs, %s (seed %d)%n", out, z.name(),
+            spec.commandLine().getOut().printf("wrote %s: %s, %d layers, %s params, %s MACs, %s (%s)%n", out, z.name(),
                     g.nodes().size(), HumanFormat.count(g.totalParams()), HumanFormat.count(g.totalMacs()),
-                    HumanFormat.bytes(Files.size(out)), seed);
+                    HumanFormat.bytes(Files.size(out)), z.trained() && !synthetic ? "trained weights" : "seed " + seed);
             return Sim.OK;
         }
     }

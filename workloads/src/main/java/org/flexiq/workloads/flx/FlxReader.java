@@ -50,16 +50,27 @@ public final class FlxReader {
             throw new FlxFormatException(file, "file", "not a regular file");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(file, ch);
+            return read(file, ch.size(), (position, length) -> readAt(ch, position, length));
         }
     }
 
-    private static FlxFile read(Path file, FileChannel ch) throws IOException {
-        long size = ch.size();
+    /** Reads a .flx held in memory (a model shipped as a resource); {@code label} names it in errors. */
+    public static FlxFile read(String label, byte[] bytes) throws IOException {
+        return read(Path.of(label), bytes.length,
+                (position, length) -> ByteBuffer.wrap(bytes, (int) position, length).slice().order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Positional reads of exactly {@code length} bytes, checked against the size by the caller. */
+    @FunctionalInterface
+    private interface Bytes {
+        ByteBuffer readAt(long position, int length) throws IOException;
+    }
+
+    private static FlxFile read(Path file, long size, Bytes ch) throws IOException {
         if (size < FlxFormat.PREAMBLE_BYTES) {
             throw new FlxFormatException(file, "preamble", "truncated: the file is " + size + " bytes, the preamble alone needs " + FlxFormat.PREAMBLE_BYTES);
         }
-        ByteBuffer pre = readAt(ch, 0, FlxFormat.PREAMBLE_BYTES);
+        ByteBuffer pre = ch.readAt(0, FlxFormat.PREAMBLE_BYTES);
         byte[] magic = new byte[4];
         pre.get(magic);
         if (!Arrays.equals(magic, FlxFormat.MAGIC)) {
@@ -77,7 +88,7 @@ public final class FlxReader {
             throw new FlxFormatException(file, "header length", headerLen + " bytes does not fit: the file is " + size
                     + " bytes and a header may be at most " + FlxFormat.MAX_HEADER_BYTES);
         }
-        ByteBuffer headerBuf = readAt(ch, FlxFormat.PREAMBLE_BYTES, (int) headerLen);
+        ByteBuffer headerBuf = ch.readAt(FlxFormat.PREAMBLE_BYTES, (int) headerLen);
         byte[] json = new byte[(int) headerLen];
         headerBuf.get(json);
         CRC32 crc = new CRC32();
@@ -187,8 +198,8 @@ public final class FlxReader {
         }
     }
 
-    private static Tensor load(Path file, FileChannel ch, long dataStart, FlxTensorEntry e, String field) throws IOException {
-        ByteBuffer b = readAt(ch, dataStart + e.offset(), (int) e.length());
+    private static Tensor load(Path file, Bytes ch, long dataStart, FlxTensorEntry e, String field) throws IOException {
+        ByteBuffer b = ch.readAt(dataStart + e.offset(), (int) e.length());
         CRC32 crc = new CRC32();
         crc.update(b.duplicate());
         if (crc.getValue() != e.crc32()) {

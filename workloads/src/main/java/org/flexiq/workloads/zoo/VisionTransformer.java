@@ -18,13 +18,24 @@ import java.util.List;
  * averages at inference.
  */
 final class VisionTransformer implements Architecture {
-    private static final int PATCH = 16;
+    private final int patch;
+    private final int channels;
+    private final int mlpRatio;
+    private final int classes;
     private final int dim;
     private final int depth;
     private final int heads;
     private final boolean distilled;
 
     VisionTransformer(int dim, int depth, int heads, boolean distilled) {
+        this(3, 16, dim, depth, heads, 4, 1000, distilled);
+    }
+
+    VisionTransformer(int channels, int patch, int dim, int depth, int heads, int mlpRatio, int classes, boolean distilled) {
+        this.channels = channels;
+        this.patch = patch;
+        this.mlpRatio = mlpRatio;
+        this.classes = classes;
         this.dim = dim;
         this.depth = depth;
         this.heads = heads;
@@ -33,11 +44,11 @@ final class VisionTransformer implements Architecture {
 
     @Override
     public String[] define(GraphBuilder b, ZooOptions o) {
-        if (o.imageSize() % PATCH != 0) {
-            throw new IllegalArgumentException("image size " + o.imageSize() + " is not a multiple of the patch size " + PATCH);
+        if (o.imageSize() % patch != 0) {
+            throw new IllegalArgumentException("image size " + o.imageSize() + " is not a multiple of the patch size " + patch);
         }
-        String img = b.input("image", Shape.of(3, o.imageSize(), o.imageSize()));
-        String x = b.conv("patch_embed", img, Conv2d.square(dim, PATCH, PATCH, 0, 1, true));
+        String img = b.input("image", Shape.of(channels, o.imageSize(), o.imageSize()));
+        String x = b.conv("patch_embed", img, Conv2d.square(dim, patch, patch, 0, 1, true));
         x = b.op("patch_tokens", new Transpose(List.of(1, 0)), b.op("patch_flatten", new Flatten(1), x));
         int patches = b.shape(x).dim(0);
         int extra = distilled ? 2 : 1;
@@ -49,14 +60,14 @@ final class VisionTransformer implements Architecture {
         for (int i = 0; i < depth; i++) {
             String p = "blocks." + i;
             x = b.op(p + ".add1", new Add(), x, TransformerParts.selfAttention(b, p + ".attn", b.layerNorm(p + ".norm1", x, 1e-6), heads, false));
-            x = b.op(p + ".add2", new Add(), x, TransformerParts.feedForward(b, p + ".mlp", b.layerNorm(p + ".norm2", x, 1e-6), 4 * dim, new Gelu()));
+            x = b.op(p + ".add2", new Add(), x, TransformerParts.feedForward(b, p + ".mlp", b.layerNorm(p + ".norm2", x, 1e-6), mlpRatio * dim, new Gelu()));
         }
         x = b.layerNorm("norm", x, 1e-6);
-        String head = b.linear("head", token(b, "cls_out", x, 0), 1000, true, 1.0);
+        String head = b.linear("head", token(b, "cls_out", x, 0), classes, true, 1.0);
         if (!distilled) {
             return new String[]{head};
         }
-        return new String[]{head, b.linear("head_dist", token(b, "dist_out", x, 1), 1000, true, 1.0)};
+        return new String[]{head, b.linear("head_dist", token(b, "dist_out", x, 1), classes, true, 1.0)};
     }
 
     private String token(GraphBuilder b, String name, String x, int index) {

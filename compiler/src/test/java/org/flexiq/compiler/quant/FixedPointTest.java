@@ -1,0 +1,55 @@
+package org.flexiq.compiler.quant;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FixedPointTest {
+    @Test
+    void roundsHalfAwayFromZero() {
+        assertThat(IntArithmetic.roundShift(5, 1)).isEqualTo(3);   // 2.5 -> 3
+        assertThat(IntArithmetic.roundShift(-5, 1)).isEqualTo(-3); // -2.5 -> -3
+        assertThat(IntArithmetic.roundShift(-4, 1)).isEqualTo(-2);
+        assertThat(IntArithmetic.roundShift(7, 2)).isEqualTo(2);   // 1.75
+        assertThat(IntArithmetic.roundDiv(7, 2)).isEqualTo(4);
+        assertThat(IntArithmetic.roundDiv(-7, 2)).isEqualTo(-4);
+        assertThat(IntArithmetic.roundDiv(-5, 3)).isEqualTo(-2);
+    }
+
+    @Test
+    void halfIsExactlyRepresented() {
+        FixedPoint half = FixedPoint.of(0.5);
+        assertThat(half.multiplier()).isEqualTo(1 << 30);
+        assertThat(half.shift()).isEqualTo(0);
+        assertThat(half.apply(3)).isEqualTo(2);   // 1.5 -> 2
+        assertThat(half.apply(-3)).isEqualTo(-2);
+        assertThat(FixedPoint.of(4.0).apply(-7)).isEqualTo(-28);
+    }
+
+    @Test
+    void matchesRealArithmeticWithinHalfAUnit() {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < 20000; i++) {
+            double m = Math.exp(r.nextDouble(-20, 3));
+            long x = r.nextLong(-(1L << 31), 1L << 31);
+            FixedPoint f = FixedPoint.of(m);
+            assertThat(Math.abs(f.value() / m - 1)).isLessThan(1e-9);
+            double exact = x * f.value();
+            assertThat((double) Math.abs(f.apply(x) - exact)).isLessThanOrEqualTo(0.5 + 1e-6);
+        }
+    }
+
+    @Test
+    void integerSquareRootIsExact() {
+        assertThat(IntArithmetic.isqrt(0)).isZero();
+        assertThat(IntArithmetic.isqrt(15)).isEqualTo(3);
+        assertThat(IntArithmetic.isqrt(16)).isEqualTo(4);
+        long big = 3037000499L;
+        assertThat(IntArithmetic.isqrt(big * big)).isEqualTo(big);
+        assertThat(IntArithmetic.isqrt(big * big - 1)).isEqualTo(big - 1);
+        assertThat(IntArithmetic.bitLength(29)).isEqualTo(5);
+        assertThat(IntArithmetic.bitLength(0)).isZero();
+    }
+}
