@@ -131,7 +131,9 @@ public final class FloatExecutor {
                 parts.add(t.data());
                 shapes.add(t.shape());
             }
-            return FloatKernels.concat(parts, shapes, c.axis(), out);
+            float[] y = new float[out.elementCount()];
+            DataMovement.concat(parts, shapes, c.axis(), out, y);
+            return y;
         } else if (l instanceof Activation a) {
             return FloatKernels.activation(x, a);
         } else if (l instanceof MaxPool p) {
@@ -151,7 +153,9 @@ public final class FloatExecutor {
         } else if (l instanceof Transpose t) {
             return FloatKernels.transpose(x, s, t.perm(), out);
         } else if (l instanceof Slice sl) {
-            return FloatKernels.slice(x, s, sl.axis(), sl.start(), sl.end());
+            float[] y = new float[out.elementCount()];
+            DataMovement.slice(x, s, sl.axis(), sl.start(), sl.end(), y);
+            return y;
         } else if (l instanceof Constant) {
             return param(n, "value");
         } else if (l instanceof Embedding e) {

@@ -105,43 +105,9 @@ final class FloatKernels {
             }
             return y;
         }
-        int rank = sa.rank();
-        int[] idx = new int[rank];
+        int[] bi = DataMovement.broadcastIndex(sa, sb);
         for (int i = 0; i < a.length; i++) {
-            int bi = 0;
-            for (int d = 0; d < rank; d++) {
-                bi = bi * sb.dim(d) + (sb.dim(d) == 1 ? 0 : idx[d]);
-            }
-            y[i] = a[i] + b[bi];
-            for (int d = rank - 1; d >= 0 && ++idx[d] == sa.dim(d); d--) {
-                idx[d] = 0;
-            }
-        }
-        return y;
-    }
-
-    static float[] concat(List<float[]> parts, List<Shape> shapes, int axis, Shape out) {
-        float[] y = new float[out.elementCount()];
-        long outer = out.product(0, axis);
-        long inner = out.product(axis + 1, out.rank());
-        int pos = 0;
-        for (int o = 0; o < outer; o++) {
-            for (int p = 0; p < parts.size(); p++) {
-                int len = (int) (shapes.get(p).dim(axis) * inner);
-                System.arraycopy(parts.get(p), o * len, y, pos, len);
-                pos += len;
-            }
-        }
-        return y;
-    }
-
-    static float[] slice(float[] x, Shape in, int axis, int start, int end) {
-        long outer = in.product(0, axis);
-        int inner = (int) in.product(axis + 1, in.rank());
-        int len = (end - start) * inner;
-        float[] y = new float[(int) (outer * len)];
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(x, (o * in.dim(axis) + start) * inner, y, o * len, len);
+            y[i] = a[i] + b[bi[i]];
         }
         return y;
     }
@@ -254,29 +220,10 @@ final class FloatKernels {
     }
 
     static float[] transpose(float[] x, Shape in, List<Integer> perm, Shape out) {
-        int rank = in.rank();
-        int[] inStride = new int[rank];
-        for (int d = rank - 1, s = 1; d >= 0; d--) {
-            inStride[d] = s;
-            s *= in.dim(d);
-        }
-        int[] step = new int[rank];
-        for (int d = 0; d < rank; d++) {
-            step[d] = inStride[perm.get(d)];
-        }
+        int[] index = DataMovement.transposeIndex(in, perm, out);
         float[] y = new float[x.length];
-        int[] idx = new int[rank];
-        int src = 0;
         for (int i = 0; i < y.length; i++) {
-            y[i] = x[src];
-            for (int d = rank - 1; d >= 0; d--) {
-                src += step[d];
-                if (++idx[d] < out.dim(d)) {
-                    break;
-                }
-                src -= step[d] * out.dim(d);
-                idx[d] = 0;
-            }
+            y[i] = x[index[i]];
         }
         return y;
     }

@@ -1,0 +1,299 @@
+package org.flexiq.compiler.golden;
+
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.IntArithmetic;
+import org.flexiq.compiler.quant.NodeQuant;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Site;
+import org.flexiq.workloads.exec.DataMovement;
+import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.AvgPool;
+import org.flexiq.workloads.ir.Concat;
+import org.flexiq.workloads.ir.Constant;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.Embedding;
+import org.flexiq.workloads.ir.Flatten;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.GlobalAvgPool;
+import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.IrException;
+import org.flexiq.workloads.ir.Layer;
+import org.flexiq.workloads.ir.LayerNorm;
+import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.MatMul;
+import org.flexiq.workloads.ir.MaxPool;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.Reshape;
+import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.ir.Slice;
+import org.flexiq.workloads.ir.Softmax;
+import org.flexiq.workloads.ir.TensorInfo;
+import org.flexiq.workloads.ir.Transpose;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Integer-only inference of a quantized model at one 4-bit ratio and extraction mode: the reference every
+ * other execution path must equal bit for bit. Activations are int8 codes; Conv2d and Linear accumulate in
+ * int32 over the values of 8-bit codes, or of 4-bit codes for the channels the ratio makes 4-bit.
+ * An executor is immutable after construction and may run samples from several threads at once.
+ */
+public final class GoldenExecutor {
+    private final QuantizedModel model;
+    private final double ratio;
+    private final Extraction extraction;
+    private final Map<String, SiteLowering> lowerings = new HashMap<>();
+    private final Map<String, int[]> weights = new HashMap<>();
+    private final Map<String, Integer> lastUse = new HashMap<>();
+
+    public GoldenExecutor(QuantizedModel model, double ratio, Extraction extraction) {
+        this.model = model;
+        this.ratio = ratio;
+        this.extraction = extraction;
+        for (Site s : model.sites().values()) {
+            lowerings.put(s.tensor(), new SiteLowering(s, model.fourBitChannels(s, ratio), model.groupWidth(), extraction));
+        }
+        for (Node n : model.graph().nodes()) {
+            if (model.nodes().get(n.name()) instanceof NodeQuant.Gemm q) {
+                Site s = model.siteOf(n.name());
+                weights.put(n.name(), s == null ? SiteLowering.plainWeights(q) : lowerings.get(s.tensor()).weights(q));
+            }
+        }
+        List<Node> nodes = model.graph().nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String in : nodes.get(i).inputs()) {
+                lastUse.put(in, i);
+            }
+        }
+        for (String o : model.graph().outputs()) {
+            lastUse.put(o, Integer.MAX_VALUE);
+        }
+    }
+
+    public QuantizedModel model() {
+        return model;
+    }
+
+    public double ratio() {
+        return ratio;
+    }
+
+    public Extraction extraction() {
+        return extraction;
+    }
+
+    /** Quantizes float inputs (token ids stay integers) into a fresh state. */
+    public IntState inputs(Map<String, FloatTensor> inputs) {
+        IntState state = new IntState();
+        Graph g = model.graph();
+        for (TensorInfo info : g.inputs()) {
+            FloatTensor t = inputs.get(info.name());
+            if (t == null || !t.shape().equals(info.shape())) {
+                throw new IrException("input '" + info.name() + "' must have shape " + info.shape());
+            }
+            if (g.consumers(info.name()).stream().anyMatch(n -> n.layer() instanceof Embedding)) {
+                int[] ids = new int[t.data().length];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = Math.round(t.data()[i]);
+                }
+                state.ids.put(info.name(), ids);
+            } else {
+                double s = model.scale(info.name());
+                byte[] q = new byte[t.data().length];
+                for (int i = 0; i < q.length; i++) {
+                    q[i] = IntArithmetic.saturateInt8(Math.round(t.data()[i] / s));
+                }
+                state.tensors.put(info.name(), q);
+            }
+        }
+        return state;
+    }
+
+    /** Runs every node; returns the int8 outputs. */
+    public Map<String, byte[]> run(Map<String, FloatTensor> inputs) {
+        IntState s = inputs(inputs);
+        run(s, 0, model.graph().nodes().size());
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String o : model.graph().outputs()) {
+            out.put(o, s.tensors.get(o));
+        }
+        return out;
+    }
+
+    /** Dequantized outputs: code x scale. */
+    public Map<String, float[]> runDequantized(Map<String, FloatTensor> inputs) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        run(inputs).forEach((k, v) -> out.put(k, dequantize(k, v)));
+        return out;
+    }
+
+    public float[] dequantize(String tensor, byte[] codes) {
+        double s = model.scale(tensor);
+        float[] f = new float[codes.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) (codes[i] * s);
+        }
+        return f;
+    }
+
+    /** Runs nodes [from, to) in topological order on {@code state}, dropping tensors after their last reader. */
+    public void run(IntState state, int from, int to) {
+        List<Node> nodes = model.graph().nodes();
+        for (int i = from; i < to; i++) {
+            Node n = nodes.get(i);
+            state.tensors.put(n.name(), execute(n, state));
+            for (String in : n.inputs()) {
+                if (lastUse.getOrDefault(in, -1) == i) {
+                    state.tensors.remove(in);
+                    state.ids.remove(in);
+                }
+            }
+        }
+    }
+
+    private byte[] execute(Node n, IntState st) {
+        Graph g = model.graph();
+        Layer l = n.layer();
+        NodeQuant q = model.nodes().get(n.name());
+        Shape out = g.shape(n.name());
+        byte[] x = n.inputs().isEmpty() ? null : st.tensors.get(n.inputs().get(0));
+        Shape s = n.inputs().isEmpty() ? null : g.shape(n.inputs().get(0));
+        // Java 17 has no pattern switch; Layer is sealed, and the final throw names any kind left out here.
+        if (l instanceof Conv2d c) {
+            return IntKernels.conv2d(activations(n, x, s), s, c, weights.get(n.name()), (NodeQuant.Gemm) q, out);
+        } else if (l instanceof Linear) {
+            return IntKernels.linear(activations(n, x, s), s.elementCount() / s.last(), s.last(), weights.get(n.name()), (NodeQuant.Gemm) q);
+        } else if (l instanceof MatMul) {
+            Shape b = g.shape(n.inputs().get(1));
+            return IntKernels.matmul(x, st.tensors.get(n.inputs().get(1)), (int) s.product(0, s.rank() - 2), s.dim(-2), s.dim(-1), b.dim(-1),
+                    ((NodeQuant.MatMul) q).requant());
+        } else if (l instanceof Add) {
+            byte[] b = st.tensors.get(n.inputs().get(1));
+            Shape sb = g.shape(n.inputs().get(1));
+            int[] bi = s.equals(sb) ? null : DataMovement.broadcastIndex(s, sb);
+            byte[] y = new byte[x.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = IntKernels.add(x[i], b[bi == null ? i : bi[i]], (NodeQuant.Add) q);
+            }
+            return y;
+        } else if (l instanceof Concat c) {
+            List<byte[]> parts = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            NodeQuant.Rescale r = (NodeQuant.Rescale) q;
+            for (int k = 0; k < n.inputs().size(); k++) {
+                byte[] in = st.tensors.get(n.inputs().get(k));
+                byte[] scaled = new byte[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    scaled[i] = IntArithmetic.saturateInt8(r.multipliers().get(k).apply(in[i]));
+                }
+                parts.add(scaled);
+                shapes.add(g.shape(n.inputs().get(k)));
+            }
+            byte[] y = new byte[out.elementCount()];
+            DataMovement.concat(parts, shapes, c.axis(), out, y);
+            return y;
+        } else if (q instanceof NodeQuant.Clamp c) {
+            byte[] y = new byte[x.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (byte) IntArithmetic.saturate(x[i], c.min(), c.max());
+            }
+            return y;
+        } else if (q instanceof NodeQuant.Lookup t) {
+            byte[] y = new byte[x.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = t.table()[x[i] + 128];
+            }
+            return y;
+        } else if (l instanceof MaxPool p) {
+            return IntKernels.pool(x, s, out, p.kernel(), p.stride(), p.pad(), null);
+        } else if (l instanceof AvgPool p) {
+            return IntKernels.pool(x, s, out, p.kernel(), p.stride(), p.pad(), ((NodeQuant.Rescale) q).multipliers().get(0));
+        } else if (l instanceof GlobalAvgPool) {
+            int hw = s.dim(1) * s.dim(2);
+            byte[] y = new byte[s.dim(0)];
+            for (int c = 0; c < y.length; c++) {
+                long sum = 0;
+                for (int i = c * hw; i < (c + 1) * hw; i++) {
+                    sum += x[i];
+                }
+                y[c] = IntKernels.mean(sum, hw, ((NodeQuant.Rescale) q).multipliers().get(0));
+            }
+            return y;
+        } else if (l instanceof LayerNorm) {
+            return IntKernels.layerNorm(x, s.last(), (NodeQuant.LayerNorm) q);
+        } else if (l instanceof Softmax sm) {
+            return IntKernels.softmax(x, s, sm.causal(), ((NodeQuant.Softmax) q).exp());
+        } else if (l instanceof Flatten || l instanceof Reshape) {
+            return x; // same codes, same order: state arrays are never written after they are made
+        } else if (l instanceof Transpose t) {
+            int[] index = DataMovement.transposeIndex(s, t.perm(), out);
+            byte[] y = new byte[x.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = x[index[i]];
+            }
+            return y;
+        } else if (l instanceof Slice sl) {
+            byte[] y = new byte[out.elementCount()];
+            DataMovement.slice(x, s, sl.axis(), sl.start(), sl.end(), y);
+            return y;
+        } else if (l instanceof Constant) {
+            return ((NodeQuant.Values) q).values();
+        } else if (l instanceof Embedding e) {
+            int[] ids = st.ids.get(n.inputs().get(0));
+            byte[] table = ((NodeQuant.Values) q).values();
+            byte[] y = new byte[ids.length * e.dim()];
+            for (int t = 0; t < ids.length; t++) {
+                if (ids[t] < 0 || ids[t] >= e.vocab()) {
+                    throw new IrException(n.name() + ": token id " + ids[t] + " at position " + t + " is not in [0, " + e.vocab() + ")");
+                }
+                System.arraycopy(table, ids[t] * e.dim(), y, t * e.dim(), e.dim());
+            }
+            return y;
+        }
+        throw new IllegalStateException("the golden executor has no kernel for " + l.kind());
+    }
+
+    private int[] activations(Node n, byte[] x, Shape s) {
+        Site site = model.siteOf(n.name());
+        if (site == null) {
+            int[] v = new int[x.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = x[i];
+            }
+            return v;
+        }
+        return lowerings.get(site.tensor()).activations(x, s);
+    }
+
+    /** Live tensors of one sample during a run: int8 codes, and token ids for Embedding inputs. */
+    public static final class IntState {
+        final Map<String, byte[]> tensors = new HashMap<>();
+        final Map<String, int[]> ids = new HashMap<>();
+
+        public IntState copy() {
+            IntState c = new IntState();
+            c.tensors.putAll(tensors);
+            c.ids.putAll(ids);
+            return c;
+        }
+
+        public byte[] tensor(String name) {
+            return tensors.get(name);
+        }
+
+        public long bytes() {
+            long b = 0;
+            for (byte[] t : tensors.values()) {
+                b += t.length;
+            }
+            for (int[] t : ids.values()) {
+                b += 4L * t.length;
+            }
+            return b;
+        }
+    }
+}

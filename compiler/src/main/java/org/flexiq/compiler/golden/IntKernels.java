@@ -1,0 +1,185 @@
+package org.flexiq.compiler.golden;
+
+import org.flexiq.compiler.quant.FixedPoint;
+import org.flexiq.compiler.quant.IntArithmetic;
+import org.flexiq.compiler.quant.NodeQuant;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.Shape;
+
+/**
+ * The integer kernels of the golden executor: plain loops over int8 codes (or, for 4-bit channels, the
+ * values their 4-bit codes stand for), int32 accumulators, fixed-point requantization, saturation.
+ */
+final class IntKernels {
+    private IntKernels() {
+    }
+
+    /**
+     * Convolution on effective operands: x [C, H, W] as ints, w [O, C/groups, taps] as ints. For each output
+     * pixel the receptive field is gathered once (im2col row) so the inner product runs over contiguous K.
+     */
+    static byte[] conv2d(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
+        int cin = in.dim(0);
+        int h = in.dim(1);
+        int wd = in.dim(2);
+        int oh = out.dim(1);
+        int ow = out.dim(2);
+        int cinG = cin / c.groups();
+        int coutG = c.outChannels() / c.groups();
+        int taps = c.kernelH() * c.kernelW();
+        int k = cinG * taps;
+        byte[] y = new byte[out.elementCount()];
+        int[] col = new int[k];
+        for (int g = 0; g < c.groups(); g++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int idx = 0;
+                    for (int ci = 0; ci < cinG; ci++) {
+                        int base = (g * cinG + ci) * h;
+                        for (int kh = 0; kh < c.kernelH(); kh++) {
+                            int iy = oy * c.strideH() - c.padH() + kh * c.dilation();
+                            for (int kw = 0; kw < c.kernelW(); kw++) {
+                                int ix = ox * c.strideW() - c.padW() + kw * c.dilation();
+                                col[idx++] = iy >= 0 && iy < h && ix >= 0 && ix < wd ? x[(base + iy) * wd + ix] : 0;
+                            }
+                        }
+                    }
+                    for (int o = g * coutG; o < (g + 1) * coutG; o++) {
+                        int acc = q.bias()[o];
+                        int wo = o * k;
+                        for (int i = 0; i < k; i++) {
+                            acc += col[i] * w[wo + i];
+                        }
+                        y[(o * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** x [rows, K] x w [O, K]^T + bias, requantized per output channel. */
+    static byte[] linear(int[] x, int rows, int k, int[] w, NodeQuant.Gemm q) {
+        int n = q.outChannels();
+        byte[] y = new byte[rows * n];
+        for (int r = 0; r < rows; r++) {
+            int xo = r * k;
+            for (int o = 0; o < n; o++) {
+                int acc = q.bias()[o];
+                int wo = o * k;
+                for (int i = 0; i < k; i++) {
+                    acc += x[xo + i] * w[wo + i];
+                }
+                y[r * n + o] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
+            }
+        }
+        return y;
+    }
+
+    static byte[] matmul(byte[] a, byte[] b, int batch, int m, int k, int n, FixedPoint requant) {
+        byte[] y = new byte[batch * m * n];
+        int[] bt = new int[k * n];
+        for (int bi = 0; bi < batch; bi++) {
+            for (int t = 0; t < k; t++) {
+                for (int j = 0; j < n; j++) {
+                    bt[j * k + t] = b[(bi * k + t) * n + j]; // transposed so the inner loop is contiguous
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                int ao = (bi * m + i) * k;
+                for (int j = 0; j < n; j++) {
+                    int acc = 0;
+                    for (int t = 0; t < k; t++) {
+                        acc += a[ao + t] * bt[j * k + t];
+                    }
+                    y[(bi * m + i) * n + j] = IntArithmetic.saturateInt8(requant.apply(acc));
+                }
+            }
+        }
+        return y;
+    }
+
+    static byte add(int a, int b, NodeQuant.Add q) {
+        long sum = q.a().apply((long) a << 16) + q.b().apply((long) b << 16);
+        return IntArithmetic.saturateInt8(IntArithmetic.roundShift(sum, 16));
+    }
+
+    /** A window sum of {@code count} values, rescaled: round(sum M / count). */
+    static byte mean(long sum, int count, FixedPoint m) {
+        return IntArithmetic.saturateInt8(IntArithmetic.roundDiv(m.apply(sum << 16), (long) count << 16));
+    }
+
+    static byte[] pool(byte[] x, Shape in, Shape out, int kernel, int stride, int pad, FixedPoint avg) {
+        int h = in.dim(1);
+        int w = in.dim(2);
+        int oh = out.dim(1);
+        int ow = out.dim(2);
+        byte[] y = new byte[out.elementCount()];
+        for (int c = 0; c < in.dim(0); c++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int max = Integer.MIN_VALUE;
+                    long sum = 0;
+                    int count = 0;
+                    for (int ki = 0; ki < kernel; ki++) {
+                        int iy = i * stride - pad + ki;
+                        for (int kj = 0; kj < kernel; kj++) {
+                            int ix = j * stride - pad + kj;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                int v = x[(c * h + iy) * w + ix];
+                                max = Math.max(max, v);
+                                sum += v;
+                                count++;
+                            }
+                        }
+                    }
+                    y[(c * oh + i) * ow + j] = avg == null ? (byte) max : mean(sum, count, avg);
+                }
+            }
+        }
+        return y;
+    }
+
+    static byte[] softmax(byte[] x, Shape in, boolean causal, int[] exp) {
+        int d = in.last();
+        int rowsPerMatrix = in.rank() >= 2 ? in.dim(-2) : 1;
+        byte[] y = new byte[x.length];
+        for (int r = 0; r < x.length / d; r++) {
+            int valid = causal ? r % rowsPerMatrix + 1 : d;
+            int max = Integer.MIN_VALUE;
+            for (int i = 0; i < valid; i++) {
+                max = Math.max(max, x[r * d + i]);
+            }
+            long sum = 0;
+            for (int i = 0; i < valid; i++) {
+                sum += exp[max - x[r * d + i]];
+            }
+            for (int i = 0; i < valid; i++) {
+                y[r * d + i] = (byte) IntArithmetic.roundDiv(127L * exp[max - x[r * d + i]], sum);
+            }
+        }
+        return y;
+    }
+
+    static byte[] layerNorm(byte[] x, int d, NodeQuant.LayerNorm q) {
+        byte[] y = new byte[x.length];
+        long[] dev = new long[d];
+        for (int r = 0; r < x.length / d; r++) {
+            long s = 0;
+            for (int i = 0; i < d; i++) {
+                s += x[r * d + i];
+            }
+            long sq = 0;
+            for (int i = 0; i < d; i++) {
+                dev[i] = (long) d * x[r * d + i] - s;
+                sq += dev[i] * dev[i];
+            }
+            long sigma = Math.max(1, IntArithmetic.isqrt(sq / d + q.eps()));
+            for (int i = 0; i < d; i++) {
+                long v = IntArithmetic.roundDiv(dev[i] * q.gamma()[i], sigma) + q.beta()[i];
+                y[r * d + i] = IntArithmetic.saturateInt8(IntArithmetic.roundShift(v, 16));
+            }
+        }
+        return y;
+    }
+}

@@ -1,0 +1,114 @@
+package org.flexiq.compiler.golden;
+
+import org.flexiq.compiler.quant.BitExtractor;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.NodeQuant;
+import org.flexiq.compiler.quant.Site;
+import org.flexiq.workloads.ir.Shape;
+
+/**
+ * One site at one ratio: which stored channels are 4-bit and in which group, and how its activations and
+ * its consumers' weights become the values their 4-bit codes stand for. Since a group's partial sum is
+ * shifted left by exactly (activation shift + weight shift), summing products of these values gives the
+ * same int32 as the hardware's shifted partial sums.
+ */
+final class SiteLowering {
+    private final Site site;
+    private final int groupWidth;
+    private final Extraction extraction;
+    /** Group of each stored channel, -1 for 8-bit channels. */
+    private final int[] groupOf;
+    private final int fourBitGroups;
+    private final int[] staticShift;
+
+    SiteLowering(Site site, int fourBitChannels, int groupWidth, Extraction extraction) {
+        this.site = site;
+        this.groupWidth = groupWidth;
+        this.extraction = extraction;
+        this.groupOf = new int[site.channels()];
+        java.util.Arrays.fill(groupOf, -1);
+        for (int i = 0; i < fourBitChannels; i++) {
+            groupOf[site.order()[i]] = i / groupWidth;
+        }
+        this.fourBitGroups = fourBitChannels / groupWidth;
+        this.staticShift = BitExtractor.staticShifts(site, groupWidth, extraction);
+    }
+
+    boolean allEightBit() {
+        return fourBitGroups == 0;
+    }
+
+    /** The site's activations in stored channel order (gathered when the site has a run-time reorder), lowered. */
+    int[] activations(byte[] produced, Shape shape) {
+        int channels = site.channels();
+        int inner = (int) shape.product(site.axis() + 1, shape.rank());
+        int[] x = new int[produced.length];
+        int[] gather = site.gather();
+        for (int i = 0; i < x.length; i++) {
+            int c = (i / inner) % channels;
+            x[i] = gather == null ? produced[i] : produced[i + (gather[c] - c) * inner];
+        }
+        if (allEightBit()) {
+            return x;
+        }
+        int positions = x.length / channels;
+        int[] or = new int[fourBitGroups];
+        for (int p = 0; p < positions; p++) {
+            // position p: pixel p of a [C, H, W] conv input (inner = H W), row p of a [..., K] linear input (inner = 1)
+            int outer = inner == 1 ? p : 0;
+            int pix = inner == 1 ? 0 : p;
+            if (extraction == Extraction.DYNAMIC) {
+                java.util.Arrays.fill(or, 0);
+                for (int c = 0; c < channels; c++) {
+                    if (groupOf[c] >= 0) {
+                        or[groupOf[c]] |= Math.abs(x[(outer * channels + c) * inner + pix]);
+                    }
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                int g = groupOf[c];
+                if (g >= 0) {
+                    int idx = (outer * channels + c) * inner + pix;
+                    int shift = extraction == Extraction.DYNAMIC ? BitExtractor.effectiveShift(or[g]) : staticShift[g];
+                    x[idx] = BitExtractor.reconstruct(x[idx], shift);
+                }
+            }
+        }
+        return x;
+    }
+
+    /** int8 weights as ints, for layers that always compute in 8 bits. */
+    static int[] plainWeights(NodeQuant.Gemm q) {
+        int[] w = new int[q.weight().length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = q.weight()[i];
+        }
+        return w;
+    }
+
+    /** A consumer's weights [O, C, taps] with 4-bit channels replaced by the values of their 4-bit codes. */
+    int[] weights(NodeQuant.Gemm q) {
+        int[] w = plainWeights(q);
+        if (allEightBit()) {
+            return w;
+        }
+        // Dynamic extraction changes only how activations are lowered; weights always use static shifts.
+        Extraction weightMode = extraction == Extraction.NAIVE ? Extraction.NAIVE : Extraction.STATIC;
+        int[] shifts = BitExtractor.weightShifts(q, site, groupWidth, weightMode);
+        int groups = site.channels() / groupWidth;
+        int per = q.inChannels() * q.taps();
+        for (int o = 0; o < q.outChannels(); o++) {
+            for (int c = 0; c < q.inChannels(); c++) {
+                int g = groupOf[c];
+                if (g < 0) {
+                    continue;
+                }
+                for (int t = 0; t < q.taps(); t++) {
+                    int i = o * per + c * q.taps() + t;
+                    w[i] = BitExtractor.reconstruct(w[i], shifts[o * groups + g]);
+                }
+            }
+        }
+        return w;
+    }
+}

@@ -1,0 +1,144 @@
+package org.flexiq.compiler.quant;
+
+import org.flexiq.workloads.exec.FloatExecutor;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.TensorInfo;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Runs the float model over calibration samples (in parallel; every statistic is a max or a histogram
+ * count, so the result does not depend on thread timing) and records per-tensor ranges and per-channel
+ * maxima of every Conv2d/Linear input.
+ */
+public final class Calibrator {
+    private static final int BINS = 4096;
+
+    private Calibrator() {
+    }
+
+    /** Which axis holds the feature channels of a tensor read by a GEMM layer, or -1 when none reads it. */
+    static int channelAxis(Graph g, String tensor) {
+        for (Node n : g.consumers(tensor)) {
+            if (n.layer() instanceof Conv2d) {
+                return 0;
+            }
+            if (n.layer() instanceof Linear) {
+                return g.shape(tensor).rank() - 1;
+            }
+        }
+        return -1;
+    }
+
+    public static CalibrationStats calibrate(Model model, List<Map<String, FloatTensor>> samples, CalibrationMethod method) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("calibration needs at least one sample");
+        }
+        Graph g = model.graph();
+        FloatExecutor exec = new FloatExecutor(model);
+        Partial total = IntStream.range(0, samples.size()).parallel()
+                .mapToObj(i -> observe(g, exec, samples.get(i), null))
+                .reduce(Partial::merge).orElseThrow();
+        Map<String, Double> range = new HashMap<>(total.max);
+        if (method.percentile() < 100) {
+            Partial hist = IntStream.range(0, samples.size()).parallel()
+                    .mapToObj(i -> observe(g, exec, samples.get(i), total.max))
+                    .reduce(Partial::merge).orElseThrow();
+            for (Map.Entry<String, long[]> h : hist.histograms.entrySet()) {
+                range.put(h.getKey(), percentile(h.getValue(), total.max.get(h.getKey()), method.percentile()));
+            }
+        }
+        return new CalibrationStats(range, total.channelMax, samples.size());
+    }
+
+    private static double percentile(long[] hist, double max, double p) {
+        long count = 0;
+        for (long c : hist) {
+            count += c;
+        }
+        long target = (long) Math.ceil(count * p / 100.0);
+        long seen = 0;
+        for (int b = 0; b < hist.length; b++) {
+            seen += hist[b];
+            if (seen >= target) {
+                return max * (b + 1) / hist.length;
+            }
+        }
+        return max;
+    }
+
+    /** Statistics of one or more samples; merged by max and by adding histograms. */
+    private static final class Partial {
+        final Map<String, Double> max = new HashMap<>();
+        final Map<String, float[]> channelMax = new HashMap<>();
+        final Map<String, long[]> histograms = new HashMap<>();
+
+        Partial merge(Partial o) {
+            o.max.forEach((k, v) -> max.merge(k, v, Math::max));
+            o.channelMax.forEach((k, v) -> channelMax.merge(k, v, (a, b) -> {
+                float[] m = a.clone();
+                for (int i = 0; i < m.length; i++) {
+                    m[i] = Math.max(m[i], b[i]);
+                }
+                return m;
+            }));
+            o.histograms.forEach((k, v) -> histograms.merge(k, v, (a, b) -> {
+                long[] s = a.clone();
+                for (int i = 0; i < s.length; i++) {
+                    s[i] += b[i];
+                }
+                return s;
+            }));
+            return this;
+        }
+    }
+
+    private static Partial observe(Graph g, FloatExecutor exec, Map<String, FloatTensor> sample, Map<String, Double> histRange) {
+        Partial p = new Partial();
+        for (TensorInfo in : g.inputs()) {
+            record(g, in.name(), sample.get(in.name()), p, histRange);
+        }
+        exec.run(sample, (Node n, FloatTensor out) -> record(g, n.name(), out, p, histRange));
+        return p;
+    }
+
+    private static void record(Graph g, String name, FloatTensor t, Partial p, Map<String, Double> histRange) {
+        float[] d = t.data();
+        if (histRange != null) {
+            double max = histRange.get(name);
+            long[] h = new long[BINS];
+            if (max > 0) {
+                for (float v : d) {
+                    h[(int) Math.min(BINS - 1, Math.abs(v) / max * BINS)]++;
+                }
+            }
+            p.histograms.put(name, h);
+            return;
+        }
+        double m = 0;
+        for (float v : d) {
+            m = Math.max(m, Math.abs(v));
+        }
+        p.max.put(name, m);
+        int axis = channelAxis(g, name);
+        if (axis < 0) {
+            return;
+        }
+        int channels = t.shape().dim(axis);
+        float[] cm = new float[channels];
+        int inner = (int) t.shape().product(axis + 1, t.shape().rank());
+        for (int i = 0; i < d.length; i++) {
+            int c = (i / inner) % channels;
+            cm[c] = Math.max(cm[c], Math.abs(d[i]));
+        }
+        p.channelMax.put(name, cm);
+    }
+}

@@ -1,0 +1,274 @@
+package org.flexiq.compiler.quant;
+
+import org.flexiq.workloads.ir.Activation;
+import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.AvgPool;
+import org.flexiq.workloads.ir.Concat;
+import org.flexiq.workloads.ir.Constant;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.Embedding;
+import org.flexiq.workloads.ir.Flatten;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.GlobalAvgPool;
+import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.IrException;
+import org.flexiq.workloads.ir.Layer;
+import org.flexiq.workloads.ir.LayerNorm;
+import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.MatMul;
+import org.flexiq.workloads.ir.MaxPool;
+import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.Relu;
+import org.flexiq.workloads.ir.Relu6;
+import org.flexiq.workloads.ir.Reshape;
+import org.flexiq.workloads.ir.Slice;
+import org.flexiq.workloads.ir.Softmax;
+import org.flexiq.workloads.ir.TensorInfo;
+import org.flexiq.workloads.ir.Transpose;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Int8 post-training quantization (DESIGN.md's numeric contract): BatchNorm folded, one symmetric scale per
+ * activation tensor, one per output channel of every weight, int32 biases, fixed-point requantization.
+ * The result has FlexiQ's sites with identity orders and no stored ratios; a selector adds those.
+ */
+public final class Quantizer {
+    private Quantizer() {
+    }
+
+    public static QuantizedModel quantize(Model model, List<Map<String, FloatTensor>> calibration, QuantizerOptions options) {
+        Model folded = BatchNormFolder.fold(model);
+        CalibrationStats stats = Calibrator.calibrate(folded, calibration, options.calibration());
+        Graph g = folded.graph();
+        Map<String, Double> scales = scales(g, stats);
+        Map<String, NodeQuant> nodes = new HashMap<>();
+        for (Node n : g.nodes()) {
+            NodeQuant q = quantizeNode(folded, n, scales);
+            if (q != null) {
+                nodes.put(n.name(), q);
+            }
+        }
+        Map<String, Site> sites = findSites(g, stats, scales, options.groupWidth());
+        Map<String, String> meta = new LinkedHashMap<>(model.metadata());
+        meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples");
+        meta.put("quant.groupWidth", Integer.toString(options.groupWidth()));
+        return new QuantizedModel(g, scales, nodes, sites, options.groupWidth(), List.of(), meta);
+    }
+
+    /** Kinds whose output reuses the input's scale: they only move, compare or clamp values. */
+    static boolean keepsScale(Layer l) {
+        return l instanceof Relu || l instanceof Relu6 || l instanceof MaxPool || l instanceof Flatten
+                || l instanceof Reshape || l instanceof Transpose || l instanceof Slice;
+    }
+
+    private static Map<String, Double> scales(Graph g, CalibrationStats stats) {
+        Map<String, Double> s = new HashMap<>();
+        for (TensorInfo in : g.inputs()) {
+            s.put(in.name(), scaleOf(stats.range().get(in.name())));
+        }
+        for (Node n : g.nodes()) {
+            Layer l = n.layer();
+            if (keepsScale(l)) {
+                s.put(n.name(), s.get(n.inputs().get(0)));
+            } else if (l instanceof Softmax) {
+                s.put(n.name(), 1.0 / 127);
+            } else {
+                s.put(n.name(), scaleOf(stats.range().get(n.name())));
+            }
+        }
+        return s;
+    }
+
+    private static double scaleOf(Double range) {
+        return range == null || !(range > 0) ? 1.0 / 127 : range / 127;
+    }
+
+    static byte quantize(double v, double scale) {
+        return IntArithmetic.saturateInt8(roundHalfAway(v / scale));
+    }
+
+    static long roundHalfAway(double v) {
+        return (long) (v >= 0 ? Math.floor(v + 0.5) : -Math.floor(-v + 0.5));
+    }
+
+    private static float[] data(Model m, Node n, String role) {
+        return ((FloatTensor) m.tensors().get(n.name() + "." + role)).data();
+    }
+
+    private static NodeQuant quantizeNode(Model m, Node n, Map<String, Double> scales) {
+        Layer l = n.layer();
+        double sOut = scales.get(n.name());
+        double sIn = n.inputs().isEmpty() ? 0 : scales.get(n.inputs().get(0));
+        if (l instanceof Conv2d || l instanceof Linear) {
+            return gemm(m, n, sIn, sOut);
+        } else if (l instanceof MatMul) {
+            return new NodeQuant.MatMul(FixedPoint.of(sIn * scales.get(n.inputs().get(1)) / sOut));
+        } else if (l instanceof Add) {
+            return new NodeQuant.Add(FixedPoint.of(sIn / sOut), FixedPoint.of(scales.get(n.inputs().get(1)) / sOut));
+        } else if (l instanceof Concat) {
+            List<FixedPoint> f = new ArrayList<>();
+            for (String in : n.inputs()) {
+                f.add(FixedPoint.of(scales.get(in) / sOut));
+            }
+            return new NodeQuant.Rescale(f);
+        } else if (l instanceof AvgPool || l instanceof GlobalAvgPool) {
+            return new NodeQuant.Rescale(List.of(FixedPoint.of(sIn / sOut)));
+        } else if (l instanceof Relu) {
+            return new NodeQuant.Clamp(0, 127);
+        } else if (l instanceof Relu6) {
+            return new NodeQuant.Clamp(0, (int) Math.min(127, roundHalfAway(6 / sIn)));
+        } else if (l instanceof Activation a) {
+            byte[] table = new byte[256];
+            for (int x = -128; x < 128; x++) {
+                table[x + 128] = quantize(a.apply((float) (x * sIn)), sOut);
+            }
+            return new NodeQuant.Lookup(table);
+        } else if (l instanceof Softmax sm) {
+            int[] exp = new int[256];
+            for (int d = 0; d < 256; d++) {
+                exp[d] = (int) roundHalfAway(Math.exp(-sm.scale() * sIn * d) * 65536);
+            }
+            return new NodeQuant.Softmax(exp);
+        } else if (l instanceof LayerNorm ln) {
+            float[] gamma = data(m, n, "gamma");
+            float[] beta = data(m, n, "beta");
+            int[] gq = new int[gamma.length];
+            int[] bq = new int[beta.length];
+            for (int i = 0; i < gq.length; i++) {
+                gq[i] = IntArithmetic.saturate(roundHalfAway(gamma[i] / sOut * 65536), -(1 << 30), 1 << 30);
+                bq[i] = IntArithmetic.saturate(roundHalfAway(beta[i] / sOut * 65536), -(1 << 30), 1 << 30);
+            }
+            double d = gamma.length;
+            long eps = Math.min(1L << 50, roundHalfAway(ln.eps() * d * d / (sIn * sIn)));
+            return new NodeQuant.LayerNorm(gq, bq, eps);
+        } else if (l instanceof Constant) {
+            return new NodeQuant.Values(quantizeAll(data(m, n, "value"), sOut));
+        } else if (l instanceof Embedding) {
+            return new NodeQuant.Values(quantizeAll(data(m, n, "weight"), sOut));
+        } else if (keepsScale(l)) {
+            return null;
+        }
+        throw new IrException(n.name() + ": quantization has no rule for layer kind " + l.kind());
+    }
+
+    private static byte[] quantizeAll(float[] v, double scale) {
+        byte[] q = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            q[i] = quantize(v[i], scale);
+        }
+        return q;
+    }
+
+    private static NodeQuant.Gemm gemm(Model m, Node n, double sIn, double sOut) {
+        float[] w = data(m, n, "weight");
+        int out;
+        int taps;
+        boolean hasBias;
+        if (n.layer() instanceof Conv2d c) {
+            out = c.outChannels();
+            taps = c.kernelH() * c.kernelW();
+            hasBias = c.bias();
+        } else {
+            Linear lin = (Linear) n.layer();
+            out = lin.outFeatures();
+            taps = 1;
+            hasBias = lin.bias();
+        }
+        int per = w.length / out;
+        byte[] q = new byte[w.length];
+        int[] bias = new int[out];
+        FixedPoint[] requant = new FixedPoint[out];
+        float[] b = hasBias ? data(m, n, "bias") : null;
+        for (int o = 0; o < out; o++) {
+            double max = 0;
+            for (int i = o * per; i < (o + 1) * per; i++) {
+                max = Math.max(max, Math.abs(w[i]));
+            }
+            double sw = max > 0 ? max / 127 : 1.0 / 127;
+            for (int i = o * per; i < (o + 1) * per; i++) {
+                q[i] = quantize(w[i], sw);
+            }
+            bias[o] = b == null ? 0 : IntArithmetic.saturate(roundHalfAway(b[o] / (sIn * sw)), Integer.MIN_VALUE, Integer.MAX_VALUE);
+            requant[o] = FixedPoint.of(sIn * sw / sOut);
+        }
+        return new NodeQuant.Gemm(q, bias, requant, out, per / taps, taps);
+    }
+
+    /** A Conv2d (not grouped) or Linear that does not read a graph input may compute in 4 bits. */
+    static boolean eligible(Graph g, Node n) {
+        boolean gemm = (n.layer() instanceof Conv2d c && c.groups() == 1) || n.layer() instanceof Linear;
+        if (!gemm) {
+            return false;
+        }
+        for (TensorInfo in : g.inputs()) {
+            if (n.inputs().contains(in.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, Site> findSites(Graph g, CalibrationStats stats, Map<String, Double> scales, int groupWidth) {
+        Map<String, List<String>> consumers = new LinkedHashMap<>();
+        for (Node n : g.nodes()) {
+            if (eligible(g, n)) {
+                consumers.computeIfAbsent(n.inputs().get(0), k -> new ArrayList<>()).add(n.name());
+            }
+        }
+        Map<String, Site> sites = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : consumers.entrySet()) {
+            String t = e.getKey();
+            int axis = Calibrator.channelAxis(g, t);
+            int channels = g.shape(t).dim(axis);
+            if (channels % groupWidth != 0) {
+                throw new IrException(e.getValue().get(0) + ": its " + channels + " input channels are not a multiple of the group width "
+                        + groupWidth + " (choose a group width that divides every 4-bit layer's input channels)");
+            }
+            float[] cm = stats.channelMax().get(t);
+            int[] cmq = new int[channels];
+            for (int c = 0; c < channels; c++) {
+                cmq[c] = (int) Math.min(127, roundHalfAway(cm[c] / scales.get(t)));
+            }
+            String producer = foldableProducer(g, t, e.getValue());
+            sites.put(t, new Site(t, axis, channels, e.getValue(), cmq, Site.identity(channels), new int[0], null, producer));
+        }
+        return sites;
+    }
+
+    /**
+     * The Conv2d/Linear whose output rows can carry the site's channel order: reached from the site through
+     * single-reader channel-wise ops, with every reader of the site a 4-bit-capable GEMM, and nothing on the
+     * way a graph output. Null when the order must be applied by a run-time reorder instead.
+     */
+    static String foldableProducer(Graph g, String site, List<String> siteConsumers) {
+        if (g.consumers(site).size() != siteConsumers.size()) {
+            return null;
+        }
+        String t = site; // always a node output: sites never are graph inputs, and the walk stops before one
+        while (true) {
+            if (g.outputs().contains(t)) {
+                return null;
+            }
+            Node p = g.node(t);
+            Layer l = p.layer();
+            if ((l instanceof Conv2d c && c.groups() == 1) || l instanceof Linear) {
+                return p.name();
+            }
+            boolean channelWise = l instanceof Activation || l instanceof MaxPool || l instanceof AvgPool || l instanceof GlobalAvgPool;
+            if (!channelWise) {
+                return null;
+            }
+            String in = p.inputs().get(0);
+            if (g.consumers(in).size() != 1 || g.inputs().stream().anyMatch(i -> i.name().equals(in))) {
+                return null;
+            }
+            t = in;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.flexiq.compiler.quant;
+
+import java.util.List;
+
+/**
+ * A FlexiQ site: a tensor whose feature channels feed Conv2d/Linear layers that may compute in 4 bits.
+ * Every consumer of the tensor shares its channel selection (q, k and v of one attention read one tensor).
+ *
+ * <p>Indices are in the tensor's stored channel order. {@code order} lists the channels from first to
+ * last to become 4-bit: at a ratio, the first {@code fourBitChannels[ratio]} of them are 4-bit, and
+ * 4-bit group k is {@code order[kG .. (k+1)G)}. After {@link FlexiqLayout#apply} the order is the identity
+ * (the channels are physically reordered) and {@code gather} says how a non-folded site is reordered at
+ * run time: stored channel i reads produced channel gather[i].
+ *
+ * @param axis            the channel axis of the tensor (0 for conv inputs, last for linear inputs)
+ * @param consumers       the Conv2d/Linear nodes reading this tensor that may run in 4 bits
+ * @param channelMax      calibrated max |x| per stored channel, in int8 units (for static shifts)
+ * @param fourBitChannels 4-bit channel count at each stored ratio (parallel to the model's ratios)
+ * @param gather          null when the order is folded into the producer or is the identity
+ * @param producer        the Conv2d/Linear whose output rows carry the folded order, or null
+ */
+public record Site(String tensor, int axis, int channels, List<String> consumers, int[] channelMax,
+                   int[] order, int[] fourBitChannels, int[] gather, String producer) {
+    public Site {
+        consumers = List.copyOf(consumers);
+        if (order.length != channels || channelMax.length != channels) {
+            throw new IllegalArgumentException(tensor + ": order and channel maxima need " + channels + " entries");
+        }
+    }
+
+    public Site withSelection(int[] newOrder, int[] counts) {
+        return new Site(tensor, axis, channels, consumers, channelMax, newOrder, counts, gather, producer);
+    }
+
+    public static int[] identity(int n) {
+        int[] id = new int[n];
+        for (int i = 0; i < n; i++) {
+            id[i] = i;
+        }
+        return id;
+    }
+}

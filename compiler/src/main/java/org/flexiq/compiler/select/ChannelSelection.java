@@ -1,0 +1,96 @@
+package org.flexiq.compiler.select;
+
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Site;
+import org.flexiq.workloads.ir.FloatTensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** FlexiQ's channel selection over nested ratios: the public entry point of this package. */
+public final class ChannelSelection {
+    /** The selection methods the paper compares. */
+    public enum Method {
+        RANDOM, GREEDY, EVOLUTIONARY;
+
+        public static Method parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("selection method '" + s + "': expected random, greedy or evolutionary");
+            }
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param extraction the extraction the selection is optimized for
+     * @param population evolutionary search: individuals per generation (paper: 50)
+     * @param generations evolutionary search: generations per ratio (paper: 50)
+     * @param seed       random and evolutionary selection
+     */
+    public record Options(Method method, Extraction extraction, int population, int generations, long seed) {
+    }
+
+    /** The model with its selection, per-ratio search reports (evolutionary only) and the wall time. */
+    public record Result(QuantizedModel model, List<StageReport> stages, double seconds) {
+    }
+
+    private ChannelSelection() {
+    }
+
+    public static Result select(QuantizedModel int8, List<Double> ratios, Options o,
+                                List<Map<String, FloatTensor>> calibration, SearchProgress progress) {
+        List<Double> sorted = checkRatios(ratios);
+        long t0 = System.nanoTime();
+        List<SiteGroups> groups = SiteGroups.of(int8, o.extraction());
+        ChannelSelector selector;
+        EvolutionarySelector evo = null;
+        switch (o.method()) {
+            case RANDOM -> selector = new RandomSelector(o.seed());
+            case GREEDY -> selector = new GreedySelector();
+            default -> {
+                evo = new EvolutionarySelector(new FitnessEvaluator(int8, calibration, o.extraction()),
+                        o.population(), o.generations(), o.seed(), int8.groupWidth(), progress);
+                selector = evo;
+            }
+        }
+        List<int[]> orders = selector.groupOrders(groups, sorted);
+        Map<String, Site> sites = new LinkedHashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            SiteGroups g = groups.get(i);
+            sites.put(g.site.tensor(), g.apply(orders.get(i), sorted, int8.groupWidth()));
+        }
+        QuantizedModel selected = int8.withSites(sites, sorted).withMetadata(Map.of(
+                "flexiq.selection", o.method().id(),
+                "flexiq.selection.extraction", o.extraction().id(),
+                "flexiq.selection.seed", Long.toString(o.seed())));
+        return new Result(selected, evo == null ? List.of() : evo.reports(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Ratios in (0, 1], without repeats, ascending. */
+    public static List<Double> checkRatios(List<Double> ratios) {
+        if (ratios.isEmpty()) {
+            throw new IllegalArgumentException("at least one 4-bit ratio is needed");
+        }
+        List<Double> sorted = new ArrayList<>(ratios);
+        sorted.sort(null);
+        for (int i = 0; i < sorted.size(); i++) {
+            double r = sorted.get(i);
+            if (!(r > 0 && r <= 1)) {
+                throw new IllegalArgumentException("4-bit ratio " + r + " is not in (0, 1] (ratio 0, all 8-bit, is always available)");
+            }
+            if (i > 0 && r - sorted.get(i - 1) < QuantizedModel.RATIO_TOLERANCE) {
+                throw new IllegalArgumentException("4-bit ratio " + r + " is given twice");
+            }
+        }
+        return sorted;
+    }
+}

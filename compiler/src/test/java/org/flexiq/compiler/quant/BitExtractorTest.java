@@ -1,0 +1,47 @@
+package org.flexiq.compiler.quant;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BitExtractorTest {
+    @Test
+    void thePapersExample() {
+        int shift = BitExtractor.effectiveShift(31); // a channel whose values stay below 32
+        assertThat(shift).isEqualTo(2);
+        int effective = BitExtractor.reconstruct(29, shift);
+        int naive = BitExtractor.reconstruct(29, BitExtractor.NAIVE_SHIFT);
+        assertThat(effective).isEqualTo(28);
+        assertThat(naive).isEqualTo(32);
+        assertThat(Math.abs(effective - 29) / 29.0).isLessThan(0.04);
+        assertThat(Math.abs(naive - 29) / 29.0).isGreaterThan(0.10);
+    }
+
+    @Test
+    void lowersWithRoundingAndSaturation() {
+        assertThat(BitExtractor.lower(127, 4)).isEqualTo(7);     // 7.94 rounds to 8, saturates
+        assertThat(BitExtractor.lower(-128, 4)).isEqualTo(-8);
+        assertThat(BitExtractor.lower(-128, 5)).isEqualTo(-4);
+        assertThat(BitExtractor.lower(6, 0)).isEqualTo(6);        // small channels keep every bit
+        assertThat(BitExtractor.lower(-9, 0)).isEqualTo(-8);
+        assertThat(BitExtractor.lower(-6, 2)).isEqualTo(-2);      // -1.5 rounds away from zero
+        assertThat(BitExtractor.effectiveShift(0)).isZero();
+        assertThat(BitExtractor.effectiveShift(7)).isZero();
+        assertThat(BitExtractor.effectiveShift(8)).isEqualTo(1);
+        assertThat(BitExtractor.effectiveShift(127)).isEqualTo(4);
+        assertThat(BitExtractor.effectiveShift(128)).isEqualTo(5);
+    }
+
+    @Test
+    void groupShiftsFollowTheOrder() {
+        // 4 channels, G = 2; order puts channels 3 and 1 in group 0.
+        Site s = new Site("x", 0, 4, List.of("c"), new int[]{120, 5, 60, 30}, new int[]{3, 1, 0, 2}, new int[0], null, null);
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC)).containsExactly(2, 4); // max 30 -> 2; max 120 -> 4
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.NAIVE)).containsExactly(4, 4);
+        // weights [O=1, C=4, taps=1]
+        NodeQuant.Gemm w = new NodeQuant.Gemm(new byte[]{1, 2, 100, 9}, new int[1], new FixedPoint[]{FixedPoint.of(1)}, 1, 4, 1);
+        assertThat(BitExtractor.weightShifts(w, s, 2, Extraction.STATIC)).containsExactly(1, 4); // {9, 2} -> 1; {1, 100} -> 4
+    }
+}
