@@ -1,6 +1,7 @@
 package org.flexiq.cli;
 
 import org.flexiq.workloads.flx.FlxFormatException;
+import org.flexiq.workloads.data.DatasetException;
 import org.flexiq.workloads.ir.IrException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import java.util.Properties;
 /** The `sim` command: the workbench's front door. Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage. */
 @Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Sim.Version.class,
         description = "FlexiQ NPU workbench: quantize, compile and simulate mixed 4/8-bit models.",
-        subcommands = {ZooCommand.class, InspectCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ZooCommand.class, InspectCommand.class, QuantizeCommand.class, AccuracyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:bad input or usage"})
 public final class Sim implements Runnable {
@@ -58,7 +59,7 @@ public final class Sim implements Runnable {
 
     static int exitCode(Throwable ex) {
         if (ex instanceof FlxFormatException || ex instanceof NoSuchFileException || ex instanceof AccessDeniedException
-                || ex instanceof BadInputException || ex instanceof IrException) {
+                || ex instanceof BadInputException || ex instanceof IrException || ex instanceof DatasetException) {
             return BAD_INPUT;
         }
         return FAILURE;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * Constants of the .flx layout (see workloads/README.md):
  * <pre>
  *   0  "FLX1"                      magic
- *   4  u32 version
+ *   4  u32 version (1: float model; 2: quantized model)
  *   8  u32 header length (bytes)
  *  12  u32 CRC-32 of the header
  *  16  header: UTF-8 JSON
@@ -20,8 +20,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class FlxFormat {
     public static final byte[] MAGIC = {'F', 'L', 'X', '1'};
-    /** Version this code writes. */
+    /** Version this code writes for float models. */
     public static final int VERSION = 1;
+    /** Version of quantized models: version 1 plus a "quantization" header section and integer tensors. */
+    public static final int VERSION_QUANTIZED = 2;
     /** Oldest version this code reads. */
     public static final int MIN_READ_VERSION = 1;
     public static final int PREAMBLE_BYTES = 16;

@@ -1,5 +1,6 @@
 package org.flexiq.workloads.flx;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.flexiq.workloads.ir.Graph;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.TensorInfo;
@@ -7,8 +8,12 @@ import org.flexiq.workloads.ir.TensorInfo;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON header of a .flx file, as it is written. */
+/** The JSON header of a version-1 .flx file (a float model). */
 record FlxHeader(GraphSpec graph, List<FlxTensorEntry> tensors, Map<String, String> metadata) {
+
+    /** The JSON header of a version-2 .flx file: a quantized model, whose section the compiler defines. */
+    record Quantized(GraphSpec graph, List<FlxTensorEntry> tensors, Map<String, String> metadata, JsonNode quantization) {
+    }
 
     /** A graph as data, before validation. */
     record GraphSpec(String name, List<TensorInfo> inputs, List<Node> nodes, List<String> outputs) {

@@ -2,6 +2,7 @@ package org.flexiq.workloads.flx;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -77,10 +78,10 @@ public final class FlxReader {
             throw new FlxFormatException(file, "magic", "expected \"FLX1\", found " + printable(magic) + ": not a .flx file");
         }
         int version = pre.getInt();
-        if (version < FlxFormat.MIN_READ_VERSION || version > FlxFormat.VERSION) {
+        if (version < FlxFormat.MIN_READ_VERSION || version > FlxFormat.VERSION_QUANTIZED) {
             throw new FlxFormatException(file, "version", "the file is .flx version " + Integer.toUnsignedString(version)
-                    + "; this reader reads versions " + FlxFormat.MIN_READ_VERSION + " to " + FlxFormat.VERSION
-                    + (Integer.compareUnsigned(version, FlxFormat.VERSION) > 0 ? " (a newer sim is needed)" : ""));
+                    + "; this reader reads versions " + FlxFormat.MIN_READ_VERSION + " to " + FlxFormat.VERSION_QUANTIZED
+                    + (Integer.compareUnsigned(version, FlxFormat.VERSION_QUANTIZED) > 0 ? " (a newer sim is needed)" : ""));
         }
         long headerLen = Integer.toUnsignedLong(pre.getInt());
         long headerCrc = Integer.toUnsignedLong(pre.getInt());
@@ -96,9 +97,17 @@ public final class FlxReader {
         if (crc.getValue() != headerCrc) {
             throw new FlxFormatException(file, "header CRC32", String.format("stored %08x, computed %08x: the header is corrupt", headerCrc, crc.getValue()));
         }
-        FlxHeader header = parseHeader(file, json);
-        if (header.graph() == null || header.tensors() == null || header.metadata() == null) {
-            throw new FlxFormatException(file, "header", "needs the fields graph, tensors and metadata");
+        FlxHeader header;
+        JsonNode quantization = null;
+        if (version == FlxFormat.VERSION_QUANTIZED) {
+            FlxHeader.Quantized q = parseHeader(file, json, FlxHeader.Quantized.class);
+            header = new FlxHeader(q.graph(), q.tensors(), q.metadata());
+            quantization = q.quantization();
+            if (quantization == null || !quantization.isObject()) {
+                throw new FlxFormatException(file, "quantization", "a version-2 file needs a quantization object");
+            }
+        } else {
+            header = parseHeader(file, json, FlxHeader.class);
         }
         Graph graph;
         try {
@@ -109,19 +118,21 @@ public final class FlxReader {
         long dataStart = FlxFormat.align(FlxFormat.PREAMBLE_BYTES + headerLen);
         long dataBytes = size - Math.min(size, dataStart);
         checkTable(file, header.tensors(), dataBytes);
-        checkParams(file, graph, header.tensors());
+        if (quantization == null) {
+            checkParams(file, graph, header.tensors());
+        }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < header.tensors().size(); i++) {
             FlxTensorEntry e = header.tensors().get(i);
             tensors.put(e.name(), load(file, ch, dataStart, e, "tensors[" + i + "] '" + e.name() + "'"));
         }
         Model model = new Model(graph, new MapTensorSource(tensors), header.metadata());
-        return new FlxFile(file, version, size, (int) headerLen, model, header.tensors());
+        return new FlxFile(file, version, size, (int) headerLen, model, header.tensors(), quantization);
     }
 
-    private static FlxHeader parseHeader(Path file, byte[] json) throws FlxFormatException {
+    private static <T> T parseHeader(Path file, byte[] json, Class<T> type) throws FlxFormatException {
         try {
-            return FlxFormat.mapper().readValue(json, FlxHeader.class);
+            return FlxFormat.mapper().readValue(json, type);
         } catch (InvalidTypeIdException e) {
             throw new FlxFormatException(file, path(e), "unknown layer kind '" + e.getTypeId() + "'");
         } catch (ValueInstantiationException e) {
@@ -129,7 +140,8 @@ public final class FlxReader {
             throw new FlxFormatException(file, path(e), oneLine(cause.getMessage()));
         } catch (JsonMappingException e) {
             if (e.getPath().isEmpty()) {
-                throw new FlxFormatException(file, "header", "expected a JSON object with the fields graph, tensors and metadata");
+                throw new FlxFormatException(file, "header", "expected a JSON object with the fields graph, tensors and metadata"
+                        + (type == FlxHeader.Quantized.class ? " and quantization" : ""));
             }
             // Jackson names our classes with their packages; a user needs only the simple name.
             String msg = oneLine(e.getOriginalMessage()).replaceAll("`(?:[a-z0-9_]+\\.)+(?:[A-Za-z0-9_]+\\$)?([A-Za-z0-9_]+)`", "`$1`");

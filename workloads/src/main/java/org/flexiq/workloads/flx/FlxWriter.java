@@ -1,5 +1,6 @@
 package org.flexiq.workloads.flx;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Int32Tensor;
 import org.flexiq.workloads.ir.Int8Tensor;
@@ -32,21 +33,29 @@ public final class FlxWriter {
     }
 
     public static void write(Path target, Model model) throws IOException {
+        write(target, model, null);
+    }
+
+    /** Writes a quantized model (version 2) when {@code quantization} is not null, a float model otherwise. */
+    public static void write(Path target, Model model, JsonNode quantization) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path data = Files.createTempFile(dir, "." + target.getFileName() + ".", ".data.tmp");
         Path out = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             List<FlxTensorEntry> entries = writeData(data, model);
-            FlxHeader header = new FlxHeader(FlxHeader.GraphSpec.of(model.graph()), entries, new TreeMap<>(model.metadata()));
-            byte[] json = FlxFormat.mapper().writeValueAsBytes(header);
+            FlxHeader.GraphSpec graph = FlxHeader.GraphSpec.of(model.graph());
+            TreeMap<String, String> meta = new TreeMap<>(model.metadata());
+            byte[] json = FlxFormat.mapper().writeValueAsBytes(quantization == null
+                    ? new FlxHeader(graph, entries, meta) : new FlxHeader.Quantized(graph, entries, meta, quantization));
+            int version = quantization == null ? FlxFormat.VERSION : FlxFormat.VERSION_QUANTIZED;
             try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  FileChannel src = FileChannel.open(data, StandardOpenOption.READ)) {
                 CRC32 crc = new CRC32();
                 crc.update(json);
                 long dataStart = FlxFormat.align(FlxFormat.PREAMBLE_BYTES + (long) json.length);
                 ByteBuffer head = ByteBuffer.allocate((int) dataStart).order(ByteOrder.LITTLE_ENDIAN);
-                head.put(FlxFormat.MAGIC).putInt(FlxFormat.VERSION).putInt(json.length).putInt((int) crc.getValue()).put(json);
+                head.put(FlxFormat.MAGIC).putInt(version).putInt(json.length).putInt((int) crc.getValue()).put(json);
                 head.clear();
                 writeFully(ch, head);
                 long size = src.size();

@@ -52,11 +52,13 @@ final class VisionTransformer implements Architecture {
         x = b.op("patch_tokens", new Transpose(List.of(1, 0)), b.op("patch_flatten", new Flatten(1), x));
         int patches = b.shape(x).dim(0);
         int extra = distilled ? 2 : 1;
-        String cls = b.constant("cls_token", Shape.of(1, dim), 0.02);
+        // Token and position embeddings as large as the patch embeddings, as in trained ViTs; at 0.02 (their
+        // initialization) a class token would vanish under the token tensor's one int8 scale.
+        String cls = b.constant("cls_token", Shape.of(1, dim), 1.0);
         x = distilled
-                ? b.op("tokens", new Concat(0), cls, b.constant("dist_token", Shape.of(1, dim), 0.02), x)
+                ? b.op("tokens", new Concat(0), cls, b.constant("dist_token", Shape.of(1, dim), 1.0), x)
                 : b.op("tokens", new Concat(0), cls, x);
-        x = b.op("pos_add", new Add(), x, b.constant("pos_embed", Shape.of(patches + extra, dim), 0.02));
+        x = b.op("pos_add", new Add(), x, b.constant("pos_embed", Shape.of(patches + extra, dim), 0.5));
         for (int i = 0; i < depth; i++) {
             String p = "blocks." + i;
             x = b.op(p + ".add1", new Add(), x, TransformerParts.selfAttention(b, p + ".attn", b.layerNorm(p + ".norm1", x, 1e-6), heads, false));

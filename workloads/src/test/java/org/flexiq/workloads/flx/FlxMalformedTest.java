@@ -77,7 +77,7 @@ class FlxMalformedTest {
     void unknownVersionsSayWhichReaderIsNeeded() throws IOException {
         byte[] b = valid.clone();
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 7);
-        rejected(b, "version", "version 7", "reads versions 1 to 1", "newer sim");
+        rejected(b, "version", "version 7", "reads versions 1 to 2", "newer sim");
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 0);
         rejected(b, "version", "version 0");
     }

@@ -1,0 +1,170 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.quant.CalibrationMethod;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.FlexiqLayout;
+import org.flexiq.compiler.quant.QuantizedFlx;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
+import org.flexiq.compiler.quant.QuantizerOptions;
+import org.flexiq.compiler.quant.Site;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.compiler.select.StageReport;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "quantize", mixinStandardHelpOptions = true,
+        description = "FlexiQ post-training quantization: int8, effective 4-bit extraction, nested channel selection, "
+                + "reordered layout; writes a quantized .flx.")
+final class QuantizeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "A float .flx file or a zoo model name.")
+    String model;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The quantized .flx to write.")
+    Path output;
+
+    @Option(names = "--method", defaultValue = "evolutionary", description = "random, greedy or evolutionary (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--ratios", defaultValue = "0.25,0.5,0.75,1.0", description = "Nested 4-bit ratios to store (default: ${DEFAULT-VALUE}).")
+    String ratios;
+
+    @Option(names = "--group", defaultValue = "64", description = "Group width G in channels (default: ${DEFAULT-VALUE}).")
+    int group;
+
+    @Option(names = "--calib", paramLabel = "SPEC", description = "Calibration data: fashion-mnist:SPLIT[:COUNT] or synthetic:COUNT "
+            + "(default: fashion-mnist:train:512 for 28x28 models, synthetic:128 otherwise).")
+    String calib;
+
+    @Option(names = "--calibration", defaultValue = "max", description = "Activation ranges: max or percentile:P (default: ${DEFAULT-VALUE}).")
+    String calibration;
+
+    @Option(names = "--extraction", defaultValue = "static", description = "Extraction the selection optimizes for: static, dynamic or naive.")
+    String extraction;
+
+    @Option(names = "--population", defaultValue = "50", description = "Evolutionary search: population (default: ${DEFAULT-VALUE}).")
+    int population;
+
+    @Option(names = "--generations", defaultValue = "50", description = "Evolutionary search: generations per ratio (default: ${DEFAULT-VALUE}).")
+    int generations;
+
+    @Option(names = "--fitness-samples", defaultValue = "128", description = "Calibration samples the fitness uses (default: ${DEFAULT-VALUE}).")
+    int fitnessSamples;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelArgument arg = ModelArgument.resolve(model);
+        if (arg.file() != null && arg.file().quantized()) {
+            throw new BadInputException(model + ": already a quantized model; quantize its float model instead");
+        }
+        Model m = arg.model();
+        ChannelSelection.Options opts;
+        QuantizerOptions qo;
+        List<Double> rs;
+        try {
+            opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), population, generations, seed);
+            qo = new QuantizerOptions(group, CalibrationMethod.parse(calibration));
+            rs = ChannelSelection.checkRatios(Ratios.parse("--ratios", ratios));
+            if (fitnessSamples < 1) {
+                throw new IllegalArgumentException("--fitness-samples must be >= 1");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        String calibSpec = calib == null ? CalibrationData.defaultSpec(m.graph()) : calib;
+        List<Map<String, FloatTensor>> samples = CalibrationData.load(calibSpec, m.graph(), seed);
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        QuantizedModel int8 = Quantizer.quantize(m, samples, qo);
+        double quantSeconds = (System.nanoTime() - t0) / 1e9;
+        Progress progress = Progress.forTerminal(spec.commandLine().getErr());
+        ChannelSelection.Result r = ChannelSelection.select(int8, rs, opts,
+                samples.subList(0, Math.min(fitnessSamples, samples.size())), progress);
+        progress.done();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("quant.calib", calibSpec);
+        meta.put("quant.source", model);
+        meta.put("flexiq.selection.seconds", String.format(Locale.ROOT, "%.2f", r.seconds()));
+        if (opts.method() == ChannelSelection.Method.EVOLUTIONARY) {
+            meta.put("flexiq.selection.search", population + "x" + generations + " on " + Math.min(fitnessSamples, samples.size()) + " samples");
+        }
+        QuantizedModel laid = FlexiqLayout.apply(r.model()).withMetadata(meta);
+        QuantizedFlx.write(output, laid);
+        int folded = 0;
+        int reorders = 0;
+        for (Site s : laid.sites().values()) {
+            folded += s.producer() != null ? 1 : 0;
+            reorders += s.gather() != null ? 1 : 0;
+        }
+        out.printf(Locale.ROOT, "wrote %s: %s, %d 4-bit sites (G = %d), ratios %s, %s selection (%s extraction)%n", output, m.graph().name(),
+                laid.sites().size(), group, rs, opts.method().id(), opts.extraction().id());
+        out.printf(Locale.ROOT, "channel order: folded into the producer at %d sites, reorder step at %d sites%n", folded, reorders);
+        out.printf(Locale.ROOT, "calibration: %s, %d samples, %s; quantization %.1f s; selection %.1f s%n",
+                calibSpec, samples.size(), qo.calibration(), quantSeconds, r.seconds());
+        for (StageReport s : r.stages()) {
+            out.printf(Locale.ROOT, "  ratio %.2f: fitness %.6g (greedy %.6g), %d evaluations, %d resumed from cached activations%n",
+                    s.ratio(), s.bestFitness(), s.greedyFitness(), s.evaluations(), s.cacheHits());
+        }
+        return Sim.OK;
+    }
+
+    /** Search progress on a terminal's stderr; nothing when output is not a terminal or in CI. */
+    static final class Progress implements SearchProgress {
+        private final PrintWriter err;
+        private final boolean on;
+
+        private Progress(PrintWriter err, boolean on) {
+            this.err = err;
+            this.on = on;
+        }
+
+        static Progress forTerminal(PrintWriter err) {
+            return new Progress(err, System.console() != null && System.getenv("CI") == null);
+        }
+
+        @Override
+        public void generation(double ratio, int generation, int generations, double bestFitness) {
+            if (on) {
+                err.printf(Locale.ROOT, "\rsearch: ratio %.2f, generation %d/%d, best fitness %.6g   ", ratio, generation, generations, bestFitness);
+                err.flush();
+            }
+        }
+
+        void done() {
+            if (on) {
+                err.print("\r" + " ".repeat(78) + "\r");
+                err.flush();
+            }
+        }
+    }
+
+    static List<String> list(String csv) {
+        List<String> l = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            l.add(s.trim());
+        }
+        return l;
+    }
+}

@@ -1,0 +1,26 @@
+package org.flexiq.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Comma-separated ratio lists from the command line. */
+final class Ratios {
+    private Ratios() {
+    }
+
+    static List<Double> parse(String option, String text) {
+        List<Double> r = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            try {
+                double v = Double.parseDouble(part.trim());
+                if (!(v >= 0 && v <= 1)) {
+                    throw new NumberFormatException();
+                }
+                r.add(v);
+            } catch (NumberFormatException e) {
+                throw new BadInputException(option + ": '" + part + "' is not a ratio in [0, 1]");
+            }
+        }
+        return r;
+    }
+}
