@@ -200,18 +200,27 @@ public final class Quantizer {
         return new NodeQuant.Gemm(q, bias, requant, out, per / taps, taps);
     }
 
-    /** A Conv2d (not grouped) or Linear that does not read a graph input may compute in 4 bits. */
+    /**
+     * A Conv2d (not grouped) or Linear may compute in 4 bits unless it reads the model's raw input (directly or
+     * through layout-only ops such as Flatten): the first layer stays 8-bit, as is usual for low-bit models.
+     */
     static boolean eligible(Graph g, Node n) {
         boolean gemm = (n.layer() instanceof Conv2d c && c.groups() == 1) || n.layer() instanceof Linear;
         if (!gemm) {
             return false;
         }
-        for (TensorInfo in : g.inputs()) {
-            if (n.inputs().contains(in.name())) {
+        String t = n.inputs().get(0);
+        while (true) {
+            String current = t;
+            if (g.inputs().stream().anyMatch(i -> i.name().equals(current))) {
                 return false;
             }
+            Layer l = g.node(t).layer();
+            if (!(l instanceof Flatten || l instanceof Reshape || l instanceof Transpose || l instanceof Slice)) {
+                return true;
+            }
+            t = g.node(t).inputs().get(0);
         }
-        return true;
     }
 
     private static Map<String, Site> findSites(Graph g, CalibrationStats stats, Map<String, Double> scales, int groupWidth) {

@@ -1,0 +1,145 @@
+package org.flexiq.compiler.quant;
+
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.compiler.select.StageReport;
+import org.flexiq.workloads.flx.FlxFormatException;
+import org.flexiq.workloads.flx.FlxWriter;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.zoo.ModelZoo;
+import org.flexiq.workloads.zoo.SyntheticInputs;
+import org.flexiq.workloads.zoo.ZooModel;
+import org.flexiq.workloads.zoo.ZooOptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Selection, layout and file round trip on a residual CNN and a transformer (synthetic inputs, fast). */
+class FlexiqPipelineTest {
+    static final List<Double> RATIOS = List.of(0.25, 0.5, 0.75, 1.0);
+    static List<Map<String, FloatTensor>> cnnBatch;
+    static QuantizedModel cnn;
+    static List<Map<String, FloatTensor>> vitBatch;
+    static QuantizedModel vit;
+
+    @BeforeAll
+    static void quantize() {
+        ZooModel r = ModelZoo.get("fmnist-resnet");
+        Model rm = r.model(r.defaults(), 0);
+        cnnBatch = SyntheticInputs.batch(rm.graph(), 24, 1);
+        cnn = Quantizer.quantize(rm, cnnBatch, new QuantizerOptions(8, CalibrationMethod.MAX));
+        ZooModel v = ModelZoo.get("deit-s");
+        Model vm = v.model(new ZooOptions(32, 1), 0);
+        vitBatch = SyntheticInputs.batch(vm.graph(), 6, 1);
+        vit = Quantizer.quantize(vm, vitBatch, new QuantizerOptions(64, CalibrationMethod.MAX));
+    }
+
+    private static ChannelSelection.Result select(QuantizedModel m, ChannelSelection.Method method, List<Map<String, FloatTensor>> batch) {
+        return ChannelSelection.select(m, RATIOS, new ChannelSelection.Options(method, Extraction.STATIC, 8, 4, 7), batch, SearchProgress.NONE);
+    }
+
+    @Test
+    void selectionsAreNestedAndGrouped() {
+        for (ChannelSelection.Method method : ChannelSelection.Method.values()) {
+            QuantizedModel s = select(cnn, method, cnnBatch.subList(0, 8)).model();
+            assertThat(s.ratios()).isEqualTo(RATIOS);
+            for (Site site : s.sites().values()) {
+                int[] counts = site.fourBitChannels();
+                Set<Integer> seen = new HashSet<>();
+                for (int c : site.order()) {
+                    seen.add(c);
+                }
+                assertThat(seen).as("order is a permutation").hasSize(site.channels());
+                for (int r = 0; r < counts.length; r++) {
+                    assertThat(counts[r] % 8).isZero();
+                    assertThat(counts[r]).isEqualTo((int) Math.round(RATIOS.get(r) * site.channels() / 8) * 8);
+                    if (r > 0) {
+                        assertThat(counts[r]).isGreaterThanOrEqualTo(counts[r - 1]); // prefixes of one order: nested
+                    }
+                }
+                assertThat(counts[counts.length - 1]).isEqualTo(site.channels());
+            }
+        }
+    }
+
+    @Test
+    void evolutionaryFitnessIsNeverWorseThanGreedyAndSearchIsDeterministic() {
+        ChannelSelection.Result a = select(cnn, ChannelSelection.Method.EVOLUTIONARY, cnnBatch.subList(0, 8));
+        assertThat(a.stages()).isNotEmpty();
+        for (StageReport s : a.stages()) {
+            assertThat(s.bestFitness()).as("ratio %s", s.ratio()).isLessThanOrEqualTo(s.greedyFitness());
+            assertThat(s.cacheHits()).as("children resume from cached activations").isPositive();
+        }
+        ChannelSelection.Result b = select(cnn, ChannelSelection.Method.EVOLUTIONARY, cnnBatch.subList(0, 8));
+        for (String t : a.model().sites().keySet()) {
+            assertThat(b.model().sites().get(t).order()).isEqualTo(a.model().sites().get(t).order());
+        }
+    }
+
+    /** Reordering is pure layout: the stored model computes the same bits at every ratio and extraction. */
+    @Test
+    void layoutChangesNoBitAtAnyRatio() {
+        for (QuantizedModel base : List.of(cnn, vit)) {
+            List<Map<String, FloatTensor>> batch = base == cnn ? cnnBatch.subList(0, 6) : vitBatch.subList(0, 2);
+            QuantizedModel selected = select(base, ChannelSelection.Method.GREEDY, batch).model();
+            QuantizedModel laid = FlexiqLayout.apply(selected);
+            long reorders = laid.sites().values().stream().filter(s -> s.gather() != null).count();
+            long folded = laid.sites().values().stream().filter(s -> s.producer() != null).count();
+            assertThat(reorders).as("residual joins need reorder steps").isPositive();
+            assertThat(folded).as("single-reader chains fold the order into the producer").isPositive();
+            for (double r : List.of(0.0, 0.25, 0.5, 1.0)) {
+                for (Extraction e : Extraction.values()) {
+                    GoldenExecutor before = new GoldenExecutor(selected, r, e);
+                    GoldenExecutor after = new GoldenExecutor(laid, r, e);
+                    for (Map<String, FloatTensor> s : batch) {
+                        Map<String, byte[]> x = before.run(s);
+                        Map<String, byte[]> y = after.run(s);
+                        for (String o : x.keySet()) {
+                            assertThat(y.get(o)).as("%s ratio %s %s", base.graph().name(), r, e).isEqualTo(x.get(o));
+                        }
+                    }
+                }
+            }
+            // at ratio 0 the channel order cannot matter at all
+            assertThat(new GoldenExecutor(laid, 0, Extraction.STATIC).run(batch.get(0)).values().iterator().next())
+                    .isEqualTo(new GoldenExecutor(base, 0, Extraction.STATIC).run(batch.get(0)).values().iterator().next());
+        }
+    }
+
+    @Test
+    void quantizedFilesRoundTripBitExactly(@TempDir Path dir) throws Exception {
+        QuantizedModel laid = FlexiqLayout.apply(select(vit, ChannelSelection.Method.GREEDY, vitBatch.subList(0, 2)).model());
+        Path f = dir.resolve("vit.q.flx");
+        QuantizedFlx.write(f, laid);
+        QuantizedModel back = QuantizedFlx.read(f);
+        assertThat(back.ratios()).isEqualTo(laid.ratios());
+        for (double r : List.of(0.0, 0.5, 1.0)) {
+            byte[] a = new GoldenExecutor(laid, r, Extraction.DYNAMIC).run(vitBatch.get(5)).get("head");
+            byte[] b = new GoldenExecutor(back, r, Extraction.DYNAMIC).run(vitBatch.get(5)).get("head");
+            assertThat(b).isEqualTo(a);
+        }
+        assertThatThrownBy(() -> back.ratioIndex(0.3)).hasMessageContaining("ratio 0.3 is not stored");
+        Path floatFile = dir.resolve("float.flx");
+        FlxWriter.write(floatFile, ModelZoo.get("mlp").model(ModelZoo.get("mlp").defaults(), 0));
+        assertThatThrownBy(() -> QuantizedFlx.read(floatFile)).isInstanceOf(FlxFormatException.class)
+                .hasMessageContaining("a float model (version 1); quantize it first");
+    }
+
+    @Test
+    void groupWidthMustDivideEveryFourBitLayer() {
+        ZooModel r = ModelZoo.get("fmnist-resnet");
+        assertThatThrownBy(() -> Quantizer.quantize(r.model(r.defaults(), 0), cnnBatch.subList(0, 2), new QuantizerOptions(24, CalibrationMethod.MAX)))
+                .hasMessageContaining("stage1.conv1: its 16 input channels are not a multiple of the group width 24");
+    }
+}
