@@ -106,7 +106,7 @@ final class QuantizeCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("quant.calib", calibSpec);
         meta.put("quant.source", model);
-        meta.put("flexiq.selection.seconds", String.format(Locale.ROOT, "%.2f", r.seconds()));
+        // No wall time in the file: the same inputs must give the same bytes.
         if (opts.method() == ChannelSelection.Method.EVOLUTIONARY) {
             meta.put("flexiq.selection.search", population + "x" + generations + " on " + Math.min(fitnessSamples, samples.size()) + " samples");
         }

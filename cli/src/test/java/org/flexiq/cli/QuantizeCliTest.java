@@ -36,6 +36,13 @@ class QuantizeCliTest {
     }
 
     @Test
+    void quantizingTwiceGivesTheSameBytes() throws Exception {
+        byte[] a = Files.readAllBytes(quantizedMlp());
+        byte[] b = Files.readAllBytes(quantizedMlp());
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
     void accuracyPrintsATableAndWritesJsonAndCsv() throws Exception {
         assumeThat(FashionMnist.available()).isTrue();
         Path q = quantizedMlp();
