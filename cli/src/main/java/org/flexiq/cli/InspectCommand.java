@@ -1,5 +1,8 @@
 package org.flexiq.cli;
 
+import org.flexiq.compiler.quant.QuantizedFlx;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Site;
 import org.flexiq.reports.TextTable;
 import org.flexiq.reports.TextTable.Align;
 import org.flexiq.workloads.flx.FlxFile;
@@ -59,9 +62,11 @@ final class InspectCommand implements Callable<Integer> {
         }
         t.footer("", "total", "", "", "", HumanFormat.count(g.totalParams()), HumanFormat.count(g.totalMacs()));
         FlxFile f = arg.file();
+        QuantizedModel q = f != null && f.quantized() ? QuantizedFlx.read(f.path()) : null;
         List<String> checks = f == null ? List.of("graph (acyclic, all shapes inferred)") : List.of(
                 "magic", "version " + f.version(), "header CRC32", "graph (acyclic, all shapes inferred)",
-                f.tensors().size() + " tensor CRC32s", "tensor offsets, sizes and alignment", "parameter shapes");
+                f.tensors().size() + " tensor CRC32s", "tensor offsets, sizes and alignment",
+                q == null ? "parameter shapes" : "quantization section (scales, integer parameters, sites, permutations)");
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", g.name());
@@ -79,6 +84,9 @@ final class InspectCommand implements Callable<Integer> {
             r.put("params", g.totalParams());
             r.put("macs", g.totalMacs());
             r.put("layers", layers);
+            if (q != null) {
+                r.put("quantization", quantizationSummary(q));
+            }
             out.print(Json.write(r));
             return Sim.OK;
         }
@@ -96,6 +104,53 @@ final class InspectCommand implements Callable<Integer> {
         out.println("checks passed: " + String.join(", ", checks));
         out.println();
         out.print(t.render());
+        if (q != null) {
+            printQuantization(out, q);
+        }
         return Sim.OK;
+    }
+
+    private static void printQuantization(PrintWriter out, QuantizedModel q) {
+        long folded = q.sites().values().stream().filter(s -> s.producer() != null).count();
+        long reorders = q.sites().values().stream().filter(s -> s.gather() != null).count();
+        out.printf(java.util.Locale.ROOT, "%nquantized: G = %d, ratios %s, %d sites (order folded into the producer at %d, reorder step at %d)%n",
+                q.groupWidth(), q.ratios(), q.sites().size(), folded, reorders);
+        List<String> headers = new ArrayList<>(List.of("layer", "site", "channels"));
+        List<Align> aligns = new ArrayList<>(List.of(Align.LEFT, Align.LEFT, Align.RIGHT));
+        for (double r : q.ratios()) {
+            headers.add(String.format(java.util.Locale.ROOT, "MAX_4BIT_CH @%.2f", r));
+            aligns.add(Align.RIGHT);
+        }
+        TextTable t = new TextTable(headers, aligns);
+        for (Site s : q.sites().values()) {
+            for (String c : s.consumers()) {
+                List<Object> row = new ArrayList<>(List.of(c, s.tensor() + (s.gather() != null ? " (reorder)" : ""), s.channels()));
+                for (int n : s.fourBitChannels()) {
+                    row.add(n);
+                }
+                t.row(row.toArray());
+            }
+        }
+        out.print(t.render());
+    }
+
+    private static Map<String, Object> quantizationSummary(QuantizedModel q) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("groupWidth", q.groupWidth());
+        m.put("ratios", q.ratios());
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (Site s : q.sites().values()) {
+            for (String c : s.consumers()) {
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("layer", c);
+                l.put("site", s.tensor());
+                l.put("reorder", s.gather() != null);
+                l.put("channels", s.channels());
+                l.put("max4bitChannels", s.fourBitChannels());
+                layers.add(l);
+            }
+        }
+        m.put("layers", layers);
+        return m;
     }
 }

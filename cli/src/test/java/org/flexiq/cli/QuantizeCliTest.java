@@ -32,7 +32,9 @@ class QuantizeCliTest {
         Path q = quantizedMlp();
         SimCliTest.Result i = sim("inspect", q.toString());
         assertThat(i.code()).isZero();
-        assertThat(i.out()).contains(".flx version 2", "flexiq.selection=evolutionary", "quant.calib=synthetic:16");
+        assertThat(i.out()).contains(".flx version 2", "flexiq.selection=evolutionary", "quant.calib=synthetic:16",
+                "quantization section", "quantized: G = 64, ratios [0.5, 1.0], 2 sites", "MAX_4BIT_CH @0.50");
+        assertThat(i.out()).containsPattern("fc2 +relu1 +256 +128 +256");
     }
 
     @Test

@@ -19,7 +19,6 @@ import org.flexiq.workloads.ir.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -234,22 +233,20 @@ public final class QuantizedFlx {
                 }
             }
             Map<String, Double> scales = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = req(q, "scales", p).fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : req(q, "scales", p).properties()) {
                 double s = e.getValue().asDouble();
                 if (!(s > 0) || Double.isInfinite(s)) {
                     throw bad(p + ".scales." + e.getKey(), "expected a positive scale, found " + e.getValue());
                 }
                 scales.put(e.getKey(), s);
             }
-            for (Node n : f.model().graph().nodes()) {
-                if (!scales.containsKey(n.name())) {
-                    throw bad(p + ".scales", "no scale for tensor '" + n.name() + "'");
+            List<String> tensorNames = new ArrayList<>();
+            f.model().graph().inputs().forEach(i -> tensorNames.add(i.name()));
+            f.model().graph().nodes().forEach(n -> tensorNames.add(n.name()));
+            for (String name : tensorNames) {
+                if (!scales.containsKey(name)) {
+                    throw bad(p + ".scales", "no scale for tensor '" + name + "'");
                 }
-            }
-            f.model().graph().inputs().forEach(i -> scales.putIfAbsent(i.name(), Double.NaN));
-            if (scales.containsValue(Double.NaN)) {
-                throw bad(p + ".scales", "a graph input has no scale");
             }
             Map<String, NodeQuant> nodes = new LinkedHashMap<>();
             JsonNode nodesJson = req(q, "nodes", p);
