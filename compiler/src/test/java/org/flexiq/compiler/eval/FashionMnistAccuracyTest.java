@@ -37,6 +37,7 @@ class FashionMnistAccuracyTest {
     @CsvSource({
             // model,        G,  float floor
             "fmnist-resnet,  8,  0.91",
+            "fmnist-vit,     16, 0.87",
     })
     void trainedModelsKeepTheirAccuracy(String name, int group, double floatFloor) {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();

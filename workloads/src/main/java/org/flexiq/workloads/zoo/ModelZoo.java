@@ -17,8 +17,8 @@ public final class ModelZoo {
             new ZooModel("deit-s", "DeiT-S distilled: ViT-S/16 with a distillation token and head", ZooOptions.DEFAULT, new VisionTransformer(384, 12, 6, true)),
             new ZooModel("bert-base", "BERT-base uncased encoder + pooler (sequence length = --seq-len)", ZooOptions.DEFAULT, new Bert()),
             new ZooModel("fmnist-resnet", "residual CNN 16-32-64, trained on Fashion-MNIST", MNIST, new FmnistResNet(16, 32, 64), true),
-            new ZooModel("fmnist-vit", "ViT for Fashion-MNIST: 4x4 patches, 64 dim, 4 blocks, 4 heads", MNIST,
-                    new VisionTransformer(1, 4, 64, 4, 4, 2, 10, false)),
+            new ZooModel("fmnist-vit", "ViT (4x4 patches, 64 dim, 4 blocks, 4 heads), trained on Fashion-MNIST", MNIST,
+                    new VisionTransformer(1, 4, 64, 4, 4, 2, 10, false), true),
             new ZooModel("opt350m-block", "one OPT-350m decoder block: causal attention, post-LN, ReLU FFN", ZooOptions.DEFAULT, new OptDecoderBlock()));
 
     private ModelZoo() {
