@@ -34,7 +34,7 @@ class SimCliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("resnet50", "25.56 M", "4.09 G", "vit-b16", "86.57 M", "17.56 G", "bert-base", "opt350m-block");
         JsonNode json = new ObjectMapper().readTree(sim("zoo", "list", "--json").out());
-        assertThat(json.size()).isEqualTo(9);
+        assertThat(json.size()).isEqualTo(11);
         assertThat(json.get(2).get("name").asText()).isEqualTo("resnet50");
         assertThat(json.get(2).get("params").asLong()).isEqualTo(25557032L);
     }

@@ -25,6 +25,9 @@ class ZooCountsTest {
             "bert-base,      109482240,   11.17",
             "opt350m-block,  12596224,    1.644167168",  // T=128: 4TD^2 + 2TDF + 2T^2D
             "mlp,            235146,      0.000234752",
+            // stem 112896 + stage1 3612672 + stage2 2809856 + stage3 2809856 + fc 640 MACs, summed by hand
+            "fmnist-resnet,  77754,       0.00934592",
+            "fmnist-vit,     139018,      0.007884416",
     })
     void countsMatchReferenceImplementations(String name, long params, double gmacs) {
         Graph g = ModelZoo.get(name).graph(ModelZoo.get(name).defaults());
