@@ -3,6 +3,7 @@ package org.flexiq.compiler.golden;
 import org.flexiq.compiler.quant.FixedPoint;
 import org.flexiq.compiler.quant.IntArithmetic;
 import org.flexiq.compiler.quant.NodeQuant;
+import org.flexiq.workloads.exec.DataMovement;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.Shape;
 
@@ -110,32 +111,16 @@ final class IntKernels {
     }
 
     static byte[] pool(byte[] x, Shape in, Shape out, int kernel, int stride, int pad, FixedPoint avg) {
-        int h = in.dim(1);
-        int w = in.dim(2);
-        int oh = out.dim(1);
-        int ow = out.dim(2);
-        byte[] y = new byte[out.elementCount()];
-        for (int c = 0; c < in.dim(0); c++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int max = Integer.MIN_VALUE;
-                    long sum = 0;
-                    int count = 0;
-                    for (int ki = 0; ki < kernel; ki++) {
-                        int iy = i * stride - pad + ki;
-                        for (int kj = 0; kj < kernel; kj++) {
-                            int ix = j * stride - pad + kj;
-                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                int v = x[(c * h + iy) * w + ix];
-                                max = Math.max(max, v);
-                                sum += v;
-                                count++;
-                            }
-                        }
-                    }
-                    y[(c * oh + i) * ow + j] = avg == null ? (byte) max : mean(sum, count, avg);
-                }
+        int[][] windows = DataMovement.poolWindows(in, out, kernel, stride, pad);
+        byte[] y = new byte[windows.length];
+        for (int o = 0; o < y.length; o++) {
+            int max = Integer.MIN_VALUE;
+            long sum = 0;
+            for (int i : windows[o]) {
+                max = Math.max(max, x[i]);
+                sum += x[i];
             }
+            y[o] = avg == null ? (byte) max : mean(sum, windows[o].length, avg);
         }
         return y;
     }

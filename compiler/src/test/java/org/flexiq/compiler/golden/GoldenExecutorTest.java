@@ -129,9 +129,9 @@ class GoldenExecutorTest {
 
     @Test
     void int8OutputsStayCloseToTheFloatModel() {
-        for (String name : List.of("mlp", "fmnist-resnet", "vit-s16")) {
+        for (String name : List.of("mlp", "fmnist-resnet", "resnet18", "vit-s16")) { // resnet18: MaxPool, GlobalAvgPool
             ZooModel z = ModelZoo.get(name);
-            Model m = name.equals("vit-s16") ? z.model(new ZooOptions(32, 1), 0) : z.model(z.defaults(), 0);
+            Model m = name.equals("vit-s16") || name.equals("resnet18") ? z.model(new ZooOptions(32, 1), 0) : z.model(z.defaults(), 0);
             List<Map<String, FloatTensor>> batch = SyntheticInputs.batch(m.graph(), 24, 3);
             QuantizedModel q = Quantizer.quantize(m, batch.subList(0, 16), new QuantizerOptions(1, CalibrationMethod.MAX));
             GoldenExecutor golden = new GoldenExecutor(q, 0, Extraction.STATIC);
@@ -149,7 +149,14 @@ class GoldenExecutorTest {
             }
             double relative = Math.sqrt(err / norm);
             System.out.printf("%s: int8 relative L2 error %.4f%n", name, relative);
-            assertThat(relative).as(name).isLessThan(name.equals("vit-s16") ? 0.25 : 0.1);
+            // Synthetic deep models (log-normal channel spread, 8 and 12 blocks) accumulate more int8 error than
+            // the trained fmnist-resnet; measured: mlp 0.024, fmnist-resnet 0.029, resnet18 0.154, vit-s16 0.181.
+            double bound = switch (name) {
+                case "resnet18" -> 0.2;
+                case "vit-s16" -> 0.25;
+                default -> 0.05;
+            };
+            assertThat(relative).as(name).isLessThan(bound);
         }
     }
 }

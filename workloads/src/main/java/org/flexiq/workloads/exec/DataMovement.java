@@ -82,4 +82,35 @@ public final class DataMovement {
         }
         return index;
     }
+
+    /**
+     * For each output element of a square-window pooling over [C, H, W], the input elements in its window,
+     * padding excluded (padding never wins a max and is not counted in a mean).
+     */
+    public static int[][] poolWindows(Shape in, Shape out, int kernel, int stride, int pad) {
+        int h = in.dim(1);
+        int w = in.dim(2);
+        int oh = out.dim(1);
+        int ow = out.dim(2);
+        int[][] windows = new int[out.elementCount()][];
+        int[] buf = new int[kernel * kernel];
+        for (int c = 0; c < in.dim(0); c++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int n = 0;
+                    for (int ki = 0; ki < kernel; ki++) {
+                        int iy = i * stride - pad + ki;
+                        for (int kj = 0; kj < kernel; kj++) {
+                            int ix = j * stride - pad + kj;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                buf[n++] = (c * h + iy) * w + ix;
+                            }
+                        }
+                    }
+                    windows[(c * oh + i) * ow + j] = java.util.Arrays.copyOf(buf, n);
+                }
+            }
+        }
+        return windows;
+    }
 }

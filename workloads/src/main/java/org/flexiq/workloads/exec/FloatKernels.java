@@ -121,32 +121,16 @@ final class FloatKernels {
     }
 
     static float[] pool(float[] x, Shape in, Shape out, int kernel, int stride, int pad, boolean max) {
-        int h = in.dim(1);
-        int w = in.dim(2);
-        int oh = out.dim(1);
-        int ow = out.dim(2);
-        float[] y = new float[out.elementCount()];
-        for (int c = 0; c < in.dim(0); c++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    double s = 0;
-                    float m = Float.NEGATIVE_INFINITY;
-                    int count = 0;
-                    for (int ki = 0; ki < kernel; ki++) {
-                        int iy = i * stride - pad + ki;
-                        for (int kj = 0; kj < kernel; kj++) {
-                            int ix = j * stride - pad + kj;
-                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                float v = x[(c * h + iy) * w + ix];
-                                m = Math.max(m, v);
-                                s += v;
-                                count++;
-                            }
-                        }
-                    }
-                    y[(c * oh + i) * ow + j] = max ? m : (float) (s / count);
-                }
+        int[][] windows = DataMovement.poolWindows(in, out, kernel, stride, pad);
+        float[] y = new float[windows.length];
+        for (int o = 0; o < y.length; o++) {
+            double s = 0;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int i : windows[o]) {
+                m = Math.max(m, x[i]);
+                s += x[i];
             }
+            y[o] = max ? m : (float) (s / windows[o].length);
         }
         return y;
     }
