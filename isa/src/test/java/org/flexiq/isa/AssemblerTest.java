@@ -1,0 +1,64 @@
+package org.flexiq.isa;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AssemblerTest {
+
+    static NpuProgram sample() {
+        byte[] data = new byte[150];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7);
+        }
+        return new NpuProgram(new Target(4, 8, 4096, 64),
+                List.of(new Instruction.Layer(0), new Instruction.SetReg(2, 16),
+                        new Instruction.Mvin(0, 0, 4, 16, 16, 1, 16), new Instruction.Requant(0, 64, 4, 8, 8, 128, 8, 0, 127),
+                        new Instruction.Layer(1), new Instruction.Fence(7), new Instruction.Halt()),
+                List.of("conv \"1\"", "fc"), List.of(new RegisterProfile("0", Map.of(2, 0)), new RegisterProfile("0.5", Map.of(2, 16, 3, 8))),
+                List.of(new IoTensor("image", IoTensor.Role.INPUT, false, 200, new int[]{1, 4, 4}, new int[]{16, 4, 1}),
+                        new IoTensor("ids", IoTensor.Role.INPUT, true, 300, new int[]{3}, new int[]{4}),
+                        new IoTensor("logits", IoTensor.Role.OUTPUT, false, 400, new int[]{10}, new int[]{1})),
+                data, 1024);
+    }
+
+    @Test
+    void aProgramSurvivesDisassemblyAndAssembly() {
+        NpuProgram p = sample();
+        String text = Disassembler.program(p, true);
+        assertThat(text).contains("layer id=0  ; conv \"1\"").contains(".profile \"0.5\" r2=16 r3=8").contains(".tensor input \"ids\" i32");
+        assertThat(Assembler.program("p.s", text)).isEqualTo(p);
+    }
+
+    @Test
+    void withoutDataTheImageIsLeftOutAndSaidSo() {
+        String text = Disassembler.program(sample(), false);
+        assertThat(text).contains("; DRAM image of 150 bytes left out").doesNotContain(".data");
+        assertThat(Assembler.program("p.s", text).data()).isEmpty();
+    }
+
+    @Test
+    void omittedFieldsAreZeroAndHexIsAccepted() {
+        assertThat(Assembler.instruction("mvin dram=0x10 rows=2 ; a comment")).isEqualTo(new Instruction.Mvin(16, 0, 2, 0, 0, 0, 0));
+    }
+
+    @Test
+    void errorsNameTheLineAndWhatWasExpected() {
+        String ok = ".target rows=4 cols=4 sp=1024 acc=16\n.dram bytes=64\n";
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "mvim dram=0\n")).hasMessage("p.s: line 3: unknown mnemonic 'mvim'");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "halt\nmvin rows=65536\n"))
+                .hasMessage("p.s: line 4: rows=65536 does not fit 16 unsigned bits [0, 65535]");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "mvin bogus=1\n")).hasMessageStartingWith("p.s: line 3: mvin has no field 'bogus'");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "mvin rows\n")).hasMessage("p.s: line 3: expected name=value, found 'rows'");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "mvin rows=x1\n")).hasMessage("p.s: line 3: rows: 'x1' is not a number");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".layer 1 \"a\"\n")).hasMessage("p.s: line 3: layer id 1 out of order (expected 0)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".layer 0 \"a\n")).hasMessage("p.s: line 3: unterminated string");
+        assertThatThrownBy(() -> Assembler.program("p.s", ".dram bytes=64\nhalt\n")).hasMessage("p.s: missing .target line");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".data 4 00\n")).hasMessage("p.s: line 3: data offset 4 is not where the image ends (0)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".wat\n")).hasMessage("p.s: line 3: unknown directive .wat");
+    }
+}
