@@ -1,7 +1,7 @@
 package org.flexiq.compiler.golden;
 
+import org.flexiq.isa.arith.IntArithmetic;
 import org.flexiq.compiler.quant.Extraction;
-import org.flexiq.compiler.quant.IntArithmetic;
 import org.flexiq.compiler.quant.NodeQuant;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.compiler.quant.Site;

@@ -1,7 +1,7 @@
 package org.flexiq.compiler.golden;
 
-import org.flexiq.compiler.quant.FixedPoint;
-import org.flexiq.compiler.quant.IntArithmetic;
+import org.flexiq.isa.arith.IntArithmetic;
+import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.compiler.quant.NodeQuant;
 import org.flexiq.workloads.exec.DataMovement;
 import org.flexiq.workloads.ir.Conv2d;

@@ -1,5 +1,6 @@
 package org.flexiq.compiler.golden;
 
+import org.flexiq.isa.arith.FourBit;
 import org.flexiq.compiler.quant.BitExtractor;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.NodeQuant;
@@ -69,8 +70,8 @@ final class SiteLowering {
                 int g = groupOf[c];
                 if (g >= 0) {
                     int idx = (outer * channels + c) * inner + pix;
-                    int shift = extraction == Extraction.DYNAMIC ? BitExtractor.effectiveShift(or[g]) : staticShift[g];
-                    x[idx] = BitExtractor.reconstruct(x[idx], shift);
+                    int shift = extraction == Extraction.DYNAMIC ? FourBit.effectiveShift(or[g]) : staticShift[g];
+                    x[idx] = FourBit.reconstruct(x[idx], shift);
                 }
             }
         }
@@ -105,7 +106,7 @@ final class SiteLowering {
                 }
                 for (int t = 0; t < q.taps(); t++) {
                     int i = o * per + c * q.taps() + t;
-                    w[i] = BitExtractor.reconstruct(w[i], shifts[o * groups + g]);
+                    w[i] = FourBit.reconstruct(w[i], shifts[o * groups + g]);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.flexiq.compiler.quant;
 
+import org.flexiq.isa.arith.FixedPoint;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.flexiq.compiler.quant;
 
+import org.flexiq.isa.arith.FixedPoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

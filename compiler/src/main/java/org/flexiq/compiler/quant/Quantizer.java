@@ -1,5 +1,7 @@
 package org.flexiq.compiler.quant;
 
+import org.flexiq.isa.arith.IntArithmetic;
+import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.workloads.ir.Activation;
 import org.flexiq.workloads.ir.Add;
 import org.flexiq.workloads.ir.AvgPool;

@@ -1,5 +1,6 @@
 package org.flexiq.compiler.select;
 
+import org.flexiq.isa.arith.FourBit;
 import org.flexiq.compiler.quant.BitExtractor;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.NodeQuant;
@@ -60,7 +61,7 @@ final class SiteGroups {
                             double xVar = Math.pow(s.channelMax()[c] / 3.0, 2);
                             for (int t = 0; t < q.taps(); t++) {
                                 int w = q.weight()[o * per + c * q.taps() + t];
-                                int dw = BitExtractor.reconstruct(w, wShift[o * groups.length + k]) - w;
+                                int dw = FourBit.reconstruct(w, wShift[o * groups.length + k]) - w;
                                 e += actNoise * w * w + xVar * dw * dw;
                             }
                         }

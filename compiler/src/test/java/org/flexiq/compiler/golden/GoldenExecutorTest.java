@@ -1,9 +1,10 @@
 package org.flexiq.compiler.golden;
 
+import org.flexiq.isa.arith.FixedPoint;
+import org.flexiq.isa.arith.FourBit;
 import org.flexiq.compiler.quant.BitExtractor;
 import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
-import org.flexiq.compiler.quant.FixedPoint;
 import org.flexiq.compiler.quant.NodeQuant;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.compiler.quant.Quantizer;
@@ -112,11 +113,11 @@ class GoldenExecutorTest {
                             for (int i = g * gw; i < (g + 1) * gw; i++) {
                                 or |= Math.abs(x[row * c + order[i]]);
                             }
-                            int p = e == Extraction.DYNAMIC ? BitExtractor.effectiveShift(or) : aShift[g];
+                            int p = e == Extraction.DYNAMIC ? FourBit.effectiveShift(or) : aShift[g];
                             int partial = 0;
                             for (int i = g * gw; i < (g + 1) * gw; i++) {
                                 int ch = order[i];
-                                partial += BitExtractor.lower(x[row * c + ch], p) * BitExtractor.lower(w[o * c + ch], wShift[o * groups + g]);
+                                partial += FourBit.lower(x[row * c + ch], p) * FourBit.lower(w[o * c + ch], wShift[o * groups + g]);
                             }
                             npu += partial << (p + wShift[o * groups + g]);
                         }

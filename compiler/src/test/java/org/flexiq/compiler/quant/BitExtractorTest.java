@@ -1,5 +1,7 @@
 package org.flexiq.compiler.quant;
 
+import org.flexiq.isa.arith.FixedPoint;
+import org.flexiq.isa.arith.FourBit;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BitExtractorTest {
     @Test
     void thePapersExample() {
-        int shift = BitExtractor.effectiveShift(31); // a channel whose values stay below 32
+        int shift = FourBit.effectiveShift(31); // a channel whose values stay below 32
         assertThat(shift).isEqualTo(2);
-        int effective = BitExtractor.reconstruct(29, shift);
-        int naive = BitExtractor.reconstruct(29, BitExtractor.NAIVE_SHIFT);
+        int effective = FourBit.reconstruct(29, shift);
+        int naive = FourBit.reconstruct(29, BitExtractor.NAIVE_SHIFT);
         assertThat(effective).isEqualTo(28);
         assertThat(naive).isEqualTo(32);
         assertThat(Math.abs(effective - 29) / 29.0).isLessThan(0.04);
@@ -21,17 +23,17 @@ class BitExtractorTest {
 
     @Test
     void lowersWithRoundingAndSaturation() {
-        assertThat(BitExtractor.lower(127, 4)).isEqualTo(7);     // 7.94 rounds to 8, saturates
-        assertThat(BitExtractor.lower(-128, 4)).isEqualTo(-8);
-        assertThat(BitExtractor.lower(-128, 5)).isEqualTo(-4);
-        assertThat(BitExtractor.lower(6, 0)).isEqualTo(6);        // small channels keep every bit
-        assertThat(BitExtractor.lower(-9, 0)).isEqualTo(-8);
-        assertThat(BitExtractor.lower(-6, 2)).isEqualTo(-2);      // -1.5 rounds away from zero
-        assertThat(BitExtractor.effectiveShift(0)).isZero();
-        assertThat(BitExtractor.effectiveShift(7)).isZero();
-        assertThat(BitExtractor.effectiveShift(8)).isEqualTo(1);
-        assertThat(BitExtractor.effectiveShift(127)).isEqualTo(4);
-        assertThat(BitExtractor.effectiveShift(128)).isEqualTo(5);
+        assertThat(FourBit.lower(127, 4)).isEqualTo(7);     // 7.94 rounds to 8, saturates
+        assertThat(FourBit.lower(-128, 4)).isEqualTo(-8);
+        assertThat(FourBit.lower(-128, 5)).isEqualTo(-4);
+        assertThat(FourBit.lower(6, 0)).isEqualTo(6);        // small channels keep every bit
+        assertThat(FourBit.lower(-9, 0)).isEqualTo(-8);
+        assertThat(FourBit.lower(-6, 2)).isEqualTo(-2);      // -1.5 rounds away from zero
+        assertThat(FourBit.effectiveShift(0)).isZero();
+        assertThat(FourBit.effectiveShift(7)).isZero();
+        assertThat(FourBit.effectiveShift(8)).isEqualTo(1);
+        assertThat(FourBit.effectiveShift(127)).isEqualTo(4);
+        assertThat(FourBit.effectiveShift(128)).isEqualTo(5);
     }
 
     @Test

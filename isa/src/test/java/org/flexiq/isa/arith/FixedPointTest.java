@@ -1,4 +1,4 @@
-package org.flexiq.compiler.quant;
+package org.flexiq.isa.arith;
 
 import org.junit.jupiter.api.Test;
 

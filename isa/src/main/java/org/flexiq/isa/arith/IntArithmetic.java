@@ -1,4 +1,4 @@
-package org.flexiq.compiler.quant;
+package org.flexiq.isa.arith;
 
 /**
  * The integer primitives of the numeric contract (DESIGN.md): rounding is half away from zero everywhere,

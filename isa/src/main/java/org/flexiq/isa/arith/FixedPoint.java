@@ -1,4 +1,4 @@
-package org.flexiq.compiler.quant;
+package org.flexiq.isa.arith;
 
 /**
  * A positive real multiplier in gemmlowp/TFLite form: M = multiplier x 2^(shift - 31), multiplier in

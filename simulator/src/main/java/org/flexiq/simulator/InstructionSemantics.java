@@ -1,0 +1,437 @@
+package org.flexiq.simulator;
+
+import org.flexiq.isa.Instruction;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.isa.arith.FixedPoint;
+import org.flexiq.isa.arith.FourBit;
+import org.flexiq.isa.arith.IntArithmetic;
+
+/**
+ * What each instruction does to the machine state, as isa/README.md specifies it. loop.ws runs as the
+ * sequence of preloads and computes it stands for, through the same methods.
+ */
+final class InstructionSemantics {
+    private final MachineState m;
+    private final ExecutionCounts counts = new ExecutionCounts();
+    private final int rows;
+    private final int cols;
+    // array: shadow weights as loaded (already lowered in int4 mode), and their column shifts
+    private final int[] weights;
+    private final int[] weightShift;
+    private int wRows;
+    private int wCols;
+    private int wMode = -1;
+    private Instruction.ConfigConv conv = new Instruction.ConfigConv(0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 0);
+    private Instruction.ConfigWs ws = new Instruction.ConfigWs(0, 0, 0, 0, 0, 0);
+
+    InstructionSemantics(MachineState m) {
+        this.m = m;
+        this.rows = m.target.rows();
+        this.cols = m.target.cols();
+        this.weights = new int[2 * rows * cols];
+        this.weightShift = new int[cols];
+    }
+
+    ExecutionCounts counts() {
+        return counts;
+    }
+
+    void execute(Instruction insn) {
+        counts.count(insn.opcode());
+        // Java 17 has no pattern switch; Instruction is sealed, and the final throw names a kind left out.
+        if (insn instanceof Instruction.Mvin i) {
+            MachineState.range("mvin DRAM source", m.dram.length, i.dram(), i.rows(), i.dstride(), i.cols(), i.estride());
+            m.spRange("mvin destination", i.sp(), i.rows(), i.spstride(), i.cols());
+            for (int r = 0; r < i.rows(); r++) {
+                for (int c = 0; c < i.cols(); c++) {
+                    m.sp[i.sp() + r * i.spstride() + c] = m.dram[(int) (i.dram() + (long) r * i.dstride() + (long) c * i.estride())];
+                }
+            }
+            counts.dmaBytes += (long) i.rows() * i.cols();
+        } else if (insn instanceof Instruction.MvinAcc i) {
+            MachineState.range("mvin.acc DRAM source", m.dram.length, i.dram(), i.rows(), i.dstride(), 4 * i.cols(), 1);
+            m.accRange("mvin.acc destination", i.acc(), i.rows(), i.cols());
+            for (int r = 0; r < i.rows(); r++) {
+                for (int c = 0; c < i.cols(); c++) {
+                    m.acc[(i.acc() + r) * cols + c] = m.dramInt(i.dram() + (long) r * i.dstride() + 4L * c);
+                }
+            }
+            counts.dmaBytes += 4L * i.cols() * (i.dstride() == 0 ? 1 : i.rows());
+        } else if (insn instanceof Instruction.MvinIdx i) {
+            m.spRange("mvin.idx ids", i.ids(), 1, 0, 4 * i.rows());
+            m.spRange("mvin.idx destination", i.sp(), i.rows(), i.spstride(), i.cols());
+            for (int r = 0; r < i.rows(); r++) {
+                int id = m.spInt(i.ids() + 4 * r);
+                if (id < 0 || id >= i.limit()) {
+                    throw new NpuFault("mvin.idx: id " + id + " of row " + r + " is not in [0, " + i.limit() + ")");
+                }
+                long src = i.dram() + (long) id * i.dstride();
+                MachineState.range("mvin.idx table row", m.dram.length, src, 1, 0, i.cols(), 1);
+                System.arraycopy(m.dram, (int) src, m.sp, i.sp() + r * i.spstride(), i.cols());
+            }
+            counts.dmaBytes += (long) i.rows() * i.cols();
+        } else if (insn instanceof Instruction.Mvout i) {
+            m.spRange("mvout source", i.sp(), i.rows(), i.spstride(), i.cols());
+            MachineState.range("mvout DRAM destination", m.dram.length, i.dram(), i.rows(), i.dstride(), i.cols(), i.estride());
+            for (int r = 0; r < i.rows(); r++) {
+                for (int c = 0; c < i.cols(); c++) {
+                    m.dram[(int) (i.dram() + (long) r * i.dstride() + (long) c * i.estride())] = m.sp[i.sp() + r * i.spstride() + c];
+                }
+            }
+            counts.dmaBytes += (long) i.rows() * i.cols();
+        } else if (insn instanceof Instruction.Preload i) {
+            preload(i.sp(), i.rows(), i.cols(), i.stride(), i.mode(), i.shifts());
+        } else if (insn instanceof Instruction.Compute i) {
+            compute(i.sp(), i.stride(), i.acc(), i.rows(), i.accumulate() == 1, i.mode(), i.ashift(), i.ashstride(), i.conv() == 1, i.tap(), i.obase());
+        } else if (insn instanceof Instruction.ConfigConv i) {
+            if (i.kh() < 1 || i.kw() < 1 || i.sh() < 1 || i.sw() < 1 || i.dil() < 1 || i.outw() < 1 || i.inw() < 1) {
+                throw new NpuFault("config.conv: window, strides, dilation and widths must be positive: " + i);
+            }
+            conv = i;
+        } else if (insn instanceof Instruction.ConfigWs i) {
+            ws = i;
+        } else if (insn instanceof Instruction.LoopWs i) {
+            loopWs(i);
+        } else if (insn instanceof Instruction.Extract i) {
+            extract(i);
+        } else if (insn instanceof Instruction.Requant i) {
+            m.accRange("requant source", i.acc(), i.rows(), i.cols());
+            m.spRange("requant destination", i.sp(), i.rows(), i.spstride(), i.cols());
+            m.spRange("requant params", i.params(), 1, 0, (i.cols() - 1) * i.pstride() + 8);
+            for (int c = 0; c < i.cols(); c++) {
+                FixedPoint fp = fixedPoint(i.params() + c * i.pstride());
+                for (int r = 0; r < i.rows(); r++) {
+                    int v = IntArithmetic.saturateInt8(fp.apply(m.acc[(i.acc() + r) * cols + c]));
+                    m.sp[i.sp() + r * i.spstride() + c] = (byte) IntArithmetic.saturate(v, i.min(), i.max());
+                }
+            }
+        } else if (insn instanceof Instruction.Lut i) {
+            m.spRange("lut source", i.src(), i.rows(), i.srcstride(), i.cols());
+            m.spRange("lut destination", i.dst(), i.rows(), i.dststride(), i.cols());
+            m.spRange("lut table", i.table(), 1, 0, 256);
+            for (int r = 0; r < i.rows(); r++) {
+                for (int c = 0; c < i.cols(); c++) {
+                    m.sp[i.dst() + r * i.dststride() + c] = m.sp[i.table() + m.sp[i.src() + r * i.srcstride() + c] + 128];
+                }
+            }
+        } else if (insn instanceof Instruction.Add i) {
+            m.spRange("add a", i.a(), i.rows(), i.astride(), i.cols());
+            m.spRange("add b", i.b(), i.rows(), i.bstride(), i.cols());
+            m.spRange("add destination", i.dst(), i.rows(), i.dststride(), i.cols());
+            m.spRange("add params", i.params(), 1, 0, 16);
+            FixedPoint ma = fixedPoint(i.params());
+            FixedPoint mb = fixedPoint(i.params() + 8);
+            for (int r = 0; r < i.rows(); r++) {
+                for (int c = 0; c < i.cols(); c++) {
+                    long a = m.sp[i.a() + r * i.astride() + c];
+                    long b = m.sp[i.b() + r * i.bstride() + c];
+                    long sum = ma.apply(a << 16) + mb.apply(b << 16);
+                    m.sp[i.dst() + r * i.dststride() + c] = IntArithmetic.saturateInt8(IntArithmetic.roundShift(sum, 16));
+                }
+            }
+        } else if (insn instanceof Instruction.Gather i) {
+            m.spRange("gather source", i.src(), i.rows(), i.srcstride(), i.cols());
+            m.spRange("gather destination", i.dst(), i.rows(), i.dststride(), i.cols());
+            m.spRange("gather table", i.table(), 1, 0, 2 * i.cols());
+            int[] from = new int[i.cols()];
+            for (int c = 0; c < from.length; c++) {
+                from[c] = (m.sp[i.table() + 2 * c] & 0xff) | (m.sp[i.table() + 2 * c + 1] & 0xff) << 8;
+                if (from[c] >= i.cols()) {
+                    throw new NpuFault("gather: table entry " + c + " = " + from[c] + " is not a channel below " + i.cols());
+                }
+            }
+            byte[] row = new byte[i.cols()];
+            for (int r = 0; r < i.rows(); r++) {
+                for (int c = 0; c < row.length; c++) {
+                    row[c] = m.sp[i.src() + r * i.srcstride() + from[c]];
+                }
+                System.arraycopy(row, 0, m.sp, i.dst() + r * i.dststride(), row.length);
+            }
+            counts.reorderBytes += (long) i.rows() * i.cols();
+        } else if (insn instanceof Instruction.Pool i) {
+            pool(i);
+        } else if (insn instanceof Instruction.DwConv i) {
+            dwconv(i);
+        } else if (insn instanceof Instruction.Softmax i) {
+            softmax(i);
+        } else if (insn instanceof Instruction.LayerNorm i) {
+            layerNorm(i);
+        } else if (insn instanceof Instruction.SetReg i) {
+            m.setRegister(i.reg(), i.value());
+        } else if (insn instanceof Instruction.Fence || insn instanceof Instruction.SemPost || insn instanceof Instruction.SemWait
+                || insn instanceof Instruction.Layer || insn instanceof Instruction.Halt) {
+            return; // ordering and markers: nothing to compute in program order
+        } else {
+            throw new IllegalStateException("no semantics for " + insn.opcode());
+        }
+    }
+
+    private FixedPoint fixedPoint(int addr) {
+        int mult = m.spInt(addr);
+        int shift = m.spInt(addr + 4);
+        try {
+            return new FixedPoint(mult, shift);
+        } catch (IllegalArgumentException e) {
+            throw new NpuFault("multiplier at scratchpad " + addr + ": " + e.getMessage());
+        }
+    }
+
+    private void preload(int sp, int k, int n, int stride, int mode, int shifts) {
+        int maxK = mode == 1 ? 2 * rows : rows;
+        if (k > maxK || n > cols) {
+            throw new NpuFault("preload " + (mode == 1 ? "int4" : "int8") + " tile " + k + "x" + n + " exceeds the array's " + maxK + "x" + cols);
+        }
+        m.spRange("preload weights", sp, k, stride, n);
+        if (mode == 1) {
+            m.spRange("preload shifts", shifts, 1, 0, n);
+        }
+        for (int c = 0; c < n; c++) {
+            weightShift[c] = mode == 1 ? m.sp[shifts + c] : 0;
+            if (weightShift[c] < 0 || weightShift[c] > 7) {
+                throw new NpuFault("preload: weight shift " + weightShift[c] + " of column " + c + " is not in [0, 7]");
+            }
+        }
+        for (int r = 0; r < k; r++) {
+            for (int c = 0; c < n; c++) {
+                int w = m.sp[sp + r * stride + c];
+                weights[r * cols + c] = mode == 1 ? FourBit.lower(w, weightShift[c]) : w;
+            }
+        }
+        wRows = k;
+        wCols = n;
+        wMode = mode;
+    }
+
+    private void compute(int sp, int stride, int acc, int mRows, boolean accumulate, int mode, int ashift, int ashstride, boolean isConv,
+                         int tap, int obase) {
+        if (mode != wMode) {
+            throw new NpuFault("compute in " + (mode == 1 ? "int4" : "int8") + " mode after a preload in the other mode");
+        }
+        m.accRange("compute destination", acc, mRows, wCols);
+        int useful = 0;
+        for (int r = 0; r < mRows; r++) {
+            int row = isConv ? convPixel(obase + r, tap) : r;
+            int base = acc * cols + r * cols;
+            if (row < 0) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(m.acc, base, base + wCols, 0);
+                }
+                continue; // a padding row: zeros in, nothing added
+            }
+            int a = sp + row * stride;
+            m.spRange("compute activations", a, 1, 0, wRows);
+            int aShift = 0;
+            if (mode == 1) {
+                int sa = ashift + row * ashstride;
+                m.spRange("compute activation shift", sa, 1, 0, 1);
+                aShift = m.sp[sa];
+                if (aShift < 0 || aShift > 7) {
+                    throw new NpuFault("compute: activation shift " + aShift + " of row " + r + " is not in [0, 7]");
+                }
+            }
+            for (int c = 0; c < wCols; c++) {
+                int sum = 0;
+                for (int k = 0; k < wRows; k++) {
+                    int x = m.sp[a + k];
+                    // the array takes the low 4 bits of each code in int4 mode, sign-extended
+                    sum += (mode == 1 ? (x << 28) >> 28 : x) * weights[k * cols + c];
+                }
+                int v = mode == 1 ? sum << (aShift + weightShift[c]) : sum;
+                m.acc[base + c] = accumulate ? m.acc[base + c] + v : v;
+            }
+            useful++;
+        }
+        if (mode == 1) {
+            counts.int4Folds++;
+            counts.int4Macs += (long) useful * wRows * wCols;
+        } else {
+            counts.int8Folds++;
+            counts.int8Macs += (long) useful * wRows * wCols;
+        }
+    }
+
+    /** Band row of the input pixel that output pixel {@code o} reads at {@code tap}; -1 where the window is on padding. */
+    private int convPixel(int o, int tap) {
+        Instruction.ConfigConv g = conv;
+        int oy = o / g.outw();
+        int ox = o % g.outw();
+        int iy = oy * g.sh() - g.padh() + (tap / g.kw()) * g.dil();
+        int ix = ox * g.sw() - g.padw() + (tap % g.kw()) * g.dil();
+        if (iy < 0 || iy >= g.fullh() || ix < 0 || ix >= g.inw()) {
+            return -1;
+        }
+        int band = iy - g.iy0();
+        if (band < 0 || band >= g.inh()) {
+            throw new NpuFault("input row " + iy + " is not in the scratchpad band [" + g.iy0() + ", " + (g.iy0() + g.inh()) + ")");
+        }
+        return band * g.inw() + ix;
+    }
+
+    private void loopWs(Instruction.LoopWs i) {
+        int m4 = m.register(i.mreg());
+        if (m4 < 0 || m4 > i.k() || i.g() < 2 || m4 % i.g() != 0) {
+            throw new NpuFault("loop.ws: MAX_4BIT_CH r" + i.mreg() + " = " + m4 + " is not a multiple of G = " + i.g() + " in [0, " + i.k() + "]");
+        }
+        int fold4 = Math.min(i.g(), 2 * rows);
+        if (m4 > 0 && i.g() % fold4 != 0) {
+            throw new NpuFault("loop.ws: G = " + i.g() + " does not divide into the array's " + 2 * rows + " int4 lanes");
+        }
+        Instruction.ConfigWs a = ws;
+        for (int t = 0; t < i.taps(); t++) {
+            for (int k0 = 0; k0 < m4; k0 += fold4) {
+                int group = k0 / i.g();
+                preload(i.w() + (t * i.k() + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride());
+                compute(a.a4() + k0, a.a4stride(), i.acc(), i.m(), true, 1, a.ashift() + group, a.ashstride(), i.conv() == 1, t, i.obase());
+            }
+            for (int k0 = m4; k0 < i.k(); k0 += rows) {
+                int kt = Math.min(rows, i.k() - k0);
+                preload(i.w() + (t * i.k() + k0) * i.wstride(), kt, i.n(), i.wstride(), 0, 0);
+                compute(a.a() + k0, a.astride(), i.acc(), i.m(), true, 0, 0, 0, i.conv() == 1, t, i.obase());
+            }
+        }
+    }
+
+    private void extract(Instruction.Extract i) {
+        int channels = m.register(i.mreg());
+        if (channels == 0) {
+            return;
+        }
+        if (channels < 0 || i.g() < 1 || channels % i.g() != 0) {
+            throw new NpuFault("extract: r" + i.mreg() + " = " + channels + " channels is not a multiple of G = " + i.g());
+        }
+        int mode = i.mode() == 2 ? m.register(NpuProgram.EXTRACTION_MODE_REGISTER) : i.mode();
+        if (mode != 0 && mode != 1) {
+            throw new NpuFault("extract: mode " + mode + " is neither static (0) nor dynamic (1)");
+        }
+        int groups = channels / i.g();
+        m.spRange("extract source", i.src(), i.rows(), i.srcstride(), channels);
+        m.spRange("extract destination", i.dst(), i.rows(), i.dststride(), channels);
+        m.spRange("extract shifts", i.shifts(), i.rows(), i.shstride(), groups);
+        if (mode == 0) {
+            m.spRange("extract table", i.table(), 1, 0, groups);
+        }
+        for (int r = 0; r < i.rows(); r++) {
+            int src = i.src() + r * i.srcstride();
+            int dst = i.dst() + r * i.dststride();
+            for (int g = 0; g < groups; g++) {
+                int p;
+                if (mode == 0) {
+                    p = m.sp[i.table() + g];
+                } else {
+                    int or = 0;
+                    for (int c = g * i.g(); c < (g + 1) * i.g(); c++) {
+                        or |= Math.abs(m.sp[src + c]);
+                    }
+                    p = FourBit.effectiveShift(or);
+                }
+                for (int c = g * i.g(); c < (g + 1) * i.g(); c++) {
+                    m.sp[dst + c] = (byte) FourBit.lower(m.sp[src + c], p);
+                }
+                m.sp[i.shifts() + r * i.shstride() + g] = (byte) p;
+            }
+        }
+    }
+
+    private void pool(Instruction.Pool i) {
+        Instruction.ConfigConv g = conv;
+        m.spRange("pool destination", i.dst(), i.rows(), i.dststride(), i.cols());
+        FixedPoint avg = i.avg() == 1 ? fixedPoint(i.params()) : null;
+        int taps = g.kh() * g.kw();
+        for (int r = 0; r < i.rows(); r++) {
+            for (int c = 0; c < i.cols(); c++) {
+                int max = Integer.MIN_VALUE;
+                long sum = 0;
+                int count = 0;
+                for (int t = 0; t < taps; t++) {
+                    int pix = convPixel(i.obase() + r, t);
+                    if (pix >= 0) {
+                        int addr = i.src() + pix * i.srcstride() + c;
+                        m.spRange("pool source", addr, 1, 0, 1);
+                        max = Math.max(max, m.sp[addr]);
+                        sum += m.sp[addr];
+                        count++;
+                    }
+                }
+                if (count == 0) {
+                    throw new NpuFault("pool: output pixel " + (i.obase() + r) + " has an empty window");
+                }
+                m.sp[i.dst() + r * i.dststride() + c] = avg == null ? (byte) max
+                        : IntArithmetic.saturateInt8(IntArithmetic.roundDiv(avg.apply(sum << 16), (long) count << 16));
+            }
+        }
+    }
+
+    private void dwconv(Instruction.DwConv i) {
+        Instruction.ConfigConv g = conv;
+        int taps = g.kh() * g.kw();
+        m.spRange("dwconv destination", i.dst(), i.rows(), i.dststride(), i.cols());
+        m.spRange("dwconv weights", i.weights(), 1, 0, i.cols() * taps);
+        m.spRange("dwconv bias", i.bias(), 1, 0, 4 * i.cols());
+        m.spRange("dwconv params", i.params(), 1, 0, 8 * i.cols());
+        for (int c = 0; c < i.cols(); c++) {
+            FixedPoint fp = fixedPoint(i.params() + 8 * c);
+            int bias = m.spInt(i.bias() + 4 * c);
+            for (int r = 0; r < i.rows(); r++) {
+                int acc = bias;
+                for (int t = 0; t < taps; t++) {
+                    int pix = convPixel(i.obase() + r, t);
+                    if (pix >= 0) {
+                        int addr = i.src() + pix * i.srcstride() + c;
+                        m.spRange("dwconv source", addr, 1, 0, 1);
+                        acc += m.sp[addr] * m.sp[i.weights() + c * taps + t];
+                    }
+                }
+                m.sp[i.dst() + r * i.dststride() + c] = IntArithmetic.saturateInt8(fp.apply(acc));
+            }
+        }
+        counts.int8Macs += (long) i.rows() * i.cols() * taps;
+    }
+
+    private void softmax(Instruction.Softmax i) {
+        m.spRange("softmax source", i.src(), i.rows(), i.srcstride(), i.cols());
+        m.spRange("softmax destination", i.dst(), i.rows(), i.dststride(), i.cols());
+        m.spRange("softmax table", i.table(), 1, 0, 4 * 256);
+        for (int r = 0; r < i.rows(); r++) {
+            int src = i.src() + r * i.srcstride();
+            int dst = i.dst() + r * i.dststride();
+            int valid = i.causal() == 1 ? Math.min(i.cols(), i.rowbase() + r + 1) : i.cols();
+            int max = Integer.MIN_VALUE;
+            for (int c = 0; c < valid; c++) {
+                max = Math.max(max, m.sp[src + c]);
+            }
+            long sum = 0;
+            for (int c = 0; c < valid; c++) {
+                sum += m.spInt(i.table() + 4 * (max - m.sp[src + c]));
+            }
+            for (int c = 0; c < i.cols(); c++) {
+                m.sp[dst + c] = c < valid ? (byte) IntArithmetic.roundDiv(127L * m.spInt(i.table() + 4 * (max - m.sp[src + c])), sum) : 0;
+            }
+        }
+    }
+
+    private void layerNorm(Instruction.LayerNorm i) {
+        int d = i.cols();
+        m.spRange("layernorm source", i.src(), i.rows(), i.srcstride(), d);
+        m.spRange("layernorm destination", i.dst(), i.rows(), i.dststride(), d);
+        m.spRange("layernorm params", i.params(), 1, 0, 8 * d + 8);
+        long eps = m.spLong(i.params() + 8 * d);
+        long[] dev = new long[d];
+        for (int r = 0; r < i.rows(); r++) {
+            int src = i.src() + r * i.srcstride();
+            long s = 0;
+            for (int c = 0; c < d; c++) {
+                s += m.sp[src + c];
+            }
+            long sq = 0;
+            for (int c = 0; c < d; c++) {
+                dev[c] = (long) d * m.sp[src + c] - s;
+                sq += dev[c] * dev[c];
+            }
+            long sigma = Math.max(1, IntArithmetic.isqrt(sq / d + eps));
+            for (int c = 0; c < d; c++) {
+                long v = IntArithmetic.roundDiv(dev[c] * m.spInt(i.params() + 4 * c), sigma) + m.spInt(i.params() + 4 * d + 4 * c);
+                m.sp[i.dst() + r * i.dststride() + c] = IntArithmetic.saturateInt8(IntArithmetic.roundShift(v, 16));
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.flexiq.simulator;
+
+import org.flexiq.isa.Target;
+
+/**
+ * One NPU: the array, the group width its dual-int4 mode is built for, the memories, the vector unit and
+ * the clock and DRAM. Every field's unit is in its name. Presets are JSON files ({@link NpuPresets}).
+ */
+public record NpuConfig(String name, String description, int arrayRows, int arrayCols, int groupWidth, int scratchpadKiB,
+                        int scratchpadBanks, int accumulatorKiB, int vectorLanes, double clockMHz, double dramBandwidthGBps,
+                        int dramLatencyCycles, boolean weightDoubleBuffering, boolean idealMemory) {
+
+    public NpuConfig {
+        positive("arrayRows", arrayRows, 4096);
+        positive("arrayCols", arrayCols, 4096);
+        positive("groupWidth", groupWidth, 65535);
+        positive("scratchpadKiB", scratchpadKiB, 16384);
+        positive("scratchpadBanks", scratchpadBanks, 1024);
+        positive("accumulatorKiB", accumulatorKiB, 1 << 20);
+        positive("vectorLanes", vectorLanes, 4096);
+        if (!(clockMHz > 0) || !(dramBandwidthGBps > 0) || dramLatencyCycles < 0) {
+            throw new ConfigException(name + ": clockMHz and dramBandwidthGBps must be positive, dramLatencyCycles not negative");
+        }
+        if (groupWidth % 2 != 0) {
+            throw new ConfigException(name + ": groupWidth " + groupWidth + " is odd: a dual-int4 PE takes channels in pairs");
+        }
+        int fold = 2 * arrayRows;
+        if (groupWidth > fold && groupWidth % fold != 0) {
+            throw new ConfigException(name + ": groupWidth " + groupWidth + " does not divide into the array's 2 x " + arrayRows
+                    + " = " + fold + " int4 lanes (a fold would mix two groups' shifts); use a divisor or a multiple of " + fold);
+        }
+        if ((long) accumulatorKiB * 1024 / (4L * arrayCols) < 1) {
+            throw new ConfigException(name + ": accumulatorKiB " + accumulatorKiB + " holds no row of " + arrayCols + " int32");
+        }
+    }
+
+    private void positive(String field, int v, int max) {
+        if (v < 1 || v > max) {
+            throw new ConfigException(name + ": " + field + " = " + v + " is not in [1, " + max + "]");
+        }
+    }
+
+    /** What a compiled program may assume of this machine. */
+    public Target target() {
+        return new Target(arrayRows, arrayCols, scratchpadKiB * 1024, accumulatorKiB * 1024 / (4 * arrayCols));
+    }
+
+    public NpuConfig withArray(int rows, int cols) {
+        return new NpuConfig(name, description, rows, cols, groupWidth, scratchpadKiB, scratchpadBanks, accumulatorKiB, vectorLanes,
+                clockMHz, dramBandwidthGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory);
+    }
+
+    public NpuConfig withGroupWidth(int g) {
+        return new NpuConfig(name, description, arrayRows, arrayCols, g, scratchpadKiB, scratchpadBanks, accumulatorKiB, vectorLanes,
+                clockMHz, dramBandwidthGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory);
+    }
+
+    public NpuConfig withClock(double mhz, double dramGBps) {
+        return new NpuConfig(name, description, arrayRows, arrayCols, groupWidth, scratchpadKiB, scratchpadBanks, accumulatorKiB,
+                vectorLanes, mhz, dramGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory);
+    }
+}
