@@ -102,14 +102,14 @@ public sealed interface Instruction {
     }
 
     /** One output tile's whole reduction, split at MAX_4BIT_CH = reg[mreg] into dual-int4 and int8 folds. */
-    record LoopWs(int w, int wstride, int wshift, int wshstride, int acc, int m, int n, int k, int taps, int g, int mreg, int conv,
-                  int obase) implements Instruction {
+    record LoopWs(int w, int wstride, int wshift, int wshstride, int acc, int m, int n, int k, int tap0, int taps, int g, int mreg,
+                  int conv, int obase) implements Instruction {
         public Opcode opcode() {
             return Opcode.LOOP_WS;
         }
 
         public int[] operands() {
-            return new int[]{w, wstride, wshift, wshstride, acc, m, n, k, taps, g, mreg, conv, obase};
+            return new int[]{w, wstride, wshift, wshstride, acc, m, n, k, tap0, taps, g, mreg, conv, obase};
         }
     }
 

@@ -75,15 +75,15 @@ public enum Opcode {
             "1",
             v -> new Instruction.ConfigWs(v[0], v[1], v[2], v[3], v[4], v[5])),
     LOOP_WS(0x14, "loop.ws", Unit.MATRIX, spec(
-            u("w", 24, "weights: taps*k rows of n bytes, row t*k + c"), u("wstride", 20, "weight row stride"),
+            u("w", 24, "weights: taps*k rows of n bytes, row (t - tap0)*k + c"), u("wstride", 20, "weight row stride"),
             u("wshift", 24, "weight shifts: one row of n bytes per group"), u("wshstride", 16, "weight shift row stride"),
             u("acc", 20, "first accumulator row"), u("m", 16, "rows (output pixels or tokens)"), u("n", 16, "columns, <= C"),
-            u("k", 16, "input channels"), u("taps", 8, "kernel taps (1: matrix product)"), u("g", 16, "group width G"),
+            u("k", 16, "input channels"), u("tap0", 8, "first kernel tap"), u("taps", 8, "kernel taps from tap0 (1: matrix product)"), u("g", 16, "group width G"),
             u("mreg", 10, "register holding MAX_4BIT_CH"), u("conv", 1, "1: conv addressing"), u("obase", 16, "conv: output pixel of row 0")),
-            "for each tap: dual-int4 folds of min(G, 2R) channels over [0, reg[mreg]), then int8 folds of R over [reg[mreg], k); "
+            "for each tap t in [tap0, tap0 + taps): dual-int4 folds of min(G, 2R) channels over [0, reg[mreg]), then int8 folds of R over [reg[mreg], k); "
                     + "each fold = preload + compute, accumulating",
             "sum over folds of (M + fold preload not hidden) + R + C - 2 once",
-            v -> new Instruction.LoopWs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12])),
+            v -> new Instruction.LoopWs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13])),
     EXTRACT(0x20, "extract", Unit.VECTOR, spec(
             u("src", 24, "int8 rows"), u("srcstride", 20, "row stride"), u("dst", 24, "4-bit codes, one per byte"),
             u("dststride", 20, "row stride"), u("shifts", 24, "out: shift per row and group"), u("shstride", 16, "shift row stride"),

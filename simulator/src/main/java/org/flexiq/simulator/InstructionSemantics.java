@@ -277,15 +277,16 @@ final class InstructionSemantics {
             throw new NpuFault("loop.ws: G = " + i.g() + " does not divide into the array's " + 2 * rows + " int4 lanes");
         }
         Instruction.ConfigWs a = ws;
-        for (int t = 0; t < i.taps(); t++) {
+        for (int t = i.tap0(); t < i.tap0() + i.taps(); t++) {
+            int row0 = (t - i.tap0()) * i.k();
             for (int k0 = 0; k0 < m4; k0 += fold4) {
                 int group = k0 / i.g();
-                preload(i.w() + (t * i.k() + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride());
+                preload(i.w() + (row0 + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride());
                 compute(a.a4() + k0, a.a4stride(), i.acc(), i.m(), true, 1, a.ashift() + group, a.ashstride(), i.conv() == 1, t, i.obase());
             }
             for (int k0 = m4; k0 < i.k(); k0 += rows) {
                 int kt = Math.min(rows, i.k() - k0);
-                preload(i.w() + (t * i.k() + k0) * i.wstride(), kt, i.n(), i.wstride(), 0, 0);
+                preload(i.w() + (row0 + k0) * i.wstride(), kt, i.n(), i.wstride(), 0, 0);
                 compute(a.a() + k0, a.astride(), i.acc(), i.m(), true, 0, 0, 0, i.conv() == 1, t, i.obase());
             }
         }

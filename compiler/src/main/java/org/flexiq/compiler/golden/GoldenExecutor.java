@@ -285,6 +285,11 @@ public final class GoldenExecutor {
             return tensors.get(name);
         }
 
+        /** Token ids of an input read by an Embedding, or null. */
+        public int[] ids(String name) {
+            return ids.get(name);
+        }
+
         public long bytes() {
             long b = 0;
             for (byte[] t : tensors.values()) {

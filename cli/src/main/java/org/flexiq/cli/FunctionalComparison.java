@@ -1,0 +1,65 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.lower.NpuCompiler;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.isa.IoTensor;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.simulator.ExecutionCounts;
+import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.workloads.ir.FloatTensor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs one input through a compiled program (functional executor) and through the golden executor, and
+ * compares every output byte. The NPU only ever sees the integer codes the golden executor starts from.
+ */
+public final class FunctionalComparison {
+    private FunctionalComparison() {
+    }
+
+    /** Outputs of both paths; {@code mismatch} names the first differing output element, or is null. */
+    public record Outcome(Map<String, byte[]> npu, Map<String, byte[]> golden, String mismatch, ExecutionCounts counts) {
+        public boolean matched() {
+            return mismatch == null;
+        }
+    }
+
+    public static Outcome run(QuantizedModel model, NpuProgram program, double ratio, Extraction extraction, Map<String, FloatTensor> input) {
+        if (extraction == Extraction.NAIVE) {
+            throw new IllegalArgumentException("the NPU program carries effective (static) shift tables: run it static or dynamic");
+        }
+        GoldenExecutor golden = new GoldenExecutor(model, ratio, extraction);
+        GoldenExecutor.IntState state = golden.inputs(input);
+        Map<String, int[]> codes = new HashMap<>();
+        for (IoTensor in : program.tensors(IoTensor.Role.INPUT)) {
+            int[] ids = state.ids(in.name());
+            if (ids != null) {
+                codes.put(in.name(), ids);
+            } else {
+                byte[] b = state.tensor(in.name());
+                int[] v = new int[b.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b[i];
+                }
+                codes.put(in.name(), v);
+            }
+        }
+        FunctionalExecutor.Result npu = FunctionalExecutor.run(program, NpuCompiler.profileName(ratio),
+                extraction == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC, codes);
+        Map<String, byte[]> ref = golden.run(input);
+        String mismatch = null;
+        for (Map.Entry<String, byte[]> e : ref.entrySet()) {
+            byte[] got = npu.outputs().get(e.getKey());
+            for (int i = 0; mismatch == null && i < e.getValue().length; i++) {
+                if (got == null || got[i] != e.getValue()[i]) {
+                    mismatch = e.getKey() + "[" + i + "]: npu " + (got == null ? "missing" : got[i]) + ", golden " + e.getValue()[i];
+                }
+            }
+        }
+        return new Outcome(npu.outputs(), ref, mismatch, npu.counts());
+    }
+}

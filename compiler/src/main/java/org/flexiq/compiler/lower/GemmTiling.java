@@ -1,0 +1,164 @@
+package org.flexiq.compiler.lower;
+
+import org.flexiq.isa.Instruction;
+
+/**
+ * Lowers one matrix product onto the array, tile by tile: out[M, N] = requant(bias + A[M, K] W[K, N]) with
+ * K split at MAX_4BIT_CH by loop.ws. A is a DRAM view (for a convolution, the input's pixel rows, read
+ * through the window geometry); W a DRAM view of taps*K rows. The largest tiles that fit the scratchpad
+ * and accumulator are used, weight buffers alternate (double-buffered) when two fit.
+ */
+final class GemmTiling {
+    /** The activation side: rows of K int8 values, or a feature map for a convolution. */
+    record Activations(TensorView.Rows rows, int k, ConvGeometry conv) {
+    }
+
+    /** 4-bit operation of a site's consumer: its register, group width and DRAM tables; null for int8-only layers. */
+    record FourBitSite(int register, int groupWidth, int shiftTable, int weightShifts, int gather) {
+        int groups(int k) {
+            return k / groupWidth;
+        }
+    }
+
+    /** Requantization: per-column multipliers (pstride 8) or one for all (pstride 0), then a clamp. */
+    record Output(TensorView.Rows rows, int bias, boolean biasPerColumn, int params, int pstride, int min, int max) {
+    }
+
+    private GemmTiling() {
+    }
+
+    static void emit(LoweringContext cx, String layer, Activations a, TensorView.Rows weights, int n, int taps, FourBitSite site,
+                     int groupWidth, Output out) {
+        var t = cx.target;
+        int k = a.k();
+        int nt = Math.min(n, t.cols());
+        int groups = site == null ? 0 : site.groups(k);
+        int units = a.conv() == null ? a.rows().count() : a.conv().oh();
+        int perUnit = a.conv() == null ? 1 : a.conv().ow();
+        if (perUnit > t.accumulatorRows()) {
+            throw new InfeasibleException("layer " + layer + ": an output row of " + perUnit + " pixels exceeds the accumulator's "
+                    + t.accumulatorRows() + " rows");
+        }
+        Plan plan = null;
+        for (int buffers = 2; buffers >= 1 && plan == null; buffers--) {
+            for (int tc = taps; tc >= 1 && plan == null; tc = tc == 1 ? 0 : (tc + 1) / 2) {
+                for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1 && plan == null; u = u == 1 ? 0 : (u + 1) / 2) {
+                    Plan p = new Plan(u, tc, buffers);
+                    if (p.bytes(a, k, nt, groups, site) <= t.scratchpadBytes()) {
+                        plan = p;
+                    }
+                }
+            }
+        }
+        if (plan == null) {
+            throw new InfeasibleException("layer " + layer + ": no tile fits the " + t.scratchpadBytes() + "-byte scratchpad (K = " + k
+                    + ", taps = " + taps + ", " + nt + " columns)");
+        }
+        Scratchpad sp = cx.scratchpad(layer);
+        int aRowsMax = plan.activationRows(a);
+        int spA = sp.alloc((long) aRowsMax * k, "activations");
+        int spG = site != null && site.gather() >= 0 ? sp.alloc((long) aRowsMax * k, "reordered activations") : -1;
+        int spA4 = site != null ? sp.alloc((long) aRowsMax * k, "4-bit codes") : -1;
+        int spSh = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : -1;
+        int spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
+        int spGatherTable = spG >= 0 ? sp.alloc(2L * k, "reorder table") : -1;
+        int mMax = plan.units * perUnit;
+        int spOut = sp.alloc((long) mMax * nt, "output tile");
+        int[] spW = new int[plan.buffers];
+        int[] spWs = new int[plan.buffers];
+        int[] spP = new int[plan.buffers];
+        for (int b = 0; b < plan.buffers; b++) {
+            spW[b] = sp.alloc((long) plan.tapChunk * k * nt, "weights");
+            spWs[b] = site != null ? sp.alloc((long) groups * nt, "weight shifts") : 0;
+            spP[b] = sp.alloc(out.pstride() == 0 ? 8 : 8L * nt, "multipliers");
+        }
+        cx.done(sp);
+        var code = cx.code;
+        if (site != null) {
+            code.add(new Instruction.Mvin(site.shiftTable(), spTable, 1, groups, 0, 1, groups));
+            if (spGatherTable >= 0) {
+                code.add(new Instruction.Mvin(site.gather(), spGatherTable, 1, 2 * k, 0, 1, 2 * k));
+                cx.reorders++;
+            }
+        }
+        int buffer = 0;
+        int tile = 0;
+        for (int u0 = 0; u0 < units; u0 += plan.units) {
+            int u = Math.min(plan.units, units - u0);
+            int m = u * perUnit;
+            int obase = u0 * perUnit;
+            int aRow0;
+            int aRows;
+            if (a.conv() == null) {
+                aRow0 = u0;
+                aRows = u;
+            } else {
+                ConvGeometry g = a.conv();
+                int iy0 = g.firstInputRow(u0);
+                int iy1 = g.endInputRow(u0 + u);
+                aRow0 = iy0 * g.w();
+                aRows = (iy1 - iy0) * g.w();
+                code.add(new Instruction.ConfigConv(iy1 - iy0, g.w(), g.h(), g.ow(), g.kh(), g.kw(), g.sh(), g.sw(), g.padh(), g.padw(),
+                        g.dil(), iy0));
+            }
+            ViewDma.load(code, a.rows(), aRow0, aRows, spA, k);
+            int act = spA;
+            if (spG >= 0) {
+                code.add(new Instruction.Gather(spA, spG, aRows, k, k, k, spGatherTable));
+                cx.reorderBytes += (long) aRows * k;
+                act = spG;
+            }
+            if (site != null) {
+                code.add(new Instruction.Extract(act, k, spA4, k, spSh, groups, aRows, site.groupWidth(), site.register(), 2, spTable));
+            }
+            code.add(new Instruction.ConfigWs(act, k, Math.max(spA4, 0), k, Math.max(spSh, 0), groups));
+            for (int n0 = 0; n0 < n; n0 += nt) {
+                int cols = Math.min(nt, n - n0);
+                int b = tile++ % plan.buffers;
+                code.add(new Instruction.MvinAcc(out.bias() + (out.biasPerColumn() ? 4 * n0 : 0), 0, m, cols, 0));
+                code.add(out.pstride() == 0 ? new Instruction.Mvin(out.params(), spP[b], 1, 8, 0, 1, 8)
+                        : new Instruction.Mvin(out.params() + 8 * n0, spP[b], 1, 8 * cols, 0, 1, 8 * cols));
+                if (site != null) {
+                    code.add(new Instruction.Mvin(site.weightShifts() + n0, spWs[b], groups, cols, n, 1, cols));
+                }
+                for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
+                    int tc = Math.min(plan.tapChunk, taps - t0);
+                    int wb = buffer++ % plan.buffers;
+                    ViewDma.load(code, weights.columns(n0, cols), t0 * k, tc * k, spW[wb], cols);
+                    code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] : 0, cols, 0, m, cols, k, t0, tc,
+                            groupWidth, site != null ? site.register() : 0, a.conv() != null ? 1 : 0, obase));
+                }
+                code.add(new Instruction.Requant(0, spOut, m, cols, cols, spP[b], out.pstride(), out.min(), out.max()));
+                ViewDma.store(code, out.rows().columns(n0, cols), obase, m, spOut, cols);
+            }
+        }
+    }
+
+    /** Tile sizes: output units (rows, or output rows of a conv) per tile, kernel taps per weight load, weight buffers. */
+    private record Plan(int units, int tapChunk, int buffers) {
+        int activationRows(Activations a) {
+            if (a.conv() == null) {
+                return units;
+            }
+            ConvGeometry g = a.conv();
+            int rows = 0;
+            for (int u0 = 0; u0 < g.oh(); u0 += units) {
+                rows = Math.max(rows, g.endInputRow(Math.min(g.oh(), u0 + units)) - g.firstInputRow(u0));
+            }
+            return rows * g.w();
+        }
+
+        long bytes(Activations a, int k, int nt, int groups, FourBitSite site) {
+            long rows = activationRows(a);
+            long m = a.conv() == null ? units : (long) units * a.conv().ow();
+            long total = rows * k + m * nt + buffers * ((long) tapChunk * k * nt + 8L * nt + 64);
+            if (site != null) {
+                total += rows * k + rows * groups + groups + buffers * (long) groups * nt + 64;
+                if (site.gather() >= 0) {
+                    total += rows * k + 2L * k;
+                }
+            }
+            return total;
+        }
+    }
+}

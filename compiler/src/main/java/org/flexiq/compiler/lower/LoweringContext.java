@@ -1,0 +1,88 @@
+package org.flexiq.compiler.lower;
+
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.isa.Instruction;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.isa.Target;
+import org.flexiq.workloads.ir.Shape;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the lowering of every node shares: the target, the model, the code being emitted, the DRAM image
+ * and arena, where each tensor lies, the MAX_4BIT_CH register of each 4-bit-capable layer, and the tallies
+ * the compile report prints.
+ */
+final class LoweringContext {
+    final Target target;
+    final QuantizedModel model;
+    final List<Instruction> code = new ArrayList<>();
+    final List<String> layers = new ArrayList<>();
+    final DramImage image = new DramImage();
+    final Map<String, TensorView> views = new HashMap<>();
+    final Map<String, Integer> registers = new LinkedHashMap<>();
+    private int arenaTop = -1;
+    int peakScratchpad;
+    int reorders;
+    long reorderBytes;
+
+    LoweringContext(Target target, QuantizedModel model) {
+        this.target = target;
+        this.model = model;
+    }
+
+    /** Starts the activation arena after the image; constants may no longer be added. */
+    void closeImage() {
+        arenaTop = (image.size() + 63) & ~63;
+    }
+
+    /** A fresh dense tensor in the arena, laid out outermost-first in {@code order}. */
+    TensorView allocate(Shape shape, int[] order, int elementBytes) {
+        if (arenaTop < 0) {
+            throw new IllegalStateException("activations are placed after every constant");
+        }
+        int[] dims = shape.dims();
+        TensorView v = TensorView.dense(arenaTop, dims, order);
+        long end = arenaTop + (long) shape.elementCount() * elementBytes;
+        if (end > Integer.MAX_VALUE - 64) {
+            throw new InfeasibleException("the model's tensors need more than 2 GiB of DRAM");
+        }
+        arenaTop = (int) ((end + 63) & ~63L);
+        return v;
+    }
+
+    int dramBytes() {
+        return arenaTop;
+    }
+
+    int register(String layer) {
+        return registers.computeIfAbsent(layer, k -> {
+            int r = NpuProgram.FIRST_LAYER_REGISTER + registers.size();
+            if (r >= NpuProgram.REGISTERS) {
+                throw new InfeasibleException("more than " + (NpuProgram.REGISTERS - NpuProgram.FIRST_LAYER_REGISTER)
+                        + " 4-bit-capable layers: the register file is full");
+            }
+            return r;
+        });
+    }
+
+    Scratchpad scratchpad(String layer) {
+        return new Scratchpad(target.scratchpadBytes(), layer);
+    }
+
+    void done(Scratchpad sp) {
+        peakScratchpad = Math.max(peakScratchpad, sp.peak());
+    }
+
+    void beginLayer(String name) {
+        code.add(new Instruction.Layer(layers.size()));
+        layers.add(name);
+    }
+
+    /** Feature maps [C, H, W] are stored channels-last: a pixel's channels are one scratchpad row. */
+    static final int[] CHANNELS_LAST = {1, 2, 0};
+}

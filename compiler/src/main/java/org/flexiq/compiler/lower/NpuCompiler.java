@@ -1,0 +1,337 @@
+package org.flexiq.compiler.lower;
+
+import org.flexiq.compiler.quant.FlexiqLayout;
+import org.flexiq.compiler.quant.NodeQuant;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Site;
+import org.flexiq.isa.Instruction;
+import org.flexiq.isa.IoTensor;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.isa.RegisterProfile;
+import org.flexiq.isa.Target;
+import org.flexiq.isa.arith.FixedPoint;
+import org.flexiq.isa.arith.IntArithmetic;
+import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.AvgPool;
+import org.flexiq.workloads.ir.Concat;
+import org.flexiq.workloads.ir.Constant;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.Embedding;
+import org.flexiq.workloads.ir.Flatten;
+import org.flexiq.workloads.ir.GlobalAvgPool;
+import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.LayerNorm;
+import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.MatMul;
+import org.flexiq.workloads.ir.MaxPool;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.Reshape;
+import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.ir.Slice;
+import org.flexiq.workloads.ir.Softmax;
+import org.flexiq.workloads.ir.TensorInfo;
+import org.flexiq.workloads.ir.Transpose;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers a quantized model onto the NPU: one program for every stored ratio (loop.ws splits each layer's
+ * reduction at its MAX_4BIT_CH register), a register profile per ratio, and the DRAM image. Constants
+ * are placed first, then activations in an arena; layout ops (Transpose, Slice, most Reshapes) become
+ * views and cost nothing; a ReLU after a Conv2d/Linear is fused into its requantization.
+ */
+public final class NpuCompiler {
+    private NpuCompiler() {
+    }
+
+    public static CompiledProgram compile(QuantizedModel model, Target target) {
+        int g = model.groupWidth();
+        if (!model.sites().isEmpty()) {
+            int lanes = target.int4FoldRows();
+            if (g % 2 != 0 || (g > lanes && g % lanes != 0)) {
+                throw new InfeasibleException("group width " + g + " does not divide into the " + lanes + " int4 lanes of a "
+                        + target.rows() + "-row array (use a divisor or a multiple of " + lanes + ")");
+            }
+        }
+        QuantizedModel m = laidOut(model);
+        LoweringContext cx = new LoweringContext(target, m);
+        Graph graph = m.graph();
+        Map<String, String> fusedClamp = fusedClamps(m);
+        Map<String, Object> constants = new HashMap<>();
+        for (Node n : graph.nodes()) {
+            Object c = constants(cx, n);
+            if (c != null) {
+                constants.put(n.name(), c);
+            }
+        }
+        cx.closeImage();
+        List<IoTensor> io = new ArrayList<>();
+        for (TensorInfo in : graph.inputs()) {
+            boolean ids = graph.consumers(in.name()).stream().anyMatch(n -> n.layer() instanceof Embedding);
+            TensorView v;
+            if (ids) {
+                TensorView d = cx.allocate(in.shape(), TensorView.identity(in.shape().rank()), 4);
+                int[] strides = d.strides().clone();
+                for (int i = 0; i < strides.length; i++) {
+                    strides[i] *= 4;
+                }
+                v = new TensorView(d.base(), d.shape(), strides);
+            } else {
+                v = cx.allocate(in.shape(), in.shape().rank() == 3 ? LoweringContext.CHANNELS_LAST : TensorView.identity(in.shape().rank()), 1);
+            }
+            cx.views.put(in.name(), v);
+            io.add(new IoTensor(in.name(), IoTensor.Role.INPUT, ids, v.base(), v.shape(), v.strides()));
+        }
+        for (Node n : graph.nodes()) {
+            if (cx.views.containsKey(n.name())) {
+                continue; // a fused clamp: its producer wrote it
+            }
+            lower(cx, n, constants.get(n.name()), fusedClamp);
+        }
+        for (String o : graph.outputs()) {
+            TensorView v = cx.views.get(o);
+            io.add(new IoTensor(o, IoTensor.Role.OUTPUT, false, v.base(), v.shape(), v.strides()));
+        }
+        cx.code.add(new Instruction.Halt());
+        NpuProgram program = new NpuProgram(target, cx.code, cx.layers, profiles(cx), io, cx.image.bytes(), cx.dramBytes());
+        CompileReport report = new CompileReport(cx.layers.size(), cx.code.size(), program.codeBytes().length, cx.image.size(),
+                cx.dramBytes(), cx.peakScratchpad, cx.registers.size(), cx.reorders, cx.reorderBytes);
+        return new CompiledProgram(program, report);
+    }
+
+    /** The compiler needs each site's channels stored in selection order (a file written by `sim quantize` is). */
+    private static QuantizedModel laidOut(QuantizedModel m) {
+        for (Site s : m.sites().values()) {
+            for (int i = 0; i < s.channels(); i++) {
+                if (s.order()[i] != i) {
+                    return FlexiqLayout.apply(m);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Clamp nodes whose only input is a Conv2d/Linear read by nothing else: the requantization clamps instead. */
+    private static Map<String, String> fusedClamps(QuantizedModel m) {
+        Map<String, String> fused = new HashMap<>();
+        Graph g = m.graph();
+        for (Node n : g.nodes()) {
+            if (!(m.nodes().get(n.name()) instanceof NodeQuant.Clamp)) {
+                continue;
+            }
+            String in = n.inputs().get(0);
+            Node producer = g.inputs().stream().anyMatch(t -> t.name().equals(in)) ? null : g.node(in);
+            boolean gemm = producer != null && m.nodes().get(in) instanceof NodeQuant.Gemm
+                    && !(producer.layer() instanceof Conv2d c && c.groups() != 1);
+            if (gemm && g.consumers(in).size() == 1 && !g.outputs().contains(in)) {
+                fused.put(in, n.name());
+            }
+        }
+        return fused;
+    }
+
+    private static Object constants(LoweringContext cx, Node n) {
+        NodeQuant q = cx.model.nodes().get(n.name());
+        Graph graph = cx.model.graph();
+        if (n.layer() instanceof Conv2d c && c.groups() != 1) {
+            Shape in = graph.shape(n.inputs().get(0));
+            if (c.groups() != in.dim(0) || c.outChannels() != in.dim(0)) {
+                throw new InfeasibleException("layer " + n.name() + ": grouped convolution with " + c.groups()
+                        + " groups is supported only as depthwise (groups = channels in = channels out)");
+            }
+            NodeQuant.Gemm w = (NodeQuant.Gemm) q;
+            return new WindowLowering.Depthwise(cx.image.put(w.weight()), cx.image.putInts(w.bias()),
+                    cx.image.put(GemmLowering.multipliers(w.requant())));
+        } else if (q instanceof NodeQuant.Gemm w) {
+            return GemmLowering.constants(cx, n, w);
+        } else if (q instanceof NodeQuant.MatMul mm) {
+            return new int[]{cx.image.put(GemmLowering.multipliers(mm.requant())), cx.image.put(new byte[4 * cx.target.cols()])};
+        } else if (q instanceof NodeQuant.Add a) {
+            return cx.image.put(GemmLowering.multipliers(a.a(), a.b()));
+        } else if (q instanceof NodeQuant.Rescale r && n.layer() instanceof Concat) {
+            int[] tables = new int[r.multipliers().size()];
+            for (int i = 0; i < tables.length; i++) {
+                tables[i] = cx.image.put(table(r.multipliers().get(i)));
+            }
+            return tables;
+        } else if (q instanceof NodeQuant.Rescale r) {
+            return cx.image.put(GemmLowering.multipliers(r.multipliers().get(0)));
+        } else if (q instanceof NodeQuant.Clamp c) {
+            byte[] t = new byte[256];
+            for (int x = -128; x < 128; x++) {
+                t[x + 128] = (byte) IntArithmetic.saturate(x, c.min(), c.max());
+            }
+            return cx.image.put(t);
+        } else if (q instanceof NodeQuant.Lookup l) {
+            return cx.image.put(l.table());
+        } else if (q instanceof NodeQuant.Values v) {
+            return cx.image.put(v.values());
+        } else if (q instanceof NodeQuant.Softmax s) {
+            return cx.image.putInts(s.exp());
+        } else if (q instanceof NodeQuant.LayerNorm ln) {
+            int d = ln.gamma().length;
+            int[] p = new int[2 * d + 2];
+            System.arraycopy(ln.gamma(), 0, p, 0, d);
+            System.arraycopy(ln.beta(), 0, p, d, d);
+            p[2 * d] = (int) ln.eps();
+            p[2 * d + 1] = (int) (ln.eps() >>> 32);
+            return cx.image.putInts(p);
+        }
+        return null;
+    }
+
+    private static byte[] table(FixedPoint m) {
+        byte[] t = new byte[256];
+        for (int x = -128; x < 128; x++) {
+            t[x + 128] = IntArithmetic.saturateInt8(m.apply(x));
+        }
+        return t;
+    }
+
+    private static void lower(LoweringContext cx, Node n, Object c, Map<String, String> fusedClamp) {
+        Graph graph = cx.model.graph();
+        Shape outShape = graph.shape(n.name());
+        TensorView in0 = n.inputs().isEmpty() ? null : cx.views.get(n.inputs().get(0));
+        NodeQuant q = cx.model.nodes().get(n.name());
+        var l = n.layer();
+        // Java 17 has no pattern switch; the final throw names any layer kind left out.
+        if (l instanceof Flatten || l instanceof Reshape) {
+            TensorView v = in0.reshape(outShape.dims());
+            if (v == null) {
+                cx.beginLayer(n.name());
+                TensorView dense = cx.allocate(graph.shape(n.inputs().get(0)), TensorView.identity(in0.rank()), 1);
+                VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.COPY, dense, List.of(in0), -1);
+                v = dense.reshape(outShape.dims());
+            }
+            cx.views.put(n.name(), v);
+        } else if (l instanceof Transpose t) {
+            cx.views.put(n.name(), in0.permute(t.perm().stream().mapToInt(Integer::intValue).toArray()));
+        } else if (l instanceof Slice s) {
+            cx.views.put(n.name(), in0.slice(s.axis(), s.start(), s.end()));
+        } else if (l instanceof Constant) {
+            cx.views.put(n.name(), TensorView.dense((Integer) c, outShape.dims(), TensorView.identity(outShape.rank())));
+        } else if (l instanceof Conv2d conv && conv.groups() != 1) {
+            cx.beginLayer(n.name());
+            TensorView out = cx.allocate(outShape, LoweringContext.CHANNELS_LAST, 1);
+            Shape in = graph.shape(n.inputs().get(0));
+            ConvGeometry g = new ConvGeometry(in.dim(1), in.dim(2), outShape.dim(1), outShape.dim(2), conv.kernelH(), conv.kernelW(),
+                    conv.strideH(), conv.strideW(), conv.padH(), conv.padW(), conv.dilation());
+            WindowLowering.emit(cx, n.name(), g, in.dim(0), in0.permute(LoweringContext.CHANNELS_LAST).rows(),
+                    out.permute(LoweringContext.CHANNELS_LAST).rows(), -1, (WindowLowering.Depthwise) c);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof Conv2d || l instanceof Linear) {
+            String clamp = fusedClamp.get(n.name());
+            NodeQuant.Clamp cl = clamp == null ? null : (NodeQuant.Clamp) cx.model.nodes().get(clamp);
+            cx.beginLayer(clamp == null ? n.name() : n.name() + "+" + clamp);
+            TensorView out = cx.allocate(outShape, l instanceof Conv2d ? LoweringContext.CHANNELS_LAST : TensorView.identity(outShape.rank()), 1);
+            int min = cl == null ? -128 : cl.min();
+            int max = cl == null ? 127 : cl.max();
+            if (l instanceof Conv2d conv) {
+                GemmLowering.conv(cx, n, conv, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
+            } else {
+                GemmLowering.linear(cx, n, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
+            }
+            cx.views.put(n.name(), out);
+            if (clamp != null) {
+                cx.views.put(clamp, out);
+            }
+        } else if (l instanceof MatMul) {
+            cx.beginLayer(n.name());
+            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
+            int[] p = (int[]) c;
+            GemmLowering.matmul(cx, n, (NodeQuant.MatMul) q, p[1], p[0], out);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof Add) {
+            cx.beginLayer(n.name());
+            TensorView a = cx.views.get(n.inputs().get(0)).broadcastTo(outShape.dims());
+            TensorView b = cx.views.get(n.inputs().get(1)).broadcastTo(outShape.dims());
+            TensorView out = cx.allocate(outShape, a.physicalOrder(), 1);
+            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.ADD, out, List.of(a, b), (Integer) c);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof Concat cat) {
+            cx.beginLayer(n.name());
+            TensorView out = cx.allocate(outShape, in0.physicalOrder(), 1);
+            int[] tables = (int[]) c;
+            int off = 0;
+            for (int i = 0; i < n.inputs().size(); i++) {
+                TensorView part = cx.views.get(n.inputs().get(i));
+                int size = part.shape()[cat.axis()];
+                VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.LUT, out.slice(cat.axis(), off, off + size), List.of(part), tables[i]);
+                off += size;
+            }
+            cx.views.put(n.name(), out);
+        } else if (q instanceof NodeQuant.Clamp || q instanceof NodeQuant.Lookup) {
+            cx.beginLayer(n.name());
+            TensorView out = cx.allocate(outShape, in0.physicalOrder(), 1);
+            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.LUT, out, List.of(in0), (Integer) c);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof MaxPool || l instanceof AvgPool || l instanceof GlobalAvgPool) {
+            cx.beginLayer(n.name());
+            Shape in = graph.shape(n.inputs().get(0));
+            ConvGeometry g;
+            TensorView out;
+            TensorView.Rows outRows;
+            if (l instanceof GlobalAvgPool) {
+                if (in.dim(1) > 255 || in.dim(2) > 255) {
+                    throw new InfeasibleException("layer " + n.name() + ": a " + in.dim(1) + "x" + in.dim(2) + " global pool exceeds the 255-tap window");
+                }
+                g = new ConvGeometry(in.dim(1), in.dim(2), 1, 1, in.dim(1), in.dim(2), 1, 1, 0, 0, 1);
+                out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
+                outRows = new TensorView.Rows(out.base(), new int[]{1}, new int[]{in.dim(0)}, in.dim(0), 1);
+            } else {
+                int k = l instanceof MaxPool mp ? mp.kernel() : ((AvgPool) l).kernel();
+                int s = l instanceof MaxPool mp ? mp.stride() : ((AvgPool) l).stride();
+                int p = l instanceof MaxPool mp ? mp.pad() : ((AvgPool) l).pad();
+                g = new ConvGeometry(in.dim(1), in.dim(2), outShape.dim(1), outShape.dim(2), k, k, s, s, p, p, 1);
+                out = cx.allocate(outShape, LoweringContext.CHANNELS_LAST, 1);
+                outRows = out.permute(LoweringContext.CHANNELS_LAST).rows();
+            }
+            WindowLowering.emit(cx, n.name(), g, in.dim(0), in0.permute(LoweringContext.CHANNELS_LAST).rows(), outRows,
+                    l instanceof MaxPool ? -1 : (Integer) c, null);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof LayerNorm) {
+            cx.beginLayer(n.name());
+            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
+            VectorLowering.layerNorm(cx, n.name(), in0, out, (Integer) c);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof Softmax sm) {
+            cx.beginLayer(n.name());
+            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
+            VectorLowering.softmax(cx, n.name(), in0, out, sm.causal(), (Integer) c);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof Embedding e) {
+            cx.beginLayer(n.name());
+            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
+            VectorLowering.embedding(cx, n.name(), in0, (Integer) c, e.vocab(), e.dim(), out);
+            cx.views.put(n.name(), out);
+        } else {
+            throw new InfeasibleException("layer " + n.name() + ": the NPU compiler has no lowering for " + l.kind());
+        }
+    }
+
+    private static List<RegisterProfile> profiles(LoweringContext cx) {
+        List<Double> ratios = new ArrayList<>(cx.model.ratios());
+        if (ratios.stream().noneMatch(r -> Math.abs(r) < QuantizedModel.RATIO_TOLERANCE)) {
+            ratios.add(0, 0.0);
+        }
+        List<RegisterProfile> out = new ArrayList<>();
+        for (double r : ratios) {
+            Map<Integer, Integer> values = new LinkedHashMap<>();
+            for (Map.Entry<String, Integer> e : cx.registers.entrySet()) {
+                values.put(e.getValue(), cx.model.fourBitChannels(cx.model.siteOf(e.getKey()), r));
+            }
+            out.add(new RegisterProfile(profileName(r), values));
+        }
+        return out;
+    }
+
+    /** "0", "0.25", "1": the ratio as the user types it. */
+    public static String profileName(double ratio) {
+        return BigDecimal.valueOf(ratio).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,128 @@
+package org.flexiq.compiler.lower;
+
+import org.flexiq.isa.Instruction;
+
+import java.util.List;
+
+/**
+ * Element-wise and row-wise work on the vector unit: tiles of rows go DRAM -> scratchpad -> vector op ->
+ * DRAM. Element-wise ops walk the output in its physical order, reading each input through its view.
+ */
+final class VectorLowering {
+    /** What the vector unit does to a tile; a copy (a materialized view) does nothing between load and store. */
+    enum Kind { COPY, LUT, ADD }
+
+    private VectorLowering() {
+    }
+
+    /**
+     * @param inputs one or two views with the output's logical shape (broadcast already applied)
+     * @param table  DRAM address of the 256-byte table (LUT) or the two multipliers (ADD)
+     */
+    static void elementwise(LoweringContext cx, String layer, Kind kind, TensorView out, List<TensorView> inputs, int table) {
+        int[] order = out.physicalOrder();
+        TensorView.Rows o = out.permute(order).rows();
+        TensorView.Rows a = inputs.get(0).permute(order).rows();
+        TensorView.Rows b = inputs.size() > 1 ? inputs.get(1).permute(order).rows() : null;
+        int cols = o.cols();
+        Scratchpad sp = cx.scratchpad(layer);
+        int spTable = kind == Kind.COPY ? -1 : sp.alloc(kind == Kind.LUT ? 256 : 16, "table");
+        int buffers = (b == null ? 1 : 2) + (kind == Kind.COPY ? 0 : 1);
+        int rt = rowsPerTile(cx, layer, o.count(), (long) buffers * cols, 64 + 256);
+        int spA = sp.alloc((long) rt * cols, "input tile");
+        int spB = b == null ? -1 : sp.alloc((long) rt * cols, "second input tile");
+        int spO = kind == Kind.COPY ? spA : sp.alloc((long) rt * cols, "output tile");
+        cx.done(sp);
+        if (spTable >= 0) {
+            cx.code.add(new Instruction.Mvin(table, spTable, 1, kind == Kind.LUT ? 256 : 16, 0, 1, 16));
+        }
+        for (int r0 = 0; r0 < o.count(); r0 += rt) {
+            int rows = Math.min(rt, o.count() - r0);
+            ViewDma.load(cx.code, a, r0, rows, spA, cols);
+            if (b != null) {
+                ViewDma.load(cx.code, b, r0, rows, spB, cols);
+            }
+            if (kind == Kind.LUT) {
+                cx.code.add(new Instruction.Lut(spA, spO, rows, cols, cols, cols, spTable));
+            } else if (kind == Kind.ADD) {
+                cx.code.add(new Instruction.Add(spA, spB, spO, rows, cols, cols, cols, cols, spTable));
+            }
+            ViewDma.store(cx.code, o, r0, rows, spO, cols);
+        }
+    }
+
+    /** Softmax over the last dim; causal rows see columns up to their index in their matrix. */
+    static void softmax(LoweringContext cx, String layer, TensorView in, TensorView out, boolean causal, int expTable) {
+        TensorView.Rows x = in.rows();
+        TensorView.Rows y = out.rows();
+        int d = x.cols();
+        int matrixRows = in.rank() >= 2 ? in.shape()[in.rank() - 2] : 1;
+        Scratchpad sp = cx.scratchpad(layer);
+        int spT = sp.alloc(1024, "exp table");
+        int rt = rowsPerTile(cx, layer, x.count(), 2L * d, 1024 + 64);
+        if (causal) {
+            rt = Math.min(rt, matrixRows);
+        }
+        int spX = sp.alloc((long) rt * d, "input tile");
+        int spY = sp.alloc((long) rt * d, "output tile");
+        cx.done(sp);
+        cx.code.add(new Instruction.Mvin(expTable, spT, 1, 1024, 0, 1, 1024));
+        for (int r0 = 0; r0 < x.count(); ) {
+            int rows = Math.min(rt, x.count() - r0);
+            if (causal) {
+                rows = Math.min(rows, matrixRows - r0 % matrixRows); // a tile stays inside one matrix
+            }
+            ViewDma.load(cx.code, x, r0, rows, spX, d);
+            cx.code.add(new Instruction.Softmax(spX, spY, rows, d, d, d, spT, causal ? 1 : 0, causal ? r0 % matrixRows : 0));
+            ViewDma.store(cx.code, y, r0, rows, spY, d);
+            r0 += rows;
+        }
+    }
+
+    static void layerNorm(LoweringContext cx, String layer, TensorView in, TensorView out, int params) {
+        TensorView.Rows x = in.rows();
+        TensorView.Rows y = out.rows();
+        int d = x.cols();
+        Scratchpad sp = cx.scratchpad(layer);
+        int spP = sp.alloc(8L * d + 8, "gamma, beta, eps");
+        int rt = rowsPerTile(cx, layer, x.count(), 2L * d, 8L * d + 64);
+        int spX = sp.alloc((long) rt * d, "input tile");
+        int spY = sp.alloc((long) rt * d, "output tile");
+        cx.done(sp);
+        cx.code.add(new Instruction.Mvin(params, spP, 1, 8 * d + 8, 0, 1, 8 * d + 8));
+        for (int r0 = 0; r0 < x.count(); r0 += rt) {
+            int rows = Math.min(rt, x.count() - r0);
+            ViewDma.load(cx.code, x, r0, rows, spX, d);
+            cx.code.add(new Instruction.LayerNorm(spX, spY, rows, d, d, d, spP));
+            ViewDma.store(cx.code, y, r0, rows, spY, d);
+        }
+    }
+
+    /** Rows of a DRAM table picked by int32 ids (token embedding). */
+    static void embedding(LoweringContext cx, String layer, TensorView ids, int table, int vocab, int dim, TensorView out) {
+        TensorView.Rows y = out.rows();
+        int tokens = y.count();
+        Scratchpad sp = cx.scratchpad(layer);
+        int rt = rowsPerTile(cx, layer, tokens, dim + 4L, 64);
+        int spIds = sp.alloc(4L * rt, "token ids");
+        int spY = sp.alloc((long) rt * dim, "rows");
+        cx.done(sp);
+        for (int r0 = 0; r0 < tokens; r0 += rt) {
+            int rows = Math.min(rt, tokens - r0);
+            // ids are int32: as bytes they are rows x 4 with the view's element stride per id
+            cx.code.add(new Instruction.Mvin(ids.base() + r0 * ids.strides()[0], spIds, rows, 4, ids.strides()[0], 1, 4));
+            cx.code.add(new Instruction.MvinIdx(table, spY, spIds, rows, dim, dim, vocab, dim));
+            ViewDma.store(cx.code, y, r0, rows, spY, dim);
+        }
+    }
+
+    /** The most rows of {@code bytesPerRow} that fit beside {@code fixed} bytes, capped by the instruction's 16-bit row count. */
+    static int rowsPerTile(LoweringContext cx, String layer, int rows, long bytesPerRow, long fixed) {
+        long fit = (cx.target.scratchpadBytes() - fixed - 64) / Math.max(1, bytesPerRow);
+        if (fit < 1) {
+            throw new InfeasibleException("layer " + layer + ": one row of " + bytesPerRow + " bytes does not fit the "
+                    + cx.target.scratchpadBytes() + "-byte scratchpad");
+        }
+        return (int) Math.min(Math.min(rows, fit), 65535);
+    }
+}
