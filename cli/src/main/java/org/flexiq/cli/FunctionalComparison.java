@@ -29,10 +29,12 @@ public final class FunctionalComparison {
     }
 
     public static Outcome run(QuantizedModel model, NpuProgram program, double ratio, Extraction extraction, Map<String, FloatTensor> input) {
-        if (extraction == Extraction.NAIVE) {
-            throw new IllegalArgumentException("the NPU program carries effective (static) shift tables: run it static or dynamic");
-        }
         GoldenExecutor golden = new GoldenExecutor(model, ratio, extraction);
+        return check(program, ratio, extraction, codes(golden, program, input), golden.run(input));
+    }
+
+    /** The program's inputs as the golden executor quantizes them: int8 codes, or token ids. */
+    public static Map<String, int[]> codes(GoldenExecutor golden, NpuProgram program, Map<String, FloatTensor> input) {
         GoldenExecutor.IntState state = golden.inputs(input);
         Map<String, int[]> codes = new HashMap<>();
         for (IoTensor in : program.tensors(IoTensor.Role.INPUT)) {
@@ -48,11 +50,18 @@ public final class FunctionalComparison {
                 codes.put(in.name(), v);
             }
         }
+        return codes;
+    }
+
+    /** Runs the program on {@code codes} at a ratio and compares with outputs the golden executor gave. */
+    public static Outcome check(NpuProgram program, double ratio, Extraction extraction, Map<String, int[]> codes, Map<String, byte[]> golden) {
+        if (extraction == Extraction.NAIVE) {
+            throw new IllegalArgumentException("the NPU program carries effective (static) shift tables: run it static or dynamic");
+        }
         FunctionalExecutor.Result npu = FunctionalExecutor.run(program, NpuCompiler.profileName(ratio),
                 extraction == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC, codes);
-        Map<String, byte[]> ref = golden.run(input);
         String mismatch = null;
-        for (Map.Entry<String, byte[]> e : ref.entrySet()) {
+        for (Map.Entry<String, byte[]> e : golden.entrySet()) {
             byte[] got = npu.outputs().get(e.getKey());
             for (int i = 0; mismatch == null && i < e.getValue().length; i++) {
                 if (got == null || got[i] != e.getValue()[i]) {
@@ -60,6 +69,6 @@ public final class FunctionalComparison {
                 }
             }
         }
-        return new Outcome(npu.outputs(), ref, mismatch, npu.counts());
+        return new Outcome(npu.outputs(), golden, mismatch, npu.counts());
     }
 }

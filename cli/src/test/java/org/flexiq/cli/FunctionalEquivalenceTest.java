@@ -1,6 +1,6 @@
 package org.flexiq.cli;
 
-import org.flexiq.compiler.lower.CompiledProgram;
+import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
@@ -19,14 +19,21 @@ import org.flexiq.workloads.zoo.ModelZoo;
 import org.flexiq.workloads.zoo.SyntheticInputs;
 import org.flexiq.workloads.zoo.ZooModel;
 import org.flexiq.workloads.zoo.ZooOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Compiled programs run on the functional executor give the golden executor's outputs, bit for bit. */
+@Tag("zoo-equivalence")
 class FunctionalEquivalenceTest {
     static final List<Double> RATIOS = List.of(0.25, 0.5, 0.75, 1.0);
     static final double[] RUN = {0, 0.25, 0.5, 1.0};
@@ -41,20 +48,32 @@ class FunctionalEquivalenceTest {
         return FlexiqLayout.apply(s);
     }
 
-    static void assertEquivalent(QuantizedModel q, Target target) {
-        CompiledProgram c = NpuCompiler.compile(q, target);
+    /** Every stored ratio the issue names, static and dynamic, on every target; the golden run is shared by the targets. */
+    static void assertEquivalent(QuantizedModel q, Target... targets) {
+        List<NpuProgram> programs = Stream.of(targets).map(t -> NpuCompiler.compile(q, t).program()).toList();
         Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 99).get(0);
+        List<Object[]> cases = new ArrayList<>();
         for (double r : RUN) {
             for (Extraction e : new Extraction[]{Extraction.STATIC, Extraction.DYNAMIC}) {
-                FunctionalComparison.Outcome o = FunctionalComparison.run(q, c.program(), r, e, input);
-                assertThat(o.mismatch()).as(q.graph().name() + " ratio " + r + " " + e + " on " + target).isNull();
+                cases.add(new Object[]{r, e});
+            }
+        }
+        cases.parallelStream().forEach(c -> {
+            double r = (Double) c[0];
+            Extraction e = (Extraction) c[1];
+            GoldenExecutor golden = new GoldenExecutor(q, r, e);
+            Map<String, byte[]> expected = golden.run(input);
+            Map<String, int[]> codes = FunctionalComparison.codes(golden, programs.get(0), input);
+            for (NpuProgram p : programs) {
+                FunctionalComparison.Outcome o = FunctionalComparison.check(p, r, e, codes, expected);
+                assertThat(o.mismatch()).as(q.graph().name() + " ratio " + r + " " + e + " on " + p.target()).isNull();
                 if (r > 0 && !q.sites().isEmpty()) {
                     assertThat(o.counts().int4Folds()).as("4-bit folds at ratio " + r).isPositive();
                 } else {
                     assertThat(o.counts().int4Folds()).isZero();
                 }
             }
-        }
+        });
     }
 
     @Test
@@ -70,18 +89,31 @@ class FunctionalEquivalenceTest {
         assertThat(FunctionalComparison.run(q, p, 0.25, Extraction.STATIC, input).mismatch()).isNull();
     }
 
+    static Stream<Arguments> zoo() {
+        ZooOptions small = new ZooOptions(32, 8);
+        return Stream.of(
+                Arguments.of("resnet18", small, 32), Arguments.of("resnet50", small, 64), Arguments.of("mobilenetv2", small, 8),
+                Arguments.of("vit-s16", small, 64), Arguments.of("vit-b16", small, 64), Arguments.of("deit-s", small, 32),
+                Arguments.of("bert-base", small, 64), Arguments.of("opt350m-block", small, 64), Arguments.of("fmnist-vit", null, 16));
+    }
+
+    /** Three machines: a tiny array with a small scratchpad (many tiles), a square mid-size one, a wide non-square one. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("zoo")
+    void everyZooModel(String name, ZooOptions options, int group) {
+        QuantizedModel q = quantized(name, options, group);
+        assertEquivalent(q, new Target(4, 4, 48 * 1024, 256), new Target(16, 16, 256 * 1024, 1024), new Target(32, 8, 128 * 1024, 512));
+    }
+
     @Test
     void mlp() {
         QuantizedModel q = quantized("mlp", null, 16);
-        assertEquivalent(q, new Target(8, 8, 64 * 1024, 256));
-        assertEquivalent(q, new Target(16, 4, 32 * 1024, 64));
+        assertEquivalent(q, new Target(8, 8, 64 * 1024, 256), new Target(16, 4, 32 * 1024, 64));
     }
 
     @Test
     void residualCnn() {
         QuantizedModel q = quantized("fmnist-resnet", null, 8);
-        assertEquivalent(q, new Target(4, 4, 64 * 1024, 512));
-        assertEquivalent(q, new Target(8, 16, 16 * 1024, 128));
-        assertEquivalent(q, new Target(16, 16, 256 * 1024, 1024));
+        assertEquivalent(q, new Target(4, 4, 64 * 1024, 512), new Target(8, 16, 16 * 1024, 128), new Target(16, 16, 256 * 1024, 1024));
     }
 }

@@ -18,6 +18,7 @@ final class InstructionSemantics {
     // array: shadow weights as loaded (already lowered in int4 mode), and their column shifts
     private final int[] weights;
     private final int[] weightShift;
+    private final int[] activationRow;
     private int wRows;
     private int wCols;
     private int wMode = -1;
@@ -30,6 +31,7 @@ final class InstructionSemantics {
         this.cols = m.target.cols();
         this.weights = new int[2 * rows * cols];
         this.weightShift = new int[cols];
+        this.activationRow = new int[2 * rows];
     }
 
     ExecutionCounts counts() {
@@ -177,9 +179,10 @@ final class InstructionSemantics {
     }
 
     private void preload(int sp, int k, int n, int stride, int mode, int shifts) {
-        int maxK = mode == 1 ? 2 * rows : rows;
-        if (k > maxK || n > cols) {
-            throw new NpuFault("preload " + (mode == 1 ? "int4" : "int8") + " tile " + k + "x" + n + " exceeds the array's " + maxK + "x" + cols);
+        int maxK = 2 * rows;
+        int modeK = mode == 1 ? maxK : rows;
+        if (k > modeK || n > cols) {
+            throw new NpuFault("preload " + (mode == 1 ? "int4" : "int8") + " tile " + k + "x" + n + " exceeds the array's " + modeK + "x" + cols);
         }
         m.spRange("preload weights", sp, k, stride, n);
         if (mode == 1) {
@@ -194,7 +197,7 @@ final class InstructionSemantics {
         for (int r = 0; r < k; r++) {
             for (int c = 0; c < n; c++) {
                 int w = m.sp[sp + r * stride + c];
-                weights[r * cols + c] = mode == 1 ? FourBit.lower(w, weightShift[c]) : w;
+                weights[c * maxK + r] = mode == 1 ? FourBit.lower(w, weightShift[c]) : w; // column-major: dot products run contiguous
             }
         }
         wRows = k;
@@ -209,6 +212,8 @@ final class InstructionSemantics {
         }
         m.accRange("compute destination", acc, mRows, wCols);
         int useful = 0;
+        int maxK = 2 * rows;
+        int[] x = activationRow;
         for (int r = 0; r < mRows; r++) {
             int row = isConv ? convPixel(obase + r, tap) : r;
             int base = acc * cols + r * cols;
@@ -229,12 +234,15 @@ final class InstructionSemantics {
                     throw new NpuFault("compute: activation shift " + aShift + " of row " + r + " is not in [0, 7]");
                 }
             }
+            for (int k = 0; k < wRows; k++) {
+                int v = m.sp[a + k];
+                x[k] = mode == 1 ? (v << 28) >> 28 : v; // the array takes the low 4 bits of each code in int4 mode, sign-extended
+            }
             for (int c = 0; c < wCols; c++) {
                 int sum = 0;
+                int w0 = c * maxK;
                 for (int k = 0; k < wRows; k++) {
-                    int x = m.sp[a + k];
-                    // the array takes the low 4 bits of each code in int4 mode, sign-extended
-                    sum += (mode == 1 ? (x << 28) >> 28 : x) * weights[k * cols + c];
+                    sum += x[k] * weights[w0 + k];
                 }
                 int v = mode == 1 ? sum << (aShift + weightShift[c]) : sum;
                 m.acc[base + c] = accumulate ? m.acc[base + c] + v : v;

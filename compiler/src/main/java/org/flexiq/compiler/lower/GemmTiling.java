@@ -24,6 +24,9 @@ final class GemmTiling {
     record Output(TensorView.Rows rows, int bias, boolean biasPerColumn, int params, int pstride, int min, int max) {
     }
 
+    /** loop.ws's 12-bit taps field. */
+    private static final int MAX_TAPS = 4095;
+
     private GemmTiling() {
     }
 
@@ -41,7 +44,7 @@ final class GemmTiling {
         }
         Plan plan = null;
         for (int buffers = 2; buffers >= 1 && plan == null; buffers--) {
-            for (int tc = taps; tc >= 1 && plan == null; tc = tc == 1 ? 0 : (tc + 1) / 2) {
+            for (int tc = Math.min(taps, MAX_TAPS); tc >= 1 && plan == null; tc = tc == 1 ? 0 : (tc + 1) / 2) {
                 for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1 && plan == null; u = u == 1 ? 0 : (u + 1) / 2) {
                     Plan p = new Plan(u, tc, buffers);
                     if (p.bytes(a, k, nt, groups, site) <= t.scratchpadBytes()) {

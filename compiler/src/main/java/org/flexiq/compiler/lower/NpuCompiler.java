@@ -6,6 +6,7 @@ import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.compiler.quant.Site;
 import org.flexiq.isa.Instruction;
 import org.flexiq.isa.IoTensor;
+import org.flexiq.isa.IsaException;
 import org.flexiq.isa.NpuProgram;
 import org.flexiq.isa.RegisterProfile;
 import org.flexiq.isa.Target;
@@ -98,10 +99,26 @@ public final class NpuCompiler {
             io.add(new IoTensor(o, IoTensor.Role.OUTPUT, false, v.base(), v.shape(), v.strides()));
         }
         cx.code.add(new Instruction.Halt());
+        checkFields(cx);
         NpuProgram program = new NpuProgram(target, cx.code, cx.layers, profiles(cx), io, cx.image.bytes(), cx.dramBytes());
         CompileReport report = new CompileReport(cx.layers.size(), cx.code.size(), program.codeBytes().length, cx.image.size(),
                 cx.dramBytes(), cx.peakScratchpad, cx.registers.size(), cx.reorders, cx.reorderBytes);
         return new CompiledProgram(program, report);
+    }
+
+    /** Every operand must fit its field; one that does not (a huge stride, say) makes the layer infeasible, named. */
+    private static void checkFields(LoweringContext cx) {
+        String layer = "(prologue)";
+        for (Instruction insn : cx.code) {
+            if (insn instanceof Instruction.Layer l) {
+                layer = cx.layers.get(l.id());
+            }
+            try {
+                insn.opcode().make(insn.operands());
+            } catch (IsaException e) {
+                throw new InfeasibleException("layer " + layer + ": " + e.getMessage());
+            }
+        }
     }
 
     /** The compiler needs each site's channels stored in selection order (a file written by `sim quantize` is). */
