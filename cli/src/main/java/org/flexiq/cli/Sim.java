@@ -1,5 +1,8 @@
 package org.flexiq.cli;
 
+import org.flexiq.compiler.lower.InfeasibleException;
+import org.flexiq.isa.IsaException;
+import org.flexiq.simulator.ConfigException;
 import org.flexiq.workloads.flx.FlxFormatException;
 import org.flexiq.workloads.data.DatasetException;
 import org.flexiq.workloads.ir.IrException;
@@ -16,7 +19,8 @@ import java.util.Properties;
 /** The `sim` command: the workbench's front door. Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage. */
 @Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Sim.Version.class,
         description = "FlexiQ NPU workbench: quantize, compile and simulate mixed 4/8-bit models.",
-        subcommands = {ZooCommand.class, InspectCommand.class, QuantizeCommand.class, AccuracyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ZooCommand.class, InspectCommand.class, QuantizeCommand.class, AccuracyCommand.class, CompileCommand.class,
+                DisasmCommand.class, AsmCommand.class, ExecCommand.class, NpuCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:bad input or usage"})
 public final class Sim implements Runnable {
@@ -59,7 +63,8 @@ public final class Sim implements Runnable {
 
     static int exitCode(Throwable ex) {
         if (ex instanceof FlxFormatException || ex instanceof NoSuchFileException || ex instanceof AccessDeniedException
-                || ex instanceof BadInputException || ex instanceof IrException || ex instanceof DatasetException) {
+                || ex instanceof BadInputException || ex instanceof IrException || ex instanceof DatasetException
+                || ex instanceof IsaException || ex instanceof ConfigException || ex instanceof InfeasibleException) {
             return BAD_INPUT;
         }
         return FAILURE;

@@ -53,16 +53,7 @@ final class GemmLowering {
             asB[j] = (byte) as[j];
         }
         int shiftTable = cx.image.put(asB);
-        int gather = -1;
-        if (site.gather() != null) {
-            byte[] tab = new byte[2 * k];
-            for (int c = 0; c < k; c++) {
-                tab[2 * c] = (byte) site.gather()[c];
-                tab[2 * c + 1] = (byte) (site.gather()[c] >>> 8);
-            }
-            gather = cx.image.put(tab);
-        }
-        return new Constants(weights, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts, gather));
+        return new Constants(weights, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts));
     }
 
     static byte[] multipliers(FixedPoint... fps) {
@@ -84,15 +75,13 @@ final class GemmLowering {
         return new TensorView.Rows(c.weights(), new int[]{rows}, new int[]{n}, n, 1);
     }
 
-    static void linear(LoweringContext cx, Node n, NodeQuant.Gemm q, Constants c, TensorView out, int min, int max) {
-        TensorView x = cx.views.get(n.inputs().get(0));
+    static void linear(LoweringContext cx, Node n, TensorView x, NodeQuant.Gemm q, Constants c, TensorView out, int min, int max) {
         int k = q.inChannels();
         GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(x.rows(), k, null), weightRows(c, k, q.outChannels()), q.outChannels(), 1,
                 c.site(), groupWidth(cx), new GemmTiling.Output(out.rows(), c.bias(), true, c.params(), 8, min, max));
     }
 
-    static void conv(LoweringContext cx, Node n, Conv2d conv, NodeQuant.Gemm q, Constants c, TensorView out, int min, int max) {
-        TensorView x = cx.views.get(n.inputs().get(0));
+    static void conv(LoweringContext cx, Node n, TensorView x, Conv2d conv, NodeQuant.Gemm q, Constants c, TensorView out, int min, int max) {
         Shape in = cx.model.graph().shape(n.inputs().get(0));
         Shape o = cx.model.graph().shape(n.name());
         ConvGeometry g = new ConvGeometry(in.dim(1), in.dim(2), o.dim(1), o.dim(2), conv.kernelH(), conv.kernelW(), conv.strideH(),

@@ -14,7 +14,7 @@ final class GemmTiling {
     }
 
     /** 4-bit operation of a site's consumer: its register, group width and DRAM tables; null for int8-only layers. */
-    record FourBitSite(int register, int groupWidth, int shiftTable, int weightShifts, int gather) {
+    record FourBitSite(int register, int groupWidth, int shiftTable, int weightShifts) {
         int groups(int k) {
             return k / groupWidth;
         }
@@ -60,11 +60,9 @@ final class GemmTiling {
         Scratchpad sp = cx.scratchpad(layer);
         int aRowsMax = plan.activationRows(a);
         int spA = sp.alloc((long) aRowsMax * k, "activations");
-        int spG = site != null && site.gather() >= 0 ? sp.alloc((long) aRowsMax * k, "reordered activations") : -1;
         int spA4 = site != null ? sp.alloc((long) aRowsMax * k, "4-bit codes") : -1;
         int spSh = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : -1;
         int spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
-        int spGatherTable = spG >= 0 ? sp.alloc(2L * k, "reorder table") : -1;
         int mMax = plan.units * perUnit;
         int spOut = sp.alloc((long) mMax * nt, "output tile");
         int[] spW = new int[plan.buffers];
@@ -79,10 +77,6 @@ final class GemmTiling {
         var code = cx.code;
         if (site != null) {
             code.add(new Instruction.Mvin(site.shiftTable(), spTable, 1, groups, 0, 1, groups));
-            if (spGatherTable >= 0) {
-                code.add(new Instruction.Mvin(site.gather(), spGatherTable, 1, 2 * k, 0, 1, 2 * k));
-                cx.reorders++;
-            }
         }
         int buffer = 0;
         int tile = 0;
@@ -106,11 +100,6 @@ final class GemmTiling {
             }
             ViewDma.load(code, a.rows(), aRow0, aRows, spA, k);
             int act = spA;
-            if (spG >= 0) {
-                code.add(new Instruction.Gather(spA, spG, aRows, k, k, k, spGatherTable));
-                cx.reorderBytes += (long) aRows * k;
-                act = spG;
-            }
             if (site != null) {
                 code.add(new Instruction.Extract(act, k, spA4, k, spSh, groups, aRows, site.groupWidth(), site.register(), 2, spTable));
             }
@@ -157,9 +146,6 @@ final class GemmTiling {
             long total = rows * k + m * nt + buffers * ((long) tapChunk * k * nt + 8L * nt + 64);
             if (site != null) {
                 total += rows * k + rows * groups + groups + buffers * (long) groups * nt + 64;
-                if (site.gather() >= 0) {
-                    total += rows * k + 2L * k;
-                }
             }
             return total;
         }

@@ -25,6 +25,8 @@ final class LoweringContext {
     final DramImage image = new DramImage();
     final Map<String, TensorView> views = new HashMap<>();
     final Map<String, Integer> registers = new LinkedHashMap<>();
+    /** DRAM address of each reorder site's int16 channel table. */
+    final Map<String, Integer> gatherTables = new HashMap<>();
     private int arenaTop = -1;
     int peakScratchpad;
     int reorders;

@@ -64,6 +64,16 @@ public final class NpuCompiler {
         Graph graph = m.graph();
         Map<String, String> fusedClamp = fusedClamps(m);
         Map<String, Object> constants = new HashMap<>();
+        for (Site s : m.sites().values()) {
+            if (s.gather() != null) {
+                byte[] tab = new byte[2 * s.channels()];
+                for (int ch = 0; ch < s.channels(); ch++) {
+                    tab[2 * ch] = (byte) s.gather()[ch];
+                    tab[2 * ch + 1] = (byte) (s.gather()[ch] >>> 8);
+                }
+                cx.gatherTables.put(s.tensor(), cx.image.put(tab));
+            }
+        }
         for (Node n : graph.nodes()) {
             Object c = constants(cx, n);
             if (c != null) {
@@ -244,14 +254,15 @@ public final class NpuCompiler {
         } else if (l instanceof Conv2d || l instanceof Linear) {
             String clamp = fusedClamp.get(n.name());
             NodeQuant.Clamp cl = clamp == null ? null : (NodeQuant.Clamp) cx.model.nodes().get(clamp);
+            TensorView x = storedOrder(cx, n);
             cx.beginLayer(clamp == null ? n.name() : n.name() + "+" + clamp);
             TensorView out = cx.allocate(outShape, l instanceof Conv2d ? LoweringContext.CHANNELS_LAST : TensorView.identity(outShape.rank()), 1);
             int min = cl == null ? -128 : cl.min();
             int max = cl == null ? 127 : cl.max();
             if (l instanceof Conv2d conv) {
-                GemmLowering.conv(cx, n, conv, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
+                GemmLowering.conv(cx, n, x, conv, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
             } else {
-                GemmLowering.linear(cx, n, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
+                GemmLowering.linear(cx, n, x, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
             }
             cx.views.put(n.name(), out);
             if (clamp != null) {
@@ -329,6 +340,34 @@ public final class NpuCompiler {
         } else {
             throw new InfeasibleException("layer " + n.name() + ": the NPU compiler has no lowering for " + l.kind());
         }
+    }
+
+    /**
+     * The input of a Conv2d/Linear in its site's stored channel order. Where the order could not be folded into
+     * a producer (residual joins), the first reader emits a reorder layer: a gather of every row's channels
+     * into a copy that all the site's readers share (DESIGN.md's reorder step).
+     */
+    private static TensorView storedOrder(LoweringContext cx, Node n) {
+        TensorView x = cx.views.get(n.inputs().get(0));
+        Site site = cx.model.siteOf(n.name());
+        if (site == null || site.gather() == null) {
+            return x;
+        }
+        String key = site.tensor() + " (stored order)";
+        TensorView stored = cx.views.get(key);
+        if (stored == null) {
+            int[] order = x.physicalOrder();
+            if (order[order.length - 1] != site.axis() || x.strides()[site.axis()] != 1) {
+                throw new InfeasibleException("reorder of " + site.tensor() + ": its channels are not the innermost dimension in DRAM");
+            }
+            cx.beginLayer("reorder " + site.tensor());
+            stored = cx.allocate(cx.model.graph().shape(site.tensor()), order, 1);
+            VectorLowering.elementwise(cx, "reorder " + site.tensor(), VectorLowering.Kind.GATHER, stored, List.of(x),
+                    cx.gatherTables.get(site.tensor()));
+            cx.reorders++;
+            cx.views.put(key, stored);
+        }
+        return stored;
     }
 
     private static List<RegisterProfile> profiles(LoweringContext cx) {

@@ -10,14 +10,14 @@ import java.util.List;
  */
 final class VectorLowering {
     /** What the vector unit does to a tile; a copy (a materialized view) does nothing between load and store. */
-    enum Kind { COPY, LUT, ADD }
+    enum Kind { COPY, LUT, ADD, GATHER }
 
     private VectorLowering() {
     }
 
     /**
      * @param inputs one or two views with the output's logical shape (broadcast already applied)
-     * @param table  DRAM address of the 256-byte table (LUT) or the two multipliers (ADD)
+     * @param table  DRAM address of the 256-byte table (LUT), the two multipliers (ADD) or the int16 channel table (GATHER)
      */
     static void elementwise(LoweringContext cx, String layer, Kind kind, TensorView out, List<TensorView> inputs, int table) {
         int[] order = out.physicalOrder();
@@ -26,15 +26,16 @@ final class VectorLowering {
         TensorView.Rows b = inputs.size() > 1 ? inputs.get(1).permute(order).rows() : null;
         int cols = o.cols();
         Scratchpad sp = cx.scratchpad(layer);
-        int spTable = kind == Kind.COPY ? -1 : sp.alloc(kind == Kind.LUT ? 256 : 16, "table");
+        int tableBytes = kind == Kind.LUT ? 256 : kind == Kind.ADD ? 16 : 2 * cols;
+        int spTable = kind == Kind.COPY ? -1 : sp.alloc(tableBytes, "table");
         int buffers = (b == null ? 1 : 2) + (kind == Kind.COPY ? 0 : 1);
-        int rt = rowsPerTile(cx, layer, o.count(), (long) buffers * cols, 64 + 256);
+        int rt = rowsPerTile(cx, layer, o.count(), (long) buffers * cols, 64 + Math.max(256, 2L * cols));
         int spA = sp.alloc((long) rt * cols, "input tile");
         int spB = b == null ? -1 : sp.alloc((long) rt * cols, "second input tile");
         int spO = kind == Kind.COPY ? spA : sp.alloc((long) rt * cols, "output tile");
         cx.done(sp);
         if (spTable >= 0) {
-            cx.code.add(new Instruction.Mvin(table, spTable, 1, kind == Kind.LUT ? 256 : 16, 0, 1, 16));
+            cx.code.add(new Instruction.Mvin(table, spTable, 1, tableBytes, 0, 1, tableBytes));
         }
         for (int r0 = 0; r0 < o.count(); r0 += rt) {
             int rows = Math.min(rt, o.count() - r0);
@@ -46,6 +47,9 @@ final class VectorLowering {
                 cx.code.add(new Instruction.Lut(spA, spO, rows, cols, cols, cols, spTable));
             } else if (kind == Kind.ADD) {
                 cx.code.add(new Instruction.Add(spA, spB, spO, rows, cols, cols, cols, cols, spTable));
+            } else if (kind == Kind.GATHER) {
+                cx.code.add(new Instruction.Gather(spA, spO, rows, cols, cols, cols, spTable));
+                cx.reorderBytes += (long) rows * cols;
             }
             ViewDma.store(cx.code, o, r0, rows, spO, cols);
         }
