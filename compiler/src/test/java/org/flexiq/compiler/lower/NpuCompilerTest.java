@@ -1,0 +1,105 @@
+package org.flexiq.compiler.lower;
+
+import org.flexiq.compiler.quant.CalibrationMethod;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.FlexiqLayout;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
+import org.flexiq.compiler.quant.QuantizerOptions;
+import org.flexiq.compiler.quant.Site;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.isa.Instruction;
+import org.flexiq.isa.NpuFile;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.isa.Target;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.zoo.ModelZoo;
+import org.flexiq.workloads.zoo.SyntheticInputs;
+import org.flexiq.workloads.zoo.ZooModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NpuCompilerTest {
+    static final Target TARGET = new Target(8, 8, 64 * 1024, 256);
+    static QuantizedModel cnn;
+
+    static QuantizedModel quantize(String name, int group) {
+        ZooModel z = ModelZoo.get(name);
+        Model m = z.model(z.defaults(), 0);
+        List<Map<String, FloatTensor>> batch = SyntheticInputs.batch(m.graph(), 4, 1);
+        QuantizedModel q = Quantizer.quantize(m, batch, new QuantizerOptions(group, CalibrationMethod.MAX));
+        return FlexiqLayout.apply(ChannelSelection.select(q, List.of(0.25, 0.5, 0.75, 1.0),
+                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 4, 2, 3), batch, SearchProgress.NONE).model());
+    }
+
+    @BeforeAll
+    static void setUp() {
+        cnn = quantize("fmnist-resnet", 8);
+    }
+
+    @Test
+    void oneProgramForEveryRatio_theCodeDoesNotDependOnTheFourBitCounts() {
+        NpuProgram p = NpuCompiler.compile(cnn, TARGET).program();
+        assertThat(NpuFile.write(NpuCompiler.compile(cnn, TARGET).program())).as("deterministic").isEqualTo(NpuFile.write(p));
+        // Other 4-bit counts at every ratio (a different selection): the code bytes stay, only register values change.
+        Map<String, Site> other = new LinkedHashMap<>();
+        for (Site s : cnn.sites().values()) {
+            int[] counts = {0, 8, 8, s.channels()};
+            other.put(s.tensor(), s.withSelection(s.order(), counts));
+        }
+        NpuProgram q = NpuCompiler.compile(cnn.withSites(other, cnn.ratios()), TARGET).program();
+        assertThat(q.codeBytes()).isEqualTo(p.codeBytes());
+        assertThat(p.profile("0.25").values()).isNotEqualTo(q.profile("0.25").values());
+        assertThat(p.profile("0.25").values().keySet()).isEqualTo(p.profile("0.75").values().keySet());
+        assertThat(p.profile("0.25").values()).isNotEqualTo(p.profile("0.75").values());
+        assertThat(p.profile("0").values().values()).containsOnly(0);
+    }
+
+    @Test
+    void reordersAppearOnlyForSitesWhoseOrderNoProducerTook() {
+        NpuProgram p = NpuCompiler.compile(cnn, TARGET).program();
+        long sitesWithGather = cnn.sites().values().stream().filter(s -> s.gather() != null).count();
+        assertThat(sitesWithGather).isPositive();
+        assertThat(p.layers().stream().filter(l -> l.startsWith("reorder "))).hasSize((int) sitesWithGather);
+        String layer = null;
+        for (Instruction i : p.code()) {
+            if (i instanceof Instruction.Layer l) {
+                layer = p.layers().get(l.id());
+            } else if (i instanceof Instruction.Gather) {
+                assertThat(layer).startsWith("reorder ");
+            }
+        }
+        CompileReport r = NpuCompiler.compile(cnn, TARGET).report();
+        assertThat(r.reorders()).isEqualTo(sitesWithGather);
+        long gathered = cnn.sites().values().stream().filter(s -> s.gather() != null)
+                .mapToLong(s -> cnn.graph().shape(s.tensor()).elementCount()).sum();
+        assertThat(r.reorderBytes()).isEqualTo(gathered);
+    }
+
+    @Test
+    void reluAfterAConvolutionIsFusedIntoItsRequantization() {
+        NpuProgram p = NpuCompiler.compile(cnn, TARGET).program();
+        assertThat(p.layers()).contains("stem.conv+stem.relu").doesNotContain("stem.relu");
+    }
+
+    @Test
+    void infeasibleConfigurationsAreRefusedWithTheReason() {
+        QuantizedModel mlp = quantize("mlp", 32);
+        assertThatThrownBy(() -> NpuCompiler.compile(mlp, new Target(3, 3, 64 * 1024, 256)))
+                .isInstanceOf(InfeasibleException.class).hasMessage("group width 32 does not divide into the 6 int4 lanes of a 3-row array "
+                        + "(use a divisor or a multiple of 6)");
+        assertThatThrownBy(() -> NpuCompiler.compile(cnn, new Target(8, 8, 600, 256)))
+                .isInstanceOf(InfeasibleException.class).hasMessage("layer stage1.conv1: no tile fits the 600-byte scratchpad (K = 16, taps = 9, 8 columns)");
+        assertThatThrownBy(() -> NpuCompiler.compile(cnn, new Target(8, 8, 64 * 1024, 16)))
+                .isInstanceOf(InfeasibleException.class).hasMessageContaining("exceeds the accumulator's 16 rows");
+    }
+}
