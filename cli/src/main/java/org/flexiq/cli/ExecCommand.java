@@ -73,7 +73,7 @@ final class ExecCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             throw new BadInputException(ex.getMessage());
         }
-        NpuConfig config = npu.config();
+        NpuConfig config = npu.config(q.groupWidth());
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         List<Map<String, FloatTensor>> inputs = CalibrationData.load(data, q.graph(), seed);
         PrintWriter out = spec.commandLine().getOut();

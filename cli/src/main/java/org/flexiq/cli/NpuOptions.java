@@ -13,19 +13,23 @@ final class NpuOptions {
     @Option(names = "--array", paramLabel = "RxC", description = "Override the preset's array size, e.g. 16x16.")
     String array;
 
-    NpuConfig config() {
+    /** The preset with --array applied, built for {@code groupWidth} (a quantized model's G) when it is not null. */
+    NpuConfig config(Integer groupWidth) {
         NpuConfig c = NpuPresets.load(npu);
+        int rows = c.arrayRows();
+        int cols = c.arrayCols();
         if (array != null) {
             String[] rc = array.toLowerCase(java.util.Locale.ROOT).split("x");
             try {
                 if (rc.length != 2) {
                     throw new NumberFormatException();
                 }
-                c = c.withArray(Integer.parseInt(rc[0].trim()), Integer.parseInt(rc[1].trim()));
+                rows = Integer.parseInt(rc[0].trim());
+                cols = Integer.parseInt(rc[1].trim());
             } catch (NumberFormatException e) {
                 throw new BadInputException("--array: '" + array + "' is not ROWSxCOLS, e.g. 32x32");
             }
         }
-        return c;
+        return c.with(rows, cols, groupWidth == null ? c.groupWidth() : groupWidth);
     }
 }

@@ -46,13 +46,17 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
     }
 
     public NpuConfig withArray(int rows, int cols) {
-        return new NpuConfig(name, description, rows, cols, groupWidth, scratchpadKiB, scratchpadBanks, accumulatorKiB, vectorLanes,
+        return with(rows, cols, groupWidth);
+    }
+
+    /** Another array and group width at once (each alone might not suit the other). */
+    public NpuConfig with(int rows, int cols, int g) {
+        return new NpuConfig(name, description, rows, cols, g, scratchpadKiB, scratchpadBanks, accumulatorKiB, vectorLanes,
                 clockMHz, dramBandwidthGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory);
     }
 
     public NpuConfig withGroupWidth(int g) {
-        return new NpuConfig(name, description, arrayRows, arrayCols, g, scratchpadKiB, scratchpadBanks, accumulatorKiB, vectorLanes,
-                clockMHz, dramBandwidthGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory);
+        return with(arrayRows, arrayCols, g);
     }
 
     public NpuConfig withClock(double mhz, double dramGBps) {

@@ -1,0 +1,94 @@
+package org.flexiq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.flexiq.cli.SimCliTest.sim;
+
+/** sim compile, disasm, asm, exec and npu presets, end to end, with their bad-input errors. */
+class NpuCliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void quantize() {
+        model = dir.resolve("fm.q.flx");
+        SimCliTest.Result r = sim("quantize", "fmnist-resnet", "--group", "8", "--method", "greedy", "--calib", "synthetic:8", "-o", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    @Test
+    void compileDisassembleAssembleGivesTheSameBytes() throws IOException {
+        Path npu = dir.resolve("fm.npu");
+        SimCliTest.Result c = sim("compile", model.toString(), "--npu", "gemmini-like", "-o", npu.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("for gemmini-like (16x16 array, 256 KiB scratchpad, G = 8)", "register profiles: 0, 0.25, 0.5, 0.75, 1",
+                "reorders: 4 reorder layers");
+        SimCliTest.Result d = sim("disasm", npu.toString());
+        assertThat(d.code()).isZero();
+        assertThat(d.out()).contains(".target rows=16 cols=16", "loop.ws ", "layer id=0  ; stem.conv+stem.relu", "DRAM image of");
+        Path s = dir.resolve("fm.s");
+        assertThat(sim("disasm", npu.toString(), "--data", "-o", s.toString()).code()).isZero();
+        Path again = dir.resolve("again.npu");
+        SimCliTest.Result a = sim("asm", s.toString(), "-o", again.toString());
+        assertThat(a.code()).as(a.err()).isZero();
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(npu));
+        JsonNode json = new ObjectMapper().readTree(sim("compile", model.toString(), "--array", "8x8", "-o", npu.toString(), "--json").out());
+        assertThat(json.get("array").asText()).isEqualTo("8x8");
+        assertThat(json.get("report").get("reorders").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void execRunsEveryRatioAndMatchesTheGoldenExecutor() {
+        SimCliTest.Result r = sim("exec", model.toString(), "--ratio", "0,0.5,1", "--functional", "--extraction", "dynamic", "--array", "8x8",
+                "--data", "synthetic:2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("8x8, G = 8").contains("dynamic extraction");
+        assertThat(r.out().lines().filter(l -> l.contains("match golden"))).hasSize(3);
+    }
+
+    @Test
+    void badInputsGetOneLineAndExitTwo() throws IOException {
+        Path npu = dir.resolve("bad.npu");
+        Path flx = dir.resolve("float.flx");
+        assertThat(sim("zoo", "export", "mlp", "-o", flx.toString()).code()).isZero();
+        SimCliTest.Result f = sim("compile", flx.toString(), "-o", npu.toString());
+        assertThat(f.code()).isEqualTo(2);
+        assertThat(f.err()).startsWith("sim: " + flx + ": a float model; quantize it first");
+        SimCliTest.Result p = sim("compile", model.toString(), "--npu", "tpu-v9", "-o", npu.toString());
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.err()).contains("unknown NPU preset 'tpu-v9'; presets: flexiq-npu, gemmini-like, tpu-like, scalesim-compatible");
+        SimCliTest.Result g = sim("compile", model.toString(), "--array", "3x3", "-o", npu.toString());
+        assertThat(g.code()).isEqualTo(2);
+        assertThat(g.err()).contains("groupWidth 8 does not divide into the array's 2 x 3 = 6 int4 lanes");
+        assertThat(npu).doesNotExist();
+        Files.write(npu, new byte[]{'N', 'P', 'U', '1', 0, 0, 0, 0, 0, 0, 0, 0});
+        SimCliTest.Result d = sim("disasm", npu.toString());
+        assertThat(d.code()).isEqualTo(2);
+        assertThat(d.err()).startsWith("sim: " + npu + ": crc: ");
+        Path s = dir.resolve("bad.s");
+        Files.writeString(s, ".target rows=4 cols=4 sp=1024 acc=16\n.dram bytes=64\nmvin rows=70000\n");
+        SimCliTest.Result a = sim("asm", s.toString(), "-o", npu.toString());
+        assertThat(a.code()).isEqualTo(2);
+        assertThat(a.err().strip()).isEqualTo("sim: " + s + ": line 3: rows=70000 does not fit 16 unsigned bits [0, 65535]");
+        SimCliTest.Result r = sim("exec", model.toString(), "--ratio", "0.3", "--functional");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("ratio 0.3 is not stored in this model");
+    }
+
+    @Test
+    void presetsAreListed() {
+        SimCliTest.Result r = sim("npu", "presets");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("flexiq-npu", "32x32", "gemmini-like", "tpu-like", "128x128", "scalesim-compatible", "ideal");
+    }
+}
