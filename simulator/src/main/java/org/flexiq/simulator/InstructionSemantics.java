@@ -65,7 +65,7 @@ final class InstructionSemantics {
             for (int r = 0; r < i.rows(); r++) {
                 int id = m.spInt(i.ids() + 4 * r);
                 if (id < 0 || id >= i.limit()) {
-                    throw new NpuFault("mvin.idx: id " + id + " of row " + r + " is not in [0, " + i.limit() + ")");
+                    throw new NpuFault("id " + id + " of row " + r + " is not in [0, " + i.limit() + ")");
                 }
                 long src = i.dram() + (long) id * i.dstride();
                 MachineState.range("mvin.idx table row", m.dram.length, src, 1, 0, i.cols(), 1);
@@ -87,7 +87,7 @@ final class InstructionSemantics {
             compute(i.sp(), i.stride(), i.acc(), i.rows(), i.accumulate() == 1, i.mode(), i.ashift(), i.ashstride(), i.conv() == 1, i.tap(), i.obase());
         } else if (insn instanceof Instruction.ConfigConv i) {
             if (i.kh() < 1 || i.kw() < 1 || i.sh() < 1 || i.sw() < 1 || i.dil() < 1 || i.outw() < 1 || i.inw() < 1) {
-                throw new NpuFault("config.conv: window, strides, dilation and widths must be positive: " + i);
+                throw new NpuFault("window, strides, dilation and widths must be positive: " + i);
             }
             conv = i;
         } else if (insn instanceof Instruction.ConfigWs i) {
@@ -139,7 +139,7 @@ final class InstructionSemantics {
             for (int c = 0; c < from.length; c++) {
                 from[c] = (m.sp[i.table() + 2 * c] & 0xff) | (m.sp[i.table() + 2 * c + 1] & 0xff) << 8;
                 if (from[c] >= i.cols()) {
-                    throw new NpuFault("gather: table entry " + c + " = " + from[c] + " is not a channel below " + i.cols());
+                    throw new NpuFault("table entry " + c + " = " + from[c] + " is not a channel below " + i.cols());
                 }
             }
             byte[] row = new byte[i.cols()];
@@ -191,7 +191,7 @@ final class InstructionSemantics {
         for (int c = 0; c < n; c++) {
             weightShift[c] = mode == 1 ? m.sp[shifts + c] : 0;
             if (weightShift[c] < 0 || weightShift[c] > 7) {
-                throw new NpuFault("preload: weight shift " + weightShift[c] + " of column " + c + " is not in [0, 7]");
+                throw new NpuFault("weight shift " + weightShift[c] + " of column " + c + " is not in [0, 7]");
             }
         }
         for (int r = 0; r < k; r++) {
@@ -231,7 +231,7 @@ final class InstructionSemantics {
                 m.spRange("compute activation shift", sa, 1, 0, 1);
                 aShift = m.sp[sa];
                 if (aShift < 0 || aShift > 7) {
-                    throw new NpuFault("compute: activation shift " + aShift + " of row " + r + " is not in [0, 7]");
+                    throw new NpuFault("activation shift " + aShift + " of row " + r + " is not in [0, 7]");
                 }
             }
             for (int k = 0; k < wRows; k++) {
@@ -278,11 +278,11 @@ final class InstructionSemantics {
     private void loopWs(Instruction.LoopWs i) {
         int m4 = m.register(i.mreg());
         if (m4 < 0 || m4 > i.k() || i.g() < 2 || m4 % i.g() != 0) {
-            throw new NpuFault("loop.ws: MAX_4BIT_CH r" + i.mreg() + " = " + m4 + " is not a multiple of G = " + i.g() + " in [0, " + i.k() + "]");
+            throw new NpuFault("MAX_4BIT_CH r" + i.mreg() + " = " + m4 + " is not a multiple of G = " + i.g() + " in [0, " + i.k() + "]");
         }
         int fold4 = Math.min(i.g(), 2 * rows);
         if (m4 > 0 && i.g() % fold4 != 0) {
-            throw new NpuFault("loop.ws: G = " + i.g() + " does not divide into the array's " + 2 * rows + " int4 lanes");
+            throw new NpuFault("G = " + i.g() + " does not divide into the array's " + 2 * rows + " int4 lanes");
         }
         Instruction.ConfigWs a = ws;
         for (int t = i.tap0(); t < i.tap0() + i.taps(); t++) {
@@ -306,11 +306,11 @@ final class InstructionSemantics {
             return;
         }
         if (channels < 0 || i.g() < 1 || channels % i.g() != 0) {
-            throw new NpuFault("extract: r" + i.mreg() + " = " + channels + " channels is not a multiple of G = " + i.g());
+            throw new NpuFault("r" + i.mreg() + " = " + channels + " channels is not a multiple of G = " + i.g());
         }
         int mode = i.mode() == 2 ? m.register(NpuProgram.EXTRACTION_MODE_REGISTER) : i.mode();
         if (mode != 0 && mode != 1) {
-            throw new NpuFault("extract: mode " + mode + " is neither static (0) nor dynamic (1)");
+            throw new NpuFault("mode " + mode + " is neither static (0) nor dynamic (1)");
         }
         int groups = channels / i.g();
         m.spRange("extract source", i.src(), i.rows(), i.srcstride(), channels);
@@ -362,7 +362,7 @@ final class InstructionSemantics {
                     }
                 }
                 if (count == 0) {
-                    throw new NpuFault("pool: output pixel " + (i.obase() + r) + " has an empty window");
+                    throw new NpuFault("output pixel " + (i.obase() + r) + " has an empty window");
                 }
                 m.sp[i.dst() + r * i.dststride() + c] = avg == null ? (byte) max
                         : IntArithmetic.saturateInt8(IntArithmetic.roundDiv(avg.apply(sum << 16), (long) count << 16));
