@@ -59,9 +59,17 @@ final class GemmTiling {
         }
         Scratchpad sp = cx.scratchpad(layer);
         int aRowsMax = plan.activationRows(a);
-        int spA = sp.alloc((long) aRowsMax * k, "activations");
-        int spA4 = site != null ? sp.alloc((long) aRowsMax * k, "4-bit codes") : -1;
-        int spSh = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : -1;
+        long activationSet = (long) aRowsMax * k * (site != null ? 2 : 1) + (site != null ? (long) aRowsMax * groups : 0) + 24;
+        // A second activation set lets the next tile's rows load while this tile computes (when it fits).
+        int sets = units > plan.units && plan.bytes(a, k, nt, groups, site) + activationSet + 256 <= t.scratchpadBytes() ? 2 : 1;
+        int[] spA = new int[sets];
+        int[] spA4 = new int[sets];
+        int[] spSh = new int[sets];
+        for (int i = 0; i < sets; i++) {
+            spA[i] = sp.alloc((long) aRowsMax * k, "activations");
+            spA4[i] = site != null ? sp.alloc((long) aRowsMax * k, "4-bit codes") : 0;
+            spSh[i] = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : 0;
+        }
         int spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
         int mMax = plan.units * perUnit;
         int spOut = sp.alloc((long) mMax * nt, "output tile");
@@ -80,7 +88,9 @@ final class GemmTiling {
         }
         int buffer = 0;
         int tile = 0;
+        int set = 0;
         for (int u0 = 0; u0 < units; u0 += plan.units) {
+            int as = set++ % sets;
             int u = Math.min(plan.units, units - u0);
             int m = u * perUnit;
             int obase = u0 * perUnit;
@@ -98,12 +108,11 @@ final class GemmTiling {
                 code.add(new Instruction.ConfigConv(iy1 - iy0, g.w(), g.h(), g.ow(), g.kh(), g.kw(), g.sh(), g.sw(), g.padh(), g.padw(),
                         g.dil(), iy0));
             }
-            ViewDma.load(code, a.rows(), aRow0, aRows, spA, k);
-            int act = spA;
+            ViewDma.load(code, a.rows(), aRow0, aRows, spA[as], k);
             if (site != null) {
-                code.add(new Instruction.Extract(act, k, spA4, k, spSh, groups, aRows, site.groupWidth(), site.register(), 2, spTable));
+                code.add(new Instruction.Extract(spA[as], k, spA4[as], k, spSh[as], groups, aRows, site.groupWidth(), site.register(), 2, spTable));
             }
-            code.add(new Instruction.ConfigWs(act, k, Math.max(spA4, 0), k, Math.max(spSh, 0), groups));
+            code.add(new Instruction.ConfigWs(spA[as], k, spA4[as], k, spSh[as], groups));
             for (int n0 = 0; n0 < n; n0 += nt) {
                 int cols = Math.min(nt, n - n0);
                 int b = tile++ % plan.buffers;
