@@ -80,10 +80,17 @@ final class LoweringContext {
         peakScratchpad = Math.max(peakScratchpad, sp.peak());
     }
 
+    /**
+     * Starts a layer. Like Gemmini, the NPU tracks scratchpad and accumulator hazards itself but not DRAM
+     * ones, so a layer first waits for the store queue to drain: its inputs are earlier layers' outputs.
+     */
     void beginLayer(String name) {
         code.add(new Instruction.Layer(layers.size()));
+        code.add(new Instruction.Fence(STORE_QUEUE));
         layers.add(name);
     }
+
+    static final int STORE_QUEUE = 4;
 
     /** Feature maps [C, H, W] are stored channels-last: a pixel's channels are one scratchpad row. */
     static final int[] CHANNELS_LAST = {1, 2, 0};

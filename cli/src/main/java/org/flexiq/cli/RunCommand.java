@@ -1,0 +1,257 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.lower.CompiledProgram;
+import org.flexiq.compiler.lower.NpuCompiler;
+import org.flexiq.compiler.quant.CalibrationMethod;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.FlexiqLayout;
+import org.flexiq.compiler.quant.QuantizedFlx;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
+import org.flexiq.compiler.quant.QuantizerOptions;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.reports.TextTable;
+import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.FastEngine;
+import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.simulator.LayerStats;
+import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.RunStats;
+import org.flexiq.workloads.ir.FloatTensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Compiles a model for an NPU and times it at 4-bit ratios: per-layer cycles, latency, PE utilization, "
+                + "the cycle breakdown and DRAM traffic; checks the outputs against the golden executor.")
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "A quantized .flx, a float .flx or a zoo name (quantized on the fly: greedy "
+            + "selection, synthetic calibration).")
+    String model;
+
+    @Mixin
+    NpuOptions npu = new NpuOptions();
+
+    @Option(names = "--group", description = "Group width G (default: the model's, or the preset's when quantizing).")
+    Integer group;
+
+    @Option(names = "--clock-mhz", description = "Override the preset's clock.")
+    Double clockMHz;
+
+    @Option(names = "--dram-gbps", description = "Override the preset's DRAM bandwidth.")
+    Double dramGBps;
+
+    @Option(names = "--ratio", defaultValue = "0.5", description = "4-bit ratios, comma-separated (default: ${DEFAULT-VALUE}).")
+    String ratios;
+
+    @Option(names = "--ratio-schedule", paramLabel = "R1,R2,...",
+            description = "Successive inferences, switching ratio between them (register writes only).")
+    String schedule;
+
+    @Option(names = "--engine", defaultValue = "fast", description = "fast (instruction granularity) or cycle (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--extraction", defaultValue = "static", description = "static or dynamic (default: ${DEFAULT-VALUE}).")
+    String extraction;
+
+    @Option(names = "--layers", description = "Print the per-layer table for every ratio (it is printed when one ratio is run).")
+    boolean layers;
+
+    @Option(names = "--no-check", description = "Skip running the values through the functional executor against the golden executor.")
+    boolean noCheck;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every statistic as JSON.")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per layer and ratio as CSV.")
+    Path csv;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the synthetic input of the check (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!engine.equals("fast") && !engine.equals("cycle")) {
+            throw new BadInputException("--engine: '" + engine + "' is neither fast nor cycle");
+        }
+        if (engine.equals("cycle")) {
+            throw new BadInputException("--engine cycle: the cycle-stepped engine is not built yet (issue 5 is in progress); use --engine fast");
+        }
+        Extraction e;
+        try {
+            e = Extraction.parse(extraction);
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(ex.getMessage());
+        }
+        if (e == Extraction.NAIVE) {
+            throw new BadInputException("--extraction: the NPU runs static or dynamic extraction, not naive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        QuantizedModel q = resolve(out);
+        NpuConfig config = npu.config(q.groupWidth());
+        if (clockMHz != null || dramGBps != null) {
+            config = config.withClock(clockMHz != null ? clockMHz : config.clockMHz(), dramGBps != null ? dramGBps : config.dramBandwidthGBps());
+        }
+        List<Double> rs = parseRatios(q, schedule != null ? schedule : ratios, schedule != null ? "--ratio-schedule" : "--ratio");
+        CompiledProgram c = NpuCompiler.compile(q, config.target());
+        int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
+        List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
+        List<RunStats> runs = new ArrayList<>();
+        if (schedule != null) {
+            runs.addAll(FastEngine.schedule(c.program(), config, profiles, mode));
+        } else {
+            for (String p : profiles) {
+                runs.add(FastEngine.run(c.program(), config, p, mode));
+            }
+        }
+        RunStats base = FastEngine.run(c.program(), config, "0", mode);
+        List<String> checks = new ArrayList<>();
+        if (!noCheck) {
+            Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
+            for (double r : rs) {
+                checks.add(FunctionalComparison.run(q, c.program(), r, e, input).matched() ? "match" : "DIFFER");
+            }
+        }
+        out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d, %.0f MHz, %s), %s engine, %s extraction, %d instructions%n", q.graph().name(),
+                config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), config.clockMHz(),
+                config.idealMemory() ? "ideal memory" : String.format(Locale.ROOT, "%.0f GB/s DRAM", config.dramBandwidthGBps()),
+                engine, e.id(), c.report().instructions());
+        out.print(summary(runs, base, checks, schedule != null).render());
+        if (schedule != null) {
+            int regs = c.program().profile(profiles.get(0)).values().size();
+            out.printf(Locale.ROOT, "each switch writes %d MAX_4BIT_CH registers (one dispatch cycle each); the program is not reloaded%n", regs);
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.size() == 1 || layers) {
+                out.printf(Locale.ROOT, "%nper layer at ratio %s:%n", runs.get(i).profile());
+                out.print(perLayer(runs.get(i)).render());
+            }
+        }
+        if (json != null) {
+            AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
+        }
+        if (csv != null) {
+            AtomicFiles.write(csv, RunReport.csv(runs));
+        }
+        return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
+    }
+
+    private QuantizedModel resolve(PrintWriter out) throws IOException {
+        ModelArgument a = ModelArgument.resolve(model);
+        if (a.file() != null && a.file().quantized()) {
+            QuantizedModel q = QuantizedFlx.read(Path.of(model));
+            if (group != null && group != q.groupWidth()) {
+                throw new BadInputException("--group " + group + ": " + model + " was quantized with G = " + q.groupWidth()
+                        + "; quantize again for another group width");
+            }
+            return q;
+        }
+        int g = group != null ? group : npu.config(null).groupWidth();
+        List<Map<String, FloatTensor>> calib = CalibrationData.load("synthetic:16", a.model().graph(), seed);
+        QuantizedModel int8;
+        try {
+            int8 = Quantizer.quantize(a.model(), calib, new QuantizerOptions(g, CalibrationMethod.MAX));
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(model + ": " + ex.getMessage());
+        }
+        QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0),
+                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 1, 1, seed), calib.subList(0, 4),
+                SearchProgress.NONE).model());
+        out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:16 calibration (sim quantize gives full control)%n",
+                a.label(), g);
+        return q;
+    }
+
+    private static List<Double> parseRatios(QuantizedModel q, String text, String option) {
+        try {
+            List<Double> rs = Ratios.parse(option, text);
+            for (double r : rs) {
+                q.ratioIndex(r);
+            }
+            return rs;
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(option + ": " + ex.getMessage());
+        }
+    }
+
+    private static TextTable summary(List<RunStats> runs, RunStats base, List<String> checks, boolean schedule) {
+        List<String> headers = new ArrayList<>(List.of(schedule ? "inference" : "ratio", "cycles", "latency", "PE util", "speedup"));
+        for (Activity a : Activity.values()) {
+            headers.add(a.label());
+        }
+        headers.add("DRAM traffic");
+        headers.add("golden");
+        List<TextTable.Align> aligns = new ArrayList<>();
+        headers.forEach(h -> aligns.add(TextTable.Align.RIGHT));
+        TextTable t = new TextTable(headers, aligns);
+        for (int i = 0; i < runs.size(); i++) {
+            RunStats r = runs.get(i);
+            List<Object> row = new ArrayList<>(List.of(schedule ? (i + 1) + ": " + r.profile() : r.profile(), HumanFormat.count(r.cycles()),
+                    String.format(Locale.ROOT, "%.1f us", r.latencyMicroseconds()), percent(r.peUtilization()),
+                    String.format(Locale.ROOT, "%.2fx", base.cycles() / (double) r.cycles())));
+            Map<Activity, Long> b = r.breakdown();
+            for (Activity a : Activity.values()) {
+                row.add(percent(b.get(a) / (double) r.cycles()));
+            }
+            row.add(HumanFormat.bytes(r.dmaBytes()));
+            row.add(checks.isEmpty() ? "-" : checks.get(i));
+            t.row(row.toArray());
+        }
+        return t;
+    }
+
+    private static TextTable perLayer(RunStats r) {
+        List<String> headers = new ArrayList<>(List.of("layer", "cycles", "PE util", "int8 MACs", "int4 MACs"));
+        for (Activity a : Activity.values()) {
+            headers.add(a.label());
+        }
+        headers.add("DRAM");
+        List<TextTable.Align> aligns = new ArrayList<>();
+        headers.forEach(h -> aligns.add(TextTable.Align.RIGHT));
+        aligns.set(0, TextTable.Align.LEFT);
+        TextTable t = new TextTable(headers, aligns);
+        for (LayerStats l : r.layers()) {
+            if (l.cycles() == 0 && l.int8Macs() + l.int4Macs() == 0 && l.dmaBytes() == 0) {
+                continue;
+            }
+            List<Object> row = new ArrayList<>(List.of(l.name(), HumanFormat.count(l.cycles()), percent(l.peUtilization(r.config().arrayRows(),
+                    r.config().arrayCols())), HumanFormat.count(l.int8Macs()), HumanFormat.count(l.int4Macs())));
+            for (Activity a : Activity.values()) {
+                row.add(HumanFormat.count(l.breakdown().get(a)));
+            }
+            row.add(HumanFormat.bytes(l.dmaBytes()));
+            t.row(row.toArray());
+        }
+        List<Object> total = new ArrayList<>(List.of("total", HumanFormat.count(r.cycles()), percent(r.peUtilization()),
+                HumanFormat.count(r.int8Macs()), HumanFormat.count(r.int4Macs())));
+        Map<Activity, Long> b = r.breakdown();
+        for (Activity a : Activity.values()) {
+            total.add(HumanFormat.count(b.get(a)));
+        }
+        total.add(HumanFormat.bytes(r.dmaBytes()));
+        t.footer(total.toArray());
+        return t;
+    }
+
+    static String percent(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+}

@@ -1,0 +1,96 @@
+package org.flexiq.cli;
+
+import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.LayerStats;
+import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.RunStats;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** `sim run`'s machine-readable outputs: JSON with everything, CSV with one row per layer and ratio. */
+final class RunReport {
+    private RunReport() {
+    }
+
+    static Map<String, Object> json(String model, String engine, String extraction, List<RunStats> runs, RunStats base, List<String> checks) {
+        NpuConfig c = runs.get(0).config();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("engine", engine);
+        m.put("extraction", extraction);
+        m.put("npu", c);
+        m.put("ratio0Cycles", base.cycles());
+        List<Object> rs = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            RunStats r = runs.get(i);
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("ratio", r.profile());
+            x.put("cycles", r.cycles());
+            x.put("latencyUs", r.latencyMicroseconds());
+            x.put("peUtilization", r.peUtilization());
+            x.put("gemminiUtilization", r.gemminiUtilization());
+            x.put("speedupOverRatio0", base.cycles() / (double) r.cycles());
+            x.put("int8Macs", r.int8Macs());
+            x.put("int4Macs", r.int4Macs());
+            x.put("dmaBytes", r.dmaBytes());
+            x.put("breakdown", labels(r.breakdown()));
+            x.put("matchedGolden", checks.isEmpty() ? null : checks.get(i).equals("match"));
+            List<Object> ls = new ArrayList<>();
+            for (LayerStats l : r.layers()) {
+                Map<String, Object> y = new LinkedHashMap<>();
+                y.put("layer", l.name());
+                y.put("cycles", l.cycles());
+                y.put("peUtilization", l.peUtilization(c.arrayRows(), c.arrayCols()));
+                y.put("mappingEfficiency", l.mappingEfficiency());
+                y.put("int8Macs", l.int8Macs());
+                y.put("int4Macs", l.int4Macs());
+                y.put("folds", l.folds());
+                y.put("dmaBytes", l.dmaBytes());
+                y.put("breakdown", labels(l.breakdown()));
+                ls.add(y);
+            }
+            x.put("layers", ls);
+            rs.add(x);
+        }
+        m.put("runs", rs);
+        return m;
+    }
+
+    private static Map<String, Long> labels(Map<Activity, Long> b) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Activity a : Activity.values()) {
+            m.put(a.name().toLowerCase(Locale.ROOT), b.get(a));
+        }
+        return m;
+    }
+
+    static String csv(List<RunStats> runs) {
+        StringBuilder sb = new StringBuilder("ratio,layer,cycles,pe_utilization,mapping_efficiency,int8_macs,int4_macs,folds,dram_bytes");
+        for (Activity a : Activity.values()) {
+            sb.append(',').append(a.name().toLowerCase(Locale.ROOT));
+        }
+        sb.append('\n');
+        for (RunStats r : runs) {
+            for (LayerStats l : r.layers()) {
+                sb.append(r.profile()).append(',').append(quote(l.name())).append(',').append(l.cycles()).append(',')
+                        .append(String.format(Locale.ROOT, "%.6f,%.6f", l.peUtilization(r.config().arrayRows(), r.config().arrayCols()),
+                                l.mappingEfficiency()))
+                        .append(',').append(l.int8Macs()).append(',').append(l.int4Macs()).append(',').append(l.folds()).append(',')
+                        .append(l.dmaBytes());
+                for (Activity a : Activity.values()) {
+                    sb.append(',').append(l.breakdown().get(a));
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+}

@@ -1,0 +1,82 @@
+package org.flexiq.simulator;
+
+import org.flexiq.isa.Instruction;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.isa.RegisterProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Single-GEMM cycle counts against the closed forms of simulator/README.md ("Timing model"). */
+class FastEngineTest {
+    static final int R = 32;
+    static final int C = 32;
+
+    static NpuConfig machine(boolean doubleBuffered) {
+        return new NpuConfig("t", "test", R, C, 64, 1024, 1, 256, 32, 1000, 16, 100, doubleBuffered, true);
+    }
+
+    /** One loop.ws of M rows, K channels, N <= C columns; r2 = MAX_4BIT_CH. */
+    static RunStats gemm(NpuConfig c, int m, int k, int n, int fourBit) {
+        List<Instruction> code = new ArrayList<>(List.of(
+                new Instruction.ConfigWs(0, k, 200_000, k, 400_000, k / 64 + 1),
+                new Instruction.LoopWs(600_000, n, 800_000, n, 0, m, n, k, 0, 1, 64, 2, 0, 0),
+                new Instruction.Halt()));
+        NpuProgram p = new NpuProgram(c.target(), code, List.of(), List.of(new RegisterProfile("r", Map.of(2, fourBit))), List.of(),
+                new byte[0], 64);
+        return FastEngine.run(p, c, "r", FunctionalExecutor.STATIC);
+    }
+
+    @Test
+    void withoutDoubleBufferingEachFoldCostsScaleSimsTwoRPlusCPlusMMinusTwo() {
+        for (int m : new int[]{1, 10, 50, 300}) {
+            for (int k : new int[]{32, 70, 256}) {
+                RunStats s = gemm(machine(false), m, k, 20, 0);
+                int folds = (k + R - 1) / R;
+                // dispatch: the profile's register write in cycle 0, config.ws in 1, loop.ws in 2
+                assertThat(s.cycles()).as("M=" + m + " K=" + k).isEqualTo(2 + (long) folds * (2 * R + C + m - 2));
+                Map<Activity, Long> b = s.breakdown();
+                assertThat(b.get(Activity.INT8_MAC)).isEqualTo((long) folds * m);
+                assertThat(b.get(Activity.PRELOAD)).isEqualTo((long) folds * R);
+                assertThat(b.get(Activity.FILL_DRAIN)).isEqualTo((long) folds * (R + C - 2));
+                assertThat(b.get(Activity.DMA_STALL)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void doubleBufferedPreloadsHideBehindTheStream() {
+        for (int m : new int[]{1, 10, 32, 50, 300}) {
+            RunStats s = gemm(machine(true), m, 96, 32, 0);
+            // first preload R, then a fold every max(M, R) (the next preload starts when a compute takes its weights), then drain
+            assertThat(s.cycles()).as("M=" + m).isEqualTo(2 + R + 2L * Math.max(m, R) + m + R + C - 2);
+        }
+    }
+
+    @Test
+    void dualInt4FoldsCoverTwoRChannelsAndTheRegisterSplitsTheReduction() {
+        int m = 100;
+        RunStats all4 = gemm(machine(false), m, 256, 32, 256);
+        assertThat(all4.cycles()).isEqualTo(2 + 4L * (2 * R + C + m - 2)); // 256 / 64 int4 folds
+        assertThat(all4.breakdown().get(Activity.INT4_MAC)).isEqualTo(4L * m);
+        RunStats half = gemm(machine(false), m, 256, 32, 128);
+        assertThat(half.cycles()).isEqualTo(2 + (2L + 4L) * (2 * R + C + m - 2)); // 2 int4 folds + 4 int8 folds
+        assertThat(half.int4Macs()).isEqualTo((long) m * 128 * 32);
+        assertThat(half.int8Macs()).isEqualTo((long) m * 128 * 32);
+        assertThat(gemm(machine(false), m, 256, 32, 0).cycles()).isEqualTo(2 + 8L * (2 * R + C + m - 2));
+    }
+
+    @Test
+    void peUtilizationCountsAnInt4MacAsHalfAPeCycle() {
+        int m = 1000;
+        RunStats s = gemm(machine(true), m, 256, 32, 256);
+        double slots = (double) R * C * s.cycles();
+        assertThat(s.peUtilization()).isEqualTo((s.int4Macs() / 2.0) / slots);
+        assertThat(s.gemminiUtilization()).isEqualTo(s.int4Macs() / slots);
+        assertThat(s.peUtilization()).isGreaterThan(0.9).isLessThanOrEqualTo(1.0);
+    }
+}
