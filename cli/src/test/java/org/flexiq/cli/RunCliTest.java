@@ -1,0 +1,78 @@
+package org.flexiq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.flexiq.cli.SimCliTest.sim;
+
+/** sim run end to end: tables, JSON and CSV, schedules, models quantized on the fly, bad input. */
+class RunCliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void quantize() {
+        model = dir.resolve("fm.q.flx");
+        assertThat(sim("quantize", "fmnist-resnet", "--group", "8", "--method", "greedy", "--calib", "synthetic:8", "-o", model.toString()).code())
+                .isZero();
+    }
+
+    @Test
+    void ratiosGiveASummaryAndMachineReadableFilesWhoseBreakdownsSumToTheCycles() throws IOException {
+        Path json = dir.resolve("out/run.json");
+        Path csv = dir.resolve("out/run.csv");
+        SimCliTest.Result r = sim("run", model.toString(), "--ratio", "0,0.5,1", "--array", "8x8", "--json", json.toString(), "--csv", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fast engine", "8x8, G = 8", "speedup", "DMA stall");
+        assertThat(r.out().lines().filter(l -> l.trim().endsWith("match"))).hasSize(3);
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("runs")).hasSize(3);
+        for (JsonNode run : j.get("runs")) {
+            long sum = 0;
+            for (JsonNode v : run.get("breakdown")) {
+                sum += v.asLong();
+            }
+            assertThat(sum).isEqualTo(run.get("cycles").asLong());
+            long layers = 0;
+            for (JsonNode l : run.get("layers")) {
+                layers += l.get("cycles").asLong();
+            }
+            assertThat(layers).isEqualTo(run.get("cycles").asLong());
+            assertThat(run.get("matchedGolden").asBoolean()).isTrue();
+        }
+        assertThat(j.get("runs").get(0).get("speedupOverRatio0").asDouble()).isEqualTo(1.0);
+        assertThat(Files.readAllLines(csv)).hasSize(1 + 3 * j.get("runs").get(0).get("layers").size());
+    }
+
+    @Test
+    void aScheduleSwitchesRatioByRegisterWrites() {
+        SimCliTest.Result r = sim("run", model.toString(), "--ratio-schedule", "1,0.25,0.5", "--no-check");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1: 1", "2: 0.25", "3: 0.5", "each switch writes 9 MAX_4BIT_CH registers");
+    }
+
+    @Test
+    void aZooNameIsQuantizedOnTheFly() {
+        SimCliTest.Result r = sim("run", "mlp", "--group", "16", "--ratio", "0.5", "--npu", "gemmini-like");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("quantized mlp (zoo) on the fly: G = 16", "per layer at ratio 0.5", "fc2", "match");
+    }
+
+    @Test
+    void badInputExitsTwo() {
+        assertThat(sim("run", model.toString(), "--engine", "warp").err()).contains("--engine: 'warp' is neither fast nor cycle");
+        SimCliTest.Result r = sim("run", model.toString(), "--ratio", "0.3");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("ratio 0.3 is not stored in this model");
+        assertThat(sim("run", model.toString(), "--group", "16").err()).contains("was quantized with G = 8");
+    }
+}
