@@ -86,8 +86,20 @@ final class GemmLowering {
         Shape o = cx.model.graph().shape(n.name());
         ConvGeometry g = new ConvGeometry(in.dim(1), in.dim(2), o.dim(1), o.dim(2), conv.kernelH(), conv.kernelW(), conv.strideH(),
                 conv.strideW(), conv.padH(), conv.padW(), conv.dilation());
-        TensorView.Rows pixels = x.permute(LoweringContext.CHANNELS_LAST).rows();
         TensorView.Rows outPixels = out.permute(LoweringContext.CHANNELS_LAST).rows();
+        if (g.taps() == 1 && g.padh() == 0 && g.padw() == 0) {
+            // A 1x1 convolution is a matrix product over the pixels it reads: the input view subsampled by the
+            // stride (channels-last rows), with no bands and no halo.
+            TensorView hwc = x.permute(LoweringContext.CHANNELS_LAST);
+            int[] st = hwc.strides();
+            TensorView sampled = new TensorView(hwc.base(), new int[]{g.oh(), g.ow(), q.inChannels()},
+                    new int[]{st[0] * g.sh(), st[1] * g.sw(), st[2]});
+            GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(sampled.rows(), q.inChannels(), null), weightRows(c, q.inChannels(),
+                    q.outChannels()), q.outChannels(), 1, c.site(), groupWidth(cx),
+                    new GemmTiling.Output(outPixels, c.bias(), true, c.params(), 8, min, max));
+            return;
+        }
+        TensorView.Rows pixels = x.permute(LoweringContext.CHANNELS_LAST).rows();
         GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(pixels, q.inChannels(), g), weightRows(c, g.taps() * q.inChannels(),
                 q.outChannels()), q.outChannels(), g.taps(), c.site(), groupWidth(cx),
                 new GemmTiling.Output(outPixels, c.bias(), true, c.params(), 8, min, max));

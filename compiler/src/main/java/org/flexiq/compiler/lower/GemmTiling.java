@@ -42,12 +42,22 @@ final class GemmTiling {
             throw new InfeasibleException("layer " + layer + ": an output row of " + perUnit + " pixels exceeds the accumulator's "
                     + t.accumulatorRows() + " rows");
         }
+        // Of the tilings that fit, the one that moves the fewest DRAM bytes (weights are read once per tile
+        // of output rows); ties go to double-buffered weights, then to larger tiles.
         Plan plan = null;
-        for (int buffers = 2; buffers >= 1 && plan == null; buffers--) {
-            for (int tc = Math.min(taps, MAX_TAPS); tc >= 1 && plan == null; tc = tc == 1 ? 0 : (tc + 1) / 2) {
-                for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1 && plan == null; u = u == 1 ? 0 : (u + 1) / 2) {
+        long best = Long.MAX_VALUE;
+        long weightBytes = (long) taps * k * n;
+        for (int buffers = 2; buffers >= 1; buffers--) {
+            for (int tc = Math.min(taps, MAX_TAPS); tc >= 1; tc = tc == 1 ? 0 : (tc + 1) / 2) {
+                for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1; u = u == 1 ? 0 : (u + 1) / 2) {
                     Plan p = new Plan(u, tc, buffers);
-                    if (p.bytes(a, k, nt, groups, site) <= t.scratchpadBytes()) {
+                    if (p.bytes(a, k, nt, groups, site) > t.scratchpadBytes()) {
+                        continue;
+                    }
+                    long tiles = (units + u - 1) / u;
+                    long traffic = tiles * weightBytes + (long) p.activationRows(a) * k * tiles;
+                    if (traffic < best) {
+                        best = traffic;
                         plan = p;
                     }
                 }
