@@ -67,7 +67,7 @@ final class CompileCommand implements Callable<Integer> {
                 HumanFormat.bytes(r.dramBytes()), HumanFormat.bytes(r.peakScratchpadBytes()));
         out.printf(Locale.ROOT, "%d 4-bit-capable layers, one MAX_4BIT_CH register each; register profiles: %s%n", r.fourBitLayers(),
                 String.join(", ", c.program().profiles().stream().map(RegisterProfile::name).toList()));
-        out.printf(Locale.ROOT, "reorders: %d reorder layers (sites whose order no producer could take) gather %s per inference%n", r.reorders(),
+        out.printf(Locale.ROOT, "reorders: %d sites whose order no producer could take; their readers gather %s per inference in the scratchpad%n", r.reorders(),
                 HumanFormat.bytes(r.reorderBytes()));
         return Sim.OK;
     }

@@ -32,7 +32,7 @@ class NpuCliTest {
         SimCliTest.Result c = sim("compile", model.toString(), "--npu", "gemmini-like", "-o", npu.toString());
         assertThat(c.code()).as(c.err()).isZero();
         assertThat(c.out()).contains("for gemmini-like (16x16 array, 256 KiB scratchpad, G = 8)", "register profiles: 0, 0.25, 0.5, 0.75, 1",
-                "reorders: 4 reorder layers");
+                "reorders: 4 sites whose order no producer could take");
         SimCliTest.Result d = sim("disasm", npu.toString());
         assertThat(d.code()).isZero();
         assertThat(d.out()).contains(".target rows=16 cols=16", "loop.ws ", "layer id=0  ; stem.conv+stem.relu", "DRAM image of");

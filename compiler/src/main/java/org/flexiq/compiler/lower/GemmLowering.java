@@ -53,7 +53,9 @@ final class GemmLowering {
             asB[j] = (byte) as[j];
         }
         int shiftTable = cx.image.put(asB);
-        return new Constants(weights, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts));
+        Integer gather = cx.gatherTables.get(site.tensor());
+        return new Constants(weights, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts,
+                gather == null ? -1 : gather));
     }
 
     static byte[] multipliers(FixedPoint... fps) {

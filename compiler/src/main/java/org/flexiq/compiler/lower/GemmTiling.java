@@ -14,7 +14,8 @@ final class GemmTiling {
     }
 
     /** 4-bit operation of a site's consumer: its register, group width and DRAM tables; null for int8-only layers. */
-    record FourBitSite(int register, int groupWidth, int shiftTable, int weightShifts) {
+    /** {@code gather}: DRAM address of the site's int16 channel table when its order is gathered at run time, else -1. */
+    record FourBitSite(int register, int groupWidth, int shiftTable, int weightShifts, int gather) {
         int groups(int k) {
             return k / groupWidth;
         }
@@ -69,18 +70,22 @@ final class GemmTiling {
         }
         Scratchpad sp = cx.scratchpad(layer);
         int aRowsMax = plan.activationRows(a);
-        long activationSet = (long) aRowsMax * k * (site != null ? 2 : 1) + (site != null ? (long) aRowsMax * groups : 0) + 24;
+        boolean gathers = site != null && site.gather() >= 0;
+        long activationSet = (long) aRowsMax * k * (site != null ? (gathers ? 3 : 2) : 1) + (site != null ? (long) aRowsMax * groups : 0) + 32;
         // A second activation set lets the next tile's rows load while this tile computes (when it fits).
         int sets = units > plan.units && plan.bytes(a, k, nt, groups, site) + activationSet + 256 <= t.scratchpadBytes() ? 2 : 1;
         int[] spA = new int[sets];
         int[] spA4 = new int[sets];
         int[] spSh = new int[sets];
+        int[] spG = new int[sets];
         for (int i = 0; i < sets; i++) {
             spA[i] = sp.alloc((long) aRowsMax * k, "activations");
+            spG[i] = gathers ? sp.alloc((long) aRowsMax * k, "reordered activations") : spA[i];
             spA4[i] = site != null ? sp.alloc((long) aRowsMax * k, "4-bit codes") : 0;
             spSh[i] = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : 0;
         }
         int spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
+        int spGatherTable = gathers ? sp.alloc(2L * k, "reorder table") : -1;
         int mMax = plan.units * perUnit;
         int spOut = sp.alloc((long) mMax * nt, "output tile");
         int[] spW = new int[plan.buffers];
@@ -95,6 +100,9 @@ final class GemmTiling {
         var code = cx.code;
         if (site != null) {
             code.add(new Instruction.Mvin(site.shiftTable(), spTable, 1, groups, 0, 1, groups));
+            if (gathers) {
+                code.add(new Instruction.Mvin(site.gather(), spGatherTable, 1, 2 * k, 0, 1, 2 * k));
+            }
         }
         int buffer = 0;
         int tile = 0;
@@ -119,10 +127,15 @@ final class GemmTiling {
                         g.dil(), iy0));
             }
             ViewDma.load(code, a.rows(), aRow0, aRows, spA[as], k);
-            if (site != null) {
-                code.add(new Instruction.Extract(spA[as], k, spA4[as], k, spSh[as], groups, aRows, site.groupWidth(), site.register(), 2, spTable));
+            if (gathers) {
+                // the site's order could not be folded into a producer: gather each row's channels here, in the scratchpad
+                code.add(new Instruction.Gather(spA[as], spG[as], aRows, k, k, k, spGatherTable));
+                cx.reorderBytes += (long) aRows * k;
             }
-            code.add(new Instruction.ConfigWs(spA[as], k, spA4[as], k, spSh[as], groups));
+            if (site != null) {
+                code.add(new Instruction.Extract(spG[as], k, spA4[as], k, spSh[as], groups, aRows, site.groupWidth(), site.register(), 2, spTable));
+            }
+            code.add(new Instruction.ConfigWs(spG[as], k, spA4[as], k, spSh[as], groups));
             for (int n0 = 0; n0 < n; n0 += nt) {
                 int cols = Math.min(nt, n - n0);
                 int b = tile++ % plan.buffers;
@@ -165,6 +178,9 @@ final class GemmTiling {
             long total = rows * k + m * nt + buffers * ((long) tapChunk * k * nt + 8L * nt + 64);
             if (site != null) {
                 total += rows * k + rows * groups + groups + buffers * (long) groups * nt + 64;
+                if (site.gather() >= 0) {
+                    total += rows * k + 2L * k + 8;
+                }
             }
             return total;
         }

@@ -72,6 +72,7 @@ public final class NpuCompiler {
                     tab[2 * ch + 1] = (byte) (s.gather()[ch] >>> 8);
                 }
                 cx.gatherTables.put(s.tensor(), cx.image.put(tab));
+                cx.reorders++;
             }
         }
         for (Node n : graph.nodes()) {
@@ -102,7 +103,7 @@ public final class NpuCompiler {
             if (cx.views.containsKey(n.name())) {
                 continue; // a fused clamp: its producer wrote it
             }
-            lower(cx, n, constants.get(n.name()), fusedClamp);
+            lower(cx, n, constants, fusedClamp);
         }
         for (String o : graph.outputs()) {
             TensorView v = cx.views.get(o);
@@ -143,19 +144,24 @@ public final class NpuCompiler {
         return m;
     }
 
-    /** Clamp nodes whose only input is a Conv2d/Linear read by nothing else: the requantization clamps instead. */
+    /**
+     * Element-wise nodes folded into their producer when it has no other reader: a clamp after a Conv2d/Linear
+     * (the requantization clamps), a clamp or table after a residual add (applied to the sum in the scratchpad).
+     */
     private static Map<String, String> fusedClamps(QuantizedModel m) {
         Map<String, String> fused = new HashMap<>();
         Graph g = m.graph();
         for (Node n : g.nodes()) {
-            if (!(m.nodes().get(n.name()) instanceof NodeQuant.Clamp)) {
+            NodeQuant q = m.nodes().get(n.name());
+            if (!(q instanceof NodeQuant.Clamp || q instanceof NodeQuant.Lookup)) {
                 continue;
             }
             String in = n.inputs().get(0);
             Node producer = g.inputs().stream().anyMatch(t -> t.name().equals(in)) ? null : g.node(in);
-            boolean gemm = producer != null && m.nodes().get(in) instanceof NodeQuant.Gemm
+            boolean gemm = q instanceof NodeQuant.Clamp && producer != null && m.nodes().get(in) instanceof NodeQuant.Gemm
                     && !(producer.layer() instanceof Conv2d c && c.groups() != 1);
-            if (gemm && g.consumers(in).size() == 1 && !g.outputs().contains(in)) {
+            boolean add = producer != null && producer.layer() instanceof Add;
+            if ((gemm || add) && g.consumers(in).size() == 1 && !g.outputs().contains(in)) {
                 fused.put(in, n.name());
             }
         }
@@ -220,7 +226,8 @@ public final class NpuCompiler {
         return t;
     }
 
-    private static void lower(LoweringContext cx, Node n, Object c, Map<String, String> fusedClamp) {
+    private static void lower(LoweringContext cx, Node n, Map<String, Object> constants, Map<String, String> fusedClamp) {
+        Object c = constants.get(n.name());
         Graph graph = cx.model.graph();
         Shape outShape = graph.shape(n.name());
         TensorView in0 = n.inputs().isEmpty() ? null : cx.views.get(n.inputs().get(0));
@@ -254,7 +261,7 @@ public final class NpuCompiler {
         } else if (l instanceof Conv2d || l instanceof Linear) {
             String clamp = fusedClamp.get(n.name());
             NodeQuant.Clamp cl = clamp == null ? null : (NodeQuant.Clamp) cx.model.nodes().get(clamp);
-            TensorView x = storedOrder(cx, n);
+            TensorView x = cx.views.get(n.inputs().get(0));
             cx.beginLayer(clamp == null ? n.name() : n.name() + "+" + clamp);
             TensorView out = cx.allocate(outShape, l instanceof Conv2d ? LoweringContext.CHANNELS_LAST : TensorView.identity(outShape.rank()), 1);
             int min = cl == null ? -128 : cl.min();
@@ -275,12 +282,17 @@ public final class NpuCompiler {
             GemmLowering.matmul(cx, n, (NodeQuant.MatMul) q, p[1], p[0], out);
             cx.views.put(n.name(), out);
         } else if (l instanceof Add) {
-            cx.beginLayer(n.name());
+            String post = fusedClamp.get(n.name());
+            cx.beginLayer(post == null ? n.name() : n.name() + "+" + post);
             TensorView a = cx.views.get(n.inputs().get(0)).broadcastTo(outShape.dims());
             TensorView b = cx.views.get(n.inputs().get(1)).broadcastTo(outShape.dims());
             TensorView out = cx.allocate(outShape, a.physicalOrder(), 1);
-            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.ADD, out, List.of(a, b), (Integer) c);
+            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.ADD, out, List.of(a, b), (Integer) c,
+                    post == null ? -1 : (Integer) constants.get(post));
             cx.views.put(n.name(), out);
+            if (post != null) {
+                cx.views.put(post, out);
+            }
         } else if (l instanceof Concat cat) {
             cx.beginLayer(n.name());
             TensorView out = cx.allocate(outShape, in0.physicalOrder(), 1);
@@ -340,34 +352,6 @@ public final class NpuCompiler {
         } else {
             throw new InfeasibleException("layer " + n.name() + ": the NPU compiler has no lowering for " + l.kind());
         }
-    }
-
-    /**
-     * The input of a Conv2d/Linear in its site's stored channel order. Where the order could not be folded into
-     * a producer (residual joins), the first reader emits a reorder layer: a gather of every row's channels
-     * into a copy that all the site's readers share (DESIGN.md's reorder step).
-     */
-    private static TensorView storedOrder(LoweringContext cx, Node n) {
-        TensorView x = cx.views.get(n.inputs().get(0));
-        Site site = cx.model.siteOf(n.name());
-        if (site == null || site.gather() == null) {
-            return x;
-        }
-        String key = site.tensor() + " (stored order)";
-        TensorView stored = cx.views.get(key);
-        if (stored == null) {
-            int[] order = x.physicalOrder();
-            if (order[order.length - 1] != site.axis() || x.strides()[site.axis()] != 1) {
-                throw new InfeasibleException("reorder of " + site.tensor() + ": its channels are not the innermost dimension in DRAM");
-            }
-            cx.beginLayer("reorder " + site.tensor());
-            stored = cx.allocate(cx.model.graph().shape(site.tensor()), order, 1);
-            VectorLowering.elementwise(cx, "reorder " + site.tensor(), VectorLowering.Kind.GATHER, stored, List.of(x),
-                    cx.gatherTables.get(site.tensor()));
-            cx.reorders++;
-            cx.views.put(key, stored);
-        }
-        return stored;
     }
 
     private static List<RegisterProfile> profiles(LoweringContext cx) {

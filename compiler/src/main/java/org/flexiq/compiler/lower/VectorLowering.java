@@ -10,32 +10,41 @@ import java.util.List;
  */
 final class VectorLowering {
     /** What the vector unit does to a tile; a copy (a materialized view) does nothing between load and store. */
-    enum Kind { COPY, LUT, ADD, GATHER }
+    enum Kind { COPY, LUT, ADD }
 
     private VectorLowering() {
     }
 
     /**
      * @param inputs one or two views with the output's logical shape (broadcast already applied)
-     * @param table  DRAM address of the 256-byte table (LUT), the two multipliers (ADD) or the int16 channel table (GATHER)
+     * @param table  DRAM address of the 256-byte table (LUT) or the two multipliers (ADD)
      */
     static void elementwise(LoweringContext cx, String layer, Kind kind, TensorView out, List<TensorView> inputs, int table) {
+        elementwise(cx, layer, kind, out, inputs, table, -1);
+    }
+
+    /** The same, then a table lookup on the result in the scratchpad ({@code post} >= 0: a fused ReLU after a residual add). */
+    static void elementwise(LoweringContext cx, String layer, Kind kind, TensorView out, List<TensorView> inputs, int table, int post) {
         int[] order = out.physicalOrder();
         TensorView.Rows o = out.permute(order).rows();
         TensorView.Rows a = inputs.get(0).permute(order).rows();
         TensorView.Rows b = inputs.size() > 1 ? inputs.get(1).permute(order).rows() : null;
         int cols = o.cols();
         Scratchpad sp = cx.scratchpad(layer);
-        int tableBytes = kind == Kind.LUT ? 256 : kind == Kind.ADD ? 16 : 2 * cols;
+        int tableBytes = kind == Kind.LUT ? 256 : 16;
         int spTable = kind == Kind.COPY ? -1 : sp.alloc(tableBytes, "table");
+        int spPost = post < 0 ? -1 : sp.alloc(256, "fused table");
         int buffers = (b == null ? 1 : 2) + (kind == Kind.COPY ? 0 : 1);
-        int rt = rowsPerTile(cx, layer, o.count(), (long) buffers * cols, 64 + Math.max(256, 2L * cols));
+        int rt = rowsPerTile(cx, layer, o.count(), (long) buffers * cols, 64 + 512 + 16);
         int spA = sp.alloc((long) rt * cols, "input tile");
         int spB = b == null ? -1 : sp.alloc((long) rt * cols, "second input tile");
         int spO = kind == Kind.COPY ? spA : sp.alloc((long) rt * cols, "output tile");
         cx.done(sp);
         if (spTable >= 0) {
             cx.code.add(new Instruction.Mvin(table, spTable, 1, tableBytes, 0, 1, tableBytes));
+        }
+        if (spPost >= 0) {
+            cx.code.add(new Instruction.Mvin(post, spPost, 1, 256, 0, 1, 256));
         }
         for (int r0 = 0; r0 < o.count(); r0 += rt) {
             int rows = Math.min(rt, o.count() - r0);
@@ -47,9 +56,9 @@ final class VectorLowering {
                 cx.code.add(new Instruction.Lut(spA, spO, rows, cols, cols, cols, spTable));
             } else if (kind == Kind.ADD) {
                 cx.code.add(new Instruction.Add(spA, spB, spO, rows, cols, cols, cols, cols, spTable));
-            } else if (kind == Kind.GATHER) {
-                cx.code.add(new Instruction.Gather(spA, spO, rows, cols, cols, cols, spTable));
-                cx.reorderBytes += (long) rows * cols;
+            }
+            if (spPost >= 0) {
+                cx.code.add(new Instruction.Lut(spO, spO, rows, cols, cols, cols, spPost));
             }
             ViewDma.store(cx.code, o, r0, rows, spO, cols);
         }
