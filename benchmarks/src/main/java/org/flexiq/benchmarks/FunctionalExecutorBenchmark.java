@@ -13,7 +13,10 @@ import org.flexiq.compiler.select.SearchProgress;
 import org.flexiq.isa.IoTensor;
 import org.flexiq.isa.NpuProgram;
 import org.flexiq.isa.Target;
+import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.NpuPresets;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Model;
 import org.flexiq.workloads.zoo.ModelZoo;
@@ -38,8 +41,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One inference of a compiled program on the functional executor, beside the golden executor on the same
- * model, and the compile itself (flexiq-npu's 32x32 array, 256 KiB scratchpad).
+ * One inference of a compiled program on the functional executor and on the fast engine, beside the golden
+ * executor on the same model, and the compile itself (flexiq-npu: 32x32 array, 256 KiB scratchpad).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,7 +62,8 @@ public class FunctionalExecutorBenchmark {
     private Map<String, int[]> codes;
     private Map<String, FloatTensor> input;
     private GoldenExecutor golden;
-    private final Target target = new Target(32, 32, 256 * 1024, 512);
+    private final NpuConfig config = NpuPresets.load("flexiq-npu");
+    private final Target target = config.target();
 
     @Setup
     public void setUp() {
@@ -93,6 +97,11 @@ public class FunctionalExecutorBenchmark {
     @Benchmark
     public Object golden() {
         return golden.run(input);
+    }
+
+    @Benchmark
+    public Object fastEngine() {
+        return FastEngine.run(program, config, ratio, FunctionalExecutor.STATIC);
     }
 
     @Benchmark

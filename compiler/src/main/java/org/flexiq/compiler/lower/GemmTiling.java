@@ -71,7 +71,7 @@ final class GemmTiling {
         Scratchpad sp = cx.scratchpad(layer);
         int aRowsMax = plan.activationRows(a);
         boolean gathers = site != null && site.gather() >= 0;
-        long activationSet = (long) aRowsMax * k * (site != null ? (gathers ? 3 : 2) : 1) + (site != null ? (long) aRowsMax * groups : 0) + 32;
+        long activationSet = (long) aRowsMax * k * (gathers ? 2 : 1) + (site != null ? (long) aRowsMax * groups : 0) + 32;
         // A second activation set lets the next tile's rows load while this tile computes (when it fits).
         int sets = units > plan.units && plan.bytes(a, k, nt, groups, site) + activationSet + 256 <= t.scratchpadBytes() ? 2 : 1;
         int[] spA = new int[sets];
@@ -81,7 +81,8 @@ final class GemmTiling {
         for (int i = 0; i < sets; i++) {
             spA[i] = sp.alloc((long) aRowsMax * k, "activations");
             spG[i] = gathers ? sp.alloc((long) aRowsMax * k, "reordered activations") : spA[i];
-            spA4[i] = site != null ? sp.alloc((long) aRowsMax * k, "4-bit codes") : 0;
+            // 4-bit codes replace their channels' int8 values in place: those are dead once extracted
+            spA4[i] = spG[i];
             spSh[i] = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : 0;
         }
         int spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
@@ -177,7 +178,7 @@ final class GemmTiling {
             long m = a.conv() == null ? units : (long) units * a.conv().ow();
             long total = rows * k + m * nt + buffers * ((long) tapChunk * k * nt + 8L * nt + 64);
             if (site != null) {
-                total += rows * k + rows * groups + groups + buffers * (long) groups * nt + 64;
+                total += rows * groups + groups + buffers * (long) groups * nt + 64;
                 if (site.gather() >= 0) {
                     total += rows * k + 2L * k + 8;
                 }
