@@ -2,15 +2,8 @@ package org.flexiq.cli;
 
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
-import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
-import org.flexiq.compiler.quant.FlexiqLayout;
-import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
-import org.flexiq.compiler.quant.Quantizer;
-import org.flexiq.compiler.quant.QuantizerOptions;
-import org.flexiq.compiler.select.ChannelSelection;
-import org.flexiq.compiler.select.SearchProgress;
 import org.flexiq.reports.TextTable;
 import org.flexiq.simulator.Activity;
 import org.flexiq.simulator.FastEngine;
@@ -117,17 +110,16 @@ final class RunCommand implements Callable<Integer> {
         if (schedule != null) {
             runs.addAll(FastEngine.schedule(c.program(), config, profiles, mode));
         } else {
-            for (String p : profiles) {
-                runs.add(FastEngine.run(c.program(), config, p, mode));
-            }
+            // ratios are independent runs: both cores, results in the order asked
+            NpuConfig cfg = config;
+            runs.addAll(profiles.parallelStream().map(p -> FastEngine.run(c.program(), cfg, p, mode)).toList());
         }
         RunStats base = FastEngine.run(c.program(), config, "0", mode);
         List<String> checks = new ArrayList<>();
         if (!noCheck) {
             Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
-            for (double r : rs) {
-                checks.add(FunctionalComparison.run(q, c.program(), r, e, input).matched() ? "match" : "DIFFER");
-            }
+            checks.addAll(rs.parallelStream().map(r -> FunctionalComparison.run(q, c.program(), r, e, input).matched() ? "match" : "DIFFER")
+                    .toList());
         }
         out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d, %.0f MHz, %s), %s engine, %s extraction, %d instructions%n", q.graph().name(),
                 config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), config.clockMHz(),
@@ -154,29 +146,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private QuantizedModel resolve(PrintWriter out) throws IOException {
-        ModelArgument a = ModelArgument.resolve(model);
-        if (a.file() != null && a.file().quantized()) {
-            QuantizedModel q = QuantizedFlx.read(Path.of(model));
-            if (group != null && group != q.groupWidth()) {
-                throw new BadInputException("--group " + group + ": " + model + " was quantized with G = " + q.groupWidth()
-                        + "; quantize again for another group width");
-            }
-            return q;
-        }
-        int g = group != null ? group : npu.config(null).groupWidth();
-        List<Map<String, FloatTensor>> calib = CalibrationData.load("synthetic:16", a.model().graph(), seed);
-        QuantizedModel int8;
-        try {
-            int8 = Quantizer.quantize(a.model(), calib, new QuantizerOptions(g, CalibrationMethod.MAX));
-        } catch (IllegalArgumentException ex) {
-            throw new BadInputException(model + ": " + ex.getMessage());
-        }
-        QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0),
-                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 1, 1, seed), calib.subList(0, 4),
-                SearchProgress.NONE).model());
-        out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:16 calibration (sim quantize gives full control)%n",
-                a.label(), g);
-        return q;
+        return NpuModels.quantized(model, group, group != null ? group : npu.config(null).groupWidth(), 16, seed, out);
     }
 
     private static List<Double> parseRatios(QuantizedModel q, String text, String option) {

@@ -68,6 +68,13 @@ class RunCliTest {
     }
 
     @Test
+    void benchTimesTheFastEngine() {
+        SimCliTest.Result r = sim("bench", "--model", model.toString(), "--ratio", "0.5", "--repeat", "1", "--npu", "gemmini-like");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fmnist-resnet on gemmini-like (16x16, G = 8) at ratio 0.5", "fast", "PE-cycles / s");
+    }
+
+    @Test
     void badInputExitsTwo() {
         assertThat(sim("run", model.toString(), "--engine", "warp").err()).contains("--engine: 'warp' is neither fast nor cycle");
         SimCliTest.Result r = sim("run", model.toString(), "--ratio", "0.3");

@@ -1,0 +1,55 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.quant.CalibrationMethod;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.FlexiqLayout;
+import org.flexiq.compiler.quant.QuantizedFlx;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
+import org.flexiq.compiler.quant.QuantizerOptions;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.workloads.ir.FloatTensor;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A MODEL argument as a quantized model for the NPU commands: read, or quantized on the fly with quick defaults. */
+final class NpuModels {
+    private NpuModels() {
+    }
+
+    /**
+     * @param requestedGroup the user's --group, checked against a quantized file's G (may be null)
+     * @param group          G for quantizing a float or zoo model
+     * @param samples        synthetic calibration samples when quantizing (at least 4)
+     */
+    static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, PrintWriter out) throws IOException {
+        ModelArgument a = ModelArgument.resolve(model);
+        if (a.file() != null && a.file().quantized()) {
+            QuantizedModel q = QuantizedFlx.read(Path.of(model));
+            if (requestedGroup != null && requestedGroup != q.groupWidth()) {
+                throw new BadInputException("--group " + requestedGroup + ": " + model + " was quantized with G = " + q.groupWidth()
+                        + "; quantize again for another group width");
+            }
+            return q;
+        }
+        List<Map<String, FloatTensor>> calib = CalibrationData.load("synthetic:" + samples, a.model().graph(), seed);
+        QuantizedModel int8;
+        try {
+            int8 = Quantizer.quantize(a.model(), calib, new QuantizerOptions(group, CalibrationMethod.MAX));
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(model + ": " + ex.getMessage());
+        }
+        QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0),
+                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 1, 1, seed), calib.subList(0, 4),
+                SearchProgress.NONE).model());
+        out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration (sim quantize gives full control)%n",
+                a.label(), group, samples);
+        return q;
+    }
+}
