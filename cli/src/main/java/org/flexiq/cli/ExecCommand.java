@@ -59,20 +59,8 @@ final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         QuantizedModel q = QuantizedArgument.read(model);
-        Extraction e;
-        List<Double> rs;
-        try {
-            e = Extraction.parse(extraction);
-            if (e == Extraction.NAIVE) {
-                throw new IllegalArgumentException("--extraction: the NPU runs static or dynamic extraction, not naive");
-            }
-            rs = Ratios.parse("--ratio", ratios);
-            for (double r : rs) {
-                q.ratioIndex(r);
-            }
-        } catch (IllegalArgumentException ex) {
-            throw new BadInputException(ex.getMessage());
-        }
+        Extraction e = NpuModels.extraction(extraction);
+        List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
         NpuConfig config = npu.config(q.groupWidth());
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         List<Map<String, FloatTensor>> inputs = CalibrationData.load(data, q.graph(), seed);

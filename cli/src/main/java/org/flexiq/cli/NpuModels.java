@@ -23,6 +23,33 @@ final class NpuModels {
     private NpuModels() {
     }
 
+    /** --extraction for the NPU: static or dynamic (its programs carry the effective shift tables, not naive ones). */
+    static Extraction extraction(String text) {
+        Extraction e;
+        try {
+            e = Extraction.parse(text);
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(ex.getMessage());
+        }
+        if (e == Extraction.NAIVE) {
+            throw new BadInputException("--extraction: the NPU runs static or dynamic extraction, not naive");
+        }
+        return e;
+    }
+
+    /** Ratios to run: each 0 or stored in the model. */
+    static List<Double> ratios(QuantizedModel q, String option, String text) {
+        try {
+            List<Double> rs = Ratios.parse(option, text);
+            for (double r : rs) {
+                q.ratioIndex(r);
+            }
+            return rs;
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(option + ": " + ex.getMessage());
+        }
+    }
+
     /**
      * @param requestedGroup the user's --group, checked against a quantized file's G (may be null)
      * @param group          G for quantizing a float or zoo model

@@ -87,22 +87,14 @@ final class RunCommand implements Callable<Integer> {
         if (engine.equals("cycle")) {
             throw new BadInputException("--engine cycle: the cycle-stepped engine is not built yet (issue 5 is in progress); use --engine fast");
         }
-        Extraction e;
-        try {
-            e = Extraction.parse(extraction);
-        } catch (IllegalArgumentException ex) {
-            throw new BadInputException(ex.getMessage());
-        }
-        if (e == Extraction.NAIVE) {
-            throw new BadInputException("--extraction: the NPU runs static or dynamic extraction, not naive");
-        }
+        Extraction e = NpuModels.extraction(extraction);
         PrintWriter out = spec.commandLine().getOut();
         QuantizedModel q = resolve(out);
         NpuConfig config = npu.config(q.groupWidth());
         if (clockMHz != null || dramGBps != null) {
             config = config.withClock(clockMHz != null ? clockMHz : config.clockMHz(), dramGBps != null ? dramGBps : config.dramBandwidthGBps());
         }
-        List<Double> rs = parseRatios(q, schedule != null ? schedule : ratios, schedule != null ? "--ratio-schedule" : "--ratio");
+        List<Double> rs = NpuModels.ratios(q, schedule != null ? "--ratio-schedule" : "--ratio", schedule != null ? schedule : ratios);
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
@@ -147,18 +139,6 @@ final class RunCommand implements Callable<Integer> {
 
     private QuantizedModel resolve(PrintWriter out) throws IOException {
         return NpuModels.quantized(model, group, group != null ? group : npu.config(null).groupWidth(), 16, seed, out);
-    }
-
-    private static List<Double> parseRatios(QuantizedModel q, String text, String option) {
-        try {
-            List<Double> rs = Ratios.parse(option, text);
-            for (double r : rs) {
-                q.ratioIndex(r);
-            }
-            return rs;
-        } catch (IllegalArgumentException ex) {
-            throw new BadInputException(option + ": " + ex.getMessage());
-        }
     }
 
     private static TextTable summary(List<RunStats> runs, RunStats base, List<String> checks, boolean schedule) {

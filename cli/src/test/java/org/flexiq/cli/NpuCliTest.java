@@ -21,9 +21,7 @@ class NpuCliTest {
 
     @BeforeAll
     static void quantize() {
-        model = dir.resolve("fm.q.flx");
-        SimCliTest.Result r = sim("quantize", "fmnist-resnet", "--group", "8", "--method", "greedy", "--calib", "synthetic:8", "-o", model.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        model = TestModels.fmnistResnet(dir);
     }
 
     @Test

@@ -21,9 +21,7 @@ class RunCliTest {
 
     @BeforeAll
     static void quantize() {
-        model = dir.resolve("fm.q.flx");
-        assertThat(sim("quantize", "fmnist-resnet", "--group", "8", "--method", "greedy", "--calib", "synthetic:8", "-o", model.toString()).code())
-                .isZero();
+        model = TestModels.fmnistResnet(dir);
     }
 
     @Test
