@@ -21,7 +21,7 @@ public enum Opcode {
             u("cols", 16, "bytes per row"), u("dstride", 24, "DRAM row stride, bytes"),
             u("estride", 16, "DRAM element stride, bytes (1: contiguous)"), u("spstride", 20, "scratchpad row stride, bytes")),
             "sp[r*spstride + c] = dram[dram + r*dstride + c*estride]",
-            "L + ceil(rows*cols / B) (estride > 1: L + rows*cols)",
+            "L + ceil(rows*cols / B) for contiguous rows, L + rows*ceil(cols / B) otherwise, L + rows*cols with estride > 1",
             v -> new Instruction.Mvin(v[0], v[1], v[2], v[3], v[4], v[5], v[6])),
     MVIN_ACC(0x02, "mvin.acc", Unit.LOAD, spec(
             u("dram", 31, "DRAM byte address of int32 data"), u("acc", 20, "accumulator row"), u("rows", 16, "rows"),
@@ -34,21 +34,21 @@ public enum Opcode {
             u("rows", 16, "rows"), u("cols", 16, "bytes per row"), u("dstride", 24, "table row stride, bytes"),
             u("limit", 24, "table rows; an id outside [0, limit) faults"), u("spstride", 20, "scratchpad row stride")),
             "sp[sp + r*spstride + c] = dram[dram + id[r]*dstride + c]",
-            "rows*(L + ceil(cols / B))",
+            "L + rows*ceil(cols / B)",
             v -> new Instruction.MvinIdx(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])),
     MVOUT(0x04, "mvout", Unit.STORE, spec(
             u("sp", 24, "scratchpad byte address"), u("dram", 31, "DRAM byte address"), u("rows", 16, "rows"),
             u("cols", 16, "bytes per row"), u("spstride", 20, "scratchpad row stride"), u("dstride", 24, "DRAM row stride"),
             u("estride", 16, "DRAM element stride (1: contiguous)")),
             "dram[dram + r*dstride + c*estride] = sp[sp + r*spstride + c]",
-            "L + ceil(rows*cols / B) (estride > 1: L + rows*cols)",
+            "L + ceil(rows*cols / B) for contiguous rows, L + rows*ceil(cols / B) otherwise, L + rows*cols with estride > 1",
             v -> new Instruction.Mvout(v[0], v[1], v[2], v[3], v[4], v[5], v[6])),
     PRELOAD(0x10, "preload", Unit.MATRIX, spec(
             u("sp", 24, "weight tile, K rows of N bytes"), u("rows", 16, "K: <= R (int8) or <= 2R (int4)"),
             u("cols", 16, "N: <= C"), u("stride", 20, "row stride"), u("mode", 1, "0 int8, 1 dual-int4"),
             u("shifts", 24, "int4: N weight shifts, one byte per column")),
             "shadow W[k][n] = sp[sp + k*stride + n]; int4: W = sat4(round(W / 2^shift[n])), column shift kept",
-            "ceil(rows / lanes) cycles into the shadow registers; hidden when it overlaps a compute",
+            "R (a PE row per cycle, skewed by column); overlaps the previous compute with double-buffered weights",
             v -> new Instruction.Preload(v[0], v[1], v[2], v[3], v[4], v[5])),
     COMPUTE(0x11, "compute", Unit.MATRIX, spec(
             u("sp", 24, "activation rows (K bytes each)"), u("acc", 20, "first accumulator row"), u("rows", 16, "M: rows streamed"),

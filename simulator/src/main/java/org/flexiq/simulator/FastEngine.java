@@ -125,8 +125,10 @@ public final class FastEngine {
                 }
             }
         } else if (insn instanceof Instruction.SemPost s) {
+            checkQueue(s.queue());
             semaphores.get(s.sem()).add(queueFinish[s.queue()]);
         } else if (insn instanceof Instruction.SemWait s) {
+            checkQueue(s.queue());
             Long t = semaphores.get(s.sem()).poll();
             if (t == null) {
                 throw new NpuFault("sem.wait on semaphore " + s.sem() + " before any sem.post in program order");
@@ -201,6 +203,12 @@ public final class FastEngine {
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())}, -1, 0);
         } else if (!(insn instanceof Instruction.Layer || insn instanceof Instruction.Halt)) {
             throw new IllegalStateException("no timing for " + insn.opcode());
+        }
+    }
+
+    private static void checkQueue(int q) {
+        if (q > STORE) {
+            throw new NpuFault("semaphore queue " + q + " is not 0 (load), 1 (execute) or 2 (store)");
         }
     }
 
