@@ -59,6 +59,22 @@ class RunCliTest {
     }
 
     @Test
+    void switchingRatioCostsOnlyTheRegisterWrites() throws IOException {
+        org.flexiq.compiler.quant.QuantizedModel q = org.flexiq.compiler.quant.QuantizedFlx.read(model);
+        org.flexiq.simulator.NpuConfig c = org.flexiq.simulator.NpuPresets.load("gemmini-like").withGroupWidth(8);
+        org.flexiq.isa.NpuProgram p = org.flexiq.compiler.lower.NpuCompiler.compile(q, c.target()).program();
+        // the same program, its registers rewritten between inferences: an inference after a switch from 1.0
+        // takes exactly as long as one after another inference at its own ratio; a cold one also waits for
+        // its first instructions to be dispatched
+        for (String r : java.util.List.of("0", "0.25", "0.5")) {
+            long afterSwitch = org.flexiq.simulator.FastEngine.schedule(p, c, java.util.List.of("1", r), 0).get(1).cycles();
+            long afterSame = org.flexiq.simulator.FastEngine.schedule(p, c, java.util.List.of(r, r), 0).get(1).cycles();
+            long cold = org.flexiq.simulator.FastEngine.run(p, c, r, 0).cycles();
+            assertThat(afterSwitch).isEqualTo(afterSame).isLessThanOrEqualTo(cold).isGreaterThan(cold - 64);
+        }
+    }
+
+    @Test
     void aZooNameIsQuantizedOnTheFly() {
         SimCliTest.Result r = sim("run", "mlp", "--group", "16", "--ratio", "0.5", "--npu", "gemmini-like");
         assertThat(r.code()).as(r.err()).isZero();
