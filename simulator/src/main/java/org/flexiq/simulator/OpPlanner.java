@@ -1,0 +1,256 @@
+package org.flexiq.simulator;
+
+import org.flexiq.isa.Instruction;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.isa.RegisterProfile;
+import org.flexiq.simulator.Scoreboard.Region;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a program into {@link TimedOp}s in program order, as the dispatcher sees it: one dispatch cycle per
+ * instruction, registers and window configuration read at dispatch, loop.ws expanded into its folds, and
+ * each op's scratchpad/accumulator access, duration and work. One planner serves successive inferences.
+ */
+final class OpPlanner {
+    private final TimingModel tm;
+    private final int[] regs = new int[NpuProgram.REGISTERS];
+    private Instruction.ConfigConv conv = new Instruction.ConfigConv(0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 0);
+    private Instruction.ConfigWs ws = new Instruction.ConfigWs(0, 0, 0, 0, 0, 0);
+    private long dispatch;
+    private int layer;
+    private int preloadRows;
+    private int preloadCols;
+    private List<TimedOp> ops;
+
+    OpPlanner(TimingModel tm, int extractionMode) {
+        this.tm = tm;
+        regs[NpuProgram.EXTRACTION_MODE_REGISTER] = extractionMode;
+    }
+
+    /** One inference: the profile's register writes (layer 0, "(register writes)"), then the code; {@code names} gets the layers. */
+    List<TimedOp> plan(NpuProgram program, RegisterProfile profile, List<String> names) {
+        ops = new ArrayList<>();
+        names.clear();
+        names.add("(register writes)");
+        layer = 0;
+        for (Map.Entry<Integer, Integer> r : profile.values().entrySet()) {
+            add(new Instruction.SetReg(r.getKey(), r.getValue()));
+        }
+        for (Instruction i : program.code()) {
+            if (i instanceof Instruction.Halt) {
+                break;
+            }
+            if (i instanceof Instruction.Layer l) {
+                names.add(program.layers().get(l.id()));
+                layer = names.size() - 1;
+            } else {
+                add(i);
+            }
+        }
+        return ops;
+    }
+
+    private TimedOp op(TimedOp.Kind kind, long d) {
+        TimedOp o = new TimedOp(kind, d, layer);
+        ops.add(o);
+        return o;
+    }
+
+    private void add(Instruction insn) {
+        long d = dispatch++;
+        // Java 17 has no pattern switch; Instruction is sealed, and the final throw names a kind left out.
+        if (insn instanceof Instruction.SetReg i) {
+            if (i.reg() != 0) {
+                regs[i.reg()] = i.value();
+            }
+        } else if (insn instanceof Instruction.ConfigConv i) {
+            conv = i;
+        } else if (insn instanceof Instruction.ConfigWs i) {
+            ws = i;
+        } else if (insn instanceof Instruction.Fence f) {
+            op(TimedOp.Kind.FENCE, d).mask = f.mask();
+        } else if (insn instanceof Instruction.SemPost s) {
+            TimedOp o = op(TimedOp.Kind.SEM_POST, d);
+            o.queue = checkQueue(s.queue());
+            o.sem = s.sem();
+        } else if (insn instanceof Instruction.SemWait s) {
+            TimedOp o = op(TimedOp.Kind.SEM_WAIT, d);
+            o.queue = checkQueue(s.queue());
+            o.sem = s.sem();
+        } else if (insn instanceof Instruction.Mvin i) {
+            dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())},
+                    tm.dmaOccupancy(i.rows(), i.cols(), i.dstride(), i.estride()), (long) i.rows() * i.cols());
+        } else if (insn instanceof Instruction.MvinAcc i) {
+            TimedOp o = dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, TimedOp.NONE, tm.dmaAccumulatorOccupancy(i.rows(), i.cols(), i.dstride() == 0),
+                    4L * i.cols() * (i.dstride() == 0 ? 1 : i.rows()));
+            o.accRow = i.acc();
+            o.accRows = i.rows();
+            o.accWrite = true;
+        } else if (insn instanceof Instruction.MvinIdx i) {
+            dma(TimedOp.Kind.LOAD, d, insn, new Region[]{Region.bytes(i.ids(), 4L * i.rows())},
+                    new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())}, tm.dmaGatherOccupancy(i.rows(), i.cols()),
+                    (long) i.rows() * i.cols());
+        } else if (insn instanceof Instruction.Mvout i) {
+            dma(TimedOp.Kind.STORE, d, insn, new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())}, TimedOp.NONE,
+                    tm.dmaOccupancy(i.rows(), i.cols(), i.dstride(), i.estride()), (long) i.rows() * i.cols());
+        } else if (insn instanceof Instruction.Preload i) {
+            preload(d, i);
+        } else if (insn instanceof Instruction.Compute i) {
+            compute(d, i);
+        } else if (insn instanceof Instruction.LoopWs i) {
+            loopWs(d, i);
+        } else if (insn instanceof Instruction.Extract i) {
+            int channels = regs[i.mreg()];
+            int mode = i.mode() == 2 ? regs[NpuProgram.EXTRACTION_MODE_REGISTER] : i.mode();
+            int groups = i.g() == 0 ? 0 : channels / i.g();
+            vector(d, insn, Activity.EXTRACTION, tm.vector(i.rows(), channels) * (mode == 1 ? 2 : 1),
+                    new Region[]{new Region(i.src(), i.rows(), i.srcstride(), channels), Region.bytes(i.table(), mode == 0 ? groups : 0)},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), channels), new Region(i.shifts(), i.rows(), i.shstride(), groups)});
+        } else if (insn instanceof Instruction.Requant i) {
+            TimedOp o = vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
+                    new Region[]{Region.bytes(i.params(), (i.cols() - 1L) * i.pstride() + 8)},
+                    new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())});
+            o.accRow = i.acc();
+            o.accRows = i.rows();
+        } else if (insn instanceof Instruction.Lut i) {
+            vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
+                    new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.table(), 256)},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+        } else if (insn instanceof Instruction.Add i) {
+            vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
+                    new Region[]{new Region(i.a(), i.rows(), i.astride(), i.cols()), new Region(i.b(), i.rows(), i.bstride(), i.cols()),
+                            Region.bytes(i.params(), 16)},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+        } else if (insn instanceof Instruction.Gather i) {
+            vector(d, insn, Activity.REORDER, tm.vector(i.rows(), i.cols()),
+                    new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.table(), 2L * i.cols())},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+        } else if (insn instanceof Instruction.Pool i) {
+            vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()) * conv.kh() * conv.kw(),
+                    new Region[]{band(i.src(), i.srcstride(), i.cols()), Region.bytes(i.params(), 8)},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+        } else if (insn instanceof Instruction.DwConv i) {
+            int taps = conv.kh() * conv.kw();
+            TimedOp o = vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()) * taps,
+                    new Region[]{band(i.src(), i.srcstride(), i.cols()), Region.bytes(i.weights(), (long) i.cols() * taps),
+                            Region.bytes(i.bias(), 4L * i.cols()), Region.bytes(i.params(), 8L * i.cols())},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+            o.int8Macs = (long) i.rows() * i.cols() * taps;
+        } else if (insn instanceof Instruction.Softmax i) {
+            vector(d, insn, Activity.VECTOR, 3 * tm.vector(i.rows(), i.cols()),
+                    new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.table(), 1024)},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+        } else if (insn instanceof Instruction.LayerNorm i) {
+            vector(d, insn, Activity.VECTOR, 3 * tm.vector(i.rows(), i.cols()) + 32L * i.rows(),
+                    new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.params(), 8L * i.cols() + 8)},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+        } else if (!(insn instanceof Instruction.Layer || insn instanceof Instruction.Halt)) {
+            throw new IllegalStateException("no timing for " + insn.opcode());
+        }
+    }
+
+    private static int checkQueue(int q) {
+        if (q > 2) {
+            throw new NpuFault("semaphore queue " + q + " is not 0 (load), 1 (execute) or 2 (store)");
+        }
+        return q;
+    }
+
+    private TimedOp dma(TimedOp.Kind kind, long d, Instruction insn, Region[] reads, Region[] writes, long occupancy, long bytes) {
+        TimedOp o = op(kind, d);
+        o.insn = insn;
+        o.reads = reads;
+        o.writes = writes;
+        o.occupancy = occupancy;
+        o.latency = tm.latency();
+        o.dmaBytes = bytes;
+        return o;
+    }
+
+    private TimedOp vector(long d, Instruction insn, Activity activity, long cycles, Region[] reads, Region[] writes) {
+        TimedOp o = op(TimedOp.Kind.VECTOR, d);
+        o.insn = insn;
+        o.activity = activity;
+        o.occupancy = cycles;
+        o.reads = reads;
+        o.writes = writes;
+        return o;
+    }
+
+    private void preload(long d, Instruction.Preload i) {
+        TimedOp o = op(TimedOp.Kind.PRELOAD, d);
+        o.preload = i;
+        o.int4 = i.mode() == 1;
+        o.occupancy = tm.preload();
+        o.reads = new Region[]{new Region(i.sp(), i.rows(), i.stride(), i.cols()), Region.bytes(i.shifts(), i.mode() == 1 ? i.cols() : 0)};
+        preloadRows = i.rows();
+        preloadCols = i.cols();
+    }
+
+    private void compute(long d, Instruction.Compute i) {
+        TimedOp o = op(TimedOp.Kind.COMPUTE, d);
+        boolean isConv = i.conv() == 1;
+        boolean int4 = i.mode() == 1;
+        o.compute = i;
+        o.geometry = conv;
+        o.int4 = int4;
+        o.occupancy = i.rows();
+        o.reads = isConv
+                ? new Region[]{band(i.sp(), i.stride(), preloadRows), int4 ? band(i.ashift(), i.ashstride(), 1) : Region.bytes(0, 0)}
+                : new Region[]{new Region(i.sp(), i.rows(), i.stride(), preloadRows), int4 ? new Region(i.ashift(), i.rows(), i.ashstride(), 1)
+                        : Region.bytes(0, 0)};
+        o.accRow = i.acc();
+        o.accRows = i.rows();
+        o.accWrite = true;
+        long useful = (isConv ? validRows(i.obase(), i.rows(), i.tap()) : i.rows()) * preloadRows * preloadCols;
+        if (int4) {
+            o.int4Macs = useful;
+        } else {
+            o.int8Macs = useful;
+        }
+        o.macSlots = (long) i.rows() * tm.rows * tm.cols;
+        o.folds = 1;
+    }
+
+    private void loopWs(long d, Instruction.LoopWs i) {
+        int m4 = regs[i.mreg()];
+        int fold4 = Math.min(i.g(), 2 * tm.rows);
+        for (int t = i.tap0(); t < i.tap0() + i.taps(); t++) {
+            int row0 = (t - i.tap0()) * i.k();
+            for (int k0 = 0; k0 < m4; k0 += fold4) {
+                int group = k0 / i.g();
+                preload(d, new Instruction.Preload(i.w() + (row0 + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride()));
+                compute(d, new Instruction.Compute(ws.a4() + k0, i.acc(), i.m(), ws.a4stride(), 1, 1, ws.ashift() + group, ws.ashstride(), i.conv(),
+                        t, i.obase()));
+            }
+            for (int k0 = m4; k0 < i.k(); k0 += tm.rows) {
+                preload(d, new Instruction.Preload(i.w() + (row0 + k0) * i.wstride(), Math.min(tm.rows, i.k() - k0), i.n(), i.wstride(), 0, 0));
+                compute(d, new Instruction.Compute(ws.a() + k0, i.acc(), i.m(), ws.astride(), 1, 0, 0, 0, i.conv(), t, i.obase()));
+            }
+        }
+    }
+
+    /** The scratchpad band of the configured window geometry: every input pixel a conv or pool row may read. */
+    private Region band(long addr, long stride, long cols) {
+        return new Region(addr, (long) conv.inh() * conv.inw(), stride, cols);
+    }
+
+    /** Rows of a conv fold whose tap lies inside the input (padding taps do no useful work). */
+    private long validRows(int obase, int m, int tap) {
+        Instruction.ConfigConv g = conv;
+        long n = 0;
+        int dy = (tap / g.kw()) * g.dil() - g.padh();
+        int dx = (tap % g.kw()) * g.dil() - g.padw();
+        for (int o = obase; o < obase + m; o++) {
+            int iy = (o / g.outw()) * g.sh() + dy;
+            int ix = (o % g.outw()) * g.sw() + dx;
+            if (iy >= 0 && iy < g.fullh() && ix >= 0 && ix < g.inw()) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
