@@ -30,6 +30,25 @@ public final class FunctionalExecutor {
      * @param inputs per input tensor, its values in logical row-major order (int8 codes, or token ids)
      */
     public static Result run(NpuProgram program, String profile, int extractionMode, Map<String, int[]> inputs) {
+        MachineState m = load(program, profile, extractionMode, inputs);
+        InstructionSemantics exec = new InstructionSemantics(m);
+        List<Instruction> code = program.code();
+        for (int pc = 0; pc < code.size(); pc++) {
+            Instruction insn = code.get(pc);
+            if (insn instanceof Instruction.Halt) {
+                break;
+            }
+            try {
+                exec.execute(insn);
+            } catch (NpuFault | ArithmeticException e) {
+                throw new NpuFault("instruction " + pc + " (" + insn.opcode().mnemonic() + "): " + e.getMessage());
+            }
+        }
+        return new Result(outputs(program, m), exec.counts());
+    }
+
+    /** A machine with the program's DRAM image, its inputs placed, and the profile's registers written. */
+    static MachineState load(NpuProgram program, String profile, int extractionMode, Map<String, int[]> inputs) {
         Target t = program.target();
         MachineState m = new MachineState(t, program.dramBytes());
         System.arraycopy(program.data(), 0, m.dram, 0, program.data().length);
@@ -53,19 +72,11 @@ public final class FunctionalExecutor {
                 }
             }
         }
-        InstructionSemantics exec = new InstructionSemantics(m);
-        List<Instruction> code = program.code();
-        for (int pc = 0; pc < code.size(); pc++) {
-            Instruction insn = code.get(pc);
-            if (insn instanceof Instruction.Halt) {
-                break;
-            }
-            try {
-                exec.execute(insn);
-            } catch (NpuFault | ArithmeticException e) {
-                throw new NpuFault("instruction " + pc + " (" + insn.opcode().mnemonic() + "): " + e.getMessage());
-            }
-        }
+        return m;
+    }
+
+    /** The program's outputs, in logical row-major order. */
+    static Map<String, byte[]> outputs(NpuProgram program, MachineState m) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (IoTensor o : program.tensors(IoTensor.Role.OUTPUT)) {
             byte[] v = new byte[o.elements()];
@@ -74,6 +85,6 @@ public final class FunctionalExecutor {
             }
             out.put(o.name(), v);
         }
-        return new Result(out, exec.counts());
+        return out;
     }
 }

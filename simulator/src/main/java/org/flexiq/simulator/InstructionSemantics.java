@@ -260,7 +260,11 @@ final class InstructionSemantics {
 
     /** Band row of the input pixel that output pixel {@code o} reads at {@code tap}; -1 where the window is on padding. */
     private int convPixel(int o, int tap) {
-        Instruction.ConfigConv g = conv;
+        return convPixel(conv, o, tap);
+    }
+
+    /** Band row (pixel index) that output pixel {@code o} reads at {@code tap} under geometry g; -1 on padding. */
+    static int convPixel(Instruction.ConfigConv g, int o, int tap) {
         int oy = o / g.outw();
         int ox = o % g.outw();
         int iy = oy * g.sh() - g.padh() + (tap / g.kw()) * g.dil();

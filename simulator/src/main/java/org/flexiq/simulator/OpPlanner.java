@@ -173,6 +173,7 @@ final class OpPlanner {
     private TimedOp vector(long d, Instruction insn, Activity activity, long cycles, Region[] reads, Region[] writes) {
         TimedOp o = op(TimedOp.Kind.VECTOR, d);
         o.insn = insn;
+        o.geometry = conv; // pool and dwconv read the window geometry in force at dispatch
         o.activity = activity;
         o.occupancy = cycles;
         o.reads = reads;

@@ -27,12 +27,12 @@ final class SystolicArray {
         final int n;
         final int[] weights;
         final int[] columnShift;
-        final int m;
-        final int[] activations;
-        final int[] rowShift;
-        final boolean accumulate;
-        final int[] acc;
-        final int accRow;
+        int m;
+        int[] activations;
+        int[] rowShift;
+        boolean accumulate;
+        int[] acc;
+        int accRow;
         int preloadStart = -1;
         int computeStart = -1;
         int lastOutputCycle = -1;
@@ -47,6 +47,20 @@ final class SystolicArray {
             this.weights = weights;
             this.columnShift = columnShift;
             this.m = m;
+            this.activations = activations;
+            this.rowShift = rowShift;
+            this.accumulate = accumulate;
+            this.acc = acc;
+            this.accRow = accRow;
+        }
+
+        /** A fold whose weights are known now and whose activations come when it computes ({@link #input}). */
+        Fold(int id, boolean int4, int k, int n, int[] weights, int[] columnShift) {
+            this(id, int4, k, n, weights, columnShift, 0, new int[0], new int[0], false, null, 0);
+        }
+
+        void input(int rows, int[] activations, int[] rowShift, boolean accumulate, int[] acc, int accRow) {
+            this.m = rows;
             this.activations = activations;
             this.rowShift = rowShift;
             this.accumulate = accumulate;
@@ -127,8 +141,12 @@ final class SystolicArray {
         return !preloading.isEmpty() || !streaming.isEmpty();
     }
 
-    /** One clock cycle: latch preload chains, move activations right and partial sums down, write outputs. */
+    /** One clock cycle: move activations right and partial sums down, write outputs, latch preload chains. */
     void step() {
+        if (!busy()) {
+            cycle++; // nothing in flight: every register that matters is empty or will be overwritten before use
+            return;
+        }
         int t = cycle;
         // activations move right (last column first, so each takes its left neighbour's previous value)
         for (int r = 0; r < rows; r++) {

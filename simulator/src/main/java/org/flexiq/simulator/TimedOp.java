@@ -37,7 +37,7 @@ final class TimedOp {
     int folds;
     /** LOAD/STORE/VECTOR: the instruction, for the values it computes. */
     Instruction insn;
-    /** PRELOAD/COMPUTE: the fold's operands (registers and geometry as they were at dispatch). */
+    /** PRELOAD/COMPUTE: the fold's operands; COMPUTE, pool and dwconv: the window geometry at dispatch. */
     Instruction.Preload preload;
     Instruction.Compute compute;
     Instruction.ConfigConv geometry;

@@ -1,0 +1,79 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.lower.NpuCompiler;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.simulator.CycleEngine;
+import org.flexiq.simulator.FastEngine;
+import org.flexiq.simulator.LayerStats;
+import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.RunStats;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.zoo.SyntheticInputs;
+import org.flexiq.workloads.zoo.ZooOptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The cycle-stepped engine equals the fast engine layer by layer, and its values equal the golden executor's. */
+@Tag("zoo-equivalence")
+class EngineEquivalenceTest {
+    static NpuConfig machine(int rows, int cols, int g, boolean doubleBuffered, boolean ideal) {
+        return new NpuConfig("t", "test", rows, cols, g, 64, 2, 16, 8, 1000, 8, 40, doubleBuffered, ideal);
+    }
+
+    static void assertSameCycles(QuantizedModel q, NpuConfig c) {
+        NpuProgram p = NpuCompiler.compile(q, c.target()).program();
+        Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 7).get(0);
+        for (double r : new double[]{0, 0.5, 1.0}) {
+            for (Extraction e : new Extraction[]{Extraction.STATIC, Extraction.DYNAMIC}) {
+                int mode = e == Extraction.DYNAMIC ? 1 : 0;
+                String profile = NpuCompiler.profileName(r);
+                GoldenExecutor golden = new GoldenExecutor(q, r, e);
+                CycleEngine.Result cycle = CycleEngine.run(p, c, profile, mode, FunctionalComparison.codes(golden, p, input));
+                RunStats fast = FastEngine.run(p, c, profile, mode);
+                String what = q.graph().name() + " ratio " + r + " " + e + " on " + c.arrayRows() + "x" + c.arrayCols()
+                        + (c.weightDoubleBuffering() ? " double-buffered" : " single-buffered") + (c.idealMemory() ? " ideal memory" : "");
+                assertThat(cycle.stats().cycles()).as(what).isEqualTo(fast.cycles());
+                for (int i = 0; i < fast.layers().size(); i++) {
+                    LayerStats f = fast.layers().get(i);
+                    LayerStats s = cycle.stats().layers().get(i);
+                    assertThat(s.cycles()).as(what + " layer " + f.name()).isEqualTo(f.cycles());
+                    assertThat(s.breakdown()).as(what + " layer " + f.name()).isEqualTo(f.breakdown());
+                }
+                Map<String, byte[]> expected = golden.run(input);
+                for (Map.Entry<String, byte[]> o : expected.entrySet()) {
+                    assertThat(cycle.outputs().get(o.getKey())).as(what + " output " + o.getKey()).isEqualTo(o.getValue());
+                }
+            }
+        }
+    }
+
+    @Test
+    void residualCnn() {
+        QuantizedModel q = FunctionalEquivalenceTest.quantized("fmnist-resnet", null, 8);
+        assertSameCycles(q, machine(4, 4, 8, true, false));
+        assertSameCycles(q, machine(8, 4, 8, false, true));
+        assertSameCycles(q, machine(4, 3, 8, false, false));
+    }
+
+    @Test
+    void transformer() {
+        QuantizedModel q = FunctionalEquivalenceTest.quantized("deit-s", new ZooOptions(32, 8), 32);
+        assertSameCycles(q, machine(16, 8, 32, true, false));
+    }
+
+    @Test
+    void mlp() {
+        QuantizedModel q = FunctionalEquivalenceTest.quantized("mlp", null, 16);
+        assertSameCycles(q, machine(8, 8, 16, false, false));
+        assertSameCycles(q, machine(16, 16, 16, true, false));
+    }
+
+}
