@@ -4,6 +4,9 @@ import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.reports.TextTable;
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.simulator.CycleEngine;
 import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.NpuConfig;
@@ -19,6 +22,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -36,6 +40,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--ratio", defaultValue = "0.5", description = "The 4-bit ratio (default: ${DEFAULT-VALUE}).")
     double ratio;
+
+    @Option(names = "--cycle", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also time the cycle engine, once (default: on; --no-cycle skips it).")
+    boolean cycle;
 
     @Option(names = "--repeat", defaultValue = "5", description = "Timed runs per engine after two warm-up runs (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -64,7 +72,15 @@ final class BenchCommand implements Callable<Integer> {
         TextTable.Align r = TextTable.Align.RIGHT;
         TextTable t = new TextTable(List.of("engine", "wall time", "simulated cycles", "PE-cycles / s"), List.of(l, r, r, r));
         t.row("fast", String.format(Locale.ROOT, "%.3f s", fast), HumanFormat.count(stats.cycles()), HumanFormat.count((long) (peCycles / fast)));
-        t.row("cycle", "not built yet", "", "");
+        if (cycle) {
+            Map<String, int[]> codes = FunctionalComparison.codes(new GoldenExecutor(q, ratio, Extraction.STATIC), c.program(),
+                    CalibrationData.load("synthetic:1", q.graph(), 0).get(0));
+            long c0 = System.nanoTime();
+            RunStats cs = CycleEngine.run(c.program(), config, profile, FunctionalExecutor.STATIC, codes).stats();
+            double cycleS = (System.nanoTime() - c0) / 1e9;
+            t.row("cycle (values)", String.format(Locale.ROOT, "%.3f s", cycleS), HumanFormat.count(cs.cycles()),
+                    HumanFormat.count((long) (peCycles / cycleS)));
+        }
         out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d) at ratio %s: %d instructions, compiled in %.2f s; median of %d runs, %d cores%n",
                 q.graph().name(), config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), profile, c.report().instructions(),
                 compileS, repeat, Runtime.getRuntime().availableProcessors());

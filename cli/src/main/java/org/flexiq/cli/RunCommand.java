@@ -5,7 +5,9 @@ import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.reports.TextTable;
+import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.CycleEngine;
 import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.LayerStats;
@@ -58,7 +60,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Successive inferences, switching ratio between them (register writes only).")
     String schedule;
 
-    @Option(names = "--engine", defaultValue = "fast", description = "fast (instruction granularity) or cycle (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", defaultValue = "fast", description = "fast (instruction granularity, for sweeps) or cycle (every cycle, "
+            + "every PE register, values computed; the same counts) (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--extraction", defaultValue = "static", description = "static or dynamic (default: ${DEFAULT-VALUE}).")
@@ -84,8 +87,8 @@ final class RunCommand implements Callable<Integer> {
         if (!engine.equals("fast") && !engine.equals("cycle")) {
             throw new BadInputException("--engine: '" + engine + "' is neither fast nor cycle");
         }
-        if (engine.equals("cycle")) {
-            throw new BadInputException("--engine cycle: the cycle-stepped engine is not built yet (issue 5 is in progress); use --engine fast");
+        if (engine.equals("cycle") && schedule != null) {
+            throw new BadInputException("--ratio-schedule runs on the fast engine (the cycle engine times one inference at a time)");
         }
         Extraction e = NpuModels.extraction(extraction);
         PrintWriter out = spec.commandLine().getOut();
@@ -99,19 +102,33 @@ final class RunCommand implements Callable<Integer> {
         int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
         List<RunStats> runs = new ArrayList<>();
-        if (schedule != null) {
-            runs.addAll(FastEngine.schedule(c.program(), config, profiles, mode));
-        } else {
-            // ratios are independent runs: both cores, results in the order asked
-            NpuConfig cfg = config;
-            runs.addAll(profiles.parallelStream().map(p -> FastEngine.run(c.program(), cfg, p, mode)).toList());
-        }
-        RunStats base = FastEngine.run(c.program(), config, "0", mode);
         List<String> checks = new ArrayList<>();
-        if (!noCheck) {
-            Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
-            checks.addAll(rs.parallelStream().map(r -> FunctionalComparison.run(q, c.program(), r, e, input).matched() ? "match" : "DIFFER")
-                    .toList());
+        Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
+        NpuConfig cfg = config;
+        RunStats base;
+        if (engine.equals("cycle")) {
+            // the cycle engine computes the values itself: its outputs are what is checked
+            for (double r : rs) {
+                GoldenExecutor golden = new GoldenExecutor(q, r, e);
+                CycleEngine.Result res = CycleEngine.run(c.program(), cfg, NpuCompiler.profileName(r), mode,
+                        FunctionalComparison.codes(golden, c.program(), input));
+                runs.add(res.stats());
+                checks.add(matches(res.outputs(), golden.run(input)) ? "match" : "DIFFER");
+            }
+            base = rs.contains(0.0) ? runs.get(rs.indexOf(0.0)) : CycleEngine.run(c.program(), cfg, "0", mode,
+                    FunctionalComparison.codes(new GoldenExecutor(q, 0, e), c.program(), input)).stats();
+        } else {
+            if (schedule != null) {
+                runs.addAll(FastEngine.schedule(c.program(), config, profiles, mode));
+            } else {
+                // ratios are independent runs: both cores, results in the order asked
+                runs.addAll(profiles.parallelStream().map(p -> FastEngine.run(c.program(), cfg, p, mode)).toList());
+            }
+            base = FastEngine.run(c.program(), config, "0", mode);
+            if (!noCheck) {
+                checks.addAll(rs.parallelStream().map(r -> FunctionalComparison.run(q, c.program(), r, e, input).matched() ? "match" : "DIFFER")
+                        .toList());
+            }
         }
         out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d, %.0f MHz, %s), %s engine, %s extraction, %d instructions%n", q.graph().name(),
                 config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), config.clockMHz(),
@@ -139,6 +156,10 @@ final class RunCommand implements Callable<Integer> {
 
     private QuantizedModel resolve(PrintWriter out) throws IOException {
         return NpuModels.quantized(model, group, group != null ? group : npu.config(null).groupWidth(), 16, seed, out);
+    }
+
+    private static boolean matches(Map<String, byte[]> got, Map<String, byte[]> expected) {
+        return expected.entrySet().stream().allMatch(x -> java.util.Arrays.equals(got.get(x.getKey()), x.getValue()));
     }
 
     private static TextTable summary(List<RunStats> runs, RunStats base, List<String> checks, boolean schedule) {
