@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The R x C weight-stationary array at register level, stepped one cycle at a time. Every PE has its
  * registers: a shadow weight (latched from the column's preload chain at the end of a cycle), an active weight, an activation
- * (two 4-bit lanes in int4 mode) and a partial sum, each tagged with the fold it belongs to.
+ * (two 4-bit lanes in int4 mode) and a partial sum; activations are tagged with their fold and row.
  * <ul>
  * <li>Preload: column c's weights enter at the top from cycle p + c, last row first, and flow down one row
  * per cycle; a PE latches an element while it passes, so row r holds its own weight from cycle p + c + R - 1.</li>
@@ -86,12 +86,11 @@ final class SystolicArray {
     private final int[] aFold;
     private final int[] aRow;
     private final int[] psum;
-    private final int[] pFold;
-    private final int[] pRow;
     private final List<Fold> preloading = new ArrayList<>();
     private final List<Fold> streaming = new ArrayList<>();
     private final Fold[] byId = new Fold[4];
     private int cycle;
+    private boolean empty = true;
 
     SystolicArray(int rows, int cols) {
         this.rows = rows;
@@ -108,8 +107,6 @@ final class SystolicArray {
         aFold = filled(n);
         aRow = new int[n];
         psum = new int[n];
-        pFold = filled(n);
-        pRow = new int[n];
     }
 
     private static int[] filled(int n) {
@@ -144,71 +141,61 @@ final class SystolicArray {
     /** One clock cycle: move activations right and partial sums down, write outputs, latch preload chains. */
     void step() {
         if (!busy()) {
-            cycle++; // nothing in flight: every register that matters is empty or will be overwritten before use
+            // nothing in flight: the activation registers are emptied once, and the idle cycles only count
+            if (!empty) {
+                java.util.Arrays.fill(aFold, -1);
+                empty = true;
+            }
+            cycle++;
             return;
         }
+        empty = false;
         int t = cycle;
-        // activations move right (last column first, so each takes its left neighbour's previous value)
+        // Activations move right one column per cycle, so PE(r, c) holds what entered row r at cycle t - c: each
+        // row's activation registers are kept as a ring of C entries indexed by entry cycle, which moves them
+        // all at once without copying.
+        int p = t % cols;
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int c = cols - 1; c > 0; c--) {
-                a0[base + c] = a0[base + c - 1];
-                a1[base + c] = a1[base + c - 1];
-                aFold[base + c] = aFold[base + c - 1];
-                aRow[base + c] = aRow[base + c - 1];
-            }
-            aFold[base] = -1;
-            for (Fold f : streaming) {
+            int at = r * cols + p;
+            aFold[at] = -1;
+            for (int k = 0; k < streaming.size(); k++) {
+                Fold f = streaming.get(k);
                 int m = t - f.computeStart - r;
                 if (m >= 0 && m < f.m) {
                     int lane = f.int4 ? 2 * r : r;
-                    a0[base] = lane < f.k ? f.activations[m * f.k + lane] : 0;
-                    a1[base] = f.int4 && lane + 1 < f.k ? f.activations[m * f.k + lane + 1] : 0;
-                    aFold[base] = f.id;
-                    aRow[base] = m;
+                    a0[at] = lane < f.k ? f.activations[m * f.k + lane] : 0;
+                    a1[at] = f.int4 && lane + 1 < f.k ? f.activations[m * f.k + lane + 1] : 0;
+                    aFold[at] = f.id;
+                    aRow[at] = m;
                 }
             }
         }
-        // partial sums move down (bottom row first, so each takes the value from above of the previous cycle)
+        // Partial sums move down: bottom row first, so each PE adds to its upper neighbour's previous value. A PE
+        // holding an activation always had its upper neighbour hold the same row one cycle before (the skew).
+        // Column c reads ring entry p - c: columns [0, p] and (p, C) are two runs without wrap-around.
         for (int r = rows - 1; r >= 0; r--) {
             int base = r * cols;
-            for (int c = 0; c < cols; c++) {
-                int i = base + c;
-                int fold = aFold[i];
-                if (fold < 0) {
-                    pFold[i] = -1;
-                    continue;
-                }
-                if (activeFold[i] != fold) {
-                    if (shadowDone[i] != fold) {
-                        throw new IllegalStateException("PE(" + r + "," + c + ") at cycle " + t + ": fold " + fold + "'s weights are not loaded");
-                    }
-                    active0[i] = shadow0[i];
-                    active1[i] = shadow1[i];
-                    activeFold[i] = fold;
-                }
-                int in = r == 0 ? 0 : psum[i - cols];
-                psum[i] = in + a0[i] * active0[i] + a1[i] * active1[i];
-                pFold[i] = fold;
-                pRow[i] = aRow[i];
-            }
+            macs(r, base, 0, p + 1, base + p, t);
+            macs(r, base, p + 1, cols, base + p + cols, t);
         }
         // the bottom row's sums leave into the accumulator
         int bottom = (rows - 1) * cols;
         for (int c = 0; c < cols; c++) {
-            int fold = pFold[bottom + c];
+            int idx = p - c;
+            int a = bottom + (idx < 0 ? idx + cols : idx);
+            int fold = aFold[a];
             if (fold < 0) {
                 continue;
             }
             Fold f = byId[fold & 3];
+            int m = aRow[a];
             if (c < f.n) {
-                int m = pRow[bottom + c];
                 int v = f.int4 ? psum[bottom + c] << (f.rowShift[m] + f.columnShift[c]) : psum[bottom + c];
                 int at = (f.accRow + m) * cols + c;
                 f.acc[at] = f.accumulate ? f.acc[at] + v : v;
+                f.outputs++;
             }
-            f.outputs += c < f.n ? 1 : 0;
-            if (c == cols - 1 && pRow[bottom + c] == f.m - 1) {
+            if (c == cols - 1 && m == f.m - 1) {
                 f.lastOutputCycle = t;
                 streaming.remove(f);
             }
@@ -216,6 +203,33 @@ final class SystolicArray {
         // registers latch at the end of the cycle: a PE flipping to a fold this cycle read the shadow first
         latchWeights(t);
         cycle++;
+    }
+
+    /** PEs [c0, c1) of row r; column c reads the activation register at ring entry {@code ring0 - c}. */
+    private void macs(int r, int base, int c0, int c1, int ring0, int t) {
+        int up = r == 0 ? -1 : base - cols;
+        for (int c = c0; c < c1; c++) {
+            int a = ring0 - c;
+            int fold = aFold[a];
+            if (fold < 0) {
+                continue;
+            }
+            int i = base + c;
+            if (activeFold[i] != fold) {
+                flip(i, fold, r, c, t);
+            }
+            int in = up < 0 ? 0 : psum[up + c];
+            psum[i] = in + a0[a] * active0[i] + a1[a] * active1[i];
+        }
+    }
+
+    private void flip(int i, int fold, int r, int c, int t) {
+        if (shadowDone[i] != fold) {
+            throw new IllegalStateException("PE(" + r + "," + c + ") at cycle " + t + ": fold " + fold + "'s weights are not loaded");
+        }
+        active0[i] = shadow0[i];
+        active1[i] = shadow1[i];
+        activeFold[i] = fold;
     }
 
     private void latchWeights(int t) {
