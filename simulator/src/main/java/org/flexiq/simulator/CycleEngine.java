@@ -90,7 +90,12 @@ public final class CycleEngine {
         List<String> names = new ArrayList<>();
         List<TimedOp> ops = new OpPlanner(new TimingModel(config), extractionMode).plan(program, program.profile(profile), names);
         CycleEngine e = new CycleEngine(program, config, ops, m);
-        long end = e.simulate();
+        long end;
+        try {
+            end = e.simulate();
+        } finally {
+            e.array.close();
+        }
         long[] layerEnd = new long[names.size()];
         for (int i = 0; i < ops.size(); i++) {
             if (e.finish[i] >= 0) {

@@ -92,7 +92,16 @@ final class SystolicArray {
     private int cycle;
     private boolean empty = true;
 
+    /** Arrays at least this large split their columns between two threads (columns are independent within a cycle). */
+    static final int PARALLEL_PES = 512;
+
+    private final ColumnWorker worker;
+
     SystolicArray(int rows, int cols) {
+        this(rows, cols, rows * cols >= PARALLEL_PES && Runtime.getRuntime().availableProcessors() > 1);
+    }
+
+    SystolicArray(int rows, int cols, boolean twoThreads) {
         this.rows = rows;
         this.cols = cols;
         int n = rows * cols;
@@ -107,6 +116,14 @@ final class SystolicArray {
         aFold = filled(n);
         aRow = new int[n];
         psum = new int[n];
+        worker = twoThreads && cols > 1 ? new ColumnWorker(this, cols / 2) : null;
+    }
+
+    /** Stops the helper thread, if any. */
+    void close() {
+        if (worker != null) {
+            worker.stop();
+        }
     }
 
     private static int[] filled(int n) {
@@ -173,10 +190,12 @@ final class SystolicArray {
         // Partial sums move down: bottom row first, so each PE adds to its upper neighbour's previous value. A PE
         // holding an activation always had its upper neighbour hold the same row one cycle before (the skew).
         // Column c reads ring entry p - c: columns [0, p] and (p, C) are two runs without wrap-around.
-        for (int r = rows - 1; r >= 0; r--) {
-            int base = r * cols;
-            macs(r, base, 0, p + 1, base + p, t);
-            macs(r, base, p + 1, cols, base + p + cols, t);
+        if (worker == null) {
+            columns(0, cols, p, t);
+        } else {
+            worker.start(p, t);
+            columns(0, worker.from, p, t);
+            worker.await();
         }
         // the bottom row's sums leave into the accumulator
         int bottom = (rows - 1) * cols;
@@ -203,6 +222,15 @@ final class SystolicArray {
         // registers latch at the end of the cycle: a PE flipping to a fold this cycle read the shadow first
         latchWeights(t);
         cycle++;
+    }
+
+    /** Columns [from, to) of every row, bottom row first. */
+    void columns(int from, int to, int p, int t) {
+        for (int r = rows - 1; r >= 0; r--) {
+            int base = r * cols;
+            macs(r, base, from, Math.min(to, p + 1), base + p, t);
+            macs(r, base, Math.max(from, p + 1), to, base + p + cols, t);
+        }
     }
 
     /** PEs [c0, c1) of row r; column c reads the activation register at ring entry {@code ring0 - c}. */
