@@ -52,6 +52,25 @@ class RunCliTest {
     }
 
     @Test
+    void theCycleEngineGivesTheFastEnginesCountsAndComputesMatchingValues() throws IOException {
+        Path fast = dir.resolve("fast.json");
+        Path cycle = dir.resolve("cycle.json");
+        SimCliTest.Result f = sim("run", model.toString(), "--ratio", "0,1", "--array", "8x8", "--json", fast.toString());
+        SimCliTest.Result c = sim("run", model.toString(), "--ratio", "0,1", "--array", "8x8", "--engine", "cycle", "--json", cycle.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("cycle engine");
+        JsonNode a = new ObjectMapper().readTree(fast.toFile()).get("runs");
+        JsonNode b = new ObjectMapper().readTree(cycle.toFile()).get("runs");
+        for (int i = 0; i < 2; i++) {
+            assertThat(b.get(i).get("cycles").asLong()).isEqualTo(a.get(i).get("cycles").asLong());
+            assertThat(b.get(i).get("breakdown")).isEqualTo(a.get(i).get("breakdown"));
+            assertThat(b.get(i).get("matchedGolden").asBoolean()).isTrue();
+        }
+        assertThat(sim("run", model.toString(), "--engine", "cycle", "--ratio-schedule", "1,0.5").err())
+                .contains("--ratio-schedule runs on the fast engine");
+    }
+
+    @Test
     void aScheduleSwitchesRatioByRegisterWrites() {
         SimCliTest.Result r = sim("run", model.toString(), "--ratio-schedule", "1,0.25,0.5", "--no-check");
         assertThat(r.code()).as(r.err()).isZero();
