@@ -276,6 +276,9 @@ public final class CycleEngine {
                     return false;
                 }
                 SystolicArray.Fold f = folds[lastPreload];
+                if (f.computeStart >= 0) {
+                    throw new NpuFault("a second compute on one preload: the cycle engine streams each preloaded tile once");
+                }
                 input(op, f);
                 folds[i] = f;
                 array.compute(f);
