@@ -272,7 +272,10 @@ public final class CycleEngine {
                 begin(i, t, t + op.occupancy);
             }
             case COMPUTE -> {
-                if (lastPreload < 0 || lastPreloadDone > t || arrayInputFree > t) {
+                if (lastPreload < 0) {
+                    throw new NpuFault("compute before any preload");
+                }
+                if (lastPreloadDone > t || arrayInputFree > t) {
                     return false;
                 }
                 SystolicArray.Fold f = folds[lastPreload];
