@@ -25,7 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("zoo-equivalence")
 class EngineEquivalenceTest {
     static NpuConfig machine(int rows, int cols, int g, boolean doubleBuffered, boolean ideal) {
-        return new NpuConfig("t", "test", rows, cols, g, 64, 2, 16, 8, 1000, 8, 40, doubleBuffered, ideal);
+        return machine(rows, cols, g, doubleBuffered, ideal, 64);
+    }
+
+    static NpuConfig machine(int rows, int cols, int g, boolean doubleBuffered, boolean ideal, int scratchpadKiB) {
+        return new NpuConfig("t", "test", rows, cols, g, scratchpadKiB, 2, 16, 8, 1000, 8, 40, doubleBuffered, ideal);
     }
 
     static void assertSameCycles(QuantizedModel q, NpuConfig c) {
@@ -67,6 +71,12 @@ class EngineEquivalenceTest {
     void transformer() {
         QuantizedModel q = FunctionalEquivalenceTest.quantized("deit-s", new ZooOptions(32, 8), 32);
         assertSameCycles(q, machine(16, 8, 32, true, false));
+    }
+
+    @Test
+    void depthwiseAndCausalAttention() {
+        assertSameCycles(FunctionalEquivalenceTest.quantized("mobilenetv2", new ZooOptions(32, 8), 8), machine(8, 8, 8, true, false));
+        assertSameCycles(FunctionalEquivalenceTest.quantized("opt350m-block", new ZooOptions(32, 8), 64), machine(16, 16, 64, false, false, 256));
     }
 
     @Test
