@@ -29,7 +29,6 @@ public final class CycleEngine {
     public record Result(RunStats stats, Map<String, byte[]> outputs) {
     }
 
-    private final NpuConfig config;
     private final TimingModel tm;
     private final MachineState m;
     private final InstructionSemantics values;
@@ -61,8 +60,7 @@ public final class CycleEngine {
     private final List<Integer> computing = new ArrayList<>();
     private byte[] activity = new byte[1 << 16];
 
-    private CycleEngine(NpuProgram program, NpuConfig config, List<TimedOp> ops, MachineState m) {
-        this.config = config;
+    private CycleEngine(NpuConfig config, List<TimedOp> ops, MachineState m) {
         this.tm = new TimingModel(config);
         this.m = m;
         this.values = new InstructionSemantics(m);
@@ -89,7 +87,7 @@ public final class CycleEngine {
         MachineState m = FunctionalExecutor.load(program, profile, extractionMode, inputs);
         List<String> names = new ArrayList<>();
         List<TimedOp> ops = new OpPlanner(new TimingModel(config), extractionMode).plan(program, program.profile(profile), names);
-        CycleEngine e = new CycleEngine(program, config, ops, m);
+        CycleEngine e = new CycleEngine(config, ops, m);
         long end;
         try {
             end = e.simulate();
