@@ -81,9 +81,7 @@ public final class CycleEngine {
 
     /** One inference with its values; {@code extractionMode} 0 static, 1 dynamic. */
     public static Result run(NpuProgram program, NpuConfig config, String profile, int extractionMode, Map<String, int[]> inputs) {
-        if (!program.target().equals(config.target())) {
-            throw new ConfigException(config.name() + ": the program was compiled for " + program.target() + ", this NPU is " + config.target());
-        }
+        config.checkRuns(program);
         MachineState m = FunctionalExecutor.load(program, profile, extractionMode, inputs);
         List<String> names = new ArrayList<>();
         List<TimedOp> ops = new OpPlanner(new TimingModel(config), extractionMode).plan(program, program.profile(profile), names);

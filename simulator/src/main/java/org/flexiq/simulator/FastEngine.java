@@ -17,7 +17,6 @@ public final class FastEngine {
     private static final int EXEC = 1;
     private static final int STORE = 2;
 
-    private final NpuProgram program;
     private final NpuConfig config;
     private final TimingModel tm;
     private final Scoreboard sb;
@@ -37,10 +36,7 @@ public final class FastEngine {
     private long[] layerEnd;
 
     private FastEngine(NpuProgram program, NpuConfig config) {
-        if (!program.target().equals(config.target())) {
-            throw new ConfigException(config.name() + ": the program was compiled for " + program.target() + ", this NPU is " + config.target());
-        }
-        this.program = program;
+        config.checkRuns(program);
         this.config = config;
         this.tm = new TimingModel(config);
         this.sb = new Scoreboard(config.target().scratchpadBytes(), config.target().accumulatorRows());

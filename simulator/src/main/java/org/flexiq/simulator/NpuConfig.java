@@ -45,6 +45,13 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
         return new Target(arrayRows, arrayCols, scratchpadKiB * 1024, accumulatorKiB * 1024 / (4 * arrayCols));
     }
 
+    /** Refuses a program compiled for another machine (array, scratchpad or accumulator differ). */
+    public void checkRuns(org.flexiq.isa.NpuProgram program) {
+        if (!program.target().equals(target())) {
+            throw new ConfigException(name + ": the program was compiled for " + program.target() + ", this NPU is " + target());
+        }
+    }
+
     public NpuConfig withArray(int rows, int cols) {
         return with(rows, cols, groupWidth);
     }

@@ -1,7 +1,5 @@
 package org.flexiq.simulator;
 
-import java.util.Arrays;
-
 /**
  * The hazards the NPU tracks itself, as Gemmini's reservation station does: per 8-byte scratchpad granule
  * and per accumulator row, when the last write and the last read finish. An instruction starts after every
@@ -120,13 +118,5 @@ final class Scoreboard {
                 table[g] = finish;
             }
         }
-    }
-
-    void clear() {
-        Arrays.fill(spWrite, 0);
-        Arrays.fill(spRead, 0);
-        Arrays.fill(accWriteMatrix, 0);
-        Arrays.fill(accWriteOther, 0);
-        Arrays.fill(accRead, 0);
     }
 }
