@@ -1,9 +1,9 @@
 package org.flexiq.simulator;
 
 /**
- * A second thread for the array's multiply-accumulate phase: it takes columns [from, C) while the caller takes
- * [0, from), one cycle at a time. The hand-over is a spin on volatile fields (a cycle is far too short to
- * park a thread); after a while it yields, so a busy machine is not starved.
+ * A second thread for the array's registers: it steps columns [from, C) through a batch of cycles while the
+ * caller steps [0, from). The hand-over is a spin on volatile fields (a batch is often a few tens of
+ * microseconds, too short to park a thread); after a while it yields, so a busy machine is not starved.
  */
 final class ColumnWorker {
     final int from;
@@ -13,8 +13,8 @@ final class ColumnWorker {
     private volatile long completed = -1;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
-    private int ring;
-    private int cycle;
+    private int firstCycle;
+    private int endCycle;
 
     ColumnWorker(SystolicArray array, int from) {
         this.array = array;
@@ -24,10 +24,13 @@ final class ColumnWorker {
         thread.start();
     }
 
-    void start(int p, int t) {
-        ring = p;
-        cycle = t;
-        requested = t; // volatile write publishes ring and cycle
+    private long batches;
+
+    /** Starts stepping this worker's columns through cycles [t0, t1). */
+    void start(int t0, int t1) {
+        firstCycle = t0;
+        endCycle = t1;
+        requested = ++batches; // volatile write publishes the cycles and the array's control state
     }
 
     void await() {
@@ -67,7 +70,7 @@ final class ColumnWorker {
             spins = 0;
             seen = t;
             try {
-                array.columns(from, array.cols, ring, cycle);
+                array.columns(from, array.cols, firstCycle, endCycle);
             } catch (RuntimeException e) {
                 failure = e;
             }
