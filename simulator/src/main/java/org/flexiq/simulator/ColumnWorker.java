@@ -1,24 +1,21 @@
 package org.flexiq.simulator;
 
 /**
- * A second thread for the array's registers: it steps columns [from, C) through a batch of cycles while the
- * caller steps [0, from). The hand-over is a spin on volatile fields (a batch is often a few tens of
+ * A second thread for the array's registers: it takes columns of a batch of cycles while the caller takes
+ * others, one column at a time, until none is left. The hand-over is a spin on volatile fields (a batch is often a few tens of
  * microseconds, too short to park a thread); after a while it yields, so a busy machine is not starved.
  */
 final class ColumnWorker {
-    final int from;
     private final SystolicArray array;
+    private final SystolicArray.Lane lane = new SystolicArray.Lane();
     private final Thread thread;
     private volatile long requested = -1;
     private volatile long completed = -1;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
-    private int firstCycle;
-    private int endCycle;
 
-    ColumnWorker(SystolicArray array, int from) {
+    ColumnWorker(SystolicArray array) {
         this.array = array;
-        this.from = from;
         this.thread = new Thread(this::loop, "systolic-array-columns");
         thread.setDaemon(true);
         thread.start();
@@ -26,11 +23,9 @@ final class ColumnWorker {
 
     private long batches;
 
-    /** Starts stepping this worker's columns through cycles [t0, t1). */
-    void start(int t0, int t1) {
-        firstCycle = t0;
-        endCycle = t1;
-        requested = ++batches; // volatile write publishes the cycles and the array's control state
+    /** Starts taking columns of the array's current batch. */
+    void start() {
+        requested = ++batches; // volatile write publishes the batch and the array's control state
     }
 
     void await() {
@@ -70,7 +65,7 @@ final class ColumnWorker {
             spins = 0;
             seen = t;
             try {
-                array.columns(from, array.cols, firstCycle, endCycle);
+                array.columns(lane);
             } catch (RuntimeException e) {
                 failure = e;
             }

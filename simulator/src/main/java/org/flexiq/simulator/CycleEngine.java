@@ -417,104 +417,152 @@ public final class CycleEngine {
      */
     private static final class Hazards {
         private final int[] spWriter;
-        private final List<List<Integer>> spReaders;
+        private final Readers spReaders;
         private final int[] accOther;
         private final int[] accFold;
-        private final List<List<Integer>> accReaders;
+        private final Readers accReaders;
+        /** The edges of the op being planned, without repeats: stamp[j] == op + 1 once j is among them. */
+        private int[] stamp = new int[1024];
+        private int[] found = new int[64];
+        private int count;
+        private int op;
 
         Hazards(int scratchpadBytes, int accumulatorRows) {
             int g = (scratchpadBytes + Scoreboard.GRANULE - 1) / Scoreboard.GRANULE;
             spWriter = new int[g];
             Arrays.fill(spWriter, -1);
-            spReaders = new ArrayList<>(java.util.Collections.nCopies(g, (List<Integer>) null));
+            spReaders = new Readers(g);
             accOther = new int[accumulatorRows];
             accFold = new int[accumulatorRows];
             Arrays.fill(accOther, -1);
             Arrays.fill(accFold, -1);
-            accReaders = new ArrayList<>(java.util.Collections.nCopies(accumulatorRows, (List<Integer>) null));
+            accReaders = new Readers(accumulatorRows);
         }
 
-        int[] edges(int i, TimedOp op) {
-            java.util.Set<Integer> d = new java.util.TreeSet<>();
-            for (Region r : op.reads) {
-                forGranules(r, g -> {
-                    if (spWriter[g] >= 0) {
-                        d.add(spWriter[g]);
-                    }
-                });
+        int[] edges(int i, TimedOp t) {
+            op = i;
+            count = 0;
+            if (stamp.length <= i) {
+                stamp = Arrays.copyOf(stamp, Math.max(2 * stamp.length, i + 1));
             }
-            for (Region w : op.writes) {
-                forGranules(w, g -> {
-                    if (spWriter[g] >= 0) {
-                        d.add(spWriter[g]);
-                    }
-                    if (spReaders.get(g) != null) {
-                        d.addAll(spReaders.get(g));
-                    }
-                });
-            }
-            boolean fold = op.kind == TimedOp.Kind.COMPUTE;
-            for (int row = op.accRow; op.accRow >= 0 && row < op.accRow + op.accRows; row++) {
-                if (accOther[row] >= 0) {
-                    d.add(accOther[row]);
-                }
-                if (!fold && accFold[row] >= 0) {
-                    d.add(accFold[row]);
-                }
-                if (op.accWrite && accReaders.get(row) != null) {
-                    d.addAll(accReaders.get(row));
+            for (Region r : t.reads) {
+                for (long g = first(r); g >= 0; g = next(r, g)) {
+                    add(spWriter[(int) g]);
                 }
             }
-            for (Region r : op.reads) {
-                forGranules(r, g -> {
-                    if (spReaders.get(g) == null) {
-                        spReaders.set(g, new ArrayList<>(2));
-                    }
-                    spReaders.get(g).add(i);
-                });
+            for (Region w : t.writes) {
+                for (long g = first(w); g >= 0; g = next(w, g)) {
+                    add(spWriter[(int) g]);
+                    spReaders.addTo(this, (int) g);
+                }
             }
-            for (Region w : op.writes) {
-                forGranules(w, g -> {
-                    spWriter[g] = i;
-                    spReaders.set(g, null);
-                });
+            boolean fold = t.kind == TimedOp.Kind.COMPUTE;
+            for (int row = t.accRow; t.accRow >= 0 && row < t.accRow + t.accRows; row++) {
+                add(accOther[row]);
+                if (!fold) {
+                    add(accFold[row]);
+                }
+                if (t.accWrite) {
+                    accReaders.addTo(this, row);
+                }
             }
-            for (int row = op.accRow; op.accRow >= 0 && row < op.accRow + op.accRows; row++) {
-                if (op.accWrite) {
+            for (Region r : t.reads) {
+                for (long g = first(r); g >= 0; g = next(r, g)) {
+                    spReaders.add((int) g, i);
+                }
+            }
+            for (Region w : t.writes) {
+                for (long g = first(w); g >= 0; g = next(w, g)) {
+                    spWriter[(int) g] = i;
+                    spReaders.clear((int) g);
+                }
+            }
+            for (int row = t.accRow; t.accRow >= 0 && row < t.accRow + t.accRows; row++) {
+                if (t.accWrite) {
                     if (fold) {
                         accFold[row] = i;
                     } else {
                         accOther[row] = i;
                     }
-                    accReaders.set(row, null);
+                    accReaders.clear(row);
                 } else {
-                    if (accReaders.get(row) == null) {
-                        accReaders.set(row, new ArrayList<>(2));
-                    }
-                    accReaders.get(row).add(i);
+                    accReaders.add(row, i);
                 }
             }
-            d.remove(i);
-            return d.stream().mapToInt(Integer::intValue).toArray();
+            return Arrays.copyOf(found, count);
         }
 
-        private void forGranules(Region r, java.util.function.IntConsumer f) {
-            if (r.rows() == 0 || r.cols() == 0) {
+        private void add(int j) {
+            if (j < 0 || j == op || stamp[j] == op + 1) {
                 return;
             }
-            int limit = spWriter.length;
-            int last = -1;
-            for (long k = 0; k < r.rows(); k++) {
-                long a = r.addr() + k * r.stride();
-                int from = (int) Math.max(a / Scoreboard.GRANULE, last + 1);
-                int to = (int) Math.min(limit - 1, (a + r.cols() - 1) / Scoreboard.GRANULE);
-                for (int g = from; g <= to; g++) {
-                    f.accept(g);
+            stamp[j] = op + 1;
+            if (count == found.length) {
+                found = Arrays.copyOf(found, 2 * count);
+            }
+            found[count++] = j;
+        }
+
+        /**
+         * The granules a region touches, each once, in increasing order: rows are visited in order and a
+         * granule shared by consecutive rows is not repeated; the region is cut at the end of the scratchpad.
+         */
+        private long first(Region r) {
+            if (r.rows() == 0 || r.cols() == 0) {
+                return -1;
+            }
+            cursorRow = 0;
+            long g = r.addr() / Scoreboard.GRANULE;
+            return g < spWriter.length ? g : -1;
+        }
+
+        /** The row of the region {@link #next} is in. */
+        private long cursorRow;
+
+        private long next(Region r, long g) {
+            long end = Math.min(spWriter.length - 1, (r.addr() + cursorRow * r.stride() + r.cols() - 1) / Scoreboard.GRANULE);
+            if (g < end) {
+                return g + 1;
+            }
+            while (r.stride() != 0 && ++cursorRow < r.rows()) {
+                long a = r.addr() + cursorRow * r.stride();
+                long from = Math.max(a / Scoreboard.GRANULE, g + 1);
+                if (from <= Math.min(spWriter.length - 1, (a + r.cols() - 1) / Scoreboard.GRANULE)) {
+                    return from;
                 }
-                last = Math.max(last, to);
-                if (r.stride() == 0) {
-                    break;
+            }
+            return -1;
+        }
+
+        /** Per slot (granule or accumulator row), the ops that read it since its last write. */
+        private static final class Readers {
+            private final int[][] ops;
+            private final int[] size;
+
+            Readers(int slots) {
+                ops = new int[slots][];
+                size = new int[slots];
+            }
+
+            void add(int slot, int op) {
+                int[] a = ops[slot];
+                if (a == null) {
+                    a = ops[slot] = new int[2];
+                } else if (size[slot] == a.length) {
+                    a = ops[slot] = Arrays.copyOf(a, 2 * a.length);
                 }
+                a[size[slot]++] = op;
+            }
+
+            void addTo(Hazards h, int slot) {
+                int[] a = ops[slot];
+                for (int k = 0; k < size[slot]; k++) {
+                    h.add(a[k]);
+                }
+            }
+
+            void clear(int slot) {
+                size[slot] = 0;
             }
         }
     }

@@ -3,6 +3,7 @@ package org.flexiq.simulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The R x C weight-stationary array at register level. Every PE has its registers: a shadow weight
@@ -47,7 +48,7 @@ final class SystolicArray {
         int preloadStart = -1;
         int computeStart = -1;
         volatile int lastOutputCycle = -1;
-        /** The activations in the order the PE rows take them ({@link #skew}), zero beyond K. */
+        /** The activations by PE row ({@link #lines}). */
         int[] lane0;
         int[] lane1;
 
@@ -82,46 +83,48 @@ final class SystolicArray {
         }
 
         /**
-         * The activations as the skewed input lines deliver them: row e of this table is what the PE rows hold
-         * e cycles after the fold started entering a column (row r has the fold's row e - r), so one PE column's
-         * inputs in one cycle are consecutive. Lane l of PE row r is K index 2r + l in int4 mode, r in int8.
+         * The activations as PE row r's input line delivers them, one fold row per cycle: lane0[r * M + m] (and
+         * lane1 in int4 mode). Lane l of PE row r is K index 2r + l in int4 mode, r in int8; zero beyond K.
          */
-        void skew(int peRows) {
-            int size = (m + peRows - 1) * peRows;
-            lane0 = new int[size];
-            lane1 = int4 ? new int[size] : null;
-            for (int row = 0; row < m; row++) {
-                for (int r = 0; r < peRows; r++) {
-                    int lane = int4 ? 2 * r : r;
-                    int at = (row + r) * peRows + r;
-                    if (lane < k) {
-                        lane0[at] = activations[row * k + lane];
-                    }
+        void lines(int peRows) {
+            lane0 = new int[peRows * m];
+            lane1 = int4 ? new int[peRows * m] : null;
+            for (int r = 0; r < peRows; r++) {
+                int lane = int4 ? 2 * r : r;
+                for (int row = 0; lane < k && row < m; row++) {
+                    lane0[r * m + row] = activations[row * k + lane];
                     if (int4 && lane + 1 < k) {
-                        lane1[at] = activations[row * k + lane + 1];
+                        lane1[r * m + row] = activations[row * k + lane + 1];
                     }
                 }
             }
+        }
+
+        /** The weight lane l of PE(r, c) holds for this fold. */
+        int weight(int r, int c, int l) {
+            int lane = int4 ? 2 * r + l : r;
+            return c < n && lane < k && (l == 0 || int4) ? weights[lane * n + c] : 0;
         }
     }
 
     /** Most cycles the registers lag the control before they are caught up. */
     static final int BATCH = 4096;
-    /** Arrays at least this large split their columns between two threads. */
+    /** Arrays at least this large split their columns between two threads... */
     static final int PARALLEL_PES = 512;
+    /** ...for batches of at least this many PE-cycles (a smaller one is not worth the hand-over). */
+    static final int PARALLEL_WORK = 1 << 15;
 
     final int rows;
     final int cols;
-    // PE registers, column-major (index c * R + r) so that a column's registers are contiguous
-    private final int[] shadow0;
-    private final int[] shadow1;
+    // PE registers, column-major (index c * R + r). The shadow register is kept as the tile it holds and
+    // whether its own element has arrived (elements for lower rows pass through it on the chain; while one
+    // is there the register is not valid): its value is the tile's element, so it need not be copied.
+    private final Fold[] shadowTile;
     private final int[] shadowDone;
     private final int[] active0;
     private final int[] active1;
     private final int[] activeFold;
-    /** Partial sums of even cycles and of odd cycles: a cycle reads the other one's, so rows can go in any order. */
-    private final int[] psumEven;
-    private final int[] psumOdd;
+    private final int[] psum;
     /** The tag delay line: the fold and row that entered row 0 at cycle d, at index d & mask. */
     private final Fold[] entered;
     private final int[] enteredRow;
@@ -129,8 +132,16 @@ final class SystolicArray {
     /** Control: folds whose weights are in the chains, folds whose activations are in the array. */
     private final List<Fold> preloading = new ArrayList<>();
     private final List<Fold> streaming = new ArrayList<>();
-    /** Data: preloads whose latches the registers have not all been stepped through. */
+    /** Data: preloads, oldest first, whose latches the registers have not all been stepped through. */
     private final List<Fold> latching = new ArrayList<>();
+    /** The batch being stepped: its cycles, and the runs of one fold in the delay line that its PEs see. */
+    private int batchStart;
+    private int batchEnd;
+    private final List<Fold> runFold = new ArrayList<>();
+    private int[] runStart = new int[8];
+    private int[] runEnd = new int[8];
+    private final AtomicInteger nextColumn = new AtomicInteger();
+    private final Lane mine = new Lane();
     private int cycle;
     /** The registers have been stepped through cycle registersAt - 1. */
     private int registersAt;
@@ -144,19 +155,17 @@ final class SystolicArray {
         this.rows = rows;
         this.cols = cols;
         int n = rows * cols;
-        shadow0 = new int[n];
-        shadow1 = new int[n];
+        shadowTile = new Fold[n];
         shadowDone = filled(n);
         active0 = new int[n];
         active1 = new int[n];
         activeFold = filled(n);
-        psumEven = new int[n];
-        psumOdd = new int[n];
+        psum = new int[n];
         int size = Integer.highestOneBit(BATCH + rows + cols + 1) << 1;
         entered = new Fold[size];
         enteredRow = new int[size];
         mask = size - 1;
-        worker = twoThreads && cols > 1 ? new ColumnWorker(this, cols / 2) : null;
+        worker = twoThreads && cols > 1 ? new ColumnWorker(this) : null;
     }
 
     /** Stops the helper thread, if any. */
@@ -190,7 +199,7 @@ final class SystolicArray {
                 throw new IllegalStateException("cycle " + cycle + ": fold " + f.id + " enters while fold " + g.id + " still streams");
             }
         }
-        f.skew(rows);
+        f.lines(rows);
         f.computeStart = cycle;
         streaming.add(f);
     }
@@ -244,21 +253,25 @@ final class SystolicArray {
 
     /** Steps the registers of every column through cycles [registersAt, end). */
     private void stepRegisters(int end) {
-        int from = registersAt;
-        if (worker == null) {
-            columns(0, cols, from, end);
-        } else {
-            worker.start(from, end);
-            RuntimeException mine = null;
+        batchStart = registersAt;
+        batchEnd = end;
+        findRuns();
+        nextColumn.set(0);
+        if (worker != null && (long) (end - batchStart) * rows * cols >= PARALLEL_WORK) {
+            worker.start();
+            RuntimeException failure = null;
             try {
-                columns(0, worker.from, from, end);
+                columns(mine);
             } catch (RuntimeException e) {
-                mine = e;
+                failure = e;
+                nextColumn.set(cols); // the worker stops at its next column
             }
             worker.await();
-            if (mine != null) {
-                throw mine;
+            if (failure != null) {
+                throw failure;
             }
+        } else {
+            columns(mine);
         }
         registersAt = end;
         for (int i = latching.size() - 1; i >= 0; i--) {
@@ -268,71 +281,109 @@ final class SystolicArray {
         }
     }
 
-    /** Columns [from, to) through cycles [t0, t1). */
-    void columns(int from, int to, int t0, int t1) {
-        for (int c = from; c < to; c++) {
-            for (int t = t0; t < t1; t++) {
-                column(c, t);
+    /** The runs of one fold among the tags any PE holds in the batch: entry cycles [t0 - (R-1) - (C-1), t1). */
+    private void findRuns() {
+        runFold.clear();
+        int from = Math.max(0, batchStart - (rows - 1) - (cols - 1));
+        Fold current = null;
+        for (int d = from; d < batchEnd; d++) {
+            Fold f = entered[d & mask];
+            if (f != current && current != null) {
+                runEnd[runFold.size() - 1] = d;
+            }
+            if (f != null && f != current) {
+                if (runFold.size() == runStart.length) {
+                    runStart = Arrays.copyOf(runStart, 2 * runStart.length);
+                    runEnd = Arrays.copyOf(runEnd, 2 * runEnd.length);
+                }
+                runStart[runFold.size()] = d;
+                runFold.add(f);
+            }
+            current = f;
+        }
+        if (current != null) {
+            runEnd[runFold.size() - 1] = batchEnd;
+        }
+    }
+
+    /** A thread's share of a batch: whole columns, taken one at a time until none is left. */
+    void columns(Lane lane) {
+        lane.fit(batchEnd - batchStart + 1);
+        for (int c = nextColumn.getAndIncrement(); c < cols; c = nextColumn.getAndIncrement()) {
+            column(c, lane);
+        }
+    }
+
+    /** A thread's partial-sum lines: one PE row's sums over the batch, and the row above's. */
+    static final class Lane {
+        int[] above = new int[0];
+        int[] here = new int[0];
+
+        void fit(int n) {
+            if (above.length < n) {
+                above = new int[n];
+                here = new int[n];
             }
         }
     }
 
     /**
-     * One cycle of column c: each PE adds its product to the partial sum its upper neighbour held last cycle,
-     * the bottom one leaves, then the chains latch. PE row r holds the tag that entered row 0 at d = t - c - r;
-     * the rows are walked as runs of one fold (d consecutive), and only the PE with a fold's first row can
-     * meet a new fold, so only it may flip.
+     * Column c through the batch, PE row by PE row from the top: PE(r, c) at cycle t adds its product to the
+     * partial sum PE(r - 1, c) held at cycle t - 1, so with row r - 1's sums over the batch at hand (index
+     * t - t0 + 1; index 0 the register before the batch) row r's follow. PE row r holds at cycle t the tag
+     * that entered row 0 at d = t - c - r. A PE flips its shadow weight in when the first row of a new fold
+     * reaches it, and at no other time.
      */
-    private void column(int c, int t) {
-        int base = c * rows;
-        int[] prev = (t & 1) == 0 ? psumOdd : psumEven;
-        int[] next = (t & 1) == 0 ? psumEven : psumOdd;
-        int r = 0;
-        int d = t - c;
-        while (r < rows) {
-            // rows r, r + 1, ... have entry cycles d, d - 1, ...
-            Fold f = d >= 0 ? entered[d & mask] : null;
-            if (f == null) {
-                int run = 1;
-                while (r + run < rows && (d - run < 0 || entered[(d - run) & mask] == null)) {
-                    run++;
+    private void column(int c, Lane lane) {
+        int t0 = batchStart;
+        int n = batchEnd - t0;
+        int[] above = lane.above;
+        int[] here = lane.here;
+        Arrays.fill(above, 0, n + 1, 0); // row 0 adds to nothing
+        for (int r = 0; r < rows; r++) {
+            int i = c * rows + r;
+            here[0] = psum[i];
+            int shift = c + r; // t = d + shift
+            for (int k = 0; k < runFold.size(); k++) {
+                int ta = Math.max(runStart[k] + shift, t0);
+                int tb = Math.min(runEnd[k] + shift, batchEnd);
+                if (ta >= tb) {
+                    continue;
                 }
-                r += run;
-                d -= run;
-                continue;
-            }
-            int s = f.computeStart;
-            int last = Math.min(rows - 1, r + d - s); // the run ends at the row holding the fold's row 0
-            if (d - (last - r) == s) {
-                int i = base + last;
-                if (activeFold[i] != f.id) {
-                    flip(i, f.id, last, c, t);
+                Fold f = runFold.get(k);
+                int s = f.computeStart;
+                if (ta - shift == s) {
+                    flip(i, f, r, c, ta);
+                } else if (activeFold[i] != f.id) {
+                    throw new IllegalStateException("PE(" + r + "," + c + ") at cycle " + ta + ": holds fold " + activeFold[i] + "'s weights, not " + f.id + "'s");
+                }
+                int w0 = active0[i];
+                int line = r * f.m + (ta - shift - s) - (ta - t0 + 1); // lane index of batch index j: line + j
+                int[] l0 = f.lane0;
+                int from = ta - t0 + 1;
+                int to = tb - t0 + 1;
+                if (f.int4) {
+                    int w1 = active1[i];
+                    int[] l1 = f.lane1;
+                    for (int j = from; j < to; j++) {
+                        here[j] = above[j - 1] + l0[line + j] * w0 + l1[line + j] * w1;
+                    }
+                } else {
+                    for (int j = from; j < to; j++) {
+                        here[j] = above[j - 1] + l0[line + j] * w0;
+                    }
+                }
+                if (r == rows - 1) {
+                    for (int j = from; j < to; j++) {
+                        leave(f, t0 + j - 1 - shift - s, c, here[j], t0 + j - 1);
+                    }
                 }
             }
-            int line = (t - c - s) * rows;
-            int[] l0 = f.lane0;
-            if (f.int4) {
-                int[] l1 = f.lane1;
-                for (int q = r; q <= last; q++) {
-                    int i = base + q;
-                    int in = q == 0 ? 0 : prev[i - 1];
-                    next[i] = in + l0[line + q] * active0[i] + l1[line + q] * active1[i];
-                }
-            } else {
-                for (int q = r; q <= last; q++) {
-                    int i = base + q;
-                    int in = q == 0 ? 0 : prev[i - 1];
-                    next[i] = in + l0[line + q] * active0[i];
-                }
-            }
-            if (last == rows - 1) {
-                leave(f, d - (last - r) - s, c, next[base + last], t);
-            }
-            d -= last - r + 1;
-            r = last + 1;
-        }
-        for (int k = 0; k < latching.size(); k++) {
-            latch(latching.get(k), c, t);
+            psum[i] = here[n];
+            latchThrough(i, r, c, batchEnd - 1);
+            int[] swap = above;
+            above = here;
+            here = swap;
         }
     }
 
@@ -347,34 +398,34 @@ final class SystolicArray {
         }
     }
 
-    private void flip(int i, int fold, int r, int c, int t) {
-        if (shadowDone[i] != fold) {
-            throw new IllegalStateException("PE(" + r + "," + c + ") at cycle " + t + ": fold " + fold + "'s weights are not loaded");
+    /** PE(r, c) swaps in its shadow weight for fold f during cycle t: the shadow must hold f's element by the end of t - 1. */
+    private void flip(int i, Fold f, int r, int c, int t) {
+        latchThrough(i, r, c, t - 1);
+        if (shadowDone[i] != f.id || shadowTile[i] != f) {
+            throw new IllegalStateException("PE(" + r + "," + c + ") at cycle " + t + ": fold " + f.id + "'s weights are not loaded");
         }
-        active0[i] = shadow0[i];
-        active1[i] = shadow1[i];
-        activeFold[i] = fold;
+        active0[i] = f.weight(r, c, 0);
+        active1[i] = f.weight(r, c, 1);
+        activeFold[i] = f.id;
     }
 
-    /** Column c's chain at the end of cycle t: element j (for row R-1-j) entered at offset j and passes row r at offset j + r. */
-    private void latch(Fold f, int c, int t) {
-        int u = t - f.preloadStart - c;
-        if (u < 0 || u >= rows) {
+    /**
+     * PE(r, c)'s shadow register at the end of cycle t. Column c's chain of a preload from cycle p enters its
+     * elements at the top from p + c, last row first, one per cycle, each moving down one row per cycle: the
+     * first passes row r at the end of cycle p + c + r, and row r's own arrives at the end of p + c + R - 1.
+     */
+    private void latchThrough(int i, int r, int c, int t) {
+        Fold latest = null;
+        for (int k = 0; k < latching.size(); k++) {
+            Fold f = latching.get(k);
+            if (f.preloadStart + c + r <= t) {
+                latest = f;
+            }
+        }
+        if (latest == null) {
             return;
         }
-        boolean valid = c < f.n;
-        for (int r = 0; r <= u; r++) {
-            int target = rows - 1 - (u - r);
-            if (target < r) {
-                continue;
-            }
-            int i = c * rows + r;
-            int lane = f.int4 ? 2 * target : target;
-            shadow0[i] = valid && lane < f.k ? f.weights[lane * f.n + c] : 0;
-            shadow1[i] = valid && f.int4 && lane + 1 < f.k ? f.weights[(lane + 1) * f.n + c] : 0;
-            if (u == rows - 1) {
-                shadowDone[i] = f.id;
-            }
-        }
+        shadowTile[i] = latest;
+        shadowDone[i] = latest.preloadStart + c + rows - 1 <= t ? latest.id : -1;
     }
 }
