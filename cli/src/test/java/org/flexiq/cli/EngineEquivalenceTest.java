@@ -15,6 +15,8 @@ import org.flexiq.workloads.zoo.SyntheticInputs;
 import org.flexiq.workloads.zoo.ZooOptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.Map;
@@ -40,22 +42,27 @@ class EngineEquivalenceTest {
                 int mode = e == Extraction.DYNAMIC ? 1 : 0;
                 String profile = NpuCompiler.profileName(r);
                 GoldenExecutor golden = new GoldenExecutor(q, r, e);
-                CycleEngine.Result cycle = CycleEngine.run(p, c, profile, mode, FunctionalComparison.codes(golden, p, input));
-                RunStats fast = FastEngine.run(p, c, profile, mode);
                 String what = q.graph().name() + " ratio " + r + " " + e + " on " + c.arrayRows() + "x" + c.arrayCols()
                         + (c.weightDoubleBuffering() ? " double-buffered" : " single-buffered") + (c.idealMemory() ? " ideal memory" : "");
-                assertThat(cycle.stats().cycles()).as(what).isEqualTo(fast.cycles());
-                for (int i = 0; i < fast.layers().size(); i++) {
-                    LayerStats f = fast.layers().get(i);
-                    LayerStats s = cycle.stats().layers().get(i);
-                    assertThat(s.cycles()).as(what + " layer " + f.name()).isEqualTo(f.cycles());
-                    assertThat(s.breakdown()).as(what + " layer " + f.name()).isEqualTo(f.breakdown());
-                }
-                Map<String, byte[]> expected = golden.run(input);
-                for (Map.Entry<String, byte[]> o : expected.entrySet()) {
-                    assertThat(cycle.outputs().get(o.getKey())).as(what + " output " + o.getKey()).isEqualTo(o.getValue());
-                }
+                assertEnginesAgree(p, c, profile, mode, FunctionalComparison.codes(golden, p, input), golden.run(input), what);
             }
+        }
+    }
+
+    /** Cycle == fast in total, per layer and per activity, and the cycle engine's outputs are {@code expected}. */
+    static void assertEnginesAgree(NpuProgram p, NpuConfig c, String profile, int mode, Map<String, int[]> codes, Map<String, byte[]> expected,
+                                   String what) {
+        CycleEngine.Result cycle = CycleEngine.run(p, c, profile, mode, codes);
+        RunStats fast = FastEngine.run(p, c, profile, mode);
+        assertThat(cycle.stats().cycles()).as(what).isEqualTo(fast.cycles());
+        for (int i = 0; i < fast.layers().size(); i++) {
+            LayerStats f = fast.layers().get(i);
+            LayerStats s = cycle.stats().layers().get(i);
+            assertThat(s.cycles()).as(what + " layer " + f.name()).isEqualTo(f.cycles());
+            assertThat(s.breakdown()).as(what + " layer " + f.name()).isEqualTo(f.breakdown());
+        }
+        for (Map.Entry<String, byte[]> o : expected.entrySet()) {
+            assertThat(cycle.outputs().get(o.getKey())).as(what + " output " + o.getKey()).isEqualTo(o.getValue());
         }
     }
 
@@ -77,6 +84,15 @@ class EngineEquivalenceTest {
     void depthwiseAndCausalAttention() {
         assertSameCycles(FunctionalEquivalenceTest.quantized("mobilenetv2", new ZooOptions(32, 8), 8), machine(8, 8, 8, true, false));
         assertSameCycles(FunctionalEquivalenceTest.quantized("opt350m-block", new ZooOptions(32, 8), 64), machine(16, 16, 64, false, false, 256));
+    }
+
+    /** The zoo models not above, at reduced sizes, one machine each (alternating buffering and memory). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.flexiq.cli.FunctionalEquivalenceTest#zoo")
+    void everyZooModel(String name, ZooOptions options, int group) {
+        QuantizedModel q = FunctionalEquivalenceTest.quantized(name, options, group);
+        boolean odd = name.length() % 2 == 1;
+        assertSameCycles(q, machine(16, 16, group, odd, !odd, 256));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.InfeasibleException;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.CalibrationMethod;
@@ -12,6 +13,7 @@ import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.compiler.select.SearchProgress;
 import org.flexiq.isa.NpuProgram;
 import org.flexiq.isa.Target;
+import org.flexiq.simulator.NpuConfig;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Graph;
@@ -38,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Random layer shapes x array sizes x group widths x ratios x extraction (seeded): a first 8-bit layer
  * makes the site, the layer under test reads it at 4 bits; the compiled program must equal the golden
- * executor bit for bit. Configurations the compiler refuses are counted, and must stay a minority.
+ * executor bit for bit, and on every third case the cycle engine must equal the fast engine layer by layer
+ * (random buffering, memory bandwidth, latency and vector width) with the same outputs. Configurations
+ * the compiler refuses are counted, and must stay a minority.
  */
 @Tag("zoo-equivalence")
 class RandomLayerEquivalenceTest {
@@ -49,6 +53,7 @@ class RandomLayerEquivalenceTest {
         SplittableRandom rnd = new SplittableRandom(2026);
         int ran = 0;
         int refused = 0;
+        int cycleChecked = 0;
         for (int i = 0; i < 1200; i++) {
             int rows = List.of(1, 2, 3, 4, 5, 8, 12, 16, 32).get(rnd.nextInt(9));
             int cols = List.of(1, 2, 3, 4, 7, 8, 16, 32).get(rnd.nextInt(8));
@@ -56,8 +61,11 @@ class RandomLayerEquivalenceTest {
             int g = validGroup(rnd, lanes);
             int channels = g * rnd.nextInt(1, 5);
             Model m = rnd.nextInt(3) == 0 ? linearModel(rnd, channels) : convModel(rnd, channels);
-            int sp = 1024 * List.of(4, 8, 16, 64, 256).get(rnd.nextInt(5));
-            Target target = new Target(rows, cols, sp, List.of(16, 64, 256, 1024).get(rnd.nextInt(4)));
+            int spKiB = List.of(4, 8, 16, 64, 256).get(rnd.nextInt(5));
+            int accKiB = List.of(1, 4, 16, 64).get(rnd.nextInt(4));
+            NpuConfig machine = new NpuConfig("random", "random", rows, cols, g, spKiB, 2, accKiB, List.of(1, 8, 32).get(rnd.nextInt(3)), 1000,
+                    List.of(2, 8, 64).get(rnd.nextInt(3)), List.of(0, 40).get(rnd.nextInt(2)), rnd.nextBoolean(), rnd.nextInt(4) == 0);
+            Target target = machine.target();
             List<Map<String, FloatTensor>> batch = SyntheticInputs.batch(m.graph(), 3, i);
             QuantizedModel q = Quantizer.quantize(m, batch, new QuantizerOptions(g, CalibrationMethod.MAX));
             q = FlexiqLayout.apply(ChannelSelection.select(q, List.of(0.25, 0.5, 0.75, 1.0),
@@ -73,11 +81,18 @@ class RandomLayerEquivalenceTest {
             double r = RATIOS[rnd.nextInt(RATIOS.length)];
             Extraction e = rnd.nextBoolean() ? Extraction.STATIC : Extraction.DYNAMIC;
             FunctionalComparison.Outcome o = FunctionalComparison.run(q, p, r, e, batch.get(2));
-            assertThat(o.mismatch()).as("case %d: %s on %s, G = %d, ratio %s, %s", i, m.graph().nodes().get(2), target, g, r, e).isNull();
+            String what = "case " + i + ": " + m.graph().nodes().get(2) + " on " + machine + ", ratio " + r + ", " + e;
+            assertThat(o.mismatch()).as(what).isNull();
+            if (i % 3 == 0) {
+                EngineEquivalenceTest.assertEnginesAgree(p, machine, NpuCompiler.profileName(r), e == Extraction.DYNAMIC ? 1 : 0,
+                        FunctionalComparison.codes(new GoldenExecutor(q, r, e), p, batch.get(2)), o.golden(), what);
+                cycleChecked++;
+            }
             ran++;
         }
         assertThat(ran).isGreaterThan(900);
         assertThat(refused).isLessThan(300);
+        assertThat(cycleChecked).isGreaterThan(300);
     }
 
     private static int validGroup(SplittableRandom rnd, int lanes) {
