@@ -98,7 +98,7 @@ public final class CycleEngine {
                 layerEnd[ops.get(i).layer] = Math.max(layerEnd[ops.get(i).layer], e.finish[i]);
             }
         }
-        RunStats stats = Statistics.of("cycle", config, profile, names, ops, layerEnd, 0, e.intervals(end));
+        RunStats stats = Statistics.of("cycle", config, profile, names, ops, layerEnd, 0, e.intervals(end), e.start, e.finish);
         return new Result(stats, FunctionalExecutor.outputs(program, m));
     }
 

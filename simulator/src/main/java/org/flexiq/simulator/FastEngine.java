@@ -34,6 +34,10 @@ public final class FastEngine {
     private long lastPreloadDone;
     private long end;
     private long[] layerEnd;
+    /** The op being scheduled (its index in program order), and every op's start and finish. */
+    private int current;
+    private long[] start;
+    private long[] finish;
 
     private FastEngine(NpuProgram program, NpuConfig config) {
         config.checkRuns(program);
@@ -65,10 +69,13 @@ public final class FastEngine {
             List<TimedOp> ops = planner.plan(program, program.profile(name), names);
             e.intervals.clear();
             e.layerEnd = new long[names.size()];
-            for (TimedOp op : ops) {
-                e.schedule(op);
+            e.start = new long[ops.size()];
+            e.finish = new long[ops.size()];
+            for (int i = 0; i < ops.size(); i++) {
+                e.current = i;
+                e.schedule(ops.get(i));
             }
-            out.add(Statistics.of("fast", config, name, names, ops, e.layerEnd, previous, e.intervals));
+            out.add(Statistics.of("fast", config, name, names, ops, e.layerEnd, previous, e.intervals, e.start, e.finish));
             previous = e.end;
         }
         return out;
@@ -95,12 +102,12 @@ public final class FastEngine {
             case LOAD -> {
                 long start = max(d, notBefore, queueNotBefore[LOAD], loadPortFree, deps(op, false));
                 loadPortFree = start + op.occupancy;
-                done(op, LOAD, start + op.occupancy + op.latency, false);
+                done(op, LOAD, start, start + op.occupancy + op.latency, false);
             }
             case STORE -> {
                 long start = max(d, notBefore, queueNotBefore[STORE], storePortFree, deps(op, false));
                 storePortFree = start + op.occupancy;
-                done(op, STORE, start + op.occupancy + op.latency, false);
+                done(op, STORE, start, start + op.occupancy + op.latency, false);
             }
             case VECTOR -> {
                 long start = max(d, notBefore, queueNotBefore[EXEC], execIssue, vectorFree, deps(op, false));
@@ -108,7 +115,7 @@ public final class FastEngine {
                 execIssue = start;
                 vectorFree = finish;
                 interval(start, finish, op.activity);
-                done(op, EXEC, finish, false);
+                done(op, EXEC, start, finish, false);
             }
             case PRELOAD -> {
                 long start = max(d, notBefore, queueNotBefore[EXEC], execIssue, shadowFree, deps(op, true));
@@ -116,7 +123,7 @@ public final class FastEngine {
                 execIssue = start;
                 lastPreloadDone = finish;
                 interval(start, finish, Activity.PRELOAD);
-                done(op, EXEC, finish, true);
+                done(op, EXEC, start, finish, true);
             }
             case COMPUTE -> {
                 long start = max(d, notBefore, queueNotBefore[EXEC], execIssue, lastPreloadDone, arrayInputFree, deps(op, true));
@@ -126,7 +133,7 @@ public final class FastEngine {
                 shadowFree = tm.doubleBuffered ? start : finish;
                 interval(start, start + op.occupancy, op.int4 ? Activity.INT4_MAC : Activity.INT8_MAC);
                 interval(start + op.occupancy, finish, Activity.FILL_DRAIN);
-                done(op, EXEC, finish, true);
+                done(op, EXEC, start, finish, true);
             }
             default -> throw new IllegalStateException("no schedule for " + op.kind);
         }
@@ -138,7 +145,9 @@ public final class FastEngine {
         return op.accRow < 0 ? t : Math.max(t, sb.accReady(op.accRow, op.accRows, op.accWrite, matrix));
     }
 
-    private void done(TimedOp op, int queue, long finish, boolean matrix) {
+    private void done(TimedOp op, int queue, long start, long finish, boolean matrix) {
+        this.start[current] = start;
+        this.finish[current] = finish;
         sb.spDone(op.reads, op.writes, finish);
         if (op.accRow >= 0) {
             sb.accDone(op.accRow, op.accRows, op.accWrite, matrix, finish);

@@ -9,11 +9,17 @@ import java.util.Map;
  *
  * @param int8Macs useful multiply-accumulates in int8 mode (taps over padding excluded)
  * @param int4Macs useful multiply-accumulates in dual-int4 mode
- * @param arrayMacSlots R x C x cycles the array spent streaming its folds (int8 and int4), for SCALE-Sim's
- *                      mapping efficiency
+ * @param arrayMacSlots R x C x cycles the array spent streaming its folds (int8 and int4)
+ * @param arrayCycles   cycles in which one of the layer's folds was preloading, streaming or draining: with
+ *                      SCALE-Sim's machine (no double-buffering, ideal memory) its compute cycles
+ * @param scalesimMappingEfficiency  SCALE-Sim's mapping efficiency: the mean over folds of the PEs a fold's
+ *                                   tile covers over R C (an int4 PE-lane counting half)
+ * @param scalesimComputeUtilization SCALE-Sim's compute utilization: the mean over folds of used PEs x M over
+ *                                   R C (2R + 2C + M - 3), the cycles its demand matrices give a fold
  */
 public record LayerStats(String name, long cycles, Map<Activity, Long> breakdown, long int8Macs, long int4Macs, long dmaBytes,
-                         long arrayMacSlots, long folds) {
+                         long arrayMacSlots, long folds, long arrayCycles, double scalesimMappingEfficiency,
+                         double scalesimComputeUtilization) {
     public LayerStats {
         breakdown = java.util.Collections.unmodifiableMap(new EnumMap<>(breakdown));
     }
@@ -26,7 +32,7 @@ public record LayerStats(String name, long cycles, Map<Activity, Long> breakdown
         return cycles == 0 ? 0 : (int8Macs + int4Macs / 2.0) / ((double) rows * cols * cycles);
     }
 
-    /** SCALE-Sim's mapping efficiency: useful MAC-slots over the array slots of the folds while they stream. */
+    /** Useful MAC-slots over the array slots of the folds while they stream (folds weighted by their rows). */
     public double mappingEfficiency() {
         return arrayMacSlots == 0 ? 0 : (int8Macs + int4Macs / 2.0) / arrayMacSlots;
     }

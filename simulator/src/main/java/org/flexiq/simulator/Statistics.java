@@ -13,9 +13,11 @@ final class Statistics {
      * @param layerEnd  per layer, the latest finish of its ops
      * @param from      when the inference began (the previous one's end)
      * @param intervals {start, end, activity ordinal} of execute-unit activity
+     * @param start     per op, when it started (preloads and computes are read)
+     * @param finish    per op, when it finished
      */
     static RunStats of(String engine, NpuConfig config, String profile, List<String> names, List<TimedOp> ops, long[] layerEnd, long from,
-                       List<long[]> intervals) {
+                       List<long[]> intervals, long[] start, long[] finish) {
         int n = names.size();
         long[] windowEnd = new long[n];
         long e = from;
@@ -23,21 +25,51 @@ final class Statistics {
             e = Math.max(e, layerEnd[l]);
             windowEnd[l] = e;
         }
-        long[][] work = new long[n][5];
-        for (TimedOp op : ops) {
+        long[][] work = new long[n][6];
+        double[][] perFold = new double[n][2];
+        long[] busyFrom = new long[n];
+        long[] busyTo = new long[n];
+        int r = config.arrayRows();
+        int c = config.arrayCols();
+        for (int i = 0; i < ops.size(); i++) {
+            TimedOp op = ops.get(i);
             long[] w = work[op.layer];
             w[0] += op.int8Macs;
             w[1] += op.int4Macs;
             w[2] += op.dmaBytes;
             w[3] += op.macSlots;
             w[4] += op.folds;
+            if (op.kind == TimedOp.Kind.COMPUTE) {
+                // SCALE-Sim's per-fold figures (systolic_compute_ws): PE-equivalents used over R C, and the
+                // same over the cycles its demand matrices give a fold, 2R + 2C + M - 3
+                double used = (op.int8Macs + op.int4Macs / 2.0) / op.occupancy;
+                perFold[op.layer][0] += used / ((double) r * c);
+                perFold[op.layer][1] += used * op.occupancy / ((double) r * c * (2L * r + 2L * c + op.occupancy - 3));
+            }
+            if (op.kind == TimedOp.Kind.COMPUTE || op.kind == TimedOp.Kind.PRELOAD) {
+                // array ops start in program order: the union of their spans grows at its end
+                long s = start[i];
+                long f = finish[i];
+                if (f > s) {
+                    if (s >= busyTo[op.layer]) {
+                        w[5] += busyTo[op.layer] - busyFrom[op.layer];
+                        busyFrom[op.layer] = s;
+                        busyTo[op.layer] = f;
+                    } else {
+                        busyTo[op.layer] = Math.max(busyTo[op.layer], f);
+                    }
+                }
+            }
         }
         List<Map<Activity, Long>> breakdown = Breakdown.perWindow(intervals, from, windowEnd);
         List<LayerStats> layers = new ArrayList<>();
         long prev = from;
         for (int l = 0; l < n; l++) {
             long[] w = work[l];
-            layers.add(new LayerStats(names.get(l), windowEnd[l] - prev, breakdown.get(l), w[0], w[1], w[2], w[3], w[4]));
+            long arrayCycles = w[5] + busyTo[l] - busyFrom[l];
+            double folds = Math.max(1, w[4]);
+            layers.add(new LayerStats(names.get(l), windowEnd[l] - prev, breakdown.get(l), w[0], w[1], w[2], w[3], w[4], arrayCycles,
+                    perFold[l][0] / folds, perFold[l][1] / folds));
             prev = windowEnd[l];
         }
         return new RunStats(engine, config, profile, prev - from, layers);
