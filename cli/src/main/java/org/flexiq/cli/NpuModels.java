@@ -10,6 +10,7 @@ import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.compiler.select.SearchProgress;
 import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Model;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,18 +66,23 @@ final class NpuModels {
             }
             return q;
         }
-        List<Map<String, FloatTensor>> calib = CalibrationData.load("synthetic:" + samples, a.model().graph(), seed);
+        return quantize(a.model(), a.label(), group, samples, seed, out);
+    }
+
+    /** A float model quantized with quick defaults: greedy selection, synthetic calibration. */
+    static QuantizedModel quantize(Model model, String label, int group, int samples, long seed, PrintWriter out) {
+        List<Map<String, FloatTensor>> calib = CalibrationData.load("synthetic:" + samples, model.graph(), seed);
         QuantizedModel int8;
         try {
-            int8 = Quantizer.quantize(a.model(), calib, new QuantizerOptions(group, CalibrationMethod.MAX));
+            int8 = Quantizer.quantize(model, calib, new QuantizerOptions(group, CalibrationMethod.MAX));
         } catch (IllegalArgumentException ex) {
-            throw new BadInputException(model + ": " + ex.getMessage());
+            throw new BadInputException(label + ": " + ex.getMessage());
         }
         QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0),
                 new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 1, 1, seed), calib.subList(0, 4),
                 SearchProgress.NONE).model());
         out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration (sim quantize gives full control)%n",
-                a.label(), group, samples);
+                label, group, samples);
         return q;
     }
 }

@@ -4,6 +4,7 @@ import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.reports.ComputeReport;
 import org.flexiq.reports.TextTable;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.simulator.Activity;
@@ -13,6 +14,9 @@ import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
+import org.flexiq.simulator.ScaleSimConfig;
+import org.flexiq.workloads.scalesim.ScaleSimTopology;
+import org.flexiq.workloads.scalesim.TopologyLayer;
 import org.flexiq.workloads.ir.FloatTensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,9 +41,21 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL", description = "A quantized .flx, a float .flx or a zoo name (quantized on the fly: greedy "
-            + "selection, synthetic calibration).")
+    @Parameters(paramLabel = "MODEL", arity = "0..1", description = "A quantized .flx, a float .flx or a zoo name (quantized on the fly: greedy "
+            + "selection, synthetic calibration); or give --topology.")
     String model;
+
+    @Option(names = "--topology", paramLabel = "FILE.csv", description = "A SCALE-Sim topology (conv or GEMM form) instead of MODEL: its "
+            + "layers as matrix products on their im2col operands, synthetic weights, quantized on the fly.")
+    Path topology;
+
+    @Option(names = "--scalesim-cfg", paramLabel = "FILE.cfg", description = "A SCALE-Sim config instead of --npu: its array on the "
+            + "scalesim-compatible machine (no weight double-buffering; ideal memory in CALC mode, its Bandwidth in USER mode).")
+    Path scalesimCfg;
+
+    @Option(names = "--csv-scalesim", paramLabel = "DIR", description = "Write COMPUTE_REPORT.csv in SCALE-Sim's format (one per ratio, "
+            + "under ratio-R/ when several are run).")
+    Path csvScalesim;
 
     @Mixin
     NpuOptions npu = new NpuOptions();
@@ -92,8 +108,22 @@ final class RunCommand implements Callable<Integer> {
         }
         Extraction e = NpuModels.extraction(extraction);
         PrintWriter out = spec.commandLine().getOut();
-        QuantizedModel q = resolve(out);
-        NpuConfig config = npu.config(q.groupWidth());
+        if ((model == null) == (topology == null)) {
+            throw new BadInputException(model == null ? "give a MODEL or --topology FILE.csv" : "give either MODEL or --topology, not both");
+        }
+        ScaleSimConfig scalesim = scalesimCfg == null ? null : ScaleSimConfig.read(scalesimCfg);
+        ScaleSimTopology topo = topology == null ? null : ScaleSimTopology.read(topology);
+        QuantizedModel q = resolve(out, scalesim, topo);
+        if (scalesim != null && npu.array != null) {
+            throw new BadInputException("--array: the array comes from " + scalesim.file() + " (ArrayHeight, ArrayWidth)");
+        }
+        NpuConfig config = scalesim == null ? npu.config(q.groupWidth()) : scalesimMachine(scalesim, topo, q.groupWidth());
+        if (scalesim != null) {
+            out.printf(Locale.ROOT, "%s: %dx%d ws array; SRAM sizes (ifmap %d kB, filter %d kB, ofmap %d kB) shape SCALE-Sim's DRAM traffic, "
+                            + "not its compute cycles: the NPU gets %d KiB of scratchpad and %d KiB of accumulator%n", scalesim.file(),
+                    scalesim.arrayHeight(), scalesim.arrayWidth(), scalesim.ifmapSramKB(), scalesim.filterSramKB(), scalesim.ofmapSramKB(),
+                    config.scratchpadKiB(), config.accumulatorKiB());
+        }
         if (clockMHz != null || dramGBps != null) {
             config = config.withClock(clockMHz != null ? clockMHz : config.clockMHz(), dramGBps != null ? dramGBps : config.dramBandwidthGBps());
         }
@@ -153,11 +183,43 @@ final class RunCommand implements Callable<Integer> {
         if (csv != null) {
             AtomicFiles.write(csv, RunReport.csv(runs));
         }
+        if (csvScalesim != null) {
+            for (RunStats r : runs) {
+                Path dir = runs.size() == 1 ? csvScalesim : csvScalesim.resolve("ratio-" + r.profile());
+                AtomicFiles.write(dir.resolve("COMPUTE_REPORT.csv"), ComputeReport.csv(r));
+            }
+        }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
 
-    private QuantizedModel resolve(PrintWriter out) throws IOException {
-        return NpuModels.quantized(model, group, group != null ? group : npu.config(null).groupWidth(), 16, seed, out);
+    private QuantizedModel resolve(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo) throws IOException {
+        int g = group != null ? group : scalesim != null ? defaultGroup(scalesim.arrayHeight()) : npu.config(null).groupWidth();
+        if (topo != null) {
+            out.printf(Locale.ROOT, "%s: %d layers (%s form) as matrix products on their im2col operands%n", topology, topo.layers().size(),
+                    topo.form().name().toLowerCase(Locale.ROOT));
+            return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, out);
+        }
+        return NpuModels.quantized(model, group, g, 16, seed, out);
+    }
+
+    /** The scalesim-compatible preset's G when the array takes it (at most 2R or a multiple of 2R), else 2R. */
+    static int defaultGroup(int rows) {
+        return 64 <= 2 * rows || 64 % (2 * rows) == 0 ? 64 : 2 * rows;
+    }
+
+    /** The config file's array; SRAMs that hold a topology layer's operands whole (what SCALE-Sim's compute model assumes). */
+    static NpuConfig scalesimMachine(ScaleSimConfig s, ScaleSimTopology topo, int g) {
+        int rows = 1;
+        long bytes = 0;
+        if (topo != null) {
+            for (TopologyLayer l : topo.layers()) {
+                int n = Math.min(l.n(), s.arrayWidth());
+                rows = Math.max(rows, l.m());
+                // twice the operands: room for the compiler to keep every row of a layer in one tile
+                bytes = Math.max(bytes, 2 * ((long) l.m() * l.k() + 2L * l.k() * n + (long) l.m() * n) + 256 * 1024);
+            }
+        }
+        return s.npuConfig(g, rows, bytes);
     }
 
     private static boolean matches(Map<String, byte[]> got, Map<String, byte[]> expected) {

@@ -6,6 +6,7 @@ import org.flexiq.simulator.ConfigException;
 import org.flexiq.workloads.flx.FlxFormatException;
 import org.flexiq.workloads.data.DatasetException;
 import org.flexiq.workloads.ir.IrException;
+import org.flexiq.workloads.scalesim.TopologyFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -64,7 +65,8 @@ public final class Sim implements Runnable {
     static int exitCode(Throwable ex) {
         if (ex instanceof FlxFormatException || ex instanceof NoSuchFileException || ex instanceof AccessDeniedException
                 || ex instanceof BadInputException || ex instanceof IrException || ex instanceof DatasetException
-                || ex instanceof IsaException || ex instanceof ConfigException || ex instanceof InfeasibleException) {
+                || ex instanceof IsaException || ex instanceof ConfigException || ex instanceof InfeasibleException
+                || ex instanceof TopologyFormatException) {
             return BAD_INPUT;
         }
         return FAILURE;

@@ -1,0 +1,127 @@
+package org.flexiq.simulator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A SCALE-Sim v2 {@code .cfg} file: the fields that shape its compute model. It is an INI file read as
+ * Python's configparser reads it (sections in brackets, {@code key: value} or {@code key = value}, keys
+ * case-insensitive, {@code #} and {@code ;} comment lines); the few lines of parsing are written here so
+ * that every error names the file, the line and the field, which no INI library on the dependency list does.
+ *
+ * @param bandwidthWordsPerCycle {@code Bandwidth} in USER mode (one-byte words per cycle); 0 in CALC mode,
+ *                               where SCALE-Sim computes the bandwidth that avoids stalls
+ */
+public record ScaleSimConfig(String file, String runName, int arrayHeight, int arrayWidth, int ifmapSramKB, int filterSramKB,
+                             int ofmapSramKB, String dataflow, boolean userBandwidth, int bandwidthWordsPerCycle) {
+
+    public static ScaleSimConfig read(Path file) throws IOException {
+        return parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
+    }
+
+    public static ScaleSimConfig parse(String file, List<String> lines) {
+        Map<String, String[]> values = new HashMap<>(); // "section.key" -> {value, line}
+        String section = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            }
+            if (line.startsWith("[")) {
+                if (!line.endsWith("]")) {
+                    throw new ConfigException(file + ":" + (i + 1) + ": section header '" + line + "' has no closing ']'");
+                }
+                section = line.substring(1, line.length() - 1).strip().toLowerCase(Locale.ROOT);
+                continue;
+            }
+            int colon = line.indexOf(':');
+            int eq = line.indexOf('=');
+            int sep = colon < 0 ? eq : eq < 0 ? colon : Math.min(colon, eq);
+            if (sep <= 0) {
+                throw new ConfigException(file + ":" + (i + 1) + ": expected 'key: value' or 'key = value', got '" + line + "'");
+            }
+            if (section == null) {
+                throw new ConfigException(file + ":" + (i + 1) + ": '" + line.substring(0, sep).strip() + "' comes before any [section]");
+            }
+            values.put(section + "." + line.substring(0, sep).strip().toLowerCase(Locale.ROOT),
+                    new String[]{line.substring(sep + 1).strip(), String.valueOf(i + 1)});
+        }
+        Fields f = new Fields(file, values);
+        String dataflow = f.text("architecture_presets", "Dataflow").toLowerCase(Locale.ROOT);
+        if (!dataflow.equals("ws")) {
+            throw new ConfigException(f.at("architecture_presets", "Dataflow") + ": Dataflow: '" + dataflow + "' is not supported: the FlexiQ NPU "
+                    + "is weight stationary (ws); output- and input-stationary (os, is) arrays are another machine");
+        }
+        String mode = f.text("run_presets", "InterfaceBandwidth").toUpperCase(Locale.ROOT);
+        if (!mode.equals("USER") && !mode.equals("CALC")) {
+            throw new ConfigException(f.at("run_presets", "InterfaceBandwidth") + ": InterfaceBandwidth: expected USER or CALC, got '" + mode + "'");
+        }
+        boolean user = mode.equals("USER");
+        int bw = 0;
+        if (user) {
+            String text = f.text("architecture_presets", "Bandwidth");
+            String[] parts = text.split(",");
+            bw = Integer.MAX_VALUE;
+            for (String p : parts) {
+                bw = Math.min(bw, f.positive("architecture_presets", "Bandwidth", p.strip()));
+            }
+        }
+        String run = values.containsKey("general.run_name") ? values.get("general.run_name")[0] : Path.of(file).getFileName().toString();
+        return new ScaleSimConfig(file, run, f.positive("architecture_presets", "ArrayHeight"), f.positive("architecture_presets", "ArrayWidth"),
+                f.positive("architecture_presets", "IfmapSramSzkB"), f.positive("architecture_presets", "FilterSramSzkB"),
+                f.positive("architecture_presets", "OfmapSramSzkB"), dataflow, user, bw);
+    }
+
+    /**
+     * The NPU with SCALE-Sim's accounting (the {@code scalesim-compatible} preset: no weight double-buffering)
+     * and this file's array. Memory: ideal in CALC mode; in USER mode DRAM moves {@code Bandwidth} bytes per
+     * cycle without latency. The SRAMs are sized to hold a layer's operands whole ({@code accumulatorRows} output
+     * rows, {@code scratchpadBytes}) because SCALE-Sim's compute cycles stream each fold's M rows at once
+     * whatever its SRAM sizes, which only shape its DRAM traffic.
+     */
+    public NpuConfig npuConfig(int groupWidth, int accumulatorRows, long scratchpadBytes) {
+        NpuConfig base = NpuPresets.load("scalesim-compatible");
+        int accKiB = (int) Math.max(base.accumulatorKiB(), (4L * arrayWidth * accumulatorRows + 1023) / 1024);
+        int spKiB = (int) Math.min(16384, Math.max(base.scratchpadKiB(), (scratchpadBytes + 1023) / 1024));
+        double gbps = userBandwidth ? bandwidthWordsPerCycle * base.clockMHz() / 1000 : base.dramBandwidthGBps();
+        return new NpuConfig("scalesim:" + runName, "from " + file + " (SCALE-Sim v2, ws)", arrayHeight, arrayWidth, groupWidth, spKiB,
+                base.scratchpadBanks(), accKiB, base.vectorLanes(), base.clockMHz(), gbps, 0, false, !userBandwidth);
+    }
+
+    private record Fields(String file, Map<String, String[]> values) {
+        String at(String section, String key) {
+            String[] v = values.get(section + "." + key.toLowerCase(Locale.ROOT));
+            return file + ":" + (v == null ? "?" : v[1]);
+        }
+
+        String text(String section, String key) {
+            String[] v = values.get(section + "." + key.toLowerCase(Locale.ROOT));
+            if (v == null) {
+                throw new ConfigException(file + ": [" + section + "] " + key + ": missing");
+            }
+            return v[0];
+        }
+
+        int positive(String section, String key) {
+            return positive(section, key, text(section, key));
+        }
+
+        int positive(String section, String key, String text) {
+            try {
+                int v = Integer.parseInt(text);
+                if (v >= 1) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException(at(section, key) + ": " + key + ": expected a positive integer, got '" + text + "'");
+        }
+    }
+}
