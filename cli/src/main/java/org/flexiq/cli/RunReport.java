@@ -49,6 +49,9 @@ final class RunReport {
                 y.put("int8Macs", l.int8Macs());
                 y.put("int4Macs", l.int4Macs());
                 y.put("folds", l.folds());
+                y.put("arrayCycles", l.arrayCycles());
+                y.put("scalesimMappingEfficiency", l.scalesimMappingEfficiency());
+                y.put("scalesimComputeUtilization", l.scalesimComputeUtilization());
                 y.put("dmaBytes", l.dmaBytes());
                 y.put("breakdown", labels(l.breakdown()));
                 ls.add(y);
@@ -69,14 +72,14 @@ final class RunReport {
     }
 
     static String csv(List<RunStats> runs) {
-        StringBuilder sb = new StringBuilder("ratio,layer,cycles,pe_utilization,mapping_efficiency,int8_macs,int4_macs,folds,dram_bytes");
+        StringBuilder sb = new StringBuilder("ratio,layer,cycles,array_cycles,pe_utilization,mapping_efficiency,int8_macs,int4_macs,folds,dram_bytes");
         for (Activity a : Activity.values()) {
             sb.append(',').append(a.name().toLowerCase(Locale.ROOT));
         }
         sb.append('\n');
         for (RunStats r : runs) {
             for (LayerStats l : r.layers()) {
-                sb.append(r.profile()).append(',').append(quote(l.name())).append(',').append(l.cycles()).append(',')
+                sb.append(r.profile()).append(',').append(quote(l.name())).append(',').append(l.cycles()).append(',').append(l.arrayCycles()).append(',')
                         .append(String.format(Locale.ROOT, "%.6f,%.6f", l.peUtilization(r.config().arrayRows(), r.config().arrayCols()),
                                 l.mappingEfficiency()))
                         .append(',').append(l.int8Macs()).append(',').append(l.int4Macs()).append(',').append(l.folds()).append(',')
