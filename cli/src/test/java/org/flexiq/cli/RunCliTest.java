@@ -115,4 +115,41 @@ class RunCliTest {
         assertThat(r.err()).contains("ratio 0.3 is not stored in this model");
         assertThat(sim("run", model.toString(), "--group", "16").err()).contains("was quantized with G = 8");
     }
+
+    @Test
+    void scaleSimFilesRunAndWriteComputeReports() throws IOException {
+        Path topo = dir.resolve("t.csv");
+        Files.writeString(topo, "Layer, M, N, K,\na, 40, 24, 32,\nb, 9, 8, 20,\n");
+        Path cfg = Path.of("..", "validation", "scale-ws-32x32.cfg");
+        Path out = dir.resolve("scalesim");
+        SimCliTest.Result r = sim("run", "--scalesim-cfg", cfg.toString(), "--topology", topo.toString(), "--ratio", "0,1", "--group", "16",
+                "--csv-scalesim", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 layers (gemm form)", "32x32 ws array", "match");
+        String report = Files.readString(out.resolve("ratio-0").resolve("COMPUTE_REPORT.csv"));
+        // layer a: one fold, 2R + C + M - 2 = 64 + 32 + 40 - 2
+        assertThat(report).startsWith(org.flexiq.reports.ComputeReport.HEADER + "\n0, ");
+        String[] a = report.split("\n")[1].split(", ");
+        assertThat(Long.parseLong(a[1]) - Long.parseLong(a[2])).isEqualTo(134);
+        assertThat(Files.exists(out.resolve("ratio-1").resolve("COMPUTE_REPORT.csv"))).isTrue();
+    }
+
+    @Test
+    void badScaleSimFilesExitTwoNamingFileLineAndField() throws IOException {
+        Path topo = dir.resolve("bad.csv");
+        Files.writeString(topo, "Layer, M, N, K,\na, 40, x, 32,\n");
+        Path out = dir.resolve("never");
+        SimCliTest.Result r = sim("run", "--topology", topo.toString(), "--csv-scalesim", out.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(topo + ":2: N: expected a positive integer, got 'x'");
+        assertThat(Files.exists(out)).isFalse();
+        Path cfg = dir.resolve("os.cfg");
+        Files.writeString(cfg, "[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 1\nFilterSramSzkB: 1\n"
+                + "OfmapSramSzkB: 1\nDataflow: os\n[run_presets]\nInterfaceBandwidth: CALC\n");
+        Files.writeString(topo, "Layer, M, N, K,\na, 4, 4, 4,\n");
+        r = sim("run", "--scalesim-cfg", cfg.toString(), "--topology", topo.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(cfg + ":7: Dataflow: 'os' is not supported");
+        assertThat(sim("run").err()).contains("give a MODEL or --topology FILE.csv");
+    }
 }
