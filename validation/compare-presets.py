@@ -24,7 +24,7 @@ def main():
     tot = [0, 0, 0, 0]
     for r in compat:
         d = by_name[r["layer"]]
-        a, c, dc, da = int(r["array_cycles"]), int(r["cycles"]), int(d["cycles"]), int(d["array_cycles"])
+        a, c, dc, da = int(r["array_cycles"]), int(r["Total Cycles"]), int(d["Total Cycles"]), int(d["array_cycles"])
         tot = [tot[0] + a, tot[1] + c, tot[2] + dc, tot[3] + da]
         print(f"| {r['layer']} | {a} | {c} | {dc} | {da} | {dc / a:.3f} |")
     print(f"| **total** | {tot[0]} | {tot[1]} | {tot[2]} | {tot[3]} | {tot[2] / tot[0]:.3f} |")

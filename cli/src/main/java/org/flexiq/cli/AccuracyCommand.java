@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.reports.AtomicFiles;
 import org.flexiq.compiler.eval.Accuracy;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.quant.Extraction;

@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.reports.AtomicFiles;
 import org.flexiq.compiler.lower.CompileReport;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;

@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.reports.AtomicFiles;
 import org.flexiq.isa.Disassembler;
 import org.flexiq.isa.NpuFile;
 import org.flexiq.isa.NpuProgram;

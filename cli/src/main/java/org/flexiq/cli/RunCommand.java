@@ -1,10 +1,13 @@
 package org.flexiq.cli;
 
+import org.flexiq.reports.AtomicFiles;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.reports.ComputeReport;
+import org.flexiq.reports.LayerCsv;
+import org.flexiq.reports.RunReportPage;
 import org.flexiq.reports.TextTable;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.simulator.Activity;
@@ -95,6 +98,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per layer and ratio as CSV.")
     Path csv;
 
+    @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/report.html (self-contained), charts (PNG and SVG), "
+            + "layers.csv and run.json.")
+    Path report;
+
+    @Option(names = "--accuracy", paramLabel = "FILE.json", description = "sim accuracy --json output for this model: the report adds "
+            + "latency against accuracy per ratio.")
+    Path accuracy;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the synthetic input of the check (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -102,6 +113,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!engine.equals("fast") && !engine.equals("cycle")) {
             throw new BadInputException("--engine: '" + engine + "' is neither fast nor cycle");
+        }
+        if (accuracy != null && report == null) {
+            throw new BadInputException("--accuracy goes with --report (it adds the latency-accuracy chart)");
         }
         if (engine.equals("cycle") && schedule != null) {
             throw new BadInputException("--ratio-schedule runs on the fast engine (the cycle engine times one inference at a time)");
@@ -180,8 +194,15 @@ final class RunCommand implements Callable<Integer> {
         if (json != null) {
             AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
         }
+        if (report != null) {
+            AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, e, runs);
+            RunReportPage.write(report, q.graph().name(), engine, runs, base, checks, acc == null ? "" : acc.series(),
+                    acc == null ? List.of() : acc.points());
+            AtomicFiles.write(report.resolve("run.json"), Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
+            out.printf(Locale.ROOT, "report: %s%n", report.resolve("report.html"));
+        }
         if (csv != null) {
-            AtomicFiles.write(csv, RunReport.csv(runs));
+            AtomicFiles.write(csv, LayerCsv.csv(runs));
         }
         if (csvScalesim != null) {
             for (RunStats r : runs) {

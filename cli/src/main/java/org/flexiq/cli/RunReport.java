@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** `sim run`'s machine-readable outputs: JSON with everything, CSV with one row per layer and ratio. */
+/** `sim run`'s JSON with everything (its CSV is {@link org.flexiq.reports.LayerCsv}). */
 final class RunReport {
     private RunReport() {
     }
@@ -71,29 +71,4 @@ final class RunReport {
         return m;
     }
 
-    static String csv(List<RunStats> runs) {
-        StringBuilder sb = new StringBuilder("ratio,layer,cycles,array_cycles,pe_utilization,mapping_efficiency,int8_macs,int4_macs,folds,dram_bytes");
-        for (Activity a : Activity.values()) {
-            sb.append(',').append(a.name().toLowerCase(Locale.ROOT));
-        }
-        sb.append('\n');
-        for (RunStats r : runs) {
-            for (LayerStats l : r.layers()) {
-                sb.append(r.profile()).append(',').append(quote(l.name())).append(',').append(l.cycles()).append(',').append(l.arrayCycles()).append(',')
-                        .append(String.format(Locale.ROOT, "%.6f,%.6f", l.peUtilization(r.config().arrayRows(), r.config().arrayCols()),
-                                l.mappingEfficiency()))
-                        .append(',').append(l.int8Macs()).append(',').append(l.int4Macs()).append(',').append(l.folds()).append(',')
-                        .append(l.dmaBytes());
-                for (Activity a : Activity.values()) {
-                    sb.append(',').append(l.breakdown().get(a));
-                }
-                sb.append('\n');
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
-    }
 }

@@ -1,6 +1,7 @@
 package org.flexiq.reports;
 
 import org.flexiq.simulator.LayerStats;
+import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
 
 /**
@@ -18,18 +19,21 @@ public final class ComputeReport {
 
     public static String csv(RunStats run) {
         StringBuilder b = new StringBuilder(HEADER).append('\n');
-        double pes = (double) run.config().arrayRows() * run.config().arrayCols();
         int id = 0;
         for (LayerStats l : run.layers()) {
-            if (l.folds() == 0) {
-                continue;
+            if (l.folds() > 0) {
+                b.append(id++).append(", ").append(String.join(", ", columns(l, run.config()))).append(",\n");
             }
-            double overall = l.cycles() == 0 ? 0 : (l.int8Macs() + l.int4Macs()) * 100.0 / (l.cycles() * pes);
-            b.append(id++).append(", ").append(l.cycles()).append(", ").append(Math.max(0, l.cycles() - l.arrayCycles())).append(", ")
-                    .append(python(overall)).append(", ").append(python(l.scalesimMappingEfficiency() * 100)).append(", ")
-                    .append(python(l.scalesimComputeUtilization() * 100)).append(",\n");
         }
         return b.toString();
+    }
+
+    /** A layer's Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %, as SCALE-Sim prints them. */
+    public static String[] columns(LayerStats l, NpuConfig config) {
+        double pes = (double) config.arrayRows() * config.arrayCols();
+        double overall = l.cycles() == 0 ? 0 : (l.int8Macs() + l.int4Macs()) * 100.0 / (l.cycles() * pes);
+        return new String[]{String.valueOf(l.cycles()), String.valueOf(Math.max(0, l.cycles() - l.arrayCycles())), python(overall),
+                python(l.scalesimMappingEfficiency() * 100), python(l.scalesimComputeUtilization() * 100)};
     }
 
     /** Python's str(float) for the values a report holds (0 to 100): the shortest repr, ".0" on whole numbers. */

@@ -1,0 +1,109 @@
+package org.flexiq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.flexiq.cli.SimCliTest.sim;
+
+class SweepCliTest {
+    private static final String[] SWEEP = {"sweep", "mlp", "--npu", "gemmini-like", "--array", "4x4,8x8,16x8", "--group", "8,12,16",
+            "--ratio", "0,0.5,1"};
+
+    private static String[] args(Path out, String... more) {
+        String[] a = java.util.Arrays.copyOf(SWEEP, SWEEP.length + 2 + more.length);
+        a[SWEEP.length] = "--out";
+        a[SWEEP.length + 1] = out.toString();
+        System.arraycopy(more, 0, a, SWEEP.length + 2, more.length);
+        return a;
+    }
+
+    @Test
+    void aSweepSavesEveryPointRecordsInfeasibleOnesAndResumes(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("sweep");
+        SimCliTest.Result r = sim(args(out));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("27 points (3 arrays x 3 group widths x 3 ratios), 0 already in");
+        assertThat(r.err()).isEmpty(); // no progress line when not on a terminal
+        try (var files = Files.list(out.resolve("points"))) {
+            assertThat(files.filter(p -> p.toString().endsWith(".json")).count()).isEqualTo(27);
+        }
+        JsonNode points = new ObjectMapper().readTree(out.resolve("sweep.json").toFile());
+        assertThat(points).hasSize(27);
+        // deterministic order: arrays, then group widths, then ratios, as given
+        assertThat(points.get(0).get("rows").asInt()).isEqualTo(4);
+        assertThat(points.get(1).get("ratio").asDouble()).isEqualTo(0.5);
+        assertThat(points.get(3).get("group").asInt()).isEqualTo(12);
+        // G = 12 on a 4x4 array: not a divisor or multiple of its 8 int4 lanes; on the others mlp's 784 inputs are not a multiple
+        JsonNode g12 = points.get(3);
+        assertThat(g12.get("status").asText()).isEqualTo("infeasible");
+        assertThat(g12.get("reason").asText()).contains("groupWidth 12");
+        assertThat(points.get(12).get("status").asText()).isEqualTo("infeasible");
+        assertThat(points.get(12).get("reason").asText()).contains("not a multiple of the group width 12");
+        JsonNode ok = points.get(1);
+        assertThat(ok.get("status").asText()).isEqualTo("ok");
+        assertThat(ok.get("cycles").asLong()).isPositive();
+        assertThat(ok.get("speedup").asDouble()).isEqualTo(points.get(0).get("cycles").asDouble() / ok.get("cycles").asDouble());
+        String csv = Files.readString(out.resolve("sweep.csv"));
+        assertThat(csv.split("\n")).hasSize(28);
+        assertThat(Files.readString(out.resolve("report.html"))).contains("<img", "Speedup", "infeasible");
+
+        // a rerun computes nothing and changes no point; a lost point (an interrupted run) is computed again
+        Path one = out.resolve("points").resolve("8x8-g16-r0.5.json");
+        byte[] before = Files.readAllBytes(one);
+        Path kept = out.resolve("points").resolve("4x4-g8-r1.json");
+        Files.setLastModifiedTime(kept, FileTime.fromMillis(0));
+        Files.delete(one);
+        r = sim(args(out, "--threads", "1"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("26 already in");
+        assertThat(Files.readAllBytes(one)).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(kept).toMillis()).isZero();
+        assertThat(Files.readString(out.resolve("sweep.csv"))).isEqualTo(csv);
+
+        // the same sweep from scratch on one thread gives the same bytes; sim report redraws them
+        Path again = dir.resolve("again");
+        assertThat(sim(args(again, "--threads", "1")).code()).isZero();
+        assertThat(Files.readString(again.resolve("sweep.csv"))).isEqualTo(csv);
+        Files.delete(again.resolve("sweep.csv"));
+        r = sim("report", again.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(again.resolve("sweep.csv"))).isEqualTo(csv);
+        assertThat(Files.exists(again.resolve("charts").resolve("speedup-heatmap-r1.png"))).isTrue();
+    }
+
+    @Test
+    void badSweepInputExitsTwo(@TempDir Path dir) {
+        assertThat(sim("sweep", "mlp", "--array", "8by8", "--out", dir.toString()).err()).contains("--array: '8by8' is not ROWSxCOLS");
+        assertThat(sim("sweep", "mlp", "--array", "8x8", "--group", "0", "--out", dir.toString()).err())
+                .contains("--group: '0' is not a positive integer");
+        SimCliTest.Result r = sim("sweep", "mlp", "--array", "8x8", "--ratio", "0.3", "--out", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--ratio: 0.3 is not among the ratios quantized on the fly");
+        assertThat(sim("report", dir.resolve("none").toString()).code()).isEqualTo(2);
+    }
+
+    @Test
+    void progressShowsPointsRateAndTimeLeft() {
+        StringWriter w = new StringWriter();
+        Progress p = new Progress(new PrintWriter(w), "sweep", 250, true);
+        assertThat(p.line(50, 250, 10)).isEqualTo("sweep: 50/250 points, 5.0 points/s, 40 s left   ");
+        p.advance(250);
+        p.finish();
+        assertThat(w.toString()).startsWith("\rsweep: 250/250 points").endsWith(System.lineSeparator());
+        StringWriter quiet = new StringWriter();
+        Progress q = new Progress(new PrintWriter(quiet), "sweep", 3, false);
+        q.advance(3);
+        q.finish();
+        assertThat(quiet.toString()).isEmpty();
+    }
+}

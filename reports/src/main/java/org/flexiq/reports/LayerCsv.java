@@ -1,0 +1,48 @@
+package org.flexiq.reports;
+
+import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.LayerStats;
+import org.flexiq.simulator.RunStats;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs as CSV, one row per layer and ratio: SCALE-Sim's COMPUTE_REPORT columns first (LayerID numbers every
+ * layer of the run here, the register-write window included), then ours (reports/README.md defines each).
+ */
+public final class LayerCsv {
+    public static final String HEADER = "LayerID,Total Cycles,Stall Cycles,Overall Util %,Mapping Efficiency %,Compute Util %,"
+            + "ratio,layer,array_cycles,pe_utilization,mapping_efficiency,int8_macs,int4_macs,folds,dram_bytes";
+
+    private LayerCsv() {
+    }
+
+    public static String csv(List<RunStats> runs) {
+        StringBuilder sb = new StringBuilder(HEADER);
+        for (Activity a : Activity.values()) {
+            sb.append(',').append(a.name().toLowerCase(Locale.ROOT));
+        }
+        sb.append('\n');
+        for (RunStats r : runs) {
+            for (int i = 0; i < r.layers().size(); i++) {
+                LayerStats l = r.layers().get(i);
+                sb.append(i).append(',').append(String.join(",", ComputeReport.columns(l, r.config()))).append(',')
+                        .append(r.profile()).append(',').append(quote(l.name())).append(',').append(l.arrayCycles()).append(',')
+                        .append(String.format(Locale.ROOT, "%.6f,%.6f", l.peUtilization(r.config().arrayRows(), r.config().arrayCols()),
+                                l.mappingEfficiency()))
+                        .append(',').append(l.int8Macs()).append(',').append(l.int4Macs()).append(',').append(l.folds()).append(',')
+                        .append(l.dmaBytes());
+                for (Activity a : Activity.values()) {
+                    sb.append(',').append(l.breakdown().getOrDefault(a, 0L));
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+}

@@ -1,0 +1,110 @@
+package org.flexiq.reports;
+
+import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.LayerStats;
+import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.RunStats;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code sim run --report DIR}: DIR/report.html (self-contained), DIR/charts/*.png and *.svg, DIR/layers.csv
+ * ({@link LayerCsv}). Charts: per ratio, PE utilization per layer and the stacked cycle breakdown per layer;
+ * with several ratios, latency and PE utilization against the ratio; with an accuracy table, latency
+ * against accuracy.
+ */
+public final class RunReportPage {
+    private RunReportPage() {
+    }
+
+    /**
+     * @param checks   per run, "match" or "DIFFER" against the golden executor (empty when not checked)
+     * @param tradeoff latency and accuracy per ratio, or empty
+     */
+    public static void write(Path dir, String model, String engine, List<RunStats> runs, RunStats base, List<String> checks,
+                             String tradeoffSeries, List<TradeoffChart.Point> tradeoff) throws IOException {
+        Path charts = dir.resolve("charts");
+        NpuConfig c = runs.get(0).config();
+        HtmlReport page = new HtmlReport(model + " on " + c.name() + " (" + c.arrayRows() + "x" + c.arrayCols() + ", G = " + c.groupWidth() + ")");
+        page.paragraph(engine + " engine; " + runs.size() + " run(s); every number on this page is computed by the simulator "
+                + "(definitions: reports/README.md and simulator/README.md).");
+        page.heading("Summary");
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            RunStats r = runs.get(i);
+            rows.add(List.of(r.profile(), String.valueOf(r.cycles()), String.format(Locale.ROOT, "%.1f us", r.latencyMicroseconds()),
+                    percent(r.peUtilization()), String.format(Locale.ROOT, "%.3fx", base.cycles() / (double) r.cycles()),
+                    String.valueOf(r.dmaBytes()), checks.isEmpty() ? "not checked" : checks.get(i)));
+        }
+        page.table(List.of("4-bit ratio", "cycles", "latency", "PE utilization", "speedup over ratio 0", "DRAM bytes", "outputs vs golden"), rows);
+        if (runs.size() > 1) {
+            List<SweepPoint> points = runs.stream().map(r -> SweepPoint.of(model, r, base)).toList();
+            page.heading("Against the 4-bit ratio");
+            page.chart("Latency against the 4-bit ratio", ChartFiles.write(charts, "latency-vs-ratio",
+                    SweepCharts.versusRatio(points, c.groupWidth(), Metric.LATENCY)), "charts/latency-vs-ratio");
+            page.chart("PE utilization against the 4-bit ratio", ChartFiles.write(charts, "utilization-vs-ratio",
+                    SweepCharts.versusRatio(points, c.groupWidth(), Metric.PE_UTILIZATION)), "charts/utilization-vs-ratio");
+        }
+        if (!tradeoff.isEmpty()) {
+            page.heading("Latency and accuracy");
+            page.chart("Latency against top-1 accuracy (" + tradeoffSeries + ")", ChartFiles.write(charts, "latency-vs-accuracy",
+                    TradeoffChart.of(model, c.name(), tradeoffSeries, tradeoff)), "charts/latency-vs-accuracy");
+        }
+        for (RunStats r : runs) {
+            String stem = "ratio-" + r.profile();
+            page.heading("4-bit ratio " + r.profile());
+            page.chart("PE utilization per layer", ChartFiles.write(charts, stem + "-utilization", LayerCharts.peUtilization(r, model)),
+                    "charts/" + stem + "-utilization");
+            page.chart("Cycles per layer by activity", ChartFiles.write(charts, stem + "-breakdown", LayerCharts.breakdown(r, model)),
+                    "charts/" + stem + "-breakdown");
+            page.details("Per-layer table at ratio " + r.profile(), p -> p.table(layerHeaders(), layerRows(r)));
+        }
+        page.heading("NPU configuration");
+        page.table(List.of("field", "value"), config(c));
+        AtomicFiles.write(dir.resolve("layers.csv"), LayerCsv.csv(runs));
+        AtomicFiles.write(dir.resolve("report.html"), page.render());
+    }
+
+    private static List<String> layerHeaders() {
+        List<String> h = new ArrayList<>(List.of("layer", "cycles", "array cycles", "PE utilization", "int8 MACs", "int4 MACs", "folds",
+                "DRAM bytes"));
+        for (Activity a : Activity.values()) {
+            h.add(a.label());
+        }
+        return h;
+    }
+
+    private static List<List<String>> layerRows(RunStats r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (LayerStats l : r.layers()) {
+            List<String> row = new ArrayList<>(List.of(l.name(), String.valueOf(l.cycles()), String.valueOf(l.arrayCycles()),
+                    percent(l.peUtilization(r.config().arrayRows(), r.config().arrayCols())), String.valueOf(l.int8Macs()),
+                    String.valueOf(l.int4Macs()), String.valueOf(l.folds()), String.valueOf(l.dmaBytes())));
+            for (Activity a : Activity.values()) {
+                row.add(String.valueOf(l.breakdown().getOrDefault(a, 0L)));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<List<String>> config(NpuConfig c) {
+        List<List<String>> rows = new ArrayList<>();
+        for (var comp : NpuConfig.class.getRecordComponents()) {
+            try {
+                rows.add(List.of(comp.getName(), String.valueOf(comp.getAccessor().invoke(c))));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return rows;
+    }
+
+    static String percent(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+}
