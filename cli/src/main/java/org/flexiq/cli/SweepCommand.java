@@ -114,6 +114,12 @@ final class SweepCommand implements Callable<Integer> {
         }
         Path points = out.resolve("points");
         Files.createDirectories(points);
+        try (var stale = Files.list(points)) {
+            // what a killed run was writing when it stopped: never a finished point (those are renamed into place)
+            for (Path p : stale.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.delete(p);
+            }
+        }
         List<Unit> units = new ArrayList<>();
         int todo = 0;
         for (int[] rc : arrayList) {

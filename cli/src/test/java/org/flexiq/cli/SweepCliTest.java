@@ -63,10 +63,13 @@ class SweepCliTest {
         Path kept = out.resolve("points").resolve("4x4-g8-r1.json");
         Files.setLastModifiedTime(kept, FileTime.fromMillis(0));
         Files.delete(one);
+        Path partial = out.resolve("points").resolve(".8x8-g16-r0.5.json.123.tmp"); // what a killed run leaves
+        Files.writeString(partial, "{\"mod");
         r = sim(args(out, "--threads", "1"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("26 already in");
         assertThat(Files.readAllBytes(one)).isEqualTo(before);
+        assertThat(Files.exists(partial)).isFalse();
         assertThat(Files.getLastModifiedTime(kept).toMillis()).isZero();
         assertThat(Files.readString(out.resolve("sweep.csv"))).isEqualTo(csv);
 
