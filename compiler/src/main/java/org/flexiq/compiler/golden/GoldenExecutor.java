@@ -257,6 +257,56 @@ public final class GoldenExecutor {
         throw new IllegalStateException("the golden executor has no kernel for " + l.kind());
     }
 
+    /**
+     * What a matrix-product node (Conv2d with one group, or Linear) computes from, decomposed as FlexiQ's
+     * kernels see it: its int8 input in stored channel order, which stored channels are 4-bit and in which
+     * group, the activation shift of every (position, group) and the weight shift of every (output channel,
+     * group). {@code state} must hold the node's input (run the nodes before it first).
+     */
+    public GemmOperands gemmOperands(String node, IntState state) {
+        Node n = model.graph().node(node);
+        if (!(model.nodes().get(node) instanceof NodeQuant.Gemm q)) {
+            throw new IllegalArgumentException(node + " is not a matrix product with weights");
+        }
+        String input = n.inputs().get(0);
+        byte[] x = state.tensors.get(input);
+        Shape s = model.graph().shape(input);
+        Site site = model.siteOf(node);
+        if (site == null || lowerings.get(site.tensor()).allEightBit()) {
+            int[] v = site == null ? new int[x.length] : lowerings.get(site.tensor()).gathered(x, s);
+            if (site == null) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = x[i];
+                }
+            }
+            int channels = site == null ? (n.layer() instanceof Conv2d ? s.dim(0) : s.last()) : site.channels();
+            int[] none = new int[channels];
+            java.util.Arrays.fill(none, -1);
+            return new GemmOperands(v, s, none, 0, model.groupWidth(), new int[0], new int[0], q);
+        }
+        SiteLowering l = lowerings.get(site.tensor());
+        int[] v = l.gathered(x, s);
+        return new GemmOperands(v, s, l.groupOf(), l.fourBitGroups(), model.groupWidth(), l.activationShifts(v, s), l.weightShifts(q), q);
+    }
+
+    /**
+     * A matrix product's operands: {@code x} int8 activations in stored channel order ([C, H, W] or [..., K]);
+     * {@code groupOf[c]} the 4-bit group of stored channel c, or -1 for an 8-bit channel; activation shifts
+     * [position * groups + group]; weight shifts [output channel * groups + group] (groups counted over the
+     * whole site: only the first {@code fourBitGroups} are 4-bit).
+     */
+    public record GemmOperands(int[] x, Shape inputShape, int[] groupOf, int fourBitGroups, int groupWidth, int[] activationShift,
+                               int[] weightShift, NodeQuant.Gemm weights) {
+        public int siteGroups() {
+            return groupOf.length / groupWidth;
+        }
+    }
+
+    /** Runs one node on {@code state} (for a caller that computes some nodes itself, then hands the output back with {@link IntState#put}). */
+    public void runNode(int index, IntState state) {
+        run(state, index, index + 1);
+    }
+
     private int[] activations(Node n, byte[] x, Shape s) {
         Site site = model.siteOf(n.name());
         if (site == null) {
@@ -283,6 +333,11 @@ public final class GoldenExecutor {
 
         public byte[] tensor(String name) {
             return tensors.get(name);
+        }
+
+        /** Sets a tensor computed outside the golden executor (an emulated kernel's output). */
+        public void put(String name, byte[] codes) {
+            tensors.put(name, codes);
         }
 
         /** Token ids of an input read by an Embedding, or null. */

@@ -41,6 +41,30 @@ final class SiteLowering {
 
     /** The site's activations in stored channel order (gathered when the site has a run-time reorder), lowered. */
     int[] activations(byte[] produced, Shape shape) {
+        int[] x = gathered(produced, shape);
+        if (allEightBit()) {
+            return x;
+        }
+        int channels = site.channels();
+        int inner = (int) shape.product(site.axis() + 1, shape.rank());
+        int[] shifts = activationShifts(x, shape);
+        int positions = x.length / channels;
+        for (int p = 0; p < positions; p++) {
+            int outer = inner == 1 ? p : 0;
+            int pix = inner == 1 ? 0 : p;
+            for (int c = 0; c < channels; c++) {
+                int g = groupOf[c];
+                if (g >= 0) {
+                    int idx = (outer * channels + c) * inner + pix;
+                    x[idx] = FourBit.reconstruct(x[idx], shifts[p * fourBitGroups + g]);
+                }
+            }
+        }
+        return x;
+    }
+
+    /** The produced codes in stored channel order: gathered when the site reorders at run time. */
+    int[] gathered(byte[] produced, Shape shape) {
         int channels = site.channels();
         int inner = (int) shape.product(site.axis() + 1, shape.rank());
         int[] x = new int[produced.length];
@@ -49,13 +73,21 @@ final class SiteLowering {
             int c = (i / inner) % channels;
             x[i] = gather == null ? produced[i] : produced[i + (gather[c] - c) * inner];
         }
-        if (allEightBit()) {
-            return x;
-        }
+        return x;
+    }
+
+    /**
+     * The activation shift of each position and 4-bit group, [position * groups + group]: a position is a
+     * pixel of a [C, H, W] input or a row of a [..., K] one; static extraction uses the group's calibrated
+     * shift, dynamic the highest bit of the OR of the group's magnitudes at that position.
+     */
+    int[] activationShifts(int[] x, Shape shape) {
+        int channels = site.channels();
+        int inner = (int) shape.product(site.axis() + 1, shape.rank());
         int positions = x.length / channels;
+        int[] shifts = new int[positions * fourBitGroups];
         int[] or = new int[fourBitGroups];
         for (int p = 0; p < positions; p++) {
-            // position p: pixel p of a [C, H, W] conv input (inner = H W), row p of a [..., K] linear input (inner = 1)
             int outer = inner == 1 ? p : 0;
             int pix = inner == 1 ? 0 : p;
             if (extraction == Extraction.DYNAMIC) {
@@ -66,16 +98,25 @@ final class SiteLowering {
                     }
                 }
             }
-            for (int c = 0; c < channels; c++) {
-                int g = groupOf[c];
-                if (g >= 0) {
-                    int idx = (outer * channels + c) * inner + pix;
-                    int shift = extraction == Extraction.DYNAMIC ? FourBit.effectiveShift(or[g]) : staticShift[g];
-                    x[idx] = FourBit.reconstruct(x[idx], shift);
-                }
+            for (int g = 0; g < fourBitGroups; g++) {
+                shifts[p * fourBitGroups + g] = extraction == Extraction.DYNAMIC ? FourBit.effectiveShift(or[g]) : staticShift[g];
             }
         }
-        return x;
+        return shifts;
+    }
+
+    int fourBitGroups() {
+        return fourBitGroups;
+    }
+
+    int[] groupOf() {
+        return groupOf.clone();
+    }
+
+    /** Weight shifts [O * groups + group] of a consumer (always static: dynamic extraction lowers activations only). */
+    int[] weightShifts(NodeQuant.Gemm q) {
+        Extraction weightMode = extraction == Extraction.NAIVE ? Extraction.NAIVE : Extraction.STATIC;
+        return BitExtractor.weightShifts(q, site, groupWidth, weightMode);
     }
 
     /** int8 weights as ints, for layers that always compute in 8 bits. */
@@ -93,9 +134,7 @@ final class SiteLowering {
         if (allEightBit()) {
             return w;
         }
-        // Dynamic extraction changes only how activations are lowered; weights always use static shifts.
-        Extraction weightMode = extraction == Extraction.NAIVE ? Extraction.NAIVE : Extraction.STATIC;
-        int[] shifts = BitExtractor.weightShifts(q, site, groupWidth, weightMode);
+        int[] shifts = weightShifts(q);
         int groups = site.channels() / groupWidth;
         int per = q.inChannels() * q.taps();
         for (int o = 0; o < q.outChannels(); o++) {

@@ -1,0 +1,165 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.gpubackend.CudaProbe;
+import org.flexiq.gpubackend.GpuEmulator;
+import org.flexiq.gpubackend.GpuPlan;
+import org.flexiq.gpubackend.GpuSpec;
+import org.flexiq.gpubackend.GpuTimingModel;
+import org.flexiq.reports.AtomicFiles;
+import org.flexiq.reports.TextTable;
+import org.flexiq.workloads.ir.FloatTensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "gpu", mixinStandardHelpOptions = true,
+        description = "Runs a model on the GPU path at 4-bit ratios: latency and tensor-core utilization per kernel (modelled from the GPU's "
+                + "specifications when no GPU is present, which every line says), and the outputs of the kernels' arithmetic checked "
+                + "against the golden executor.")
+final class GpuCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "A quantized .flx, a float .flx or a zoo name (quantized on the fly).")
+    String model;
+
+    @Option(names = "--gpu", defaultValue = "a6000", description = "a6000, a100, rtx3090 or h100 (default: ${DEFAULT-VALUE}).")
+    String gpu;
+
+    @Option(names = "--ratio", defaultValue = "0,0.5,1", description = "4-bit ratios (default: ${DEFAULT-VALUE}).")
+    String ratios;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Batch size of the timing (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--group", description = "Group width when quantizing on the fly (default: 32, FlexiQ's GPU groups).")
+    Integer group;
+
+    @Option(names = "--extraction", defaultValue = "static", description = "static or dynamic (default: ${DEFAULT-VALUE}).")
+    String extraction;
+
+    @Option(names = "--layers", description = "Print the per-kernel table for every ratio.")
+    boolean layers;
+
+    @Option(names = "--no-check", description = "Skip running the kernels' arithmetic against the golden executor.")
+    boolean noCheck;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
+    Path json;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of on-the-fly quantization and of the check's input (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        GpuSpec g;
+        try {
+            g = GpuSpec.named(gpu);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--gpu: " + e.getMessage());
+        }
+        if (batch < 1) {
+            throw new BadInputException("--batch: " + batch + " is not a positive batch size");
+        }
+        Extraction e = NpuModels.extraction(extraction);
+        QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, out);
+        List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
+        out.printf(Locale.ROOT, "%s on %s (%s, %d SMs, %.0f MHz; int8 %.0f TOPS, int4 %s, %.0f GB/s), batch %d: MODELLED latency: %s%n",
+                q.graph().name(), g.name(), g.arch(), g.sms(), g.boostClockMHz(), g.int8Tops(),
+                g.hasInt4TensorCores() ? String.format(Locale.ROOT, "%.0f TOPS", g.int4Tops()) : "none (4-bit groups widened to int8)",
+                g.memoryBandwidthGBps(), batch, CudaProbe.why());
+        List<GpuTimingModel.Run> runs = new ArrayList<>();
+        for (double r : rs) {
+            runs.add(GpuTimingModel.run(g, r, batch, GpuPlan.of(q, r, batch)));
+        }
+        GpuTimingModel.Run base = GpuTimingModel.run(g, 0, batch, GpuPlan.of(q, 0, batch));
+        List<String> checks = new ArrayList<>();
+        if (!noCheck) {
+            Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
+            for (double r : rs) {
+                Map<String, byte[]> expected = new GoldenExecutor(q, r, e).run(input);
+                Map<String, byte[]> got = GpuEmulator.run(q, r, e, !g.hasInt4TensorCores(), input);
+                checks.add(expected.keySet().stream().allMatch(k -> java.util.Arrays.equals(expected.get(k), got.get(k))) ? "match" : "DIFFER");
+            }
+        }
+        TextTable t = new TextTable(List.of("ratio", "latency (modelled)", "speedup", "tensor util", "int8 MACs", "int4 MACs", "kernels",
+                "emulated outputs vs golden"), List.of(TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT,
+                TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
+        for (int i = 0; i < runs.size(); i++) {
+            GpuTimingModel.Run r = runs.get(i);
+            t.row(org.flexiq.reports.SweepPoint.ratioText(r.ratio()), String.format(Locale.ROOT, "%.1f us", r.us()), String.format(Locale.ROOT, "%.2fx", base.us() / r.us()),
+                    String.format(Locale.ROOT, "%.1f%%", 100 * r.tensorUtilization()), HumanFormat.count(r.int8Macs()), HumanFormat.count(r.int4Macs()),
+                    r.kernels().size(), checks.isEmpty() ? "-" : checks.get(i));
+        }
+        out.print(t.render());
+        for (GpuTimingModel.Run r : runs) {
+            if (runs.size() == 1 || layers) {
+                out.printf(Locale.ROOT, "%nper kernel at ratio %s (modelled on %s):%n", org.flexiq.reports.SweepPoint.ratioText(r.ratio()), g.name());
+                out.print(kernels(r).render());
+            }
+        }
+        if (json != null) {
+            AtomicFiles.write(json, Json.write(json(q.graph().name(), runs, base, checks)));
+        }
+        return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
+    }
+
+    static TextTable kernels(GpuTimingModel.Run r) {
+        TextTable t = new TextTable(List.of("kernel", "kind", "M", "N", "K int8", "K int4", "us", "bound", "tensor util"),
+                List.of(TextTable.Align.LEFT, TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT,
+                        TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.LEFT, TextTable.Align.RIGHT));
+        for (GpuTimingModel.KernelTime k : r.kernels()) {
+            var l = k.layer();
+            t.row(l.name(), l.kind(), l.m(), l.n(), l.k8(), l.k4(), String.format(Locale.ROOT, "%.2f", k.us()), k.bound(),
+                    String.format(Locale.ROOT, "%.1f%%", 100 * k.tensorUtilization()));
+        }
+        return t;
+    }
+
+    static Map<String, Object> json(String model, List<GpuTimingModel.Run> runs, GpuTimingModel.Run base, List<String> checks) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("gpu", runs.get(0).gpu());
+        m.put("latency", "modelled");
+        m.put("why", CudaProbe.why());
+        m.put("batch", runs.get(0).batch());
+        List<Object> rs = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            GpuTimingModel.Run r = runs.get(i);
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("ratio", r.ratio());
+            x.put("latencyUs", r.us());
+            x.put("speedupOverRatio0", base.us() / r.us());
+            x.put("tensorUtilization", r.tensorUtilization());
+            x.put("check", checks.isEmpty() ? null : checks.get(i));
+            List<Object> ks = new ArrayList<>();
+            for (GpuTimingModel.KernelTime k : r.kernels()) {
+                Map<String, Object> y = new LinkedHashMap<>();
+                y.put("kernel", k.layer());
+                y.put("us", k.us());
+                y.put("bound", k.bound());
+                y.put("tensorUtilization", k.tensorUtilization());
+                ks.add(y);
+            }
+            x.put("kernels", ks);
+            rs.add(x);
+        }
+        m.put("runs", rs);
+        return m;
+    }
+}

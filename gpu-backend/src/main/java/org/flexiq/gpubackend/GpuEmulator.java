@@ -1,0 +1,53 @@
+package org.flexiq.gpubackend;
+
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.NodeQuant;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.Node;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The GPU path without a GPU: every matrix product with weights (Conv2d with one group, Linear) runs through
+ * {@link MixedGemmKernel}, the kernel's arithmetic in Java; the other layers (elementwise, normalization,
+ * softmax, pooling, attention products of two activations, depthwise convolutions) run on CUDA cores in int8
+ * and int32 and compute what the golden executor computes, which runs them here. Outputs equal the golden
+ * executor's bit for bit, which the tests check.
+ */
+public final class GpuEmulator {
+    private GpuEmulator() {
+    }
+
+    /** One inference at a stored ratio; {@code widenInt4} emulates a GPU without int4 tensor cores. */
+    public static Map<String, byte[]> run(QuantizedModel q, double ratio, Extraction extraction, boolean widenInt4, Map<String, FloatTensor> inputs) {
+        GoldenExecutor golden = new GoldenExecutor(q, ratio, extraction);
+        GoldenExecutor.IntState state = golden.inputs(inputs);
+        List<Node> nodes = q.graph().nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (tensorCoreGemm(q, n)) {
+                state.put(n.name(), MixedGemmKernel.run(golden.gemmOperands(n.name(), state), n.layer() instanceof Conv2d c ? c : null,
+                        q.graph().shape(n.name()), widenInt4));
+            } else {
+                golden.runNode(i, state);
+            }
+        }
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String o : q.graph().outputs()) {
+            out.put(o, state.tensor(o));
+        }
+        return out;
+    }
+
+    /** A node the mixed-precision GEMM kernel runs: a product with weights, not a depthwise convolution. */
+    static boolean tensorCoreGemm(QuantizedModel q, Node n) {
+        return q.nodes().get(n.name()) instanceof NodeQuant.Gemm
+                && (n.layer() instanceof Linear || n.layer() instanceof Conv2d c && c.groups() == 1);
+    }
+}

@@ -1,0 +1,22 @@
+package org.flexiq.gpubackend;
+
+/**
+ * One kernel of the GPU path at a ratio and batch, as the timing model needs it.
+ *
+ * @param kind       {@code gemm} (mixed-precision tensor-core GEMM), {@code matmul} (int8 product of two
+ *                   activations), {@code cuda} (elementwise, normalization, pooling, depthwise: CUDA cores)
+ * @param k8         reduction length on int8 MMAs (taps x 8-bit channels)
+ * @param k4         reduction length on int4 MMAs (taps x 4-bit channels)
+ * @param shiftSlices group partial sums each output element shifts and adds (taps x 4-bit groups)
+ * @param bytes      DRAM bytes the kernel reads and writes at least once
+ * @param cudaOps    CUDA-core integer operations of a {@code cuda} kernel
+ */
+public record GpuLayer(String name, String kind, long m, long n, long k8, long k4, long shiftSlices, long bytes, long cudaOps) {
+    public long int8Macs() {
+        return m * n * k8;
+    }
+
+    public long int4Macs() {
+        return m * n * k4;
+    }
+}

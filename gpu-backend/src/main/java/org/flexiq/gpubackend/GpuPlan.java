@@ -1,0 +1,65 @@
+package org.flexiq.gpubackend;
+
+import org.flexiq.compiler.quant.NodeQuant;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Site;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.Layer;
+import org.flexiq.workloads.ir.MatMul;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernels one inference launches at a ratio and batch: a mixed GEMM per product with weights (requant
+ * and activation fused in its epilogue), an int8 GEMM per product of two activations, a CUDA-core kernel per
+ * other computing layer; layout-only layers (reshape, flatten) launch nothing. 4-bit extraction is fused into
+ * the epilogue of the kernel that produces a site (it writes the 4-bit channels packed, two per byte, with a
+ * shift per position and group), so a GEMM reads its 4-bit channels at half a byte each.
+ */
+public final class GpuPlan {
+    private GpuPlan() {
+    }
+
+    public static List<GpuLayer> of(QuantizedModel q, double ratio, int batch) {
+        Graph g = q.graph();
+        List<GpuLayer> out = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            Layer l = n.layer();
+            Shape o = g.shape(n.name());
+            if (n.inputs().isEmpty() || l instanceof org.flexiq.workloads.ir.Reshape || l instanceof org.flexiq.workloads.ir.Flatten) {
+                continue;
+            }
+            Shape in = g.shape(n.inputs().get(0));
+            long inBytes = (long) batch * in.elementCount();
+            long outBytes = (long) batch * o.elementCount();
+            if (GpuEmulator.tensorCoreGemm(q, n)) {
+                NodeQuant.Gemm w = (NodeQuant.Gemm) q.nodes().get(n.name());
+                Site site = q.siteOf(n.name());
+                int four = site == null ? 0 : q.fourBitChannels(site, ratio);
+                int taps = w.taps();
+                long rows = l instanceof Conv2d ? (long) o.dim(1) * o.dim(2) : o.elementCount() / o.last();
+                long m = rows * batch;
+                long k4 = (long) four * taps;
+                long k8 = (long) (w.inChannels() - four) * taps;
+                long groups = four / q.groupWidth();
+                long weightBytes = w.outChannels() * (k8 + (k4 + 1) / 2);
+                long actBytes = inBytes - (long) batch * in.elementCount() / w.inChannels() * four / 2;
+                out.add(new GpuLayer(n.name(), "gemm", m, w.outChannels(), k8, k4, groups * taps, actBytes + weightBytes + outBytes, 0));
+            } else if (l instanceof MatMul) {
+                Shape b = g.shape(n.inputs().get(1));
+                long bm = (long) batch * in.product(0, in.rank() - 2);
+                out.add(new GpuLayer(n.name(), "matmul", bm * in.dim(-2), b.dim(-1), in.dim(-1), 0, 0,
+                        inBytes + (long) batch * b.elementCount() + outBytes, 0));
+            } else {
+                long ops = (long) batch * l.macs(List.of(in), o) + 4L * outBytes;
+                long extra = n.inputs().size() > 1 ? (long) batch * g.shape(n.inputs().get(1)).elementCount() : 0;
+                out.add(new GpuLayer(n.name(), "cuda", outBytes, 0, 0, 0, 0, inBytes + extra + outBytes, ops));
+            }
+        }
+        return out;
+    }
+}
