@@ -33,6 +33,11 @@ public final class GpuPlan {
             if (n.inputs().isEmpty() || l instanceof org.flexiq.workloads.ir.Reshape || l instanceof org.flexiq.workloads.ir.Flatten) {
                 continue;
             }
+            String src = n.inputs().get(0);
+            boolean fromNode = g.inputs().stream().noneMatch(t -> t.name().equals(src));
+            if (l instanceof org.flexiq.workloads.ir.Activation && fromNode && GpuEmulator.tensorCoreGemm(q, g.node(src))) {
+                continue; // applied in the producing GEMM's epilogue
+            }
             Shape in = g.shape(n.inputs().get(0));
             long inBytes = (long) batch * in.elementCount();
             long outBytes = (long) batch * o.elementCount();
