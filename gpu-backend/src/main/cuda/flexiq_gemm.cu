@@ -1,0 +1,150 @@
+// FlexiQ mixed-precision GEMM: out[M, N] = requant(bias + sum over 4-bit groups of (A4 W4^T << (sa + sw)) + A8 W8^T).
+//
+// Operands, prepared by the producer's epilogue (A) and offline (W), K already in the kernel's order
+// (for a convolution: tap-major implicit-GEMM rows, built by the caller):
+//   a4     [M][k4 / 2]  4-bit activation codes, two per byte, low nibble first (k4 = MAX_4BIT_CH x taps)
+//   a8     [M][k8]      int8 activations of the 8-bit channels
+//   ashift [M][groups]  activation shift of each row and 4-bit group (static table or dynamic OR)
+//   w4     [N][k4 / 2], w8 [N][k8], wshift [N][groups]: the same for the weights (per output channel)
+//   bias [N] int32; mult [N] and shift [N] int32: out = sat8(round(acc x mult x 2^(shift - 31))), half away from zero
+// k4 is a kernel argument: switching the 4-bit ratio at run time changes nothing but it.
+//
+// One warp computes a 16 x 8 output tile with mma.sync (row.col): m16n8k64 .s4 per 64 codes of a group
+// (groups are multiples of 64 codes here; the Java emulation, MixedGemmKernel, pads shorter ones), each
+// group's fragment shifted on the CUDA cores into the int32 accumulator; m16n8k32 .s8 for the 8-bit part.
+// Fragment layout (PTX ISA, mma.m16n8k32 / m16n8k64, integer types): lane = 4 g + t; A regs a0..a3 hold
+// row g, row g + 8, row g (upper half of k), row g + 8 (upper half); B regs b0, b1 column g (lower, upper
+// half of k); C c0, c1 row g columns 2t, 2t + 1; c2, c3 row g + 8. Without int4 tensor cores (sm_90) the
+// codes are widened to int8 and go through the .s8 instruction (FLEXIQ_WIDEN_INT4).
+//
+// Written against the PTX ISA; compiled by nvcc in CudaSourceTest for sm_80, sm_86 and sm_90. It has not
+// yet run on a GPU (gpu-backend/README.md, "Not measured").
+#include <cstdint>
+
+__device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+#ifndef FLEXIQ_WIDEN_INT4
+__device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    asm volatile("mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+#endif
+
+// Four consecutive bytes of a row as one register (rows are padded to multiples of 16 bytes by the caller).
+__device__ __forceinline__ uint32_t load4(const int8_t* p) { return *reinterpret_cast<const uint32_t*>(p); }
+
+#ifdef FLEXIQ_WIDEN_INT4
+// Four 4-bit codes starting at code index k of a packed row, sign-extended to four int8 bytes.
+__device__ __forceinline__ uint32_t widen4(const uint8_t* row, int k) {
+    uint32_t r = 0;
+    for (int i = 0; i < 4; i++) {
+        int code = (row[(k + i) >> 1] >> (4 * ((k + i) & 1))) & 0xf;
+        code = (code ^ 8) - 8;
+        r |= (uint32_t)(uint8_t)(int8_t)code << (8 * i);
+    }
+    return r;
+}
+#endif
+
+// The golden executor's FixedPoint.apply: round(acc x mult x 2^(shift - 31)), half away from zero, then int8 saturation.
+__device__ __forceinline__ int8_t requant(int acc, int mult, int shift) {
+    long long p = (long long)acc * mult;
+    int right = 31 - shift;
+    long long r;
+    if (right <= 0) {
+        r = p << -right;
+    } else if (right >= 63) {
+        r = 0;
+    } else {
+        long long half = 1LL << (right - 1);
+        r = p >= 0 ? (p + half) >> right : -((-p + half) >> right);
+    }
+    return (int8_t)(r > 127 ? 127 : r < -128 ? -128 : r);
+}
+
+extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int group,
+                                       const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
+                                       const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
+                                       const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
+                                       int8_t* __restrict__ out) {
+    const int lane = threadIdx.x & 31;
+    const int g = lane >> 2, t = lane & 3;
+    const int warp = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    const int tilesN = (N + 7) / 8;
+    const int m0 = (warp / tilesN) * 16, n0 = (warp % tilesN) * 8;
+    if (m0 >= M) return;
+    const int groups = k4 / group;
+    const int r0 = min(m0 + g, M - 1), r1 = min(m0 + g + 8, M - 1), col = min(n0 + g, N - 1);
+    const int oc0 = n0 + 2 * t, oc1 = n0 + 2 * t + 1;
+    int acc[4];
+    acc[0] = oc0 < N ? bias[oc0] : 0;
+    acc[1] = oc1 < N ? bias[oc1] : 0;
+    acc[2] = acc[0];
+    acc[3] = acc[1];
+    for (int gr = 0; gr < groups; gr++) {
+        int frag[4] = {0, 0, 0, 0};
+        for (int k = gr * group; k < (gr + 1) * group; k += 64) {
+            uint32_t a[4], b[2];
+#ifndef FLEXIQ_WIDEN_INT4
+            // 64 codes = 32 bytes per row; thread t holds codes 8t..8t+7 (one register) of each half
+            const uint8_t* ra0 = a4 + (size_t)r0 * (k4 / 2) + k / 2;
+            const uint8_t* ra1 = a4 + (size_t)r1 * (k4 / 2) + k / 2;
+            const uint8_t* rb = w4 + (size_t)col * (k4 / 2) + k / 2;
+            a[0] = load4((const int8_t*)ra0 + 4 * t);
+            a[1] = load4((const int8_t*)ra1 + 4 * t);
+            a[2] = load4((const int8_t*)ra0 + 16 + 4 * t);
+            a[3] = load4((const int8_t*)ra1 + 16 + 4 * t);
+            b[0] = load4((const int8_t*)rb + 4 * t);
+            b[1] = load4((const int8_t*)rb + 16 + 4 * t);
+            mma_s4(frag, a, b);
+#else
+            // widened: two k32 int8 MMAs per 64 codes
+            for (int h = 0; h < 2; h++) {
+                const uint8_t* ra0 = a4 + (size_t)r0 * (k4 / 2);
+                const uint8_t* ra1 = a4 + (size_t)r1 * (k4 / 2);
+                const uint8_t* rb = w4 + (size_t)col * (k4 / 2);
+                int kb = k + 32 * h;
+                a[0] = widen4(ra0, kb + 4 * t);
+                a[1] = widen4(ra1, kb + 4 * t);
+                a[2] = widen4(ra0, kb + 16 + 4 * t);
+                a[3] = widen4(ra1, kb + 16 + 4 * t);
+                b[0] = widen4(rb, kb + 4 * t);
+                b[1] = widen4(rb, kb + 16 + 4 * t);
+                mma_s8(frag, a, b);
+            }
+#endif
+        }
+        // CUDA cores: the group's partial sums join the accumulator shifted by (activation + weight shift)
+        const int sw0 = oc0 < N ? wshift[(size_t)oc0 * groups + gr] : 0;
+        const int sw1 = oc1 < N ? wshift[(size_t)oc1 * groups + gr] : 0;
+        const int sa0 = ashift[(size_t)min(m0 + g, M - 1) * groups + gr];
+        const int sa1 = ashift[(size_t)min(m0 + g + 8, M - 1) * groups + gr];
+        acc[0] += frag[0] << (sa0 + sw0);
+        acc[1] += frag[1] << (sa0 + sw1);
+        acc[2] += frag[2] << (sa1 + sw0);
+        acc[3] += frag[3] << (sa1 + sw1);
+    }
+    for (int k = 0; k < k8; k += 32) {
+        uint32_t a[4], b[2];
+        const int8_t* ra0 = a8 + (size_t)r0 * k8 + k;
+        const int8_t* ra1 = a8 + (size_t)r1 * k8 + k;
+        const int8_t* rb = w8 + (size_t)col * k8 + k;
+        a[0] = load4(ra0 + 4 * t);
+        a[1] = load4(ra1 + 4 * t);
+        a[2] = load4(ra0 + 16 + 4 * t);
+        a[3] = load4(ra1 + 16 + 4 * t);
+        b[0] = load4(rb + 4 * t);
+        b[1] = load4(rb + 16 + 4 * t);
+        mma_s8(acc, a, b);
+    }
+    const int row0 = m0 + g, row1 = m0 + g + 8;
+    if (row0 < M && oc0 < N) out[(size_t)row0 * N + oc0] = requant(acc[0], mult[oc0], shift[oc0]);
+    if (row0 < M && oc1 < N) out[(size_t)row0 * N + oc1] = requant(acc[1], mult[oc1], shift[oc1]);
+    if (row1 < M && oc0 < N) out[(size_t)row1 * N + oc0] = requant(acc[2], mult[oc0], shift[oc0]);
+    if (row1 < M && oc1 < N) out[(size_t)row1 * N + oc1] = requant(acc[3], mult[oc1], shift[oc1]);
+}

@@ -1,0 +1,59 @@
+package org.flexiq.gpubackend;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The kernel source compiles with nvcc (present on these machines without a GPU) for Ampere, where 4-bit
+ * groups use int4 MMAs, and for Hopper, where they are widened to int8 MMAs.
+ */
+class CudaSourceTest {
+    private static final Path SOURCE = Path.of("src", "main", "cuda", "flexiq_gemm.cu");
+
+    static Path nvcc() {
+        for (String p : List.of("/usr/local/cuda/bin/nvcc", "/usr/local/bin/nvcc", "/usr/bin/nvcc")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        return null;
+    }
+
+    static String ptx(Path dir, String arch, String... defines) throws Exception {
+        Path nvcc = nvcc();
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed here");
+        Path out = dir.resolve(arch + ".ptx");
+        List<String> cmd = new ArrayList<>(List.of(nvcc.toString(), "-arch=" + arch, "-ptx", SOURCE.toString(), "-o", out.toString()));
+        cmd.addAll(List.of(defines));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(log).isZero();
+        return Files.readString(out);
+    }
+
+    @Test
+    void ampereUsesInt4AndInt8TensorCoreInstructions(@TempDir Path dir) throws Exception {
+        for (String arch : List.of("sm_80", "sm_86")) {
+            String ptx = ptx(dir, arch);
+            assertThat(ptx).contains(".entry flexiq_gemm", "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32",
+                    "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32");
+        }
+    }
+
+    @Test
+    void hopperWidensFourBitGroupsToInt8(@TempDir Path dir) throws Exception {
+        String ptx = ptx(dir, "sm_90", "-DFLEXIQ_WIDEN_INT4");
+        assertThat(ptx).contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32").doesNotContain(".s4");
+    }
+}
