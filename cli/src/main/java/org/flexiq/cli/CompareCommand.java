@@ -42,8 +42,8 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     NpuOptions npu = new NpuOptions();
 
-    @Option(names = "--gpu", defaultValue = "a6000", description = "a6000, a100, rtx3090 or h100 (default: ${DEFAULT-VALUE}).")
-    String gpu;
+    @Mixin
+    GpuOptions gpu = new GpuOptions();
 
     @Option(names = "--ratio", defaultValue = "0.5", description = "4-bit ratios (default: ${DEFAULT-VALUE}); the per-layer table is for the last.")
     String ratios;
@@ -60,12 +60,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        GpuSpec g;
-        try {
-            g = GpuSpec.named(gpu);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--gpu: " + e.getMessage());
-        }
+        GpuSpec g = gpu.spec();
         Extraction e = NpuModels.extraction(extraction);
         QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, out);
         List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);

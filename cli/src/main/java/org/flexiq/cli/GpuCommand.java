@@ -12,6 +12,7 @@ import org.flexiq.reports.AtomicFiles;
 import org.flexiq.reports.TextTable;
 import org.flexiq.workloads.ir.FloatTensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,8 +38,8 @@ final class GpuCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "A quantized .flx, a float .flx or a zoo name (quantized on the fly).")
     String model;
 
-    @Option(names = "--gpu", defaultValue = "a6000", description = "a6000, a100, rtx3090 or h100 (default: ${DEFAULT-VALUE}).")
-    String gpu;
+    @Mixin
+    GpuOptions gpu = new GpuOptions();
 
     @Option(names = "--ratio", defaultValue = "0,0.5,1", description = "4-bit ratios (default: ${DEFAULT-VALUE}).")
     String ratios;
@@ -67,12 +68,7 @@ final class GpuCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        GpuSpec g;
-        try {
-            g = GpuSpec.named(gpu);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--gpu: " + e.getMessage());
-        }
+        GpuSpec g = gpu.spec();
         if (batch < 1) {
             throw new BadInputException("--batch: " + batch + " is not a positive batch size");
         }
