@@ -8,6 +8,7 @@ import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.Shape;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,10 @@ public final class GpuEmulator {
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             if (tensorCoreGemm(q, n)) {
-                state.put(n.name(), MixedGemmKernel.run(golden.gemmOperands(n.name(), state), n.layer() instanceof Conv2d c ? c : null,
-                        q.graph().shape(n.name()), widenInt4));
+                Conv2d conv = n.layer() instanceof Conv2d c ? c : null;
+                Shape shape = q.graph().shape(n.name());
+                byte[] y = MixedGemmKernel.run(KernelOperands.of(golden.gemmOperands(n.name(), state), conv, shape), widenInt4);
+                state.put(n.name(), conv == null ? y : channelsFirst(y, shape));
             } else {
                 golden.runNode(i, state);
             }
@@ -43,6 +46,19 @@ public final class GpuEmulator {
             out.put(o, state.tensor(o));
         }
         return out;
+    }
+
+    /** The kernel's [pixels][channels] output of a convolution as the graph's [C, H, W]. */
+    private static byte[] channelsFirst(byte[] y, Shape out) {
+        int pixels = out.dim(1) * out.dim(2);
+        int channels = out.dim(0);
+        byte[] t = new byte[y.length];
+        for (int p = 0; p < pixels; p++) {
+            for (int c = 0; c < channels; c++) {
+                t[c * pixels + p] = y[p * channels + c];
+            }
+        }
+        return t;
     }
 
     /** A node the mixed-precision GEMM kernel runs: a product with weights, not a depthwise convolution. */

@@ -1,192 +1,101 @@
 package org.flexiq.gpubackend;
 
-import org.flexiq.compiler.golden.GoldenExecutor.GemmOperands;
-import org.flexiq.isa.arith.FourBit;
+import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.isa.arith.IntArithmetic;
-import org.flexiq.workloads.ir.Conv2d;
-import org.flexiq.workloads.ir.Shape;
 
 import java.util.stream.IntStream;
 
 /**
- * FlexiQ's mixed-precision GEMM as the CUDA kernel ({@code flexiq_gemm.cu}) computes it, in Java: output tiles
- * of 16 rows x 8 columns (one {@code mma.sync} fragment); for each kernel tap, each 4-bit group's channels go
- * through int4 MMAs (k = 64, the group's codes packed two per byte; on a GPU without int4 tensor cores the
- * codes are widened to int8 and go through int8 MMAs) into a fresh fragment that the CUDA cores shift left
- * by (activation shift + weight shift) and add to the accumulator; the 8-bit channels go through int8 MMAs
- * (k = 32) straight into it; the epilogue adds nothing more (the bias starts the accumulator) and requantizes
- * per output channel. A convolution is an implicit GEMM: row = output pixel, K = taps x channels, tap-major,
- * so a group's k-slice shares one input pixel and so one dynamic shift. The 4-bit channel count is the
- * kernel's argument (MAX_4BIT_CH): the same code serves every ratio.
+ * {@code flexiq_gemm.cu} in Java, reading the same buffers ({@link KernelOperands}) the same way: one warp's
+ * 16 x 8 output tile at a time; per k-slice of a 4-bit group, {@code m16n8k64.s4} MMAs on the packed codes
+ * (or, widened for a GPU without int4 tensor cores, {@code m16n8k32.s8} on the codes sign-extended) into a
+ * fresh fragment, which the CUDA cores add to the accumulator shifted by (activation shift + weight shift);
+ * the 8-bit part through {@code m16n8k32.s8} into the accumulator; bias first; the requantizing epilogue.
+ * The number of 4-bit slices is the kernel's argument (MAX_4BIT_CH): the same code serves every ratio.
  */
 final class MixedGemmKernel {
     private MixedGemmKernel() {
     }
 
-    /**
-     * @param conv   the convolution (one group), or null for a product over the last dimension
-     * @param out    the output shape ([O, OH, OW], or [..., O])
-     * @param widen  run 4-bit groups on int8 MMAs (no int4 tensor cores)
-     */
-    static byte[] run(GemmOperands ops, Conv2d conv, Shape out, boolean widen) {
-        int[] groupOf = ops.groupOf();
-        int channels = groupOf.length;
-        int taps = conv == null ? 1 : conv.kernelH() * conv.kernelW();
-        int n = ops.weights().outChannels();
-        int rows = conv == null ? ops.x().length / channels : out.dim(1) * out.dim(2);
-        int groups = ops.fourBitGroups();
-        int[][] groupChannels = new int[groups][];
-        int[] fill = new int[groups];
-        int eightBitCount = 0;
-        for (int c = 0; c < channels; c++) {
-            if (groupOf[c] >= 0) {
-                fill[groupOf[c]]++;
-            } else {
-                eightBitCount++;
+    /** The output, [M][N] row-major int8. */
+    static byte[] run(KernelOperands k, boolean widen) {
+        byte[] out = new byte[k.m() * k.n()];
+        int tilesN = (k.n() + Mma.N - 1) / Mma.N;
+        IntStream.range(0, tilesN).parallel().forEach(tn -> {
+            for (int m0 = 0; m0 < k.m(); m0 += Mma.M) {
+                warp(k, m0, tn * Mma.N, widen, out);
             }
-        }
-        for (int g = 0; g < groups; g++) {
-            groupChannels[g] = new int[fill[g]];
-            fill[g] = 0;
-        }
-        int[] eightBit = new int[eightBitCount];
-        eightBitCount = 0;
-        for (int c = 0; c < channels; c++) {
-            if (groupOf[c] >= 0) {
-                groupChannels[groupOf[c]][fill[groupOf[c]]++] = c;
-            } else {
-                eightBit[eightBitCount++] = c;
-            }
-        }
-        Geometry geo = new Geometry(ops.inputShape(), conv, out, channels);
-        byte[] y = new byte[out.elementCount()];
-        int nTiles = (n + Mma.N - 1) / Mma.N;
-        IntStream.range(0, nTiles).parallel().forEach(nt -> tileColumn(ops, geo, groupChannels, eightBit, taps, rows, n, nt * Mma.N, widen, y));
-        return y;
+        });
+        return out;
     }
 
-    /** Where row r's tap t reads: the input position (pixel or row), or -1 on padding. */
-    private record Geometry(Shape in, Conv2d conv, Shape out, int channels) {
-        int position(int r, int t) {
-            if (conv == null) {
-                return r;
-            }
-            int ow = out.dim(2);
-            int oy = r / ow;
-            int ox = r % ow;
-            int iy = oy * conv.strideH() - conv.padH() + (t / conv.kernelW()) * conv.dilation();
-            int ix = ox * conv.strideW() - conv.padW() + (t % conv.kernelW()) * conv.dilation();
-            return iy >= 0 && iy < in.dim(1) && ix >= 0 && ix < in.dim(2) ? iy * in.dim(2) + ix : -1;
-        }
-
-        /** Activation of channel c at an input position. */
-        int x(int[] x, int position, int c) {
-            return conv == null ? x[position * channels + c] : x[c * in.dim(1) * in.dim(2) + position];
-        }
-
-        int outIndex(int r, int col, int n) {
-            return conv == null ? r * n + col : col * out.dim(1) * out.dim(2) + r;
-        }
-    }
-
-    private static void tileColumn(GemmOperands ops, Geometry geo, int[][] groupChannels, int[] eightBit, int taps, int rows, int n, int n0,
-                                   boolean widen, byte[] y) {
-        int groups = groupChannels.length;
-        int siteGroups = ops.siteGroups();
-        int per = geo.channels() * taps;
-        byte[] weight = ops.weights().weight();
+    private static void warp(KernelOperands k, int m0, int n0, boolean widen, byte[] out) {
+        int rowBytes4 = k.k4() / 2;
         int[] acc = new int[Mma.M * Mma.N];
         int[] frag = new int[Mma.M * Mma.N];
         byte[] a4 = new byte[Mma.M * Mma.K4 / 2];
         byte[] b4 = new byte[Mma.N * Mma.K4 / 2];
         byte[] a8 = new byte[Mma.M * Mma.K8];
         byte[] b8 = new byte[Mma.N * Mma.K8];
-        int[] codesA = new int[Mma.M * Mma.K4];
-        int[] codesB = new int[Mma.N * Mma.K4];
-        int[] pos = new int[Mma.M];
-        for (int m0 = 0; m0 < rows; m0 += Mma.M) {
+        // rows and columns past the edge read the last one, as the kernel clamps them, and are not written
+        int[] row = new int[Mma.M];
+        int[] col = new int[Mma.N];
+        for (int i = 0; i < Mma.M; i++) {
+            row[i] = Math.min(m0 + i, k.m() - 1);
+        }
+        for (int j = 0; j < Mma.N; j++) {
+            col[j] = Math.min(n0 + j, k.n() - 1);
             for (int i = 0; i < Mma.M; i++) {
-                for (int j = 0; j < Mma.N; j++) {
-                    int col = n0 + j;
-                    acc[i * Mma.N + j] = col < n ? ops.weights().bias()[col] : 0;
-                }
+                acc[i * Mma.N + j] = n0 + j < k.n() ? k.bias()[n0 + j] : 0;
             }
-            for (int t = 0; t < taps; t++) {
+        }
+        for (int s = 0; s < k.slices(); s++) {
+            java.util.Arrays.fill(frag, 0);
+            for (int kk = s * k.slice(); kk < (s + 1) * k.slice(); kk += Mma.K4) {
                 for (int i = 0; i < Mma.M; i++) {
-                    pos[i] = m0 + i < rows ? geo.position(m0 + i, t) : -1;
+                    System.arraycopy(k.a4(), row[i] * rowBytes4 + kk / 2, a4, i * Mma.K4 / 2, Mma.K4 / 2);
                 }
-                for (int g = 0; g < groups; g++) {
-                    int[] ch = groupChannels[g];
-                    java.util.Arrays.fill(frag, 0);
-                    for (int k0 = 0; k0 < ch.length; k0 += Mma.K4) {
-                        java.util.Arrays.fill(codesA, 0);
-                        java.util.Arrays.fill(codesB, 0);
-                        for (int k = 0; k < Mma.K4 && k0 + k < ch.length; k++) {
-                            int c = ch[k0 + k];
-                            for (int i = 0; i < Mma.M; i++) {
-                                if (pos[i] >= 0) {
-                                    int shift = ops.activationShift()[pos[i] * groups + g];
-                                    codesA[i * Mma.K4 + k] = FourBit.lower(geo.x(ops.x(), pos[i], c), shift);
-                                }
-                            }
-                            for (int j = 0; j < Mma.N && n0 + j < n; j++) {
-                                int o = n0 + j;
-                                codesB[j * Mma.K4 + k] = FourBit.lower(weight[o * per + c * taps + t], ops.weightShift()[o * siteGroups + g]);
-                            }
-                        }
-                        if (widen) {
-                            for (int half = 0; half < 2; half++) {
-                                for (int i = 0; i < Mma.M; i++) {
-                                    for (int k = 0; k < Mma.K8; k++) {
-                                        a8[i * Mma.K8 + k] = (byte) codesA[i * Mma.K4 + half * Mma.K8 + k];
-                                    }
-                                }
-                                for (int j = 0; j < Mma.N; j++) {
-                                    for (int k = 0; k < Mma.K8; k++) {
-                                        b8[j * Mma.K8 + k] = (byte) codesB[j * Mma.K4 + half * Mma.K8 + k];
-                                    }
-                                }
-                                Mma.s8(a8, b8, frag);
-                            }
-                        } else {
-                            System.arraycopy(Int4Packing.pack(codesA), 0, a4, 0, a4.length);
-                            System.arraycopy(Int4Packing.pack(codesB), 0, b4, 0, b4.length);
-                            Mma.s4(a4, b4, frag);
-                        }
-                    }
-                    // CUDA cores: the group's partial sums shifted by (activation shift + weight shift)
-                    for (int i = 0; i < Mma.M; i++) {
-                        if (pos[i] < 0) {
-                            continue;
-                        }
-                        int sa = ops.activationShift()[pos[i] * groups + g];
-                        for (int j = 0; j < Mma.N && n0 + j < n; j++) {
-                            acc[i * Mma.N + j] += frag[i * Mma.N + j] << (sa + ops.weightShift()[(n0 + j) * siteGroups + g]);
-                        }
-                    }
+                for (int j = 0; j < Mma.N; j++) {
+                    System.arraycopy(k.w4(), col[j] * rowBytes4 + kk / 2, b4, j * Mma.K4 / 2, Mma.K4 / 2);
                 }
-                for (int k0 = 0; k0 < eightBit.length; k0 += Mma.K8) {
-                    java.util.Arrays.fill(a8, (byte) 0);
-                    java.util.Arrays.fill(b8, (byte) 0);
-                    for (int k = 0; k < Mma.K8 && k0 + k < eightBit.length; k++) {
-                        int c = eightBit[k0 + k];
+                if (widen) {
+                    for (int h = 0; h < 2; h++) {
                         for (int i = 0; i < Mma.M; i++) {
-                            if (pos[i] >= 0) {
-                                a8[i * Mma.K8 + k] = (byte) geo.x(ops.x(), pos[i], c);
+                            for (int q = 0; q < Mma.K8; q++) {
+                                a8[i * Mma.K8 + q] = (byte) Int4Packing.get(a4, i * Mma.K4 + h * Mma.K8 + q);
                             }
                         }
-                        for (int j = 0; j < Mma.N && n0 + j < n; j++) {
-                            b8[j * Mma.K8 + k] = weight[(n0 + j) * per + c * taps + t];
+                        for (int j = 0; j < Mma.N; j++) {
+                            for (int q = 0; q < Mma.K8; q++) {
+                                b8[j * Mma.K8 + q] = (byte) Int4Packing.get(b4, j * Mma.K4 + h * Mma.K8 + q);
+                            }
                         }
+                        Mma.s8(a8, b8, frag);
                     }
-                    Mma.s8(a8, b8, acc);
+                } else {
+                    Mma.s4(a4, b4, frag);
                 }
             }
-            for (int i = 0; i < Mma.M && m0 + i < rows; i++) {
-                for (int j = 0; j < Mma.N && n0 + j < n; j++) {
-                    int col = n0 + j;
-                    y[geo.outIndex(m0 + i, col, n)] = IntArithmetic.saturateInt8(ops.weights().requant()[col].apply(acc[i * Mma.N + j]));
+            for (int i = 0; i < Mma.M; i++) {
+                int sa = k.ashift()[row[i] * k.slices() + s];
+                for (int j = 0; j < Mma.N; j++) {
+                    acc[i * Mma.N + j] += frag[i * Mma.N + j] << (sa + k.wshift()[col[j] * k.slices() + s]);
                 }
+            }
+        }
+        for (int kk = 0; kk < k.k8(); kk += Mma.K8) {
+            for (int i = 0; i < Mma.M; i++) {
+                System.arraycopy(k.a8(), row[i] * k.k8() + kk, a8, i * Mma.K8, Mma.K8);
+            }
+            for (int j = 0; j < Mma.N; j++) {
+                System.arraycopy(k.w8(), col[j] * k.k8() + kk, b8, j * Mma.K8, Mma.K8);
+            }
+            Mma.s8(a8, b8, acc);
+        }
+        for (int i = 0; i < Mma.M && m0 + i < k.m(); i++) {
+            for (int j = 0; j < Mma.N && n0 + j < k.n(); j++) {
+                int c = n0 + j;
+                out[(m0 + i) * k.n() + c] = IntArithmetic.saturateInt8(new FixedPoint(k.mult()[c], k.shift()[c]).apply(acc[i * Mma.N + j]));
             }
         }
     }
