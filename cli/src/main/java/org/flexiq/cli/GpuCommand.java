@@ -3,6 +3,7 @@ package org.flexiq.cli;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.gpubackend.CudaDevice;
 import org.flexiq.gpubackend.CudaProbe;
 import org.flexiq.gpubackend.GpuEmulator;
 import org.flexiq.gpubackend.GpuPlan;
@@ -109,10 +110,42 @@ final class GpuCommand implements Callable<Integer> {
                 out.print(kernels(r).render());
             }
         }
+        CudaDevice.Opened opened = CudaDevice.open();
+        if (opened.device() != null) {
+            try (CudaDevice d = opened.device()) {
+                measured(out, q, rs, e, d);
+            }
+        }
         if (json != null) {
             AtomicFiles.write(json, Json.write(json(q.graph().name(), runs, base, checks)));
         }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
+    }
+
+    /** On a real GPU: every GEMM kernel run and timed (CUDA events, median of 20 after 3 warm-up launches), outputs checked. */
+    private void measured(PrintWriter out, QuantizedModel q, List<Double> rs, Extraction e, CudaDevice d) {
+        Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
+        out.printf(Locale.ROOT, "%nMEASURED on %s (%s%s), batch 1: the GEMM kernels (CUDA events, median of 20 runs after 3 warm-up); "
+                + "the other layers are not timed%n", d.name(), d.arch(), d.widened() ? ", 4-bit groups widened to int8" : "");
+        TextTable t = new TextTable(List.of("ratio", "GEMM kernels (measured)", "GEMM kernels (modelled)", "outputs vs golden"),
+                List.of(TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
+        GpuSpec model = GpuSpec.KNOWN.stream().filter(s -> d.name().toLowerCase(Locale.ROOT).contains(s.id().replace("rtx", ""))).findFirst()
+                .orElse(gpu.spec());
+        for (double r : rs) {
+            Map<String, Double> ms = new LinkedHashMap<>();
+            Map<String, byte[]> got = GpuEmulator.run(q, r, e, (node, k) -> {
+                CudaDevice.Result res = d.gemm(k, 3, 20);
+                ms.put(node, res.medianMs());
+                return res.out();
+            }, input);
+            Map<String, byte[]> expected = new GoldenExecutor(q, r, e).run(input);
+            boolean ok = expected.keySet().stream().allMatch(k -> java.util.Arrays.equals(expected.get(k), got.get(k)));
+            double modelled = GpuTimingModel.run(model, r, 1, GpuPlan.of(q, r, 1)).kernels().stream()
+                    .filter(k -> k.layer().kind().equals("gemm")).mapToDouble(GpuTimingModel.KernelTime::us).sum();
+            t.row(org.flexiq.reports.SweepPoint.ratioText(r), String.format(Locale.ROOT, "%.1f us", 1000 * ms.values().stream().mapToDouble(x -> x).sum()),
+                    String.format(Locale.ROOT, "%.1f us (%s)", modelled, model.id()), ok ? "match" : "DIFFER");
+        }
+        out.print(t.render());
     }
 
     static TextTable kernels(GpuTimingModel.Run r) {

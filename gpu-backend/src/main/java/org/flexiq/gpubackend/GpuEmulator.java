@@ -25,8 +25,18 @@ public final class GpuEmulator {
     private GpuEmulator() {
     }
 
+    /** Where a GEMM node's kernel runs: given its name and buffers, its [M][N] output. */
+    public interface Gemms {
+        byte[] run(String node, KernelOperands k);
+    }
+
     /** One inference at a stored ratio; {@code widenInt4} emulates a GPU without int4 tensor cores. */
     public static Map<String, byte[]> run(QuantizedModel q, double ratio, Extraction extraction, boolean widenInt4, Map<String, FloatTensor> inputs) {
+        return run(q, ratio, extraction, (node, k) -> MixedGemmKernel.run(k, widenInt4), inputs);
+    }
+
+    /** One inference with the GEMM kernels run by {@code gemms} (the emulation, or a GPU), the other layers as the golden executor runs them. */
+    public static Map<String, byte[]> run(QuantizedModel q, double ratio, Extraction extraction, Gemms gemms, Map<String, FloatTensor> inputs) {
         GoldenExecutor golden = new GoldenExecutor(q, ratio, extraction);
         GoldenExecutor.IntState state = golden.inputs(inputs);
         List<Node> nodes = q.graph().nodes();
@@ -35,7 +45,7 @@ public final class GpuEmulator {
             if (tensorCoreGemm(q, n)) {
                 Conv2d conv = n.layer() instanceof Conv2d c ? c : null;
                 Shape shape = q.graph().shape(n.name());
-                byte[] y = MixedGemmKernel.run(KernelOperands.of(golden.gemmOperands(n.name(), state), conv, shape), widenInt4);
+                byte[] y = gemms.run(n.name(), KernelOperands.of(golden.gemmOperands(n.name(), state), conv, shape));
                 state.put(n.name(), conv == null ? y : channelsFirst(y, shape));
             } else {
                 golden.runNode(i, state);

@@ -13,7 +13,7 @@ import org.flexiq.workloads.ir.Shape;
  * convolution (its implicit GEMM made explicit, tap-major, zero codes on padding) or rows of a product.
  * {@link MixedGemmKernel} computes from exactly these buffers, as the GPU does.
  */
-record KernelOperands(int m, int n, int slice, int slices, int k8, byte[] a4, byte[] a8, byte[] ashift, byte[] w4, byte[] w8, byte[] wshift,
+public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[] a4, byte[] a8, byte[] ashift, byte[] w4, byte[] w8, byte[] wshift,
                       int[] bias, int[] mult, int[] shift) {
 
     int k4() {

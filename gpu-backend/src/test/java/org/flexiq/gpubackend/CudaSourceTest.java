@@ -52,6 +52,17 @@ class CudaSourceTest {
     }
 
     @Test
+    void theCommittedPtxIsWhatTheBuildScriptMakesOfTheSource(@TempDir Path dir) throws Exception {
+        for (String arch : List.of("sm_80", "sm_90")) {
+            String fresh = ptx(dir, arch, arch.equals("sm_90") ? new String[]{"-DFLEXIQ_WIDEN_INT4"} : new String[0])
+                    .replaceFirst("(?m)^\\.version 9\\.0$", ".version 7.8")
+                    .replaceAll("(?m)^// (Compiler Build ID|Cuda compilation tools).*\\R", "");
+            String committed = Files.readString(Path.of("src", "main", "resources", "org", "flexiq", "gpubackend", "flexiq_gemm." + arch + ".ptx"));
+            assertThat(committed).as("run tools/build_ptx.sh after changing flexiq_gemm.cu").isEqualTo(fresh);
+        }
+    }
+
+    @Test
     void hopperWidensFourBitGroupsToInt8(@TempDir Path dir) throws Exception {
         String ptx = ptx(dir, "sm_90", "-DFLEXIQ_WIDEN_INT4");
         assertThat(ptx).contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32").doesNotContain(".s4");

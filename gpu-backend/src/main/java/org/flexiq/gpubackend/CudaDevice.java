@@ -1,0 +1,187 @@
+package org.flexiq.gpubackend;
+
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A CUDA GPU through JCuda's driver API, running {@code flexiq_gemm} from the committed PTX (the driver's JIT
+ * compiles it for the device: the Ampere build with int4 MMAs on sm_80 to sm_89, the widened build on sm_90
+ * and later). {@link #open} never throws: on a machine without a driver, or where JCuda's natives cannot
+ * load, it returns null and says why.
+ */
+public final class CudaDevice implements AutoCloseable {
+    private final CUcontext context;
+    private final CUfunction gemm;
+    private final String name;
+    private final int major;
+    private final int minor;
+
+    /** What {@link #open} found: a device, or why there is none. */
+    public record Opened(CudaDevice device, String why) {
+    }
+
+    private CudaDevice(CUcontext context, CUfunction gemm, String name, int major, int minor) {
+        this.context = context;
+        this.gemm = gemm;
+        this.name = name;
+        this.major = major;
+        this.minor = minor;
+    }
+
+    public static Opened open() {
+        if (CudaProbe.driver() == null) {
+            return new Opened(null, CudaProbe.why());
+        }
+        return openWithJCuda();
+    }
+
+    /** Device 0 through JCuda, whatever the probe says: a missing driver or native library ends in a sentence. */
+    static Opened openWithJCuda() {
+        try {
+            JCudaDriver.setExceptionsEnabled(true);
+            JCudaDriver.cuInit(0);
+            CUdevice dev = new CUdevice();
+            JCudaDriver.cuDeviceGet(dev, 0);
+            int[] v = new int[1];
+            JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+            int major = v[0];
+            JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+            int minor = v[0];
+            byte[] nameBytes = new byte[256];
+            JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev);
+            String name = new String(nameBytes, StandardCharsets.US_ASCII).trim().replace("\0", "");
+            if (major < 8) {
+                return new Opened(null, name + " is sm_" + major + minor + ": the kernel needs sm_80 or later (mma.sync m16n8k64 / m16n8k32)");
+            }
+            CUcontext ctx = new CUcontext();
+            JCudaDriver.cuCtxCreate(ctx, 0, dev);
+            CUmodule module = new CUmodule();
+            JCudaDriver.cuModuleLoadData(module, ptx(major >= 9 ? "sm_90" : "sm_80"));
+            CUfunction f = new CUfunction();
+            JCudaDriver.cuModuleGetFunction(f, module, "flexiq_gemm");
+            return new Opened(new CudaDevice(ctx, f, name, major, minor), "");
+        } catch (Throwable e) { // UnsatisfiedLinkError from the natives, CudaException from the driver
+            return new Opened(null, "CUDA is not usable here (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    static byte[] ptx(String arch) throws IOException {
+        try (InputStream in = CudaDevice.class.getResourceAsStream("flexiq_gemm." + arch + ".ptx")) {
+            if (in == null) {
+                throw new IllegalStateException("flexiq_gemm." + arch + ".ptx is missing from the jar");
+            }
+            byte[] text = in.readAllBytes();
+            return Arrays.copyOf(text, text.length + 1); // the driver reads a NUL-terminated image
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String arch() {
+        return "sm_" + major + minor;
+    }
+
+    /** Whether 4-bit groups run widened to int8 (no int4 tensor cores: sm_90 and later). */
+    public boolean widened() {
+        return major >= 9;
+    }
+
+    /** A GEMM's output [M][N] and the kernel's time in milliseconds, the median of {@code repeats} timed launches after warm-up. */
+    public record Result(byte[] out, double medianMs) {
+    }
+
+    public Result gemm(KernelOperands k, int warmup, int repeats) {
+        JCudaDriver.cuCtxSetCurrent(context);
+        List<CUdeviceptr> buffers = new ArrayList<>();
+        try {
+            CUdeviceptr a4 = upload(buffers, k.a4());
+            CUdeviceptr a8 = upload(buffers, k.a8());
+            CUdeviceptr as = upload(buffers, k.ashift());
+            CUdeviceptr w4 = upload(buffers, k.w4());
+            CUdeviceptr w8 = upload(buffers, k.w8());
+            CUdeviceptr ws = upload(buffers, k.wshift());
+            CUdeviceptr bias = upload(buffers, k.bias());
+            CUdeviceptr mult = upload(buffers, k.mult());
+            CUdeviceptr shift = upload(buffers, k.shift());
+            CUdeviceptr out = alloc(buffers, (long) k.m() * k.n());
+            Pointer params = Pointer.to(Pointer.to(new int[]{k.m()}), Pointer.to(new int[]{k.n()}), Pointer.to(new int[]{k.k4()}),
+                    Pointer.to(new int[]{k.k8()}), Pointer.to(new int[]{k.slice()}), Pointer.to(a4), Pointer.to(a8), Pointer.to(as), Pointer.to(w4),
+                    Pointer.to(w8), Pointer.to(ws), Pointer.to(bias), Pointer.to(mult), Pointer.to(shift), Pointer.to(out));
+            long warps = (long) ((k.m() + 15) / 16) * ((k.n() + 7) / 8);
+            int block = 128;
+            int grid = (int) ((warps * 32 + block - 1) / block);
+            for (int i = 0; i < warmup; i++) {
+                JCudaDriver.cuLaunchKernel(gemm, grid, 1, 1, block, 1, 1, 0, null, params, null);
+            }
+            JCudaDriver.cuCtxSynchronize();
+            double[] ms = new double[Math.max(1, repeats)];
+            CUevent start = new CUevent();
+            CUevent stop = new CUevent();
+            JCudaDriver.cuEventCreate(start, 0);
+            JCudaDriver.cuEventCreate(stop, 0);
+            float[] t = new float[1];
+            for (int i = 0; i < ms.length; i++) {
+                JCudaDriver.cuEventRecord(start, null);
+                JCudaDriver.cuLaunchKernel(gemm, grid, 1, 1, block, 1, 1, 0, null, params, null);
+                JCudaDriver.cuEventRecord(stop, null);
+                JCudaDriver.cuEventSynchronize(stop);
+                JCudaDriver.cuEventElapsedTime(t, start, stop);
+                ms[i] = t[0];
+            }
+            JCudaDriver.cuEventDestroy(start);
+            JCudaDriver.cuEventDestroy(stop);
+            byte[] y = new byte[k.m() * k.n()];
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(y), out, y.length);
+            Arrays.sort(ms);
+            return new Result(y, ms[ms.length / 2]);
+        } finally {
+            for (CUdeviceptr p : buffers) {
+                JCudaDriver.cuMemFree(p);
+            }
+        }
+    }
+
+    private static CUdeviceptr alloc(List<CUdeviceptr> buffers, long bytes) {
+        CUdeviceptr p = new CUdeviceptr();
+        JCudaDriver.cuMemAlloc(p, Math.max(4, bytes));
+        buffers.add(p);
+        return p;
+    }
+
+    private static CUdeviceptr upload(List<CUdeviceptr> buffers, byte[] host) {
+        CUdeviceptr p = alloc(buffers, host.length);
+        if (host.length > 0) {
+            JCudaDriver.cuMemcpyHtoD(p, Pointer.to(host), host.length);
+        }
+        return p;
+    }
+
+    private static CUdeviceptr upload(List<CUdeviceptr> buffers, int[] host) {
+        CUdeviceptr p = alloc(buffers, 4L * host.length);
+        if (host.length > 0) {
+            JCudaDriver.cuMemcpyHtoD(p, Pointer.to(host), 4L * host.length);
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        JCudaDriver.cuCtxDestroy(context);
+    }
+}
