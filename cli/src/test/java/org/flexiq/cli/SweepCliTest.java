@@ -85,6 +85,20 @@ class SweepCliTest {
     }
 
     @Test
+    void theCycleEngineSweepsToTheSameCycles(@TempDir Path dir) throws IOException {
+        String[] common = {"sweep", "mlp", "--npu", "gemmini-like", "--array", "8x8,16x4", "--group", "16", "--ratio", "0,1", "--out"};
+        String[] fast = java.util.Arrays.copyOf(common, common.length + 1);
+        fast[common.length] = dir.resolve("fast").toString();
+        String[] cycle = java.util.Arrays.copyOf(common, common.length + 3);
+        cycle[common.length] = dir.resolve("cycle").toString();
+        cycle[common.length + 1] = "--engine";
+        cycle[common.length + 2] = "cycle";
+        assertThat(sim(fast).code()).isZero();
+        assertThat(sim(cycle).code()).isZero();
+        assertThat(Files.readString(dir.resolve("cycle").resolve("sweep.csv"))).isEqualTo(Files.readString(dir.resolve("fast").resolve("sweep.csv")));
+    }
+
+    @Test
     void badSweepInputExitsTwo(@TempDir Path dir) {
         assertThat(sim("sweep", "mlp", "--array", "8by8", "--out", dir.toString()).err()).contains("--array: '8by8' is not ROWSxCOLS");
         assertThat(sim("sweep", "mlp", "--array", "8x8", "--group", "0", "--out", dir.toString()).err())
