@@ -7,6 +7,7 @@
 //   ashift [M][groups]  activation shift of each row and 4-bit group (static table or dynamic OR)
 //   w4     [N][k4 / 2], w8 [N][k8], wshift [N][groups]: the same for the weights (per output channel)
 //   bias [N] int32; mult [N] and shift [N] int32: out = sat8(round(acc x mult x 2^(shift - 31))), half away from zero
+//   lo, hi, lut: the fused activation: out clamped to [lo, hi], then lut[out + 128] when lut is not null
 // k4 is a kernel argument: switching the 4-bit ratio at run time changes nothing but it.
 //
 // One warp computes a 16 x 8 output tile with mma.sync (row.col): m16n8k64 .s4 per 64 codes of a group
@@ -67,11 +68,17 @@ __device__ __forceinline__ int8_t requant(int acc, int mult, int shift) {
     return (int8_t)(r > 127 ? 127 : r < -128 ? -128 : r);
 }
 
+// The fused activation: a clamp (ReLU, ReLU6), then a 256-entry table (GELU, SiLU, tanh) if given.
+__device__ __forceinline__ int8_t activate(int8_t v, int lo, int hi, const int8_t* lut) {
+    int c = v < lo ? lo : v > hi ? hi : v;
+    return lut != nullptr ? lut[c + 128] : (int8_t)c;
+}
+
 extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int group,
                                        const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
                                        const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
                                        const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
-                                       int8_t* __restrict__ out) {
+                                       int lo, int hi, const int8_t* __restrict__ lut, int8_t* __restrict__ out) {
     const int lane = threadIdx.x & 31;
     const int g = lane >> 2, t = lane & 3;
     const int warp = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
@@ -143,8 +150,8 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int group,
         mma_s8(acc, a, b);
     }
     const int row0 = m0 + g, row1 = m0 + g + 8;
-    if (row0 < M && oc0 < N) out[(size_t)row0 * N + oc0] = requant(acc[0], mult[oc0], shift[oc0]);
-    if (row0 < M && oc1 < N) out[(size_t)row0 * N + oc1] = requant(acc[1], mult[oc1], shift[oc1]);
-    if (row1 < M && oc0 < N) out[(size_t)row1 * N + oc0] = requant(acc[2], mult[oc0], shift[oc0]);
-    if (row1 < M && oc1 < N) out[(size_t)row1 * N + oc1] = requant(acc[3], mult[oc1], shift[oc1]);
+    if (row0 < M && oc0 < N) out[(size_t)row0 * N + oc0] = activate(requant(acc[0], mult[oc0], shift[oc0]), lo, hi, lut);
+    if (row0 < M && oc1 < N) out[(size_t)row0 * N + oc1] = activate(requant(acc[1], mult[oc1], shift[oc1]), lo, hi, lut);
+    if (row1 < M && oc0 < N) out[(size_t)row1 * N + oc0] = activate(requant(acc[2], mult[oc0], shift[oc0]), lo, hi, lut);
+    if (row1 < M && oc1 < N) out[(size_t)row1 * N + oc1] = activate(requant(acc[3], mult[oc1], shift[oc1]), lo, hi, lut);
 }

@@ -119,10 +119,12 @@ public final class CudaDevice implements AutoCloseable {
             CUdeviceptr bias = upload(buffers, k.bias());
             CUdeviceptr mult = upload(buffers, k.mult());
             CUdeviceptr shift = upload(buffers, k.shift());
+            CUdeviceptr lut = k.lut() == null ? new CUdeviceptr() : upload(buffers, k.lut()); // a null device pointer: no table
             CUdeviceptr out = alloc(buffers, (long) k.m() * k.n());
             Pointer params = Pointer.to(Pointer.to(new int[]{k.m()}), Pointer.to(new int[]{k.n()}), Pointer.to(new int[]{k.k4()}),
                     Pointer.to(new int[]{k.k8()}), Pointer.to(new int[]{k.slice()}), Pointer.to(a4), Pointer.to(a8), Pointer.to(as), Pointer.to(w4),
-                    Pointer.to(w8), Pointer.to(ws), Pointer.to(bias), Pointer.to(mult), Pointer.to(shift), Pointer.to(out));
+                    Pointer.to(w8), Pointer.to(ws), Pointer.to(bias), Pointer.to(mult), Pointer.to(shift), Pointer.to(new int[]{k.lo()}),
+                    Pointer.to(new int[]{k.hi()}), Pointer.to(lut), Pointer.to(out));
             long warps = (long) ((k.m() + 15) / 16) * ((k.n() + 7) / 8);
             int block = 128;
             int grid = (int) ((warps * 32 + block - 1) / block);

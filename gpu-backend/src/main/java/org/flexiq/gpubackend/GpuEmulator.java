@@ -40,13 +40,24 @@ public final class GpuEmulator {
         GoldenExecutor golden = new GoldenExecutor(q, ratio, extraction);
         GoldenExecutor.IntState state = golden.inputs(inputs);
         List<Node> nodes = q.graph().nodes();
+        java.util.Set<String> fused = new java.util.HashSet<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
+            if (fused.contains(n.name())) {
+                continue; // computed by the GEMM before it
+            }
             if (tensorCoreGemm(q, n)) {
                 Conv2d conv = n.layer() instanceof Conv2d c ? c : null;
                 Shape shape = q.graph().shape(n.name());
-                byte[] y = gemms.run(n.name(), KernelOperands.of(golden.gemmOperands(n.name(), state), conv, shape));
-                state.put(n.name(), conv == null ? y : channelsFirst(y, shape));
+                KernelOperands k = KernelOperands.of(golden.gemmOperands(n.name(), state), conv, shape);
+                Node act = fusedActivation(q, n);
+                if (act != null) {
+                    NodeQuant a = q.nodes().get(act.name());
+                    k = a instanceof NodeQuant.Clamp c ? k.withActivation(c.min(), c.max(), null) : k.withActivation(-128, 127, ((NodeQuant.Lookup) a).table());
+                    fused.add(act.name());
+                }
+                byte[] y = gemms.run(n.name(), k);
+                state.put(act != null ? act.name() : n.name(), conv == null ? y : channelsFirst(y, shape));
             } else {
                 golden.runNode(i, state);
             }
@@ -56,6 +67,20 @@ public final class GpuEmulator {
             out.put(o, state.tensor(o));
         }
         return out;
+    }
+
+    /**
+     * The activation a GEMM's epilogue applies: its only reader, when that is an elementwise clamp (ReLU,
+     * ReLU6) or table (GELU, SiLU, tanh) and the GEMM's own output is not a model output.
+     */
+    static Node fusedActivation(QuantizedModel q, Node gemm) {
+        List<Node> readers = q.graph().consumers(gemm.name());
+        if (readers.size() != 1 || q.graph().outputs().contains(gemm.name())) {
+            return null;
+        }
+        Node r = readers.get(0);
+        NodeQuant a = q.nodes().get(r.name());
+        return r.layer() instanceof org.flexiq.workloads.ir.Activation && (a instanceof NodeQuant.Clamp || a instanceof NodeQuant.Lookup) ? r : null;
     }
 
     /** The kernel's [pixels][channels] output of a convolution as the graph's [C, H, W]. */

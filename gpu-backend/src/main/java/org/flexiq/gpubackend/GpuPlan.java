@@ -35,7 +35,7 @@ public final class GpuPlan {
             }
             String src = n.inputs().get(0);
             boolean fromNode = g.inputs().stream().noneMatch(t -> t.name().equals(src));
-            if (l instanceof org.flexiq.workloads.ir.Activation && fromNode && GpuEmulator.tensorCoreGemm(q, g.node(src))) {
+            if (fromNode && GpuEmulator.tensorCoreGemm(q, g.node(src)) && GpuEmulator.fusedActivation(q, g.node(src)) == n) {
                 continue; // applied in the producing GEMM's epilogue
             }
             Shape in = g.shape(n.inputs().get(0));

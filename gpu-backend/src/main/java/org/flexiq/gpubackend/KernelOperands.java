@@ -9,12 +9,18 @@ import org.flexiq.workloads.ir.Shape;
  * The buffers {@code flexiq_gemm.cu} reads, built on the host: the 4-bit part as {@code slices} k-slices of
  * {@code slice} codes (a slice = one tap of one 4-bit group, padded with zero codes to a multiple of 64),
  * packed two codes per byte, with an activation shift per (row, slice) and a weight shift per (column,
- * slice); the 8-bit part as int8, K padded with zeros to a multiple of 32. Rows are output pixels of a
+ * slice); the 8-bit part as int8, K padded with zeros to a multiple of 32; the epilogue's activation (a clamp
+ * and an optional 256-entry table, or none: [-128, 127] and no table). Rows are output pixels of a
  * convolution (its implicit GEMM made explicit, tap-major, zero codes on padding) or rows of a product.
  * {@link MixedGemmKernel} computes from exactly these buffers, as the GPU does.
  */
 public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[] a4, byte[] a8, byte[] ashift, byte[] w4, byte[] w8, byte[] wshift,
-                      int[] bias, int[] mult, int[] shift) {
+                      int[] bias, int[] mult, int[] shift, int lo, int hi, byte[] lut) {
+
+    /** The same GEMM with an activation in its epilogue: the int8 output clamped to [lo, hi], then looked up in {@code lut} (256 entries, index v + 128) if not null. */
+    KernelOperands withActivation(int lo, int hi, byte[] lut) {
+        return new KernelOperands(m, n, slice, slices, k8, a4, a8, ashift, w4, w8, wshift, bias, mult, shift, lo, hi, lut);
+    }
 
     int k4() {
         return slice * slices;
@@ -106,7 +112,8 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
             mult[o] = ops.weights().requant()[o].multiplier();
             shift[o] = ops.weights().requant()[o].shift();
         }
-        return new KernelOperands(m, n, slice, slices, k8, a4, a8, ashift, w4, w8, wshift, ops.weights().bias().clone(), mult, shift);
+        return new KernelOperands(m, n, slice, slices, k8, a4, a8, ashift, w4, w8, wshift, ops.weights().bias().clone(), mult, shift, -128, 127,
+                null);
     }
 
     /** The input position row r's tap t reads (a pixel of [C, H, W], or row r), or -1 on padding. */

@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
  * 16 x 8 output tile at a time; per k-slice of a 4-bit group, {@code m16n8k64.s4} MMAs on the packed codes
  * (or, widened for a GPU without int4 tensor cores, {@code m16n8k32.s8} on the codes sign-extended) into a
  * fresh fragment, which the CUDA cores add to the accumulator shifted by (activation shift + weight shift);
- * the 8-bit part through {@code m16n8k32.s8} into the accumulator; bias first; the requantizing epilogue.
+ * the 8-bit part through {@code m16n8k32.s8} into the accumulator; bias first; the epilogue requantizes and
+ * applies the fused activation (clamp, then table).
  * The number of 4-bit slices is the kernel's argument (MAX_4BIT_CH): the same code serves every ratio.
  */
 final class MixedGemmKernel {
@@ -95,7 +96,9 @@ final class MixedGemmKernel {
         for (int i = 0; i < Mma.M && m0 + i < k.m(); i++) {
             for (int j = 0; j < Mma.N && n0 + j < k.n(); j++) {
                 int c = n0 + j;
-                out[(m0 + i) * k.n() + c] = IntArithmetic.saturateInt8(new FixedPoint(k.mult()[c], k.shift()[c]).apply(acc[i * Mma.N + j]));
+                int v = IntArithmetic.saturateInt8(new FixedPoint(k.mult()[c], k.shift()[c]).apply(acc[i * Mma.N + j]));
+                v = Math.min(Math.max(v, k.lo()), k.hi());
+                out[(m0 + i) * k.n() + c] = k.lut() == null ? (byte) v : k.lut()[v + 128];
             }
         }
     }
