@@ -155,3 +155,71 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int group,
     if (row1 < M && oc0 < N) out[(size_t)row1 * N + oc0] = activate(requant(acc[2], mult[oc0], shift[oc0]), lo, hi, lut);
     if (row1 < M && oc1 < N) out[(size_t)row1 * N + oc1] = activate(requant(acc[3], mult[oc1], shift[oc1]), lo, hi, lut);
 }
+
+// 4-bit extraction, fused with the channel gather a run-time reorder needs. One thread per (position, group):
+//   x [P][C] int8, channel-last; chan [C]: the kernel's K order (4-bit groups' channels, then 8-bit ones)
+//   static_shift [groups], or null for dynamic extraction (the highest bit of the OR of the group's magnitudes)
+//   codes [P][groups * slice / 2] packed (low nibble first, zero-padded to the slice), shifts [P][groups]
+// Threads with group == groups copy the position's 8-bit channels to rest [P][C - four].
+__device__ __forceinline__ int lower4(int x, int s) {
+    int r;
+    if (s <= 0) {
+        r = x;
+    } else {
+        int half = 1 << (s - 1);
+        r = x >= 0 ? (x + half) >> s : -((-x + half) >> s);
+    }
+    return r < -8 ? -8 : r > 7 ? 7 : r;
+}
+
+extern "C" __global__ void flexiq_extract(int P, int C, int four, int group, int slice, const int8_t* __restrict__ x,
+                                          const int* __restrict__ chan, const int8_t* __restrict__ static_shift,
+                                          uint8_t* __restrict__ codes, int8_t* __restrict__ shifts, int8_t* __restrict__ rest) {
+    const int groups = four / group;
+    const long long id = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (id >= (long long)P * (groups + 1)) return;
+    const int p = (int)(id / (groups + 1)), g = (int)(id % (groups + 1));
+    const int8_t* row = x + (size_t)p * C;
+    if (g == groups) {
+        for (int j = four; j < C; j++) rest[(size_t)p * (C - four) + j - four] = row[chan[j]];
+        return;
+    }
+    int s;
+    if (static_shift != nullptr) {
+        s = static_shift[g];
+    } else {
+        int o = 0;
+        for (int j = 0; j < group; j++) o |= abs((int)row[chan[g * group + j]]);
+        int bits = 32 - __clz(o);
+        s = bits > 3 ? bits - 3 : 0;
+    }
+    shifts[(size_t)p * groups + g] = (int8_t)s;
+    uint8_t* out = codes + (size_t)p * groups * slice / 2 + (size_t)g * slice / 2;
+    for (int j = 0; j < slice; j += 2) {
+        int lo = j < group ? lower4(row[chan[g * group + j]], s) : 0;
+        int hi = j + 1 < group ? lower4(row[chan[g * group + j + 1]], s) : 0;
+        out[j / 2] = (uint8_t)((lo & 0xf) | ((hi & 0xf) << 4));
+    }
+}
+
+// The GEMM's activation rows from the extracted positions. One thread per row: for each tap, the blocks of
+// the input pixel it reads (codes, shifts, 8-bit channels), or zeros on padding. A product over the last
+// dimension is one tap with pixel = row (kh = kw = 1, no stride, no padding, OW = W = 1).
+extern "C" __global__ void flexiq_im2col(int M, int H, int W, int OW, int kh, int kw, int stride_h, int stride_w, int pad_h, int pad_w,
+                                         int dilation, int groups, int slice, int eight, int k8,
+                                         const uint8_t* __restrict__ codes, const int8_t* __restrict__ shifts, const int8_t* __restrict__ rest,
+                                         uint8_t* __restrict__ a4, int8_t* __restrict__ ashift, int8_t* __restrict__ a8) {
+    const int r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= M) return;
+    const int taps = kh * kw, blk = groups * slice / 2;
+    for (int i = 0; i < k8; i++) a8[(size_t)r * k8 + i] = 0;
+    for (int t = 0; t < taps; t++) {
+        const int iy = (r / OW) * stride_h - pad_h + (t / kw) * dilation;
+        const int ix = (r % OW) * stride_w - pad_w + (t % kw) * dilation;
+        const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+        const int pos = iy * W + ix;
+        for (int b = 0; b < blk; b++) a4[((size_t)r * taps + t) * blk + b] = inside ? codes[(size_t)pos * blk + b] : 0;
+        for (int g = 0; g < groups; g++) ashift[((size_t)r * taps + t) * groups + g] = inside ? shifts[(size_t)pos * groups + g] : 0;
+        for (int j = 0; j < eight && inside; j++) a8[(size_t)r * k8 + t * eight + j] = rest[(size_t)pos * eight + j];
+    }
+}

@@ -26,6 +26,8 @@ import java.util.List;
 public final class CudaDevice implements AutoCloseable {
     private final CUcontext context;
     private final CUfunction gemm;
+    private final CUfunction extract;
+    private final CUfunction im2col;
     private final String name;
     private final int major;
     private final int minor;
@@ -34,9 +36,11 @@ public final class CudaDevice implements AutoCloseable {
     public record Opened(CudaDevice device, String why) {
     }
 
-    private CudaDevice(CUcontext context, CUfunction gemm, String name, int major, int minor) {
+    private CudaDevice(CUcontext context, CUmodule module, String name, int major, int minor) {
         this.context = context;
-        this.gemm = gemm;
+        this.gemm = function(module, "flexiq_gemm");
+        this.extract = function(module, "flexiq_extract");
+        this.im2col = function(module, "flexiq_im2col");
         this.name = name;
         this.major = major;
         this.minor = minor;
@@ -71,12 +75,91 @@ public final class CudaDevice implements AutoCloseable {
             JCudaDriver.cuCtxCreate(ctx, 0, dev);
             CUmodule module = new CUmodule();
             JCudaDriver.cuModuleLoadData(module, ptx(major >= 9 ? "sm_90" : "sm_80"));
-            CUfunction f = new CUfunction();
-            JCudaDriver.cuModuleGetFunction(f, module, "flexiq_gemm");
-            return new Opened(new CudaDevice(ctx, f, name, major, minor), "");
+            return new Opened(new CudaDevice(ctx, module, name, major, minor), "");
         } catch (Throwable e) { // UnsatisfiedLinkError from the natives, CudaException from the driver
             return new Opened(null, "CUDA is not usable here (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
+    }
+
+    private static CUfunction function(CUmodule module, String name) {
+        CUfunction f = new CUfunction();
+        JCudaDriver.cuModuleGetFunction(f, module, name);
+        return f;
+    }
+
+    /** {@link ExtractKernel} on the device. */
+    public ExtractKernel.Extracted extract(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift) {
+        JCudaDriver.cuCtxSetCurrent(context);
+        List<CUdeviceptr> buffers = new ArrayList<>();
+        try {
+            int c = chan.length;
+            int groups = four / group;
+            CUdeviceptr dx = upload(buffers, x);
+            CUdeviceptr dchan = upload(buffers, chan);
+            CUdeviceptr dstatic = new CUdeviceptr();
+            if (staticShift != null) {
+                byte[] b = new byte[staticShift.length];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (byte) staticShift[i];
+                }
+                dstatic = upload(buffers, b);
+            }
+            CUdeviceptr codes = alloc(buffers, (long) positions * groups * slice / 2);
+            CUdeviceptr shifts = alloc(buffers, (long) positions * groups);
+            CUdeviceptr rest = alloc(buffers, (long) positions * (c - four));
+            Pointer params = Pointer.to(Pointer.to(new int[]{positions}), Pointer.to(new int[]{c}), Pointer.to(new int[]{four}),
+                    Pointer.to(new int[]{group}), Pointer.to(new int[]{slice}), Pointer.to(dx), Pointer.to(dchan), Pointer.to(dstatic),
+                    Pointer.to(codes), Pointer.to(shifts), Pointer.to(rest));
+            long threads = (long) positions * (groups + 1);
+            JCudaDriver.cuLaunchKernel(extract, (int) ((threads + 127) / 128), 1, 1, 128, 1, 1, 0, null, params, null);
+            JCudaDriver.cuCtxSynchronize();
+            return new ExtractKernel.Extracted(positions, groups, slice, c - four, download(codes, positions * groups * slice / 2),
+                    download(shifts, positions * groups), download(rest, positions * (c - four)));
+        } finally {
+            for (CUdeviceptr p : buffers) {
+                JCudaDriver.cuMemFree(p);
+            }
+        }
+    }
+
+    /** {@link Im2colKernel} on the device, for a convolution with one group (or {@code conv} null: rows are positions). */
+    public Im2colKernel.Rows im2col(ExtractKernel.Extracted e, org.flexiq.workloads.ir.Conv2d conv, org.flexiq.workloads.ir.Shape in,
+                                    org.flexiq.workloads.ir.Shape out, int m, int k8) {
+        JCudaDriver.cuCtxSetCurrent(context);
+        List<CUdeviceptr> buffers = new ArrayList<>();
+        try {
+            int taps = conv == null ? 1 : conv.kernelH() * conv.kernelW();
+            int blk = e.groups() * e.slice() / 2;
+            CUdeviceptr codes = upload(buffers, e.codes());
+            CUdeviceptr shifts = upload(buffers, e.shifts());
+            CUdeviceptr rest = upload(buffers, e.rest());
+            CUdeviceptr a4 = alloc(buffers, (long) m * taps * blk);
+            CUdeviceptr ashift = alloc(buffers, (long) m * taps * e.groups());
+            CUdeviceptr a8 = alloc(buffers, (long) m * k8);
+            // a product over the last dimension: H = M rows of width 1, one tap, so row r reads position r
+            int[] geo = conv == null ? new int[]{m, 1, 1, 1, 1, 1, 1, 0, 0, 1} : new int[]{in.dim(1), in.dim(2), out.dim(2), conv.kernelH(),
+                    conv.kernelW(), conv.strideH(), conv.strideW(), conv.padH(), conv.padW(), conv.dilation()};
+            Pointer params = Pointer.to(Pointer.to(new int[]{m}), Pointer.to(new int[]{geo[0]}), Pointer.to(new int[]{geo[1]}),
+                    Pointer.to(new int[]{geo[2]}), Pointer.to(new int[]{geo[3]}), Pointer.to(new int[]{geo[4]}), Pointer.to(new int[]{geo[5]}),
+                    Pointer.to(new int[]{geo[6]}), Pointer.to(new int[]{geo[7]}), Pointer.to(new int[]{geo[8]}), Pointer.to(new int[]{geo[9]}),
+                    Pointer.to(new int[]{e.groups()}), Pointer.to(new int[]{e.slice()}), Pointer.to(new int[]{e.eightBit()}), Pointer.to(new int[]{k8}),
+                    Pointer.to(codes), Pointer.to(shifts), Pointer.to(rest), Pointer.to(a4), Pointer.to(ashift), Pointer.to(a8));
+            JCudaDriver.cuLaunchKernel(im2col, (m + 127) / 128, 1, 1, 128, 1, 1, 0, null, params, null);
+            JCudaDriver.cuCtxSynchronize();
+            return new Im2colKernel.Rows(download(a4, m * taps * blk), download(ashift, m * taps * e.groups()), download(a8, m * k8));
+        } finally {
+            for (CUdeviceptr p : buffers) {
+                JCudaDriver.cuMemFree(p);
+            }
+        }
+    }
+
+    private static byte[] download(CUdeviceptr p, int bytes) {
+        byte[] b = new byte[bytes];
+        if (bytes > 0) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(b), p, bytes);
+        }
+        return b;
     }
 
     static byte[] ptx(String arch) throws IOException {

@@ -12,7 +12,8 @@ import org.flexiq.workloads.ir.Shape;
  * slice); the 8-bit part as int8, K padded with zeros to a multiple of 32; the epilogue's activation (a clamp
  * and an optional 256-entry table, or none: [-128, 127] and no table). Rows are output pixels of a
  * convolution (its implicit GEMM made explicit, tap-major, zero codes on padding) or rows of a product.
- * {@link MixedGemmKernel} computes from exactly these buffers, as the GPU does.
+ * The activation buffers come from {@link ExtractKernel} and {@link Im2colKernel}, as on the GPU; the
+ * weights' are prepared offline. {@link MixedGemmKernel} computes from exactly these buffers, as the GPU does.
  */
 public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[] a4, byte[] a8, byte[] ashift, byte[] w4, byte[] w8, byte[] wshift,
                       int[] bias, int[] mult, int[] shift, int lo, int hi, byte[] lut) {
@@ -34,56 +35,38 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
         int m = conv == null ? ops.x().length / channels : out.dim(1) * out.dim(2);
         int groups = ops.fourBitGroups();
         int siteGroups = ops.siteGroups();
-        int slice = Math.max(64, (ops.groupWidth() + 63) / 64 * 64);
+        int group = ops.groupWidth();
+        int slice = Math.max(64, (group + 63) / 64 * 64);
         int slices = taps * groups;
-        int[][] groupChannels = new int[groups][];
-        int eight = 0;
-        int[] count = new int[groups];
-        for (int g : groupOf) {
-            if (g >= 0) {
-                count[g]++;
-            } else {
-                eight++;
-            }
-        }
-        for (int g = 0; g < groups; g++) {
-            groupChannels[g] = new int[count[g]];
-            count[g] = 0;
-        }
-        int[] eightBit = new int[eight];
-        eight = 0;
+        // the kernel's K order: each 4-bit group's channels, then the 8-bit ones (stored order within each)
+        int[] chan = new int[channels];
+        int four = groups * group;
+        int[] fill = new int[groups];
+        int next8 = four;
         for (int c = 0; c < channels; c++) {
-            if (groupOf[c] >= 0) {
-                groupChannels[groupOf[c]][count[groupOf[c]]++] = c;
+            int g = groupOf[c];
+            if (g >= 0) {
+                chan[g * group + fill[g]++] = c;
             } else {
-                eightBit[eight++] = c;
+                chan[next8++] = c;
             }
         }
-        int k8 = (taps * eightBit.length + 31) / 32 * 32;
+        int eightBit = channels - four;
+        int k8 = (taps * eightBit + 31) / 32 * 32;
+        // activations: the producer's output channel-last, extracted per position, then gathered per row
+        Shape in = ops.inputShape();
+        int positions = ops.x().length / channels;
+        byte[] x = new byte[ops.x().length];
+        for (int p = 0; p < positions; p++) {
+            for (int c = 0; c < channels; c++) {
+                x[p * channels + c] = (byte) (conv == null ? ops.x()[p * channels + c] : ops.x()[c * positions + p]);
+            }
+        }
+        ExtractKernel.Extracted e = ExtractKernel.run(x, positions, chan, four, group, slice, ops.staticShifts());
+        Im2colKernel.Rows rows = Im2colKernel.run(e, conv, in, out, m, taps, k8);
+        // weights, lowered offline: the same layout, each slice with its (column, group) shift
         int k4 = slice * slices;
         int[] codes = new int[k4];
-        byte[] a4 = new byte[m * (k4 / 2)];
-        byte[] a8 = new byte[m * k8];
-        byte[] ashift = new byte[m * slices];
-        Shape in = ops.inputShape();
-        for (int r = 0; r < m; r++) {
-            java.util.Arrays.fill(codes, 0);
-            for (int t = 0; t < taps; t++) {
-                int pos = position(conv, in, out, r, t);
-                for (int g = 0; g < groups; g++) {
-                    int s = t * groups + g;
-                    int sa = pos < 0 ? 0 : ops.activationShift()[pos * groups + g];
-                    ashift[r * slices + s] = (byte) sa;
-                    for (int j = 0; j < groupChannels[g].length && pos >= 0; j++) {
-                        codes[s * slice + j] = FourBit.lower(x(ops, conv, in, pos, groupChannels[g][j], channels), sa);
-                    }
-                }
-                for (int j = 0; j < eightBit.length && pos >= 0; j++) {
-                    a8[r * k8 + t * eightBit.length + j] = (byte) x(ops, conv, in, pos, eightBit[j], channels);
-                }
-            }
-            System.arraycopy(Int4Packing.pack(codes), 0, a4, r * (k4 / 2), k4 / 2);
-        }
         byte[] w = ops.weights().weight();
         int per = channels * taps;
         byte[] w4 = new byte[n * (k4 / 2)];
@@ -96,12 +79,12 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
                     int s = t * groups + g;
                     int sw = ops.weightShift()[o * siteGroups + g];
                     wshift[o * slices + s] = (byte) sw;
-                    for (int j = 0; j < groupChannels[g].length; j++) {
-                        codes[s * slice + j] = FourBit.lower(w[o * per + groupChannels[g][j] * taps + t], sw);
+                    for (int j = 0; j < group; j++) {
+                        codes[s * slice + j] = FourBit.lower(w[o * per + chan[g * group + j] * taps + t], sw);
                     }
                 }
-                for (int j = 0; j < eightBit.length; j++) {
-                    w8[o * k8 + t * eightBit.length + j] = w[o * per + eightBit[j] * taps + t];
+                for (int j = 0; j < eightBit; j++) {
+                    w8[o * k8 + t * eightBit + j] = w[o * per + chan[four + j] * taps + t];
                 }
             }
             System.arraycopy(Int4Packing.pack(codes), 0, w4, o * (k4 / 2), k4 / 2);
@@ -112,22 +95,7 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
             mult[o] = ops.weights().requant()[o].multiplier();
             shift[o] = ops.weights().requant()[o].shift();
         }
-        return new KernelOperands(m, n, slice, slices, k8, a4, a8, ashift, w4, w8, wshift, ops.weights().bias().clone(), mult, shift, -128, 127,
-                null);
-    }
-
-    /** The input position row r's tap t reads (a pixel of [C, H, W], or row r), or -1 on padding. */
-    private static int position(Conv2d conv, Shape in, Shape out, int r, int t) {
-        if (conv == null) {
-            return r;
-        }
-        int ow = out.dim(2);
-        int iy = (r / ow) * conv.strideH() - conv.padH() + (t / conv.kernelW()) * conv.dilation();
-        int ix = (r % ow) * conv.strideW() - conv.padW() + (t % conv.kernelW()) * conv.dilation();
-        return iy >= 0 && iy < in.dim(1) && ix >= 0 && ix < in.dim(2) ? iy * in.dim(2) + ix : -1;
-    }
-
-    private static int x(GemmOperands ops, Conv2d conv, Shape in, int pos, int c, int channels) {
-        return conv == null ? ops.x()[pos * channels + c] : ops.x()[c * in.dim(1) * in.dim(2) + pos];
+        return new KernelOperands(m, n, slice, slices, k8, rows.a4(), rows.a8(), rows.ashift(), w4, w8, wshift, ops.weights().bias().clone(), mult,
+                shift, -128, 127, null);
     }
 }

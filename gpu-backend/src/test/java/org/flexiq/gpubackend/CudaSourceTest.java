@@ -46,7 +46,7 @@ class CudaSourceTest {
     void ampereUsesInt4AndInt8TensorCoreInstructions(@TempDir Path dir) throws Exception {
         for (String arch : List.of("sm_80", "sm_86")) {
             String ptx = ptx(dir, arch);
-            assertThat(ptx).contains(".entry flexiq_gemm", "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32",
+            assertThat(ptx).contains(".entry flexiq_gemm", ".entry flexiq_extract", ".entry flexiq_im2col", "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32",
                     "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32");
         }
     }

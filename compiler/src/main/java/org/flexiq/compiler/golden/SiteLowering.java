@@ -109,6 +109,11 @@ final class SiteLowering {
         return fourBitGroups;
     }
 
+    /** The static activation shift of each 4-bit group, or null under dynamic extraction (a shift per position then). */
+    int[] staticShifts() {
+        return extraction == Extraction.DYNAMIC ? null : java.util.Arrays.copyOf(staticShift, fourBitGroups);
+    }
+
     int[] groupOf() {
         return groupOf.clone();
     }

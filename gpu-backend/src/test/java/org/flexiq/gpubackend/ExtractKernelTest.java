@@ -1,0 +1,40 @@
+package org.flexiq.gpubackend;
+
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.Shape;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExtractKernelTest {
+    @Test
+    void aGroupsShiftIsItsHighestUsedBitAndItsCodesArePackedInKOrder() {
+        // one position, channels stored as [8-bit, g0 a, g0 b]; K order puts group 0 (channels 1, 2) first
+        byte[] x = {100, 37, -90};
+        ExtractKernel.Extracted e = ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 64, null);
+        // OR of |37| and |-90| = 0b1111111: 7 bits, shift 4; codes round(37 / 16) = 2, round(-90 / 16) = -6 (half away from zero)
+        assertThat(e.shifts()).containsExactly((byte) 4);
+        assertThat(Int4Packing.get(e.codes(), 0)).isEqualTo(2);
+        assertThat(Int4Packing.get(e.codes(), 1)).isEqualTo(-6);
+        assertThat(e.codes()).hasSize(32); // zero-padded to the 64-code slice
+        assertThat(e.rest()).containsExactly((byte) 100);
+        // a static table overrides the OR
+        assertThat(ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 64, new int[]{6}).shifts()).containsExactly((byte) 6);
+    }
+
+    @Test
+    void im2colCopiesEachTapsPixelAndZerosThePadding() {
+        // a 2x2 map, 3x3 kernel with padding 1: output pixel 0's first tap reads (-1, -1), its centre tap pixel 0
+        byte[] x = new byte[4 * 2];
+        for (int p = 0; p < 4; p++) {
+            x[p * 2] = (byte) (10 * (p + 1));
+            x[p * 2 + 1] = (byte) p;
+        }
+        ExtractKernel.Extracted e = ExtractKernel.run(x, 4, new int[]{0, 1}, 0, 2, 64, null); // all 8-bit
+        Im2colKernel.Rows r = Im2colKernel.run(e, new Conv2d(1, 3, 3, 1, 1, 1, 1, 1, 1, false), Shape.of(2, 2, 2), Shape.of(1, 2, 2), 4, 9, 32);
+        assertThat(r.a8()[0]).isZero(); // tap 0 of row 0 is padding
+        assertThat(r.a8()[4 * 2]).isEqualTo((byte) 10); // tap 4 (centre) of row 0 is pixel 0, channel 0
+        assertThat(r.a8()[4 * 2 + 1]).isEqualTo((byte) 0);
+        assertThat(r.a8()[32 + 4 * 2]).isEqualTo((byte) 20); // row 1's centre is pixel 1
+    }
+}
