@@ -23,7 +23,7 @@ import java.util.List;
  * and later). {@link #open} never throws: on a machine without a driver, or where JCuda's natives cannot
  * load, it returns null and says why.
  */
-public final class CudaDevice implements AutoCloseable {
+public final class CudaDevice implements AutoCloseable, ActivationKernels {
     private final CUcontext context;
     private final CUfunction gemm;
     private final CUfunction extract;
@@ -88,6 +88,7 @@ public final class CudaDevice implements AutoCloseable {
     }
 
     /** {@link ExtractKernel} on the device. */
+    @Override
     public ExtractKernel.Extracted extract(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift) {
         JCudaDriver.cuCtxSetCurrent(context);
         List<CUdeviceptr> buffers = new ArrayList<>();
@@ -123,6 +124,7 @@ public final class CudaDevice implements AutoCloseable {
     }
 
     /** {@link Im2colKernel} on the device, for a convolution with one group (or {@code conv} null: rows are positions). */
+    @Override
     public Im2colKernel.Rows im2col(ExtractKernel.Extracted e, org.flexiq.workloads.ir.Conv2d conv, org.flexiq.workloads.ir.Shape in,
                                     org.flexiq.workloads.ir.Shape out, int m, int k8) {
         JCudaDriver.cuCtxSetCurrent(context);

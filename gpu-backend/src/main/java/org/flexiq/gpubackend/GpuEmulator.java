@@ -37,6 +37,12 @@ public final class GpuEmulator {
 
     /** One inference with the GEMM kernels run by {@code gemms} (the emulation, or a GPU), the other layers as the golden executor runs them. */
     public static Map<String, byte[]> run(QuantizedModel q, double ratio, Extraction extraction, Gemms gemms, Map<String, FloatTensor> inputs) {
+        return run(q, ratio, extraction, ActivationKernels.JAVA, gemms, inputs);
+    }
+
+    /** The same, the GEMMs' activations prepared by {@code activations} (the extraction and im2col kernels, in Java or on a GPU). */
+    public static Map<String, byte[]> run(QuantizedModel q, double ratio, Extraction extraction, ActivationKernels activations, Gemms gemms,
+                                          Map<String, FloatTensor> inputs) {
         GoldenExecutor golden = new GoldenExecutor(q, ratio, extraction);
         GoldenExecutor.IntState state = golden.inputs(inputs);
         List<Node> nodes = q.graph().nodes();
@@ -49,7 +55,7 @@ public final class GpuEmulator {
             if (tensorCoreGemm(q, n)) {
                 Conv2d conv = n.layer() instanceof Conv2d c ? c : null;
                 Shape shape = q.graph().shape(n.name());
-                KernelOperands k = KernelOperands.of(golden.gemmOperands(n.name(), state), conv, shape);
+                KernelOperands k = KernelOperands.of(golden.gemmOperands(n.name(), state), conv, shape, activations);
                 Node act = fusedActivation(q, n);
                 if (act != null) {
                     NodeQuant a = q.nodes().get(act.name());

@@ -28,6 +28,11 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
     }
 
     static KernelOperands of(GemmOperands ops, Conv2d conv, Shape out) {
+        return of(ops, conv, out, ActivationKernels.JAVA);
+    }
+
+    /** The buffers, the activations' prepared by {@code kernels} (in Java, or on the GPU). */
+    static KernelOperands of(GemmOperands ops, Conv2d conv, Shape out, ActivationKernels kernels) {
         int[] groupOf = ops.groupOf();
         int channels = groupOf.length;
         int taps = conv == null ? 1 : conv.kernelH() * conv.kernelW();
@@ -62,8 +67,8 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
                 x[p * channels + c] = (byte) (conv == null ? ops.x()[p * channels + c] : ops.x()[c * positions + p]);
             }
         }
-        ExtractKernel.Extracted e = ExtractKernel.run(x, positions, chan, four, group, slice, ops.staticShifts());
-        Im2colKernel.Rows rows = Im2colKernel.run(e, conv, in, out, m, taps, k8);
+        ExtractKernel.Extracted e = kernels.extract(x, positions, chan, four, group, slice, ops.staticShifts());
+        Im2colKernel.Rows rows = kernels.im2col(e, conv, in, out, m, k8);
         // weights, lowered offline: the same layout, each slice with its (column, group) shift
         int k4 = slice * slices;
         int[] codes = new int[k4];

@@ -56,7 +56,7 @@ class CudaDeviceTest {
             Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 42).get(0);
             for (double r : new double[]{0, 0.5, 1}) {
                 Map<String, byte[]> emulated = GpuEmulator.run(q, r, Extraction.DYNAMIC, d.widened(), input);
-                Map<String, byte[]> device = GpuEmulator.run(q, r, Extraction.DYNAMIC, (node, k) -> d.gemm(k, 1, 1).out(), input);
+                Map<String, byte[]> device = GpuEmulator.run(q, r, Extraction.DYNAMIC, d, (node, k) -> d.gemm(k, 1, 1).out(), input);
                 for (String out : emulated.keySet()) {
                     assertThat(device.get(out)).as("ratio %s output %s on %s", r, out, d.name()).isEqualTo(emulated.get(out));
                 }
