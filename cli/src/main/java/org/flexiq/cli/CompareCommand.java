@@ -80,7 +80,7 @@ final class CompareCommand implements Callable<Integer> {
             lastNpu = FastEngine.run(p.program(), c, NpuCompiler.profileName(r), mode);
             lastGpu = GpuTimingModel.run(g, r, 1, GpuPlan.of(q, r, 1));
             t.row(org.flexiq.reports.SweepPoint.ratioText(r), us(lastNpu.latencyMicroseconds()), x(npuBase.cycles() / (double) lastNpu.cycles()),
-                    pct(lastNpu.peUtilization()), us(lastGpu.us()), x(gpuBase.us() / lastGpu.us()), pct(lastGpu.tensorUtilization()));
+                    RunCommand.percent(lastNpu.peUtilization()), us(lastGpu.us()), x(gpuBase.us() / lastGpu.us()), RunCommand.percent(lastGpu.tensorUtilization()));
         }
         out.print(t.render());
         out.printf(Locale.ROOT, "%nper layer at ratio %s (a GPU kernel counts for the NPU layer that runs its node):%n", lastNpu.profile());
@@ -113,11 +113,11 @@ final class CompareCommand implements Callable<Integer> {
                     peak += k.tensorUtilization() * k.us();
                 }
             }
-            t.row(l.name(), us(l.cycles() / npu.config().clockMHz()), pct(l.peUtilization(r, c)), mine.isEmpty() ? "-" : us(gpuUs),
-                    mine.isEmpty() ? "-" : pct(peak / gpuUs));
+            t.row(l.name(), us(l.cycles() / npu.config().clockMHz()), RunCommand.percent(l.peUtilization(r, c)), mine.isEmpty() ? "-" : us(gpuUs),
+                    mine.isEmpty() ? "-" : RunCommand.percent(peak / gpuUs));
         }
         for (GpuTimingModel.KernelTime k : byNode.values()) {
-            t.row(k.layer().name() + " (GPU only)", "-", "-", us(k.us()), pct(k.tensorUtilization()));
+            t.row(k.layer().name() + " (GPU only)", "-", "-", us(k.us()), RunCommand.percent(k.tensorUtilization()));
         }
         return t;
     }
@@ -128,9 +128,5 @@ final class CompareCommand implements Callable<Integer> {
 
     private static String x(double v) {
         return String.format(Locale.ROOT, "%.2fx", v);
-    }
-
-    private static String pct(double v) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 }

@@ -100,7 +100,7 @@ final class GpuCommand implements Callable<Integer> {
         for (int i = 0; i < runs.size(); i++) {
             GpuTimingModel.Run r = runs.get(i);
             t.row(org.flexiq.reports.SweepPoint.ratioText(r.ratio()), String.format(Locale.ROOT, "%.1f us", r.us()), String.format(Locale.ROOT, "%.2fx", base.us() / r.us()),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * r.tensorUtilization()), HumanFormat.count(r.int8Macs()), HumanFormat.count(r.int4Macs()),
+                    RunCommand.percent(r.tensorUtilization()), HumanFormat.count(r.int8Macs()), HumanFormat.count(r.int4Macs()),
                     r.kernels().size(), checks.isEmpty() ? "-" : checks.get(i));
         }
         out.print(t.render());
@@ -156,7 +156,7 @@ final class GpuCommand implements Callable<Integer> {
         for (GpuTimingModel.KernelTime k : r.kernels()) {
             var l = k.layer();
             t.row(l.name(), l.kind(), l.m(), l.n(), l.k8(), l.k4(), String.format(Locale.ROOT, "%.2f", k.us()), k.bound(),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * k.tensorUtilization()));
+                    RunCommand.percent(k.tensorUtilization()));
         }
         return t;
     }

@@ -131,6 +131,9 @@ final class RunCommand implements Callable<Integer> {
         if (scalesim != null && npu.array != null) {
             throw new BadInputException("--array: the array comes from " + scalesim.file() + " (ArrayHeight, ArrayWidth)");
         }
+        if (scalesim != null && spec.commandLine().getParseResult().hasMatchedOption("--npu")) {
+            throw new BadInputException("--npu: the machine comes from " + scalesim.file() + " (give one of --npu and --scalesim-cfg)");
+        }
         NpuConfig config = scalesim == null ? npu.config(q.groupWidth()) : scalesimMachine(scalesim, topo, q.groupWidth());
         if (scalesim != null) {
             out.printf(Locale.ROOT, "%s: %dx%d ws array; SRAM sizes (ifmap %d kB, filter %d kB, ofmap %d kB) shape SCALE-Sim's DRAM traffic, "

@@ -151,5 +151,9 @@ class RunCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(cfg + ":7: Dataflow: 'os' is not supported");
         assertThat(sim("run").err()).contains("give a MODEL or --topology FILE.csv");
+        r = sim("run", "--scalesim-cfg", Path.of("..", "validation", "scale-ws-32x32.cfg").toString(), "--topology", topo.toString(), "--npu",
+                "tpu-like");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--npu: the machine comes from");
     }
 }

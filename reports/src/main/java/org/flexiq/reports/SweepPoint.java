@@ -27,10 +27,6 @@ public record SweepPoint(String model, String npu, int rows, int cols, int group
         return rows + "x" + cols + "-g" + group + "-r" + ratioText(ratio);
     }
 
-    public String key() {
-        return key(rows, cols, group, ratio);
-    }
-
     /** A ratio as given (0.5, 1, 0.25), without a trailing ".0". */
     public static String ratioText(double ratio) {
         String s = String.format(Locale.ROOT, "%.6f", ratio).replaceAll("0+$", "");

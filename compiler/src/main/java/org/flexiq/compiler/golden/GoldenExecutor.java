@@ -260,8 +260,8 @@ public final class GoldenExecutor {
     /**
      * What a matrix-product node (Conv2d with one group, or Linear) computes from, decomposed as FlexiQ's
      * kernels see it: its int8 input in stored channel order, which stored channels are 4-bit and in which
-     * group, the activation shift of every (position, group) and the weight shift of every (output channel,
-     * group). {@code state} must hold the node's input (run the nodes before it first).
+     * group, the static activation shifts (the kernels find dynamic ones themselves) and the weight shift of
+     * every (output channel, group). {@code state} must hold the node's input (run the nodes before it first).
      */
     public GemmOperands gemmOperands(String node, IntState state) {
         Node n = model.graph().node(node);
@@ -282,23 +282,22 @@ public final class GoldenExecutor {
             int channels = site == null ? (n.layer() instanceof Conv2d ? s.dim(0) : s.last()) : site.channels();
             int[] none = new int[channels];
             java.util.Arrays.fill(none, -1);
-            return new GemmOperands(v, s, none, 0, model.groupWidth(), new int[0], new int[0], new int[0], q);
+            return new GemmOperands(v, s, none, 0, model.groupWidth(), new int[0], new int[0], q);
         }
         SiteLowering l = lowerings.get(site.tensor());
         int[] v = l.gathered(x, s);
-        return new GemmOperands(v, s, l.groupOf(), l.fourBitGroups(), model.groupWidth(), l.activationShifts(v, s), l.weightShifts(q),
-                l.staticShifts(), q);
+        return new GemmOperands(v, s, l.groupOf(), l.fourBitGroups(), model.groupWidth(), l.weightShifts(q), l.staticShifts(), q);
     }
 
     /**
      * A matrix product's operands: {@code x} int8 activations in stored channel order ([C, H, W] or [..., K]);
-     * {@code groupOf[c]} the 4-bit group of stored channel c, or -1 for an 8-bit channel; activation shifts
-     * [position * groups + group]; weight shifts [output channel * groups + group] (groups counted over the
+     * {@code groupOf[c]} the 4-bit group of stored channel c, or -1 for an 8-bit channel; weight shifts
+     * [output channel * groups + group] (groups counted over the
      * whole site: only the first {@code fourBitGroups} are 4-bit); {@code staticShifts} the static table of
      * the 4-bit groups, or null under dynamic extraction.
      */
-    public record GemmOperands(int[] x, Shape inputShape, int[] groupOf, int fourBitGroups, int groupWidth, int[] activationShift,
-                               int[] weightShift, int[] staticShifts, NodeQuant.Gemm weights) {
+    public record GemmOperands(int[] x, Shape inputShape, int[] groupOf, int fourBitGroups, int groupWidth, int[] weightShift,
+                               int[] staticShifts, NodeQuant.Gemm weights) {
         public int siteGroups() {
             return groupOf.length / groupWidth;
         }
