@@ -194,15 +194,16 @@ final class RunCommand implements Callable<Integer> {
                 out.print(perLayer(runs.get(i)).render());
             }
         }
-        if (json != null) {
-            AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
-        }
+        // the report first: its --accuracy file is the one input still to check, and a bad one must leave no output behind
         if (report != null) {
             AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, e, runs);
             RunReportPage.write(report, q.graph().name(), engine, runs, base, checks, acc == null ? "" : acc.series(),
                     acc == null ? List.of() : acc.points());
             AtomicFiles.write(report.resolve("run.json"), Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
             out.printf(Locale.ROOT, "report: %s%n", report.resolve("report.html"));
+        }
+        if (json != null) {
+            AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
         }
         if (csv != null) {
             AtomicFiles.write(csv, LayerCsv.csv(runs));

@@ -155,5 +155,15 @@ class RunCliTest {
                 "tpu-like");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--npu: the machine comes from");
+        // a bad --accuracy file: exit 2 and no output at all
+        Path acc = dir.resolve("acc.json");
+        Files.writeString(acc, "{\"rows\": []}");
+        Path json = dir.resolve("none.json");
+        Path report = dir.resolve("no-report");
+        r = sim("run", model.toString(), "--ratio", "0.5", "--json", json.toString(), "--report", report.toString(), "--accuracy", acc.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(acc + ": rows / int8Top1: missing");
+        assertThat(Files.exists(json)).isFalse();
+        assertThat(Files.exists(report)).isFalse();
     }
 }
