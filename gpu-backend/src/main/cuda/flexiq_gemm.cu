@@ -10,13 +10,15 @@
 //   lo, hi, lut: the fused activation: out clamped to [lo, hi], then lut[out + 128] when lut is not null
 // k4 is a kernel argument: switching the 4-bit ratio at run time changes nothing but it.
 //
-// One warp computes a 16 x 8 output tile with mma.sync (row.col): m16n8k64 .s4 per 64 codes of a group
-// (groups are multiples of 64 codes here; the Java emulation, MixedGemmKernel, pads shorter ones), each
-// group's fragment shifted on the CUDA cores into the int32 accumulator; m16n8k32 .s8 for the 8-bit part.
-// Fragment layout (PTX ISA, mma.m16n8k32 / m16n8k64, integer types): lane = 4 g + t; A regs a0..a3 hold
-// row g, row g + 8, row g (upper half of k), row g + 8 (upper half); B regs b0, b1 column g (lower, upper
-// half of k); C c0, c1 row g columns 2t, 2t + 1; c2, c3 row g + 8. Without int4 tensor cores (sm_90) the
-// codes are widened to int8 and go through the .s8 instruction (FLEXIQ_WIDEN_INT4).
+// One warp computes a 16 x 8 output tile with mma.sync (row.col): per k-slice of a group (the group's codes
+// zero-padded to a multiple of 32), m16n8k64 .s4 per 64 codes and m16n8k32 .s4 for a last 32, so the
+// paper's 32-channel GPU groups issue no padding; each group's fragment is shifted on the CUDA cores into
+// the int32 accumulator; m16n8k32 .s8 for the 8-bit part.
+// Fragment layout (PTX ISA, integer mma, lane = 4 g + t): k64 .s4 and k32 .s8: A regs a0..a3 hold row g,
+// row g + 8, row g (upper half of k), row g + 8 (upper half), B regs b0, b1 column g (lower, upper half of
+// k); k32 .s4: a0 row g, a1 row g + 8, b0 column g, each codes 8t..8t + 7; C c0, c1 row g columns 2t,
+// 2t + 1; c2, c3 row g + 8. Without int4 tensor cores (sm_90) the codes are widened to int8 and go through
+// the k32 .s8 instruction, 32 codes at a time (FLEXIQ_WIDEN_INT4).
 //
 // Written against the PTX ISA; compiled by nvcc in CudaSourceTest for sm_80, sm_86 and sm_90. It has not
 // yet run on a GPU (gpu-backend/README.md, "Not measured").
@@ -33,6 +35,12 @@ __device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint
     asm volatile("mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                  : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+__device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
+    asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s4.s4.s32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};\n"
+                 : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
+                 : "r"(a0), "r"(a1), "r"(b0));
 }
 #endif
 
@@ -74,7 +82,7 @@ __device__ __forceinline__ int8_t activate(int8_t v, int lo, int hi, const int8_
     return lut != nullptr ? lut[c + 128] : (int8_t)c;
 }
 
-extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int group,
+extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
                                        const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
                                        const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
                                        const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
@@ -85,7 +93,7 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int group,
     const int tilesN = (N + 7) / 8;
     const int m0 = (warp / tilesN) * 16, n0 = (warp % tilesN) * 8;
     if (m0 >= M) return;
-    const int groups = k4 / group;
+    const int groups = k4 / slice;
     const int r0 = min(m0 + g, M - 1), r1 = min(m0 + g + 8, M - 1), col = min(n0 + g, N - 1);
     const int oc0 = n0 + 2 * t, oc1 = n0 + 2 * t + 1;
     int acc[4];
@@ -95,37 +103,44 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int group,
     acc[3] = acc[1];
     for (int gr = 0; gr < groups; gr++) {
         int frag[4] = {0, 0, 0, 0};
-        for (int k = gr * group; k < (gr + 1) * group; k += 64) {
-            uint32_t a[4], b[2];
+        const int end = (gr + 1) * slice;
 #ifndef FLEXIQ_WIDEN_INT4
-            // 64 codes = 32 bytes per row; thread t holds codes 8t..8t+7 (one register) of each half
+        for (int k = gr * slice; k < end;) {
+            // thread t holds codes 8t..8t+7 (one register) of each 32-code half
             const uint8_t* ra0 = a4 + (size_t)r0 * (k4 / 2) + k / 2;
             const uint8_t* ra1 = a4 + (size_t)r1 * (k4 / 2) + k / 2;
             const uint8_t* rb = w4 + (size_t)col * (k4 / 2) + k / 2;
-            a[0] = load4((const int8_t*)ra0 + 4 * t);
-            a[1] = load4((const int8_t*)ra1 + 4 * t);
-            a[2] = load4((const int8_t*)ra0 + 16 + 4 * t);
-            a[3] = load4((const int8_t*)ra1 + 16 + 4 * t);
-            b[0] = load4((const int8_t*)rb + 4 * t);
-            b[1] = load4((const int8_t*)rb + 16 + 4 * t);
-            mma_s4(frag, a, b);
-#else
-            // widened: two k32 int8 MMAs per 64 codes
-            for (int h = 0; h < 2; h++) {
-                const uint8_t* ra0 = a4 + (size_t)r0 * (k4 / 2);
-                const uint8_t* ra1 = a4 + (size_t)r1 * (k4 / 2);
-                const uint8_t* rb = w4 + (size_t)col * (k4 / 2);
-                int kb = k + 32 * h;
-                a[0] = widen4(ra0, kb + 4 * t);
-                a[1] = widen4(ra1, kb + 4 * t);
-                a[2] = widen4(ra0, kb + 16 + 4 * t);
-                a[3] = widen4(ra1, kb + 16 + 4 * t);
-                b[0] = widen4(rb, kb + 4 * t);
-                b[1] = widen4(rb, kb + 16 + 4 * t);
-                mma_s8(frag, a, b);
+            if (end - k >= 64) {
+                uint32_t a[4], b[2];
+                a[0] = load4((const int8_t*)ra0 + 4 * t);
+                a[1] = load4((const int8_t*)ra1 + 4 * t);
+                a[2] = load4((const int8_t*)ra0 + 16 + 4 * t);
+                a[3] = load4((const int8_t*)ra1 + 16 + 4 * t);
+                b[0] = load4((const int8_t*)rb + 4 * t);
+                b[1] = load4((const int8_t*)rb + 16 + 4 * t);
+                mma_s4(frag, a, b);
+                k += 64;
+            } else {
+                mma_s4_k32(frag, load4((const int8_t*)ra0 + 4 * t), load4((const int8_t*)ra1 + 4 * t), load4((const int8_t*)rb + 4 * t));
+                k += 32;
             }
-#endif
         }
+#else
+        for (int k = gr * slice; k < end; k += 32) {
+            // widened: one k32 int8 MMA per 32 codes
+            const uint8_t* ra0 = a4 + (size_t)r0 * (k4 / 2);
+            const uint8_t* ra1 = a4 + (size_t)r1 * (k4 / 2);
+            const uint8_t* rb = w4 + (size_t)col * (k4 / 2);
+            uint32_t a[4], b[2];
+            a[0] = widen4(ra0, k + 4 * t);
+            a[1] = widen4(ra1, k + 4 * t);
+            a[2] = widen4(ra0, k + 16 + 4 * t);
+            a[3] = widen4(ra1, k + 16 + 4 * t);
+            b[0] = widen4(rb, k + 4 * t);
+            b[1] = widen4(rb, k + 16 + 4 * t);
+            mma_s8(frag, a, b);
+        }
+#endif
         // CUDA cores: the group's partial sums join the accumulator shifted by (activation + weight shift)
         const int sw0 = oc0 < N ? wshift[(size_t)oc0 * groups + gr] : 0;
         const int sw1 = oc1 < N ? wshift[(size_t)oc1 * groups + gr] : 0;

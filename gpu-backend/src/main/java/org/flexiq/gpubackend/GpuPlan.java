@@ -51,13 +51,15 @@ public final class GpuPlan {
                 long k4 = (long) four * taps;
                 long k8 = (long) (w.inChannels() - four) * taps;
                 long groups = four / q.groupWidth();
+                long issuedK4 = groups * taps * KernelOperands.slice(q.groupWidth());
                 long weightBytes = w.outChannels() * (k8 + (k4 + 1) / 2);
                 long actBytes = inBytes - (long) batch * in.elementCount() / w.inChannels() * four / 2;
-                out.add(new GpuLayer(n.name(), "gemm", m, w.outChannels(), k8, k4, groups * taps, actBytes + weightBytes + outBytes, 0));
+                out.add(new GpuLayer(n.name(), "gemm", m, w.outChannels(), k8, k4, padded(k8), issuedK4, groups * taps,
+                        actBytes + weightBytes + outBytes, 0));
             } else if (l instanceof MatMul) {
                 Shape b = g.shape(n.inputs().get(1));
                 long bm = (long) batch * in.product(0, in.rank() - 2);
-                out.add(new GpuLayer(n.name(), "matmul", bm * in.dim(-2), b.dim(-1), in.dim(-1), 0, 0,
+                out.add(new GpuLayer(n.name(), "matmul", bm * in.dim(-2), b.dim(-1), in.dim(-1), 0, padded(in.dim(-1)), 0, 0,
                         inBytes + (long) batch * b.elementCount() + outBytes, 0));
             } else {
                 long ops = (long) batch * l.macs(List.of(in), o) + 4L * outBytes;
@@ -66,5 +68,10 @@ public final class GpuPlan {
             }
         }
         return out;
+    }
+
+    /** An int8 reduction length padded to the k of {@code m16n8k32.s8}, as the kernel's buffers are. */
+    private static long padded(long k8) {
+        return (k8 + Mma.K8 - 1) / Mma.K8 * Mma.K8;
     }
 }

@@ -7,8 +7,9 @@ import java.util.List;
  * Modelled latency of the GPU path from a GPU's public specifications (gpu-backend/README.md, "Timing
  * model", states the assumptions): each kernel takes the larger of its compute time and its DRAM time, plus a
  * launch overhead. A mixed GEMM is cut into 128 x 128 output tiles, one per SM at a time (tile quantization:
- * a partial tile or a partial wave costs a whole one); a tile's tensor-core time is its int8 MACs at the int8
- * rate plus its int4 MACs at the int4 rate (the int8 rate, widened, without int4 tensor cores), and its
+ * a partial tile or a partial wave costs a whole one); a tile's tensor-core time is its issued int8 MACs (K
+ * padded as the MMAs run it) at the int8 rate plus its issued int4 MACs at the int4 rate (the int8 rate,
+ * widened, without int4 tensor cores), and its
  * CUDA-core time is one integer multiply-add (acc + fragment x 2^shift) per output element and 4-bit group slice, overlapped
  * with the tensor cores (the kernel shifts one group's fragment while the next one multiplies), then the
  * requantizing epilogue, four operations per output element.
@@ -63,7 +64,7 @@ public final class GpuTimingModel {
             long waves = ceil(tiles, gpu.sms());
             double tile = (double) TILE * TILE;
             int rate4 = gpu.hasInt4TensorCores() ? gpu.int4MacsPerClockPerSm() : gpu.int8MacsPerClockPerSm();
-            double tensor = tile * l.k8() / gpu.int8MacsPerClockPerSm() + tile * l.k4() / rate4;
+            double tensor = tile * l.issuedK8() / gpu.int8MacsPerClockPerSm() + tile * l.issuedK4() / rate4;
             double shift = tile * l.shiftSlices() * SHIFT_OPS / gpu.int32OpsPerClockPerSm();
             double epilogue = tile * EPILOGUE_OPS / gpu.int32OpsPerClockPerSm();
             compute = waves * (Math.max(tensor, shift) + epilogue) / clock;

@@ -7,7 +7,7 @@ import org.flexiq.workloads.ir.Shape;
 
 /**
  * The buffers {@code flexiq_gemm.cu} reads, built on the host: the 4-bit part as {@code slices} k-slices of
- * {@code slice} codes (a slice = one tap of one 4-bit group, padded with zero codes to a multiple of 64),
+ * {@code slice} codes (a slice = one tap of one 4-bit group, padded with zero codes to a multiple of 32),
  * packed two codes per byte, with an activation shift per (row, slice) and a weight shift per (column,
  * slice); the 8-bit part as int8, K padded with zeros to a multiple of 32; the epilogue's activation (a clamp
  * and an optional 256-entry table, or none: [-128, 127] and no table). Rows are output pixels of a
@@ -27,6 +27,11 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
         return slice * slices;
     }
 
+    /** Codes a 4-bit group's k-slice holds: the group padded with zero codes to the 32 of the smallest int4 MMA. */
+    static int slice(int group) {
+        return (group + Mma.K4_SHORT - 1) / Mma.K4_SHORT * Mma.K4_SHORT;
+    }
+
     static KernelOperands of(GemmOperands ops, Conv2d conv, Shape out) {
         return of(ops, conv, out, ActivationKernels.JAVA);
     }
@@ -41,7 +46,7 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
         int groups = ops.fourBitGroups();
         int siteGroups = ops.siteGroups();
         int group = ops.groupWidth();
-        int slice = Math.max(64, (group + 63) / 64 * 64);
+        int slice = slice(group);
         int slices = taps * groups;
         // the kernel's K order: each 4-bit group's channels, then the 8-bit ones (stored order within each)
         int[] chan = new int[channels];

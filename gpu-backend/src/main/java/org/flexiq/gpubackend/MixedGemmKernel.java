@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
 /**
  * {@code flexiq_gemm.cu} in Java, reading the same buffers ({@link KernelOperands}) the same way: one warp's
  * 16 x 8 output tile at a time; per k-slice of a 4-bit group, {@code m16n8k64.s4} MMAs on the packed codes
- * (or, widened for a GPU without int4 tensor cores, {@code m16n8k32.s8} on the codes sign-extended) into a
+ * and {@code m16n8k32.s4} for a last 32 (or, widened for a GPU without int4 tensor cores, {@code m16n8k32.s8}
+ * on the codes sign-extended) into a
  * fresh fragment, which the CUDA cores add to the accumulator shifted by (activation shift + weight shift);
  * the 8-bit part through {@code m16n8k32.s8} into the accumulator; bias first; the epilogue requantizes and
  * applies the fused activation (clamp, then table).
@@ -52,30 +53,28 @@ final class MixedGemmKernel {
         }
         for (int s = 0; s < k.slices(); s++) {
             java.util.Arrays.fill(frag, 0);
-            for (int kk = s * k.slice(); kk < (s + 1) * k.slice(); kk += Mma.K4) {
+            int end = (s + 1) * k.slice();
+            for (int kk = s * k.slice(); kk < end; ) {
+                // k64 while 64 codes remain, then k32 (slices are multiples of 32); widened: k32 int8 throughout
+                int step = widen ? Mma.K8 : end - kk < Mma.K4 ? Mma.K4_SHORT : Mma.K4;
                 for (int i = 0; i < Mma.M; i++) {
-                    System.arraycopy(k.a4(), row[i] * rowBytes4 + kk / 2, a4, i * Mma.K4 / 2, Mma.K4 / 2);
+                    System.arraycopy(k.a4(), row[i] * rowBytes4 + kk / 2, a4, i * step / 2, step / 2);
                 }
                 for (int j = 0; j < Mma.N; j++) {
-                    System.arraycopy(k.w4(), col[j] * rowBytes4 + kk / 2, b4, j * Mma.K4 / 2, Mma.K4 / 2);
+                    System.arraycopy(k.w4(), col[j] * rowBytes4 + kk / 2, b4, j * step / 2, step / 2);
                 }
                 if (widen) {
-                    for (int h = 0; h < 2; h++) {
-                        for (int i = 0; i < Mma.M; i++) {
-                            for (int q = 0; q < Mma.K8; q++) {
-                                a8[i * Mma.K8 + q] = (byte) Int4Packing.get(a4, i * Mma.K4 + h * Mma.K8 + q);
-                            }
-                        }
-                        for (int j = 0; j < Mma.N; j++) {
-                            for (int q = 0; q < Mma.K8; q++) {
-                                b8[j * Mma.K8 + q] = (byte) Int4Packing.get(b4, j * Mma.K4 + h * Mma.K8 + q);
-                            }
-                        }
-                        Mma.s8(a8, b8, frag);
+                    for (int i = 0; i < Mma.M * Mma.K8; i++) {
+                        a8[i] = (byte) Int4Packing.get(a4, i);
                     }
+                    for (int j = 0; j < Mma.N * Mma.K8; j++) {
+                        b8[j] = (byte) Int4Packing.get(b4, j);
+                    }
+                    Mma.s8(a8, b8, frag);
                 } else {
-                    Mma.s4(a4, b4, frag);
+                    Mma.s4(a4, b4, frag, step);
                 }
+                kk += step;
             }
             for (int i = 0; i < Mma.M; i++) {
                 int sa = k.ashift()[row[i] * k.slices() + s];

@@ -2,7 +2,7 @@ package org.flexiq.gpubackend;
 
 /**
  * The tensor-core instructions the kernel issues, computed in Java: {@code mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32}
- * and {@code ...m16n8k64...s4.s4.s32}. A is a 16 x k row-major fragment, B a k x 8 column-major one
+ * and {@code ...m16n8k64...s4.s4.s32} / {@code ...m16n8k32...s4.s4.s32}. A is a 16 x k row-major fragment, B a k x 8 column-major one
  * (column j's k values contiguous), C 16 x 8 int32 accumulated in place with wrap-around, as the hardware does.
  */
 final class Mma {
@@ -10,6 +10,8 @@ final class Mma {
     static final int N = 8;
     static final int K8 = 32;
     static final int K4 = 64;
+    /** k of the short int4 MMA, m16n8k32.s4, which ends a slice of 32 mod 64 codes. */
+    static final int K4_SHORT = 32;
 
     private Mma() {
     }
@@ -26,13 +28,16 @@ final class Mma {
         }
     }
 
-    /** Packed operands: A row i's 64 codes at bytes [32 i, 32 i + 32), B column j's at [32 j, 32 j + 32). */
-    static void s4(byte[] a, byte[] b, int[] c) {
+    /**
+     * {@code m16n8k64.s4} ({@code k} = 64) or {@code m16n8k32.s4} ({@code k} = 32) on packed operands: A row
+     * i's codes at bytes [i k / 2, (i + 1) k / 2), B column j's at [j k / 2, (j + 1) k / 2).
+     */
+    static void s4(byte[] a, byte[] b, int[] c, int k) {
         for (int i = 0; i < M; i++) {
             for (int j = 0; j < N; j++) {
                 int acc = c[i * N + j];
-                for (int k = 0; k < K4; k++) {
-                    acc += Int4Packing.get(a, i * K4 + k) * Int4Packing.get(b, j * K4 + k);
+                for (int q = 0; q < k; q++) {
+                    acc += Int4Packing.get(a, i * k + q) * Int4Packing.get(b, j * k + q);
                 }
                 c[i * N + j] = acc;
             }

@@ -47,7 +47,7 @@ class CudaSourceTest {
         for (String arch : List.of("sm_80", "sm_86")) {
             String ptx = ptx(dir, arch);
             assertThat(ptx).contains(".entry flexiq_gemm", ".entry flexiq_extract", ".entry flexiq_im2col", "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32",
-                    "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32");
+                    "mma.sync.aligned.m16n8k32.row.col.s32.s4.s4.s32", "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32");
         }
     }
 

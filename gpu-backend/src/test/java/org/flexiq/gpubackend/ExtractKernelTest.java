@@ -11,12 +11,12 @@ class ExtractKernelTest {
     void aGroupsShiftIsItsHighestUsedBitAndItsCodesArePackedInKOrder() {
         // one position, channels stored as [8-bit, g0 a, g0 b]; K order puts group 0 (channels 1, 2) first
         byte[] x = {100, 37, -90};
-        ExtractKernel.Extracted e = ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 64, null);
+        ExtractKernel.Extracted e = ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 32, null);
         // OR of |37| and |-90| = 0b1111111: 7 bits, shift 4; codes round(37 / 16) = 2, round(-90 / 16) = -6 (half away from zero)
         assertThat(e.shifts()).containsExactly((byte) 4);
         assertThat(Int4Packing.get(e.codes(), 0)).isEqualTo(2);
         assertThat(Int4Packing.get(e.codes(), 1)).isEqualTo(-6);
-        assertThat(e.codes()).hasSize(32); // zero-padded to the 64-code slice
+        assertThat(e.codes()).hasSize(16); // zero-padded to the 32-code slice
         assertThat(e.rest()).containsExactly((byte) 100);
         // a static table overrides the OR
         assertThat(ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 64, new int[]{6}).shifts()).containsExactly((byte) 6);

@@ -36,7 +36,7 @@ class GpuEmulatorTest {
     }
 
     @ParameterizedTest(name = "{0} G = {2}")
-    @CsvSource({"fmnist-resnet, 0, 8", "mlp, 0, 16", "fmnist-vit, 0, 16", "mobilenetv2, 32, 8", "opt350m-block, 32, 64"})
+    @CsvSource({"fmnist-resnet, 0, 8", "mlp, 0, 16", "fmnist-vit, 0, 16", "fmnist-vit, 0, 32", "mobilenetv2, 32, 8", "opt350m-block, 32, 64"})
     void everyRatioAndExtractionIsBitExact(String name, int size, int group) {
         QuantizedModel q = quantized(name, size == 0 ? null : new ZooOptions(size, 8), group);
         Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 42).get(0);

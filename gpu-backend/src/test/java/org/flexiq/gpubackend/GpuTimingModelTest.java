@@ -53,6 +53,33 @@ class GpuTimingModelTest {
     }
 
     @Test
+    void groupsNarrowerThanTheShortestInt4MmaPayForThePadding() {
+        // K = 1024 4-bit in 16-channel groups: 64 slices, each padded to the 32 codes of m16n8k32.s4
+        assertThat(KernelOperands.slice(16)).isEqualTo(32);
+        assertThat(KernelOperands.slice(32)).isEqualTo(32);
+        assertThat(KernelOperands.slice(96)).isEqualTo(96);
+        GpuLayer l = new GpuLayer("g", "gemm", 84 * 128, 128, 0, 1024, 0, 2048, 64, 1_000_000, 0);
+        double tensor = 128.0 * 128 * 2048 / 2048;
+        double shift = 128.0 * 128 * 64 / 64;
+        GpuTimingModel.KernelTime k = GpuTimingModel.kernel(A6000, l);
+        assertThat(k.us()).isCloseTo((Math.max(tensor, shift) + 128.0 * 128 * 4 / 64) / 1800 + 3, within(1e-9));
+        // utilization counts the useful MACs only: half of the issued ones here
+        assertThat(k.tensorUtilization()).isCloseTo(84 * 128.0 * 128 * 1024 / (A6000.int4Tops() / 2 * 1e12) * 1e6 / k.us(), within(1e-9));
+    }
+
+    @Test
+    void thePlanPadsTheKernelsReductionsAsItsBuffersAre() {
+        var q = GpuEmulatorTest.quantized("mlp", null, 16);
+        List<GpuLayer> plan = GpuPlan.of(q, 1.0, 1);
+        assertThat(plan).anyMatch(l -> l.k4() > 0);
+        for (GpuLayer l : plan) {
+            assertThat(l.issuedK8() % 32).as(l.name()).isZero();
+            assertThat(l.issuedK8()).as(l.name()).isBetween(l.k8(), l.k8() + 31);
+            assertThat(l.issuedK4()).as(l.name()).isEqualTo(2 * l.k4()); // 16-code groups in 32-code slices
+        }
+    }
+
+    @Test
     void memoryBoundKernelsTakeTheirBytesAtTheBandwidth() {
         GpuLayer l = new GpuLayer("add", "cuda", 1 << 20, 0, 0, 0, 0, 768_000_000, 1 << 20);
         GpuTimingModel.KernelTime k = GpuTimingModel.kernel(A6000, l);
