@@ -61,7 +61,7 @@ __device__ __forceinline__ uint32_t widen4(const uint8_t* row, int k) {
 #endif
 
 // The golden executor's FixedPoint.apply: round(acc x mult x 2^(shift - 31)), half away from zero, then int8 saturation.
-__device__ __forceinline__ int8_t requant(int acc, int mult, int shift) {
+__host__ __device__ __forceinline__ int8_t requant(int acc, int mult, int shift) {
     long long p = (long long)acc * mult;
     int right = 31 - shift;
     long long r;
@@ -77,7 +77,7 @@ __device__ __forceinline__ int8_t requant(int acc, int mult, int shift) {
 }
 
 // The fused activation: a clamp (ReLU, ReLU6), then a 256-entry table (GELU, SiLU, tanh) if given.
-__device__ __forceinline__ int8_t activate(int8_t v, int lo, int hi, const int8_t* lut) {
+__host__ __device__ __forceinline__ int8_t activate(int8_t v, int lo, int hi, const int8_t* lut) {
     int c = v < lo ? lo : v > hi ? hi : v;
     return lut != nullptr ? lut[c + 128] : (int8_t)c;
 }

@@ -63,6 +63,11 @@ final class GpuCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
     Path json;
 
+    @Option(names = "--gemm-shapes", paramLabel = "FILE", description = "Write every tensor-core GEMM at every ratio as a line "
+            + "'ratio kernel M N K k8 k4 slice', the input of gemm_bench (tools/gemm_bench.sh), which times the FlexiQ kernel and cuBLASLt's "
+            + "int8 GEMM on those shapes on a real GPU.")
+    Path gemmShapes;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of on-the-fly quantization and of the check's input (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -119,6 +124,9 @@ final class GpuCommand implements Callable<Integer> {
         if (json != null) {
             AtomicFiles.write(json, Json.write(json(q.graph().name(), runs, base, checks)));
         }
+        if (gemmShapes != null) {
+            AtomicFiles.write(gemmShapes, shapes(q.graph().name(), batch, runs));
+        }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
 
@@ -147,6 +155,24 @@ final class GpuCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.1f us (%s)", modelled, model.id()), ok ? "match" : "DIFFER");
         }
         out.print(t.render());
+    }
+
+    /** gemm_bench's input: the kernel lengths as the FlexiQ kernel's buffers hold them (k8 padded to 32, k4 in whole slices). */
+    static String shapes(String model, int batch, List<GpuTimingModel.Run> runs) {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(model).append(", batch ").append(batch).append(": ratio kernel M N K k8 k4 slice\n");
+        for (GpuTimingModel.Run r : runs) {
+            for (GpuTimingModel.KernelTime k : r.kernels()) {
+                var l = k.layer();
+                if (l.kind().equals("cuda")) {
+                    continue;
+                }
+                long slice = l.shiftSlices() == 0 ? 32 : l.issuedK4() / l.shiftSlices();
+                b.append(String.format(Locale.ROOT, "%s %s %d %d %d %d %d %d\n", org.flexiq.reports.SweepPoint.ratioText(r.ratio()),
+                        l.name().replaceAll("\\s", "_"), l.m(), l.n(), l.k8() + l.k4(), l.issuedK8(), l.issuedK4(), slice));
+            }
+        }
+        return b.toString();
     }
 
     static TextTable kernels(GpuTimingModel.Run r) {

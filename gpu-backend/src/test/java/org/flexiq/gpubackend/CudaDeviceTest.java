@@ -40,8 +40,8 @@ class CudaDeviceTest {
                 chan[i] = (i * 37) % 96;
             }
             for (int[] table : new int[][]{null, {1, 2, 3}}) {
-                ExtractKernel.Extracted want = ExtractKernel.run(x, 49, chan, 96, 32, 64, table);
-                ExtractKernel.Extracted got = d.extract(x, 49, chan, 96, 32, 64, table);
+                ExtractKernel.Extracted want = ExtractKernel.run(x, 49, chan, 96, 32, 32, table);
+                ExtractKernel.Extracted got = d.extract(x, 49, chan, 96, 32, 32, table);
                 assertThat(got.codes()).isEqualTo(want.codes());
                 assertThat(got.shifts()).isEqualTo(want.shifts());
                 org.flexiq.workloads.ir.Conv2d conv = new org.flexiq.workloads.ir.Conv2d(8, 3, 3, 2, 2, 1, 1, 1, 1, false);

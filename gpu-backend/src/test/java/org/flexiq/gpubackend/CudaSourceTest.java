@@ -62,6 +62,25 @@ class CudaSourceTest {
         }
     }
 
+    /** gemm_bench links cuBLASLt: built where its header is found (CUBLAS_ROOT, or the CUDA toolkit), for both kernel variants. */
+    @Test
+    void theCublasLtBenchmarkBuilds(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(nvcc() != null, "nvcc is not installed here");
+        String root = System.getenv("CUBLAS_ROOT") != null ? System.getenv("CUBLAS_ROOT") : "/usr/local/cuda";
+        Assumptions.assumeTrue(Files.exists(Path.of(root, "include", "cublasLt.h")), "cuBLASLt's header is not in " + root);
+        for (String arch : List.of("sm_80", "sm_90")) {
+            List<String> cmd = new ArrayList<>(List.of(nvcc().toString(), "-std=c++17", "-arch=" + arch, "-I" + Path.of(root, "include"), "-c",
+                    Path.of("src", "main", "cuda", "gemm_bench.cu").toString(), "-o", dir.resolve(arch + ".o").toString()));
+            if (arch.equals("sm_90")) {
+                cmd.add("-DFLEXIQ_WIDEN_INT4");
+            }
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(log).isZero();
+        }
+    }
+
     @Test
     void hopperWidensFourBitGroupsToInt8(@TempDir Path dir) throws Exception {
         String ptx = ptx(dir, "sm_90", "-DFLEXIQ_WIDEN_INT4");
