@@ -29,6 +29,37 @@ class GpuCliTest {
     }
 
     @Test
+    void gemmShapesListEveryTensorCoreGemmAsTheKernelsBuffersHoldIt(@TempDir Path dir) throws IOException {
+        Path shapes = dir.resolve("mlp.shapes");
+        SimCliTest.Result r = sim("gpu", "mlp", "--group", "16", "--ratio", "0,1", "--batch", "4", "--no-check", "--gemm-shapes", shapes.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(shapes);
+        assertThat(lines.get(0)).isEqualTo("# mlp, batch 4: ratio kernel M N K k8 k4 slice");
+        java.util.Map<String, Long> perRatio = new java.util.TreeMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(" ");
+            assertThat(f).as(line).hasSize(8);
+            long k = Long.parseLong(f[4]);
+            long k8 = Long.parseLong(f[5]);
+            long k4 = Long.parseLong(f[6]);
+            long slice = Long.parseLong(f[7]);
+            assertThat(Long.parseLong(f[2]) % 4).as("M is rows x batch: " + line).isZero();
+            assertThat(k8 % 32).as(line).isZero();
+            assertThat(slice).as("16-channel groups in 32-code slices: " + line).isEqualTo(32);
+            assertThat(k4 % slice).as(line).isZero();
+            if (f[0].equals("0")) {
+                assertThat(k4).as(line).isZero();
+                assertThat(k8).as(line).isBetween(k, k + 31);
+            } else {
+                assertThat(k8 + k4 / 2).as("at ratio 1 each slice is half padding; k8 only pads: " + line).isBetween(k, k + 31);
+            }
+            perRatio.merge(f[0], 1L, Long::sum);
+        }
+        assertThat(perRatio.keySet()).containsExactly("0", "1");
+        assertThat(perRatio.get("0")).isEqualTo(perRatio.get("1")).isGreaterThan(1);
+    }
+
+    @Test
     void compareShowsBothPathsPerLayer() {
         SimCliTest.Result r = sim("compare", "mlp", "--group", "16", "--ratio", "0,1", "--npu", "gemmini-like");
         assertThat(r.code()).as(r.err()).isZero();
