@@ -4,6 +4,7 @@
 # there: the shapes file can be made elsewhere and carried). CSV on stdout, a summary per ratio on stderr.
 #   tools/gemm_bench.sh SHAPES            build for the GPU that nvidia-smi reports, then run
 #   tools/gemm_bench.sh --build-only      build only (GEMM_BENCH_ARCH=sm_XX names the target without a GPU)
+# (it picks -DFLEXIQ_WIDEN_INT4 on sm_90 and later, -DFLEXIQ_TURING on sm_75)
 # cuBLASLt comes from CUBLAS_ROOT (a folder with include/cublasLt.h and lib/ or lib64/), else the CUDA
 # toolkit (CUDA_HOME or /usr/local/cuda), else Python's nvidia-cublas wheel.
 set -euo pipefail
@@ -19,6 +20,8 @@ major="${major%?}"
 # Hopper and later datacenter GPUs have no int4 tensor-core MMA: the kernel widens 4-bit codes to int8 there
 defines=()
 if (( major >= 9 )); then defines=(-DFLEXIQ_WIDEN_INT4); fi
+# Turing has only the 8 x 8 integer MMAs
+if (( major == 7 )); then defines=(-DFLEXIQ_TURING); fi
 candidates=()
 if [[ -n "${CUBLAS_ROOT:-}" ]]; then candidates+=("$CUBLAS_ROOT"); fi
 candidates+=("${CUDA_HOME:-/usr/local/cuda}")

@@ -18,12 +18,43 @@
 // row g + 8, row g (upper half of k), row g + 8 (upper half), B regs b0, b1 column g (lower, upper half of
 // k); k32 .s4: a0 row g, a1 row g + 8, b0 column g, each codes 8t..8t + 7; C c0, c1 row g columns 2t,
 // 2t + 1; c2, c3 row g + 8. Without int4 tensor cores (sm_90) the codes are widened to int8 and go through
-// the k32 .s8 instruction, 32 codes at a time (FLEXIQ_WIDEN_INT4).
+// the k32 .s8 instruction, 32 codes at a time (FLEXIQ_WIDEN_INT4). Turing (sm_75, FLEXIQ_TURING) issues
+// each of these as two m8n8 MMAs (m8n8k32 .s4, m8n8k16 .s8).
 //
-// Written against the PTX ISA; compiled by nvcc in CudaSourceTest for sm_80, sm_86 and sm_90. It has not
+// Written against the PTX ISA; compiled by nvcc in CudaSourceTest for sm_75, sm_80, sm_86 and sm_90. It has not
 // yet run on a GPU (gpu-backend/README.md, "Not measured").
 #include <cstdint>
 
+#ifdef FLEXIQ_TURING
+// Turing (sm_75) has the 8 x 8 integer MMAs only: each 16 x 8 instruction below is two of them, one per
+// 8-row half of the tile (C c0, c1 the upper half, c2, c3 the lower), with the same register contents.
+__device__ __forceinline__ void mma8_s8(int* c, uint32_t a, uint32_t b) {
+    asm volatile("mma.sync.aligned.m8n8k16.row.col.s32.s8.s8.s32 {%0,%1}, {%2}, {%3}, {%0,%1};\n" : "+r"(c[0]), "+r"(c[1]) : "r"(a), "r"(b));
+}
+
+__device__ __forceinline__ void mma8_s4(int* c, uint32_t a, uint32_t b) {
+    asm volatile("mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32 {%0,%1}, {%2}, {%3}, {%0,%1};\n" : "+r"(c[0]), "+r"(c[1]) : "r"(a), "r"(b));
+}
+
+__device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    mma8_s8(c, a[0], b[0]);
+    mma8_s8(c + 2, a[1], b[0]);
+    mma8_s8(c, a[2], b[1]);
+    mma8_s8(c + 2, a[3], b[1]);
+}
+
+__device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    mma8_s4(c, a[0], b[0]);
+    mma8_s4(c + 2, a[1], b[0]);
+    mma8_s4(c, a[2], b[1]);
+    mma8_s4(c + 2, a[3], b[1]);
+}
+
+__device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
+    mma8_s4(c, a0, b0);
+    mma8_s4(c + 2, a1, b0);
+}
+#else
 __device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
     asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                  : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
@@ -42,6 +73,7 @@ __device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, u
                  : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
                  : "r"(a0), "r"(a1), "r"(b0));
 }
+#endif
 #endif
 
 // Four consecutive bytes of a row as one register (rows are padded to multiples of 16 bytes by the caller).

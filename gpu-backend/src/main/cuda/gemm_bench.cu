@@ -11,7 +11,7 @@
 // Both results are checked on 256 sampled outputs against this file's host arithmetic (the FlexiQ kernel's
 // own requant() and activate(), so bit for bit; cuBLASLt's int8 output within 1 of round(alpha x acc)).
 // Output: CSV on stdout, one row per line of input, then a summary per ratio on stderr.
-// Build and run: tools/gemm_bench.sh (it picks -arch from the device and -DFLEXIQ_WIDEN_INT4 on sm_90).
+// Build and run: tools/gemm_bench.sh (it picks -arch from the device, -DFLEXIQ_WIDEN_INT4 on sm_90, -DFLEXIQ_TURING on sm_75).
 #include "flexiq_gemm.cu"
 
 #include <cublasLt.h>
@@ -248,8 +248,10 @@ int main(int argc, char** argv) {
     }
     cudaDeviceProp prop;
     CUDA_OK(cudaGetDeviceProperties(&prop, 0));
-#ifdef FLEXIQ_WIDEN_INT4
+#if defined(FLEXIQ_WIDEN_INT4)
     const char* mode = "4-bit widened to int8 MMAs";
+#elif defined(FLEXIQ_TURING)
+    const char* mode = "8 x 8 int4 MMAs (Turing)";
 #else
     const char* mode = "int4 MMAs";
 #endif

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** --gpu, shared by the commands that take the GPU path. */
 final class GpuOptions {
-    @Option(names = "--gpu", defaultValue = "a6000", description = "a6000, a100, rtx3090 or h100 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gpu", defaultValue = "a6000", description = "a6000, a100, rtx3090, h100, h200 or t4 (default: ${DEFAULT-VALUE}).")
     String gpu;
 
     GpuSpec spec() {

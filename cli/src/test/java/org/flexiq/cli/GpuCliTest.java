@@ -70,7 +70,7 @@ class GpuCliTest {
     void badGpuInputExitsTwo() {
         SimCliTest.Result r = sim("gpu", "mlp", "--group", "16", "--gpu", "v100");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--gpu: unknown GPU 'v100'; known: a6000, a100, rtx3090, h100");
+        assertThat(r.err()).contains("--gpu: unknown GPU 'v100'; known: a6000, a100, rtx3090, h100, h200, t4");
         assertThat(sim("gpu", "mlp", "--group", "16", "--batch", "0").err()).contains("--batch: 0 is not a positive batch size");
     }
 }

@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * A CUDA GPU through JCuda's driver API, running {@code flexiq_gemm} from the committed PTX (the driver's JIT
- * compiles it for the device: the Ampere build with int4 MMAs on sm_80 to sm_89, the widened build on sm_90
- * and later). {@link #open} never throws: on a machine without a driver, or where JCuda's natives cannot
+ * compiles it for the device: the Turing build (8 x 8 MMAs) on sm_75, the Ampere build with int4 MMAs on
+ * sm_80 to sm_89, the widened build on sm_90 and later). {@link #open} never throws: on a machine without a driver, or where JCuda's natives cannot
  * load, it returns null and says why.
  */
 public final class CudaDevice implements AutoCloseable, ActivationKernels {
@@ -68,17 +68,22 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
             byte[] nameBytes = new byte[256];
             JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev);
             String name = new String(nameBytes, StandardCharsets.US_ASCII).trim().replace("\0", "");
-            if (major < 8) {
-                return new Opened(null, name + " is sm_" + major + minor + ": the kernel needs sm_80 or later (mma.sync m16n8k64 / m16n8k32)");
+            if (major < 7 || major == 7 && minor < 5) {
+                return new Opened(null, name + " is sm_" + major + minor + ": the kernel needs sm_75 or later (integer mma.sync with 4-bit operands)");
             }
             CUcontext ctx = new CUcontext();
             JCudaDriver.cuCtxCreate(ctx, 0, dev);
             CUmodule module = new CUmodule();
-            JCudaDriver.cuModuleLoadData(module, ptx(major >= 9 ? "sm_90" : "sm_80"));
+            JCudaDriver.cuModuleLoadData(module, ptx(ptxArch(major)));
             return new Opened(new CudaDevice(ctx, module, name, major, minor), "");
         } catch (Throwable e) { // UnsatisfiedLinkError from the natives, CudaException from the driver
             return new Opened(null, "CUDA is not usable here (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
+    }
+
+    /** Which committed PTX a device of this compute capability runs. */
+    static String ptxArch(int major) {
+        return major >= 9 ? "sm_90" : major == 8 ? "sm_80" : "sm_75";
     }
 
     private static CUfunction function(CUmodule module, String name) {

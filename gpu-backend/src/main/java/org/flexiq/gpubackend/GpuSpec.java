@@ -27,7 +27,7 @@ public record GpuSpec(String id, String name, String arch, int sms, double boost
         return int4MacsPerClockPerSm > 0;
     }
 
-    /** RTX A6000, A100, RTX 3090 and H100 (SXM). */
+    /** RTX A6000, A100, RTX 3090, H100 and H200 (SXM), T4. */
     public static final List<GpuSpec> KNOWN = List.of(
             // GA102, sm_86: 84 SMs, 1800 MHz boost, 309.7 int8 / 619.3 int4 dense TOPS, 768 GB/s GDDR6
             new GpuSpec("a6000", "NVIDIA RTX A6000", "sm_86", 84, 1800, 1024, 2048, 64, 768, 3),
@@ -36,7 +36,11 @@ public record GpuSpec(String id, String name, String arch, int sms, double boost
             // GA102, sm_86: 82 SMs, 1695 MHz boost, 284 int8 / 568 int4 dense TOPS, 936 GB/s GDDR6X
             new GpuSpec("rtx3090", "NVIDIA GeForce RTX 3090", "sm_86", 82, 1695, 1024, 2048, 64, 936, 3),
             // GH100, sm_90: 132 SMs, 1830 MHz, 1979 int8 dense TOPS, no int4 tensor cores, 3350 GB/s HBM3
-            new GpuSpec("h100", "NVIDIA H100 SXM5 80GB", "sm_90", 132, 1830, 4096, 0, 64, 3350, 3));
+            new GpuSpec("h100", "NVIDIA H100 SXM5 80GB", "sm_90", 132, 1830, 4096, 0, 64, 3350, 3),
+            // GH100 with HBM3e, sm_90: the H100's compute (1979 int8 dense TOPS), 4800 GB/s
+            new GpuSpec("h200", "NVIDIA H200 SXM 141GB", "sm_90", 132, 1830, 4096, 0, 64, 4800, 3),
+            // TU104, sm_75: 40 SMs, 1590 MHz boost, 130 int8 / 260 int4 dense TOPS, 320 GB/s GDDR6
+            new GpuSpec("t4", "NVIDIA Tesla T4", "sm_75", 40, 1590, 1024, 2048, 64, 320, 3));
 
     public static GpuSpec named(String id) {
         String key = id.toLowerCase(Locale.ROOT).replace("-", "").replace("rtx", "").replace(" ", "");

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The kernel source compiles with nvcc (present on these machines without a GPU) for Ampere, where 4-bit
- * groups use int4 MMAs, and for Hopper, where they are widened to int8 MMAs.
+ * The kernel source compiles with nvcc (present on these machines without a GPU) for Turing and Ampere, where
+ * 4-bit groups use int4 MMAs, and for Hopper, where they are widened to int8 MMAs.
  */
 class CudaSourceTest {
     private static final Path SOURCE = Path.of("src", "main", "cuda", "flexiq_gemm.cu");
@@ -52,9 +52,21 @@ class CudaSourceTest {
     }
 
     @Test
+    void turingIssuesEachTileAsEightByEightIntegerMmas(@TempDir Path dir) throws Exception {
+        String ptx = ptx(dir, "sm_75", "-DFLEXIQ_TURING");
+        assertThat(ptx).contains("mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32", "mma.sync.aligned.m8n8k16.row.col.s32.s8.s8.s32")
+                .doesNotContain("m16n8k");
+    }
+
+    @Test
     void theCommittedPtxIsWhatTheBuildScriptMakesOfTheSource(@TempDir Path dir) throws Exception {
-        for (String arch : List.of("sm_80", "sm_90")) {
-            String fresh = ptx(dir, arch, arch.equals("sm_90") ? new String[]{"-DFLEXIQ_WIDEN_INT4"} : new String[0])
+        for (String arch : List.of("sm_75", "sm_80", "sm_90")) {
+            String[] defines = switch (arch) {
+                case "sm_75" -> new String[]{"-DFLEXIQ_TURING"};
+                case "sm_90" -> new String[]{"-DFLEXIQ_WIDEN_INT4"};
+                default -> new String[0];
+            };
+            String fresh = ptx(dir, arch, defines)
                     .replaceFirst("(?m)^\\.version 9\\.0$", ".version 7.8")
                     .replaceAll("(?m)^// (Compiler Build ID|Cuda compilation tools).*\\R", "");
             String committed = Files.readString(Path.of("src", "main", "resources", "org", "flexiq", "gpubackend", "flexiq_gemm." + arch + ".ptx"));
@@ -78,6 +90,18 @@ class CudaSourceTest {
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(log).isZero();
+        }
+    }
+
+    @Test
+    void everyDeviceFromTuringOnFindsItsPtxInTheJar() throws Exception {
+        assertThat(CudaDevice.ptxArch(7)).isEqualTo("sm_75");
+        assertThat(CudaDevice.ptxArch(8)).isEqualTo("sm_80");
+        assertThat(CudaDevice.ptxArch(9)).isEqualTo("sm_90");
+        assertThat(CudaDevice.ptxArch(10)).isEqualTo("sm_90");
+        for (int major = 7; major <= 10; major++) {
+            String ptx = new String(CudaDevice.ptx(CudaDevice.ptxArch(major)), StandardCharsets.US_ASCII);
+            assertThat(ptx).contains(".target " + CudaDevice.ptxArch(major), ".version 7.8", ".entry flexiq_gemm").endsWith("\0");
         }
     }
 

@@ -19,6 +19,9 @@ class GpuTimingModelTest {
         assertThat(GpuSpec.named("RTX 3090").int8Tops()).isCloseTo(284, within(1.0));
         assertThat(H100.int8Tops()).isCloseTo(1979, within(2.0));
         assertThat(H100.hasInt4TensorCores()).isFalse();
+        assertThat(GpuSpec.named("h200").int8Tops()).isCloseTo(1979, within(2.0));
+        assertThat(GpuSpec.named("t4").int8Tops()).isCloseTo(130, within(1.0));
+        assertThat(GpuSpec.named("T4").int4Tops()).isCloseTo(260, within(2.0));
     }
 
     @Test
