@@ -33,11 +33,20 @@ final class Mma {
      * i's codes at bytes [i k / 2, (i + 1) k / 2), B column j's at [j k / 2, (j + 1) k / 2).
      */
     static void s4(byte[] a, byte[] b, int[] c, int k) {
+        // the codes unpacked once per instruction, not once per product
+        int[] ua = new int[M * k];
+        int[] ub = new int[N * k];
+        for (int i = 0; i < ua.length; i++) {
+            ua[i] = Int4Packing.get(a, i);
+        }
+        for (int i = 0; i < ub.length; i++) {
+            ub[i] = Int4Packing.get(b, i);
+        }
         for (int i = 0; i < M; i++) {
             for (int j = 0; j < N; j++) {
                 int acc = c[i * N + j];
                 for (int q = 0; q < k; q++) {
-                    acc += Int4Packing.get(a, i * k + q) * Int4Packing.get(b, j * k + q);
+                    acc += ua[i * k + q] * ub[j * k + q];
                 }
                 c[i * N + j] = acc;
             }
