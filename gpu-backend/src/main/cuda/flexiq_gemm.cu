@@ -25,7 +25,10 @@
 // yet run on a GPU (gpu-backend/README.md, "Not measured").
 #include <cstdint>
 
-#ifdef FLEXIQ_TURING
+#if defined(FLEXIQ_HOST)
+// Compiled for the CPU by the tests (gpu-backend/src/test/cuda/host_warp.h): their warp emulator supplies
+// the MMA instructions, the rest of this file runs as it is.
+#elif defined(FLEXIQ_TURING)
 // Turing (sm_75) has the 8 x 8 integer MMAs only: each 16 x 8 instruction below is two of them, one per
 // 8-row half of the tile (C c0, c1 the upper half, c2, c3 the lower), with the same register contents.
 __device__ __forceinline__ void mma8_s8(int* c, uint32_t a, uint32_t b) {
@@ -34,25 +37,6 @@ __device__ __forceinline__ void mma8_s8(int* c, uint32_t a, uint32_t b) {
 
 __device__ __forceinline__ void mma8_s4(int* c, uint32_t a, uint32_t b) {
     asm volatile("mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32 {%0,%1}, {%2}, {%3}, {%0,%1};\n" : "+r"(c[0]), "+r"(c[1]) : "r"(a), "r"(b));
-}
-
-__device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
-    mma8_s8(c, a[0], b[0]);
-    mma8_s8(c + 2, a[1], b[0]);
-    mma8_s8(c, a[2], b[1]);
-    mma8_s8(c + 2, a[3], b[1]);
-}
-
-__device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
-    mma8_s4(c, a[0], b[0]);
-    mma8_s4(c + 2, a[1], b[0]);
-    mma8_s4(c, a[2], b[1]);
-    mma8_s4(c + 2, a[3], b[1]);
-}
-
-__device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
-    mma8_s4(c, a0, b0);
-    mma8_s4(c + 2, a1, b0);
 }
 #else
 __device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
@@ -74,6 +58,27 @@ __device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, u
                  : "r"(a0), "r"(a1), "r"(b0));
 }
 #endif
+#endif
+
+#ifdef FLEXIQ_TURING
+__device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    mma8_s8(c, a[0], b[0]);
+    mma8_s8(c + 2, a[1], b[0]);
+    mma8_s8(c, a[2], b[1]);
+    mma8_s8(c + 2, a[3], b[1]);
+}
+
+__device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    mma8_s4(c, a[0], b[0]);
+    mma8_s4(c + 2, a[1], b[0]);
+    mma8_s4(c, a[2], b[1]);
+    mma8_s4(c + 2, a[3], b[1]);
+}
+
+__device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
+    mma8_s4(c, a0, b0);
+    mma8_s4(c + 2, a1, b0);
+}
 #endif
 
 // Four consecutive bytes of a row as one register (rows are padded to multiples of 16 bytes by the caller).

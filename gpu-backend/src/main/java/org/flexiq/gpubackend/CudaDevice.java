@@ -143,14 +143,10 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
             CUdeviceptr a4 = alloc(buffers, (long) m * taps * blk);
             CUdeviceptr ashift = alloc(buffers, (long) m * taps * e.groups());
             CUdeviceptr a8 = alloc(buffers, (long) m * k8);
-            // a product over the last dimension: H = M rows of width 1, one tap, so row r reads position r
-            int[] geo = conv == null ? new int[]{m, 1, 1, 1, 1, 1, 1, 0, 0, 1} : new int[]{in.dim(1), in.dim(2), out.dim(2), conv.kernelH(),
-                    conv.kernelW(), conv.strideH(), conv.strideW(), conv.padH(), conv.padW(), conv.dilation()};
-            Pointer params = Pointer.to(Pointer.to(new int[]{m}), Pointer.to(new int[]{geo[0]}), Pointer.to(new int[]{geo[1]}),
-                    Pointer.to(new int[]{geo[2]}), Pointer.to(new int[]{geo[3]}), Pointer.to(new int[]{geo[4]}), Pointer.to(new int[]{geo[5]}),
-                    Pointer.to(new int[]{geo[6]}), Pointer.to(new int[]{geo[7]}), Pointer.to(new int[]{geo[8]}), Pointer.to(new int[]{geo[9]}),
-                    Pointer.to(new int[]{e.groups()}), Pointer.to(new int[]{e.slice()}), Pointer.to(new int[]{e.eightBit()}), Pointer.to(new int[]{k8}),
-                    Pointer.to(codes), Pointer.to(shifts), Pointer.to(rest), Pointer.to(a4), Pointer.to(ashift), Pointer.to(a8));
+            Pointer[] ints = java.util.Arrays.stream(Im2colKernel.arguments(e, conv, in, out, m, k8)).mapToObj(v -> Pointer.to(new int[]{v}))
+                    .toArray(Pointer[]::new);
+            Pointer params = Pointer.to(concat(ints, Pointer.to(codes), Pointer.to(shifts), Pointer.to(rest), Pointer.to(a4), Pointer.to(ashift),
+                    Pointer.to(a8)));
             JCudaDriver.cuLaunchKernel(im2col, (m + 127) / 128, 1, 1, 128, 1, 1, 0, null, params, null);
             JCudaDriver.cuCtxSynchronize();
             return new Im2colKernel.Rows(download(a4, m * taps * blk), download(ashift, m * taps * e.groups()), download(a8, m * k8));
@@ -159,6 +155,12 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
                 JCudaDriver.cuMemFree(p);
             }
         }
+    }
+
+    private static Pointer[] concat(Pointer[] first, Pointer... rest) {
+        Pointer[] all = Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
     }
 
     private static byte[] download(CUdeviceptr p, int bytes) {

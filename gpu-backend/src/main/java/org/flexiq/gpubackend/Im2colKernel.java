@@ -17,6 +17,24 @@ final class Im2colKernel {
     private Im2colKernel() {
     }
 
+    /**
+     * The kernel's int arguments, in its parameters' order (M, H, W, OW, kh, kw, stride h / w, padding h / w,
+     * dilation, groups, slice, 8-bit channels, k8): a product over the last dimension is M rows of width 1
+     * and one tap, so row r reads position r.
+     */
+    static int[] arguments(ExtractKernel.Extracted e, Conv2d conv, Shape in, Shape out, int m, int k8) {
+        int[] geo = conv == null ? new int[]{m, 1, 1, 1, 1, 1, 1, 0, 0, 1} : new int[]{in.dim(1), in.dim(2), out.dim(2), conv.kernelH(),
+                conv.kernelW(), conv.strideH(), conv.strideW(), conv.padH(), conv.padW(), conv.dilation()};
+        int[] args = new int[15];
+        args[0] = m;
+        System.arraycopy(geo, 0, args, 1, geo.length);
+        args[11] = e.groups();
+        args[12] = e.slice();
+        args[13] = e.eightBit();
+        args[14] = k8;
+        return args;
+    }
+
     static Rows run(ExtractKernel.Extracted e, Conv2d conv, Shape in, Shape out, int m, int taps, int k8) {
         int blk = e.groups() * e.slice() / 2;
         byte[] a4 = new byte[m * taps * blk];

@@ -15,9 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * multiples of the 16 x 8 warp tile.
  */
 class MixedGemmKernelTest {
-    @ParameterizedTest(name = "group {0}, {1} slices, k8 {2}")
-    @CsvSource({"8, 3, 32", "32, 4, 0", "64, 2, 64", "96, 3, 32", "128, 1, 96", "32, 0, 128"})
-    void everySliceWidthSumsLikeThePlainProduct(int group, int slices, int k8) {
+    /** Random buffers of a 37 x 19 GEMM (edge tiles on both sides) with its 4-bit codes in groups of {@code group}. */
+    record Case(KernelOperands ops, byte[] expected) {
+    }
+
+    static Case random(int group, int slices, int k8) {
         SplittableRandom rnd = new SplittableRandom(group * 31L + slices);
         int m = 37;
         int n = 19;
@@ -80,8 +82,15 @@ class MixedGemmKernelTest {
             }
         }
         assertThat(distinct(expected)).as("outputs spread over the int8 range, so the check sees every term").isGreaterThan(40);
-        assertThat(MixedGemmKernel.run(ops, false)).isEqualTo(expected);
-        assertThat(MixedGemmKernel.run(ops, true)).isEqualTo(expected);
+        return new Case(ops, expected);
+    }
+
+    @ParameterizedTest(name = "group {0}, {1} slices, k8 {2}")
+    @CsvSource({"8, 3, 32", "32, 4, 0", "64, 2, 64", "96, 3, 32", "128, 1, 96", "32, 0, 128"})
+    void everySliceWidthSumsLikeThePlainProduct(int group, int slices, int k8) {
+        Case c = random(group, slices, k8);
+        assertThat(MixedGemmKernel.run(c.ops(), false)).isEqualTo(c.expected());
+        assertThat(MixedGemmKernel.run(c.ops(), true)).isEqualTo(c.expected());
     }
 
     private static byte[] pack(int[][] rows, int k) {
