@@ -10,10 +10,11 @@
 //   lo, hi, lut: the fused activation: out clamped to [lo, hi], then lut[out + 128] when lut is not null
 // k4 is a kernel argument: switching the 4-bit ratio at run time changes nothing but it.
 //
-// One warp computes a 16 x 8 output tile with mma.sync (row.col): per k-slice of a group (the group's codes
-// zero-padded to a multiple of 32), m16n8k64 .s4 per 64 codes and m16n8k32 .s4 for a last 32, so the
-// paper's 32-channel GPU groups issue no padding; each group's fragment is shifted on the CUDA cores into
-// the int32 accumulator; m16n8k32 .s8 for the 8-bit part.
+// A block of four warps computes a 64 x 64 output tile, each warp 32 x 32 with mma.sync (row.col) on 16 x 8
+// tiles; per k-slice of a group (the group's codes zero-padded to a multiple of 32), m16n8k64 .s4 per 64 codes
+// and m16n8k32 .s4 for a last 32, so the paper's 32-channel GPU groups issue no padding; each group's
+// fragments are shifted on the CUDA cores into the int32 accumulators; m16n8k32 .s8 for the 8-bit part.
+// Launch: ceil(M / 64) x ceil(N / 64) blocks (one dimension, N fastest) of 128 threads.
 // Fragment layout (PTX ISA, integer mma, lane = 4 g + t): k64 .s4 and k32 .s8: A regs a0..a3 hold row g,
 // row g + 8, row g (upper half of k), row g + 8 (upper half), B regs b0, b1 column g (lower, upper half of
 // k); k32 .s4: a0 row g, a1 row g + 8, b0 column g, each codes 8t..8t + 7; C c0, c1 row g columns 2t,
@@ -81,8 +82,6 @@ __device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, u
 }
 #endif
 
-// Four consecutive bytes of a row as one register (rows are padded to multiples of 16 bytes by the caller).
-__device__ __forceinline__ uint32_t load4(const int8_t* p) { return *reinterpret_cast<const uint32_t*>(p); }
 
 #ifdef FLEXIQ_WIDEN_INT4
 // Four 4-bit codes starting at code index k of a packed row, sign-extended to four int8 bytes.
@@ -119,93 +118,144 @@ __host__ __device__ __forceinline__ int8_t activate(int8_t v, int lo, int hi, co
     return lut != nullptr ? lut[c + 128] : (int8_t)c;
 }
 
+// The block tile: 64 x 64 outputs, four warps of 32 x 32 (2 x 4 MMA tiles of 16 x 8 each). Each k-chunk of
+// the block's 64 A rows and 64 B columns (32 bytes: 32 int8 values or 64 codes; 16 bytes: 32 codes) is staged
+// in shared memory with 16-byte loads, rows 48 bytes apart so that the fragment reads of a warp (8 rows x 4
+// words) fall in 32 different banks; rows and columns past the edge repeat the last one and are not written.
+#define FLEXIQ_BM 64
+#define FLEXIQ_BN 64
+#define FLEXIQ_THREADS 128
+#define FLEXIQ_SROW 48
+
+struct __align__(16) Bytes16 {
+    uint32_t w[4];
+};
+
+// Rows r0 .. r0 + 63 of a row-major byte matrix (row r >= rows reads row rows - 1), bytes [off, off + bytes).
+__device__ __forceinline__ void stage(uint8_t* smem, const void* src, int rows, int r0, size_t rowBytes, size_t off, int bytes, int tid) {
+    const int per = bytes / 16;
+    for (int i = tid; i < FLEXIQ_BM * per; i += FLEXIQ_THREADS) {
+        const int r = i / per, v = i % per;
+        const size_t gr = (size_t)min(r0 + r, rows - 1);
+        *reinterpret_cast<Bytes16*>(smem + r * FLEXIQ_SROW + 16 * v) =
+            *reinterpret_cast<const Bytes16*>(static_cast<const uint8_t*>(src) + gr * rowBytes + off + 16 * v);
+    }
+}
+
+// Four consecutive bytes as one register (shared-memory rows start at multiples of 16 bytes).
+__device__ __forceinline__ uint32_t load4(const uint8_t* p) { return *reinterpret_cast<const uint32_t*>(p); }
+
 extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
                                        const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
                                        const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
                                        const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
                                        int lo, int hi, const int8_t* __restrict__ lut, int8_t* __restrict__ out) {
-    const int lane = threadIdx.x & 31;
+    __shared__ __align__(16) uint8_t sa[FLEXIQ_BM * FLEXIQ_SROW];
+    __shared__ __align__(16) uint8_t sb[FLEXIQ_BN * FLEXIQ_SROW];
+    const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
     const int g = lane >> 2, t = lane & 3;
-    const int warp = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
-    const int tilesN = (N + 7) / 8;
-    const int m0 = (warp / tilesN) * 16, n0 = (warp % tilesN) * 8;
-    if (m0 >= M) return;
-    const int groups = k4 / slice;
-    const int r0 = min(m0 + g, M - 1), r1 = min(m0 + g + 8, M - 1), col = min(n0 + g, N - 1);
-    const int oc0 = n0 + 2 * t, oc1 = n0 + 2 * t + 1;
-    int acc[4];
-    acc[0] = oc0 < N ? bias[oc0] : 0;
-    acc[1] = oc1 < N ? bias[oc1] : 0;
-    acc[2] = acc[0];
-    acc[3] = acc[1];
-    for (int gr = 0; gr < groups; gr++) {
-        int frag[4] = {0, 0, 0, 0};
-        const int end = (gr + 1) * slice;
-#ifndef FLEXIQ_WIDEN_INT4
-        for (int k = gr * slice; k < end;) {
-            // thread t holds codes 8t..8t+7 (one register) of each 32-code half
-            const uint8_t* ra0 = a4 + (size_t)r0 * (k4 / 2) + k / 2;
-            const uint8_t* ra1 = a4 + (size_t)r1 * (k4 / 2) + k / 2;
-            const uint8_t* rb = w4 + (size_t)col * (k4 / 2) + k / 2;
-            if (end - k >= 64) {
-                uint32_t a[4], b[2];
-                a[0] = load4((const int8_t*)ra0 + 4 * t);
-                a[1] = load4((const int8_t*)ra1 + 4 * t);
-                a[2] = load4((const int8_t*)ra0 + 16 + 4 * t);
-                a[3] = load4((const int8_t*)ra1 + 16 + 4 * t);
-                b[0] = load4((const int8_t*)rb + 4 * t);
-                b[1] = load4((const int8_t*)rb + 16 + 4 * t);
-                mma_s4(frag, a, b);
-                k += 64;
-            } else {
-                mma_s4_k32(frag, load4((const int8_t*)ra0 + 4 * t), load4((const int8_t*)ra1 + 4 * t), load4((const int8_t*)rb + 4 * t));
-                k += 32;
+    const int tilesN = (N + FLEXIQ_BN - 1) / FLEXIQ_BN;
+    const int bm = (blockIdx.x / tilesN) * FLEXIQ_BM, bn = (blockIdx.x % tilesN) * FLEXIQ_BN;
+    const int wm = (warp >> 1) * 32, wn = (warp & 1) * 32;
+    const int slices = k4 / slice;
+    int acc[2][4][4];
+    #pragma unroll
+    for (int ni = 0; ni < 4; ni++) {
+        const int oc0 = bn + wn + 8 * ni + 2 * t;
+        #pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+            acc[mi][ni][0] = acc[mi][ni][2] = oc0 < N ? bias[oc0] : 0;
+            acc[mi][ni][1] = acc[mi][ni][3] = oc0 + 1 < N ? bias[oc0 + 1] : 0;
+        }
+    }
+    for (int s = 0; s < slices; s++) {
+        int frag[2][4][4] = {};
+        const int end = (s + 1) * slice;
+        for (int k = s * slice; k < end;) {
+#ifdef FLEXIQ_WIDEN_INT4
+            const int codes = 32;
+#else
+            const int codes = end - k >= 64 ? 64 : 32;
+#endif
+            stage(sa, a4, M, bm, (size_t)k4 / 2, (size_t)k / 2, codes / 2, tid);
+            stage(sb, w4, N, bn, (size_t)k4 / 2, (size_t)k / 2, codes / 2, tid);
+            __syncthreads();
+            #pragma unroll
+            for (int mi = 0; mi < 2; mi++) {
+                const uint8_t* r0 = sa + (wm + 16 * mi + g) * FLEXIQ_SROW;
+                const uint8_t* r1 = r0 + 8 * FLEXIQ_SROW;
+                #pragma unroll
+                for (int ni = 0; ni < 4; ni++) {
+                    const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW;
+#ifdef FLEXIQ_WIDEN_INT4
+                    // widened: the 32 codes sign-extended to int8 for one k32 .s8 MMA
+                    const uint32_t a[4] = {widen4(r0, 4 * t), widen4(r1, 4 * t), widen4(r0, 16 + 4 * t), widen4(r1, 16 + 4 * t)};
+                    const uint32_t b[2] = {widen4(c0, 4 * t), widen4(c0, 16 + 4 * t)};
+                    mma_s8(frag[mi][ni], a, b);
+#else
+                    // thread t holds codes 8t..8t+7 (one register) of each 32-code half
+                    if (codes == 64) {
+                        const uint32_t a[4] = {load4(r0 + 4 * t), load4(r1 + 4 * t), load4(r0 + 16 + 4 * t), load4(r1 + 16 + 4 * t)};
+                        const uint32_t b[2] = {load4(c0 + 4 * t), load4(c0 + 16 + 4 * t)};
+                        mma_s4(frag[mi][ni], a, b);
+                    } else {
+                        mma_s4_k32(frag[mi][ni], load4(r0 + 4 * t), load4(r1 + 4 * t), load4(c0 + 4 * t));
+                    }
+#endif
+                }
+            }
+            __syncthreads();
+            k += codes;
+        }
+        // CUDA cores: the group's partial sums join the accumulator shifted by (activation + weight shift)
+        #pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+            const int row0 = bm + wm + 16 * mi + g;
+            const int sa0 = ashift[(size_t)min(row0, M - 1) * slices + s];
+            const int sa1 = ashift[(size_t)min(row0 + 8, M - 1) * slices + s];
+            #pragma unroll
+            for (int ni = 0; ni < 4; ni++) {
+                const int oc0 = bn + wn + 8 * ni + 2 * t;
+                const int sw0 = oc0 < N ? wshift[(size_t)oc0 * slices + s] : 0;
+                const int sw1 = oc0 + 1 < N ? wshift[(size_t)(oc0 + 1) * slices + s] : 0;
+                acc[mi][ni][0] += frag[mi][ni][0] << (sa0 + sw0);
+                acc[mi][ni][1] += frag[mi][ni][1] << (sa0 + sw1);
+                acc[mi][ni][2] += frag[mi][ni][2] << (sa1 + sw0);
+                acc[mi][ni][3] += frag[mi][ni][3] << (sa1 + sw1);
             }
         }
-#else
-        for (int k = gr * slice; k < end; k += 32) {
-            // widened: one k32 int8 MMA per 32 codes
-            const uint8_t* ra0 = a4 + (size_t)r0 * (k4 / 2);
-            const uint8_t* ra1 = a4 + (size_t)r1 * (k4 / 2);
-            const uint8_t* rb = w4 + (size_t)col * (k4 / 2);
-            uint32_t a[4], b[2];
-            a[0] = widen4(ra0, k + 4 * t);
-            a[1] = widen4(ra1, k + 4 * t);
-            a[2] = widen4(ra0, k + 16 + 4 * t);
-            a[3] = widen4(ra1, k + 16 + 4 * t);
-            b[0] = widen4(rb, k + 4 * t);
-            b[1] = widen4(rb, k + 16 + 4 * t);
-            mma_s8(frag, a, b);
-        }
-#endif
-        // CUDA cores: the group's partial sums join the accumulator shifted by (activation + weight shift)
-        const int sw0 = oc0 < N ? wshift[(size_t)oc0 * groups + gr] : 0;
-        const int sw1 = oc1 < N ? wshift[(size_t)oc1 * groups + gr] : 0;
-        const int sa0 = ashift[(size_t)min(m0 + g, M - 1) * groups + gr];
-        const int sa1 = ashift[(size_t)min(m0 + g + 8, M - 1) * groups + gr];
-        acc[0] += frag[0] << (sa0 + sw0);
-        acc[1] += frag[1] << (sa0 + sw1);
-        acc[2] += frag[2] << (sa1 + sw0);
-        acc[3] += frag[3] << (sa1 + sw1);
     }
     for (int k = 0; k < k8; k += 32) {
-        uint32_t a[4], b[2];
-        const int8_t* ra0 = a8 + (size_t)r0 * k8 + k;
-        const int8_t* ra1 = a8 + (size_t)r1 * k8 + k;
-        const int8_t* rb = w8 + (size_t)col * k8 + k;
-        a[0] = load4(ra0 + 4 * t);
-        a[1] = load4(ra1 + 4 * t);
-        a[2] = load4(ra0 + 16 + 4 * t);
-        a[3] = load4(ra1 + 16 + 4 * t);
-        b[0] = load4(rb + 4 * t);
-        b[1] = load4(rb + 16 + 4 * t);
-        mma_s8(acc, a, b);
+        stage(sa, a8, M, bm, (size_t)k8, (size_t)k, 32, tid);
+        stage(sb, w8, N, bn, (size_t)k8, (size_t)k, 32, tid);
+        __syncthreads();
+        #pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+            const uint8_t* r0 = sa + (wm + 16 * mi + g) * FLEXIQ_SROW;
+            const uint8_t* r1 = r0 + 8 * FLEXIQ_SROW;
+            #pragma unroll
+            for (int ni = 0; ni < 4; ni++) {
+                const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW;
+                const uint32_t a[4] = {load4(r0 + 4 * t), load4(r1 + 4 * t), load4(r0 + 16 + 4 * t), load4(r1 + 16 + 4 * t)};
+                const uint32_t b[2] = {load4(c0 + 4 * t), load4(c0 + 16 + 4 * t)};
+                mma_s8(acc[mi][ni], a, b);
+            }
+        }
+        __syncthreads();
     }
-    const int row0 = m0 + g, row1 = m0 + g + 8;
-    if (row0 < M && oc0 < N) out[(size_t)row0 * N + oc0] = activate(requant(acc[0], mult[oc0], shift[oc0]), lo, hi, lut);
-    if (row0 < M && oc1 < N) out[(size_t)row0 * N + oc1] = activate(requant(acc[1], mult[oc1], shift[oc1]), lo, hi, lut);
-    if (row1 < M && oc0 < N) out[(size_t)row1 * N + oc0] = activate(requant(acc[2], mult[oc0], shift[oc0]), lo, hi, lut);
-    if (row1 < M && oc1 < N) out[(size_t)row1 * N + oc1] = activate(requant(acc[3], mult[oc1], shift[oc1]), lo, hi, lut);
+    #pragma unroll
+    for (int mi = 0; mi < 2; mi++) {
+        const int row0 = bm + wm + 16 * mi + g, row1 = row0 + 8;
+        #pragma unroll
+        for (int ni = 0; ni < 4; ni++) {
+            const int oc0 = bn + wn + 8 * ni + 2 * t, oc1 = oc0 + 1;
+            const int* c = acc[mi][ni];
+            if (row0 < M && oc0 < N) out[(size_t)row0 * N + oc0] = activate(requant(c[0], mult[oc0], shift[oc0]), lo, hi, lut);
+            if (row0 < M && oc1 < N) out[(size_t)row0 * N + oc1] = activate(requant(c[1], mult[oc1], shift[oc1]), lo, hi, lut);
+            if (row1 < M && oc0 < N) out[(size_t)row1 * N + oc0] = activate(requant(c[2], mult[oc0], shift[oc0]), lo, hi, lut);
+            if (row1 < M && oc1 < N) out[(size_t)row1 * N + oc1] = activate(requant(c[3], mult[oc1], shift[oc1]), lo, hi, lut);
+        }
+    }
 }
 
 // 4-bit extraction, fused with the channel gather a run-time reorder needs. One thread per (position, group):

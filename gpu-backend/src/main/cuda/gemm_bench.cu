@@ -131,11 +131,10 @@ static float time_flexiq(const Shape& s, cudaStream_t stream, bool& ok) {
     CUDA_OK(cudaMemcpy(ds, shift.data(), s.n * sizeof(int), cudaMemcpyHostToDevice));
     int8_t* out;
     CUDA_OK(cudaMalloc(&out, (size_t)s.m * s.n));
-    // one warp per 16 x 8 output tile, four warps per block, as CudaDevice launches it
-    const long long warps = (long long)((s.m + 15) / 16) * ((s.n + 7) / 8);
-    const unsigned blocks = (unsigned)((warps + 3) / 4);
+    // one block of 128 threads per 64 x 64 output tile, as CudaDevice launches it
+    const unsigned blocks = (unsigned)(((s.m + FLEXIQ_BM - 1) / FLEXIQ_BM) * ((s.n + FLEXIQ_BN - 1) / FLEXIQ_BN));
     float ms = median_ms([&] {
-        flexiq_gemm<<<blocks, 128, 0, stream>>>(s.m, s.n, s.k4, s.k8, s.slice, (const uint8_t*)a4, a8, as, (const uint8_t*)w4, w8, ws, db, dm, ds,
+        flexiq_gemm<<<blocks, FLEXIQ_THREADS, 0, stream>>>(s.m, s.n, s.k4, s.k8, s.slice, (const uint8_t*)a4, a8, as, (const uint8_t*)w4, w8, ws, db, dm, ds,
                                                 -128, 127, nullptr, out);
     }, stream);
     std::vector<int8_t> ha4 = host(a4, (size_t)s.m * s.k4 / 2), ha8 = host(a8, (size_t)s.m * s.k8), has = host(as, (size_t)s.m * slices);

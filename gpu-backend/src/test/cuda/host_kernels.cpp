@@ -70,8 +70,8 @@ int main(int argc, char** argv) {
         auto bias = in.array<int>(), mult = in.array<int>(), shift = in.array<int>();
         auto lut = in.array<int8_t>();
         std::vector<int8_t> out((size_t)M * N);
-        const long long warps = (long long)((M + 15) / 16) * ((N + 7) / 8);
-        host_launch(blocks(warps * 32), 128, [&] {
+        const unsigned tiles = (unsigned)(((M + FLEXIQ_BM - 1) / FLEXIQ_BM) * ((N + FLEXIQ_BN - 1) / FLEXIQ_BN));
+        host_launch(tiles, FLEXIQ_THREADS, [&] {
             flexiq_gemm(M, N, k4, k8, slice, (const uint8_t*)ptr(a4), ptr(a8), ptr(as), (const uint8_t*)ptr(w4), ptr(w8), ptr(ws), ptr(bias),
                         ptr(mult), ptr(shift), lo, hi, ptr(lut), out.data());
         });

@@ -23,6 +23,8 @@
 #define __host__
 #define __forceinline__ inline
 #define __restrict__
+#define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
 
 struct dim3 {
     unsigned x = 1, y = 1, z = 1;
@@ -43,9 +45,17 @@ struct HostWarp {
     std::barrier<> meet{32};
     uint32_t a[32][4];
     uint32_t b[32][2];
+    int A[16 * 64];
+    int B[64 * 8];
 };
 
 inline thread_local HostWarp* host_warp = nullptr;
+inline thread_local std::barrier<>* host_block = nullptr;
+
+// Blocks run one after another, so a kernel's static (__shared__) arrays are its block's shared memory.
+inline void __syncthreads() {
+    host_block->arrive_and_wait();
+}
 
 // Element e of a register holding 8-bit values (bits = 8) or 4-bit codes (bits = 4), sign-extended.
 inline int host_element(uint32_t reg, int e, int bits) {
@@ -61,20 +71,25 @@ inline void host_mma(int m, int k, int bits, int* c, const uint32_t* a, int na, 
     std::copy(b, b + nb, w.b[lane]);
     w.meet.arrive_and_wait();
     const int epr = 32 / bits, halves = m / 8;
-    std::vector<int> A(m * k), B(k * 8);
-    for (int l = 0; l < 32; l++) {
-        const int g = l / 4, t = l % 4;
-        for (int i = 0; i < na; i++) {
-            for (int e = 0; e < epr; e++) {
-                A[(g + 8 * (i % halves)) * k + 4 * epr * (i / halves) + epr * t + e] = host_element(w.a[l][i], e, bits);
+    if (lane == 0) {
+        // the operands as matrices, from the registers every lane passed
+        for (int l = 0; l < 32; l++) {
+            const int g = l / 4, t = l % 4;
+            for (int i = 0; i < na; i++) {
+                for (int e = 0; e < epr; e++) {
+                    w.A[(g + 8 * (i % halves)) * k + 4 * epr * (i / halves) + epr * t + e] = host_element(w.a[l][i], e, bits);
+                }
             }
-        }
-        for (int i = 0; i < nb; i++) {
-            for (int e = 0; e < epr; e++) {
-                B[(4 * epr * i + epr * t + e) * 8 + g] = host_element(w.b[l][i], e, bits);
+            for (int i = 0; i < nb; i++) {
+                for (int e = 0; e < epr; e++) {
+                    w.B[(4 * epr * i + epr * t + e) * 8 + g] = host_element(w.b[l][i], e, bits);
+                }
             }
         }
     }
+    w.meet.arrive_and_wait();
+    const int* A = w.A;
+    const int* B = w.B;
     const int g = lane / 4, t = lane % 4;
     for (int h = 0; h < halves; h++) {
         for (int j = 0; j < 2; j++) {
@@ -108,13 +123,18 @@ void host_launch(unsigned grid, unsigned block, Kernel kernel) {
     blockDim.x = block;
     for (unsigned bx = 0; bx < grid; bx++) {
         std::unique_ptr<HostWarp[]> warps(new HostWarp[(block + 31) / 32]);
+        std::barrier<> sync((std::ptrdiff_t)block);
         std::vector<std::thread> threads;
         for (unsigned tx = 0; tx < block; tx++) {
             threads.emplace_back([&, bx, tx] {
                 blockIdx.x = bx;
                 threadIdx.x = tx;
                 host_warp = &warps[tx / 32];
+                host_block = &sync;
                 kernel();
+                // an exited thread no longer holds back its warp's MMAs or its block's __syncthreads
+                host_warp->meet.arrive_and_drop();
+                sync.arrive_and_drop();
             });
         }
         for (std::thread& th : threads) th.join();

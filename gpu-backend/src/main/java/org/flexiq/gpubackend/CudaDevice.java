@@ -217,9 +217,9 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
                     Pointer.to(new int[]{k.k8()}), Pointer.to(new int[]{k.slice()}), Pointer.to(a4), Pointer.to(a8), Pointer.to(as), Pointer.to(w4),
                     Pointer.to(w8), Pointer.to(ws), Pointer.to(bias), Pointer.to(mult), Pointer.to(shift), Pointer.to(new int[]{k.lo()}),
                     Pointer.to(new int[]{k.hi()}), Pointer.to(lut), Pointer.to(out));
-            long warps = (long) ((k.m() + 15) / 16) * ((k.n() + 7) / 8);
+            // flexiq_gemm.cu: one block of 128 threads per 64 x 64 output tile
             int block = 128;
-            int grid = (int) ((warps * 32 + block - 1) / block);
+            int grid = ((k.m() + 63) / 64) * ((k.n() + 63) / 64);
             for (int i = 0; i < warmup; i++) {
                 JCudaDriver.cuLaunchKernel(gemm, grid, 1, 1, block, 1, 1, 0, null, params, null);
             }

@@ -54,7 +54,7 @@ final class HostKernels implements ActivationKernels, GpuEmulator.Gemms {
         try {
             Path out = Files.createTempFile("host_kernels_" + build.name().toLowerCase(java.util.Locale.ROOT), "");
             out.toFile().deleteOnExit();
-            List<String> cmd = new ArrayList<>(List.of(gxx.toString(), "-std=c++20", "-O2", "-pthread", "-fno-strict-aliasing", "-Wall", "-Werror",
+            List<String> cmd = new ArrayList<>(List.of(gxx.toString(), "-std=c++20", "-O2", "-pthread", "-fno-strict-aliasing", "-Wall", "-Werror", "-Wno-unknown-pragmas",
                     "-x", "c++", "-DFLEXIQ_HOST"));
             cmd.addAll(List.of(build.defines));
             cmd.addAll(List.of(Path.of("src", "test", "cuda", "host_kernels.cpp").toString(), "-o", out.toString()));

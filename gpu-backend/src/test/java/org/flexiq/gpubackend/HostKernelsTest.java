@@ -71,9 +71,13 @@ class HostKernelsTest {
         HostKernels host = HostKernels.of(build);
         QuantizedModel q = GpuEmulatorTest.quantized("fmnist-resnet", null, 8);
         Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 42).get(0);
+        // Ampere at every ratio; the other builds differ only in the 4-bit MMAs, which ratio 0.5 exercises. Static
+        // extraction differs from dynamic only in where the shift comes from, which the extraction test covers.
         double[] ratios = build == HostKernels.Build.AMPERE ? new double[]{0, 0.5, 1} : new double[]{0.5};
         for (double r : ratios) {
-            for (Extraction e : new Extraction[]{Extraction.STATIC, Extraction.DYNAMIC}) {
+            Extraction[] extractions = build == HostKernels.Build.AMPERE && r == 0.5 ? new Extraction[]{Extraction.STATIC, Extraction.DYNAMIC}
+                    : new Extraction[]{Extraction.DYNAMIC};
+            for (Extraction e : extractions) {
                 Map<String, byte[]> golden = new GoldenExecutor(q, r, e).run(input);
                 Map<String, byte[]> got = GpuEmulator.run(q, r, e, host, host, input);
                 for (String o : golden.keySet()) {
