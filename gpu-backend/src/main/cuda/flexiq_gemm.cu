@@ -145,6 +145,17 @@ __device__ __forceinline__ void stage(uint8_t* smem, const void* src, int rows, 
 // Four consecutive bytes as one register (shared-memory rows start at multiples of 16 bytes).
 __device__ __forceinline__ uint32_t load4(const uint8_t* p) { return *reinterpret_cast<const uint32_t*>(p); }
 
+// One 16 x 8 tile's registers for a 32-byte k-chunk (k32 .s8, or k64 .s4): A rows r0 (row g) and r1 (row g + 8),
+// B row c0 (column g), each thread's word t of both 16-byte halves.
+__device__ __forceinline__ void fragments32(const uint8_t* r0, const uint8_t* r1, const uint8_t* c0, int t, uint32_t a[4], uint32_t b[2]) {
+    a[0] = load4(r0 + 4 * t);
+    a[1] = load4(r1 + 4 * t);
+    a[2] = load4(r0 + 16 + 4 * t);
+    a[3] = load4(r1 + 16 + 4 * t);
+    b[0] = load4(c0 + 4 * t);
+    b[1] = load4(c0 + 16 + 4 * t);
+}
+
 extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
                                        const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
                                        const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
@@ -195,8 +206,8 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
 #else
                     // thread t holds codes 8t..8t+7 (one register) of each 32-code half
                     if (codes == 64) {
-                        const uint32_t a[4] = {load4(r0 + 4 * t), load4(r1 + 4 * t), load4(r0 + 16 + 4 * t), load4(r1 + 16 + 4 * t)};
-                        const uint32_t b[2] = {load4(c0 + 4 * t), load4(c0 + 16 + 4 * t)};
+                        uint32_t a[4], b[2];
+                        fragments32(r0, r1, c0, t, a, b);
                         mma_s4(frag[mi][ni], a, b);
                     } else {
                         mma_s4_k32(frag[mi][ni], load4(r0 + 4 * t), load4(r1 + 4 * t), load4(c0 + 4 * t));
@@ -236,8 +247,8 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
             #pragma unroll
             for (int ni = 0; ni < 4; ni++) {
                 const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW;
-                const uint32_t a[4] = {load4(r0 + 4 * t), load4(r1 + 4 * t), load4(r0 + 16 + 4 * t), load4(r1 + 16 + 4 * t)};
-                const uint32_t b[2] = {load4(c0 + 4 * t), load4(c0 + 16 + 4 * t)};
+                uint32_t a[4], b[2];
+                fragments32(r0, r1, c0, t, a, b);
                 mma_s8(acc[mi][ni], a, b);
             }
         }

@@ -20,8 +20,8 @@ import java.util.List;
 /**
  * A CUDA GPU through JCuda's driver API, running {@code flexiq_gemm} from the committed PTX (the driver's JIT
  * compiles it for the device: the Turing build (8 x 8 MMAs) on sm_75, the Ampere build with int4 MMAs on
- * sm_80 to sm_89, the widened build on sm_90 and later). {@link #open} never throws: on a machine without a driver, or where JCuda's natives cannot
- * load, it returns null and says why.
+ * sm_80 to sm_89, the widened build on sm_90 and later). {@link #open} never throws: on a machine without a
+ * driver, or where JCuda's natives cannot load, it returns null and says why.
  */
 public final class CudaDevice implements AutoCloseable, ActivationKernels {
     private final CUcontext context;
@@ -143,7 +143,7 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
             CUdeviceptr a4 = alloc(buffers, (long) m * taps * blk);
             CUdeviceptr ashift = alloc(buffers, (long) m * taps * e.groups());
             CUdeviceptr a8 = alloc(buffers, (long) m * k8);
-            Pointer[] ints = java.util.Arrays.stream(Im2colKernel.arguments(e, conv, in, out, m, k8)).mapToObj(v -> Pointer.to(new int[]{v}))
+            Pointer[] ints = Arrays.stream(Im2colKernel.arguments(e, conv, in, out, m, k8)).mapToObj(v -> Pointer.to(new int[]{v}))
                     .toArray(Pointer[]::new);
             Pointer params = Pointer.to(concat(ints, Pointer.to(codes), Pointer.to(shifts), Pointer.to(rest), Pointer.to(a4), Pointer.to(ashift),
                     Pointer.to(a8)));

@@ -6,14 +6,15 @@ import org.flexiq.isa.arith.IntArithmetic;
 import java.util.stream.IntStream;
 
 /**
- * {@code flexiq_gemm.cu} in Java, reading the same buffers ({@link KernelOperands}) the same way: one warp's
- * 16 x 8 output tile at a time; per k-slice of a 4-bit group, {@code m16n8k64.s4} MMAs on the packed codes
- * and {@code m16n8k32.s4} for a last 32 (or, widened for a GPU without int4 tensor cores, {@code m16n8k32.s8}
- * on the codes sign-extended) into a
- * fresh fragment, which the CUDA cores add to the accumulator shifted by (activation shift + weight shift);
- * the 8-bit part through {@code m16n8k32.s8} into the accumulator; bias first; the epilogue requantizes and
- * applies the fused activation (clamp, then table).
- * The number of 4-bit slices is the kernel's argument (MAX_4BIT_CH): the same code serves every ratio.
+ * {@code flexiq_gemm.cu}'s arithmetic in Java, reading the same buffers ({@link KernelOperands}) the same
+ * way, one 16 x 8 MMA tile at a time (the kernel's warps hold 2 x 4 of them, its blocks stage the operands
+ * in shared memory; integer sums do not depend on that order): per k-slice of a 4-bit group,
+ * {@code m16n8k64.s4} MMAs on the packed codes and {@code m16n8k32.s4} for a last 32 (or, widened for a GPU
+ * without int4 tensor cores, {@code m16n8k32.s8} on the codes sign-extended) into a fresh fragment, which
+ * the CUDA cores add to the accumulator shifted by (activation shift + weight shift); the 8-bit part through
+ * {@code m16n8k32.s8} into the accumulator; bias first; the epilogue requantizes and applies the fused
+ * activation (clamp, then table). The number of 4-bit slices is the kernel's argument (MAX_4BIT_CH): the
+ * same code serves every ratio. HostKernelsTest runs the CUDA source itself against this.
  */
 final class MixedGemmKernel {
     private MixedGemmKernel() {

@@ -37,4 +37,38 @@ class ExtractKernelTest {
         assertThat(r.a8()[4 * 2 + 1]).isEqualTo((byte) 0);
         assertThat(r.a8()[32 + 4 * 2]).isEqualTo((byte) 20); // row 1's centre is pixel 1
     }
+
+    /**
+     * Another implementation of the extraction and im2col kernels (the GPU's, or the CUDA source on the CPU)
+     * against the Java ones: 49 positions of 96 channels gathered in a scattered order, two 16-channel 4-bit
+     * groups in 32-code slices and 64 8-bit channels, dynamic and static shifts, then a 3 x 3 stride-2 padded
+     * convolution's rows.
+     */
+    static void extractionAndIm2colMatchJava(ActivationKernels other) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+        byte[] x = new byte[49 * 96];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (byte) rnd.nextInt(-128, 128);
+        }
+        int[] chan = new int[96];
+        for (int i = 0; i < 96; i++) {
+            chan[i] = (i * 37) % 96;
+        }
+        for (int[] table : new int[][]{null, {1, 2}}) {
+            ExtractKernel.Extracted want = ExtractKernel.run(x, 49, chan, 32, 16, 32, table);
+            ExtractKernel.Extracted got = other.extract(x, 49, chan, 32, 16, 32, table);
+            assertThat(got.codes()).isEqualTo(want.codes());
+            assertThat(got.shifts()).isEqualTo(want.shifts());
+            assertThat(got.rest()).isEqualTo(want.rest());
+            Conv2d conv = new Conv2d(8, 3, 3, 2, 2, 1, 1, 1, 1, false);
+            Shape in = Shape.of(96, 7, 7);
+            Shape out = Shape.of(8, 4, 4);
+            int k8 = (9 * 64 + 31) / 32 * 32;
+            Im2colKernel.Rows rw = Im2colKernel.run(want, conv, in, out, 16, 9, k8);
+            Im2colKernel.Rows rg = other.im2col(want, conv, in, out, 16, k8);
+            assertThat(rg.a4()).isEqualTo(rw.a4());
+            assertThat(rg.ashift()).isEqualTo(rw.ashift());
+            assertThat(rg.a8()).isEqualTo(rw.a8());
+        }
+    }
 }

@@ -3,16 +3,13 @@ package org.flexiq.gpubackend;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
-import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
-import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.zoo.SyntheticInputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,33 +33,7 @@ class HostKernelsTest {
 
     @Test
     void extractionAndIm2colEqualTheirJavaVersions() {
-        HostKernels host = HostKernels.of(HostKernels.Build.AMPERE);
-        SplittableRandom rnd = new SplittableRandom(1);
-        byte[] x = new byte[49 * 96];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (byte) rnd.nextInt(-128, 128);
-        }
-        int[] chan = new int[96];
-        for (int i = 0; i < 96; i++) {
-            chan[i] = (i * 37) % 96;
-        }
-        for (int[] table : new int[][]{null, {1, 2}}) {
-            // two 16-channel groups in 32-code slices, the other 64 channels 8-bit
-            ExtractKernel.Extracted want = ExtractKernel.run(x, 49, chan, 32, 16, 32, table);
-            ExtractKernel.Extracted got = host.extract(x, 49, chan, 32, 16, 32, table);
-            assertThat(got.codes()).isEqualTo(want.codes());
-            assertThat(got.shifts()).isEqualTo(want.shifts());
-            assertThat(got.rest()).isEqualTo(want.rest());
-            Conv2d conv = new Conv2d(8, 3, 3, 2, 2, 1, 1, 1, 1, false);
-            Shape in = Shape.of(96, 7, 7);
-            Shape out = Shape.of(8, 4, 4);
-            int k8 = (9 * 64 + 31) / 32 * 32;
-            Im2colKernel.Rows rw = Im2colKernel.run(want, conv, in, out, 16, 9, k8);
-            Im2colKernel.Rows rg = host.im2col(want, conv, in, out, 16, k8);
-            assertThat(rg.a4()).isEqualTo(rw.a4());
-            assertThat(rg.ashift()).isEqualTo(rw.ashift());
-            assertThat(rg.a8()).isEqualTo(rw.a8());
-        }
+        ExtractKernelTest.extractionAndIm2colMatchJava(HostKernels.of(HostKernels.Build.AMPERE));
     }
 
     @ParameterizedTest
