@@ -71,6 +71,10 @@ final class CompareCommand implements Callable<Integer> {
         GpuTimingModel.Run gpuBase = GpuTimingModel.run(g, 0, 1, GpuPlan.of(q, 0, 1));
         out.printf(Locale.ROOT, "%s, batch 1: NPU %s (%dx%d, G = %d, %.0f MHz) SIMULATED by the fast engine; GPU %s MODELLED: %s%n",
                 q.graph().name(), c.name(), c.arrayRows(), c.arrayCols(), q.groupWidth(), c.clockMHz(), g.name(), CudaProbe.why());
+        String narrow = NpuModels.narrowGroupNote(q.groupWidth(), c.arrayRows());
+        if (narrow != null) {
+            out.println(narrow);
+        }
         TextTable t = new TextTable(List.of("ratio", "NPU latency", "NPU speedup", "NPU PE util", "GPU latency", "GPU speedup", "GPU tensor util"),
                 List.of(TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT,
                         TextTable.Align.RIGHT, TextTable.Align.RIGHT));

@@ -24,6 +24,20 @@ final class NpuModels {
     private NpuModels() {
     }
 
+    /**
+     * The line a user needs when the model's groups are narrower than the array's 2R int4 lanes: a dual-int4 fold
+     * holds one group (its shifts are applied per fold), so a 4-bit fold covers G channels where an 8-bit one
+     * covers R. Null when the groups fill the lanes.
+     */
+    static String narrowGroupNote(int groupWidth, int arrayRows) {
+        if (groupWidth >= 2 * arrayRows) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "note: a 4-bit fold holds one group, G = %d channels, where an 8-bit fold holds R = %d, so 4-bit "
+                + "channels take %.2fx the array folds of 8-bit ones here (0.50x with --group %d, which fills the %d int4 lanes)", groupWidth,
+                arrayRows, (double) arrayRows / groupWidth, 2 * arrayRows, 2 * arrayRows);
+    }
+
     /** --extraction for the NPU: static or dynamic (its programs carry the effective shift tables, not naive ones). */
     static Extraction extraction(String text) {
         Extraction e;

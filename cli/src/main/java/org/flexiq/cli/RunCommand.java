@@ -183,6 +183,10 @@ final class RunCommand implements Callable<Integer> {
                 config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), config.clockMHz(),
                 config.idealMemory() ? "ideal memory" : String.format(Locale.ROOT, "%.0f GB/s DRAM", config.dramBandwidthGBps()),
                 engine, e.id(), c.report().instructions());
+        String narrow = NpuModels.narrowGroupNote(q.groupWidth(), config.arrayRows());
+        if (narrow != null) {
+            out.println(narrow);
+        }
         out.print(summary(runs, base, checks, schedule != null).render());
         if (schedule != null) {
             int regs = c.program().profile(profiles.get(0)).values().size();

@@ -63,7 +63,8 @@ class GpuCliTest {
     void compareShowsBothPathsPerLayer() {
         SimCliTest.Result r = sim("compare", "mlp", "--group", "16", "--ratio", "0,1", "--npu", "gemmini-like");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("SIMULATED by the fast engine", "MODELLED", "NPU PE util", "GPU tensor util", "fc1+relu1");
+        assertThat(r.out()).contains("SIMULATED by the fast engine", "MODELLED", "NPU PE util", "GPU tensor util", "fc1+relu1",
+                "note: a 4-bit fold holds one group, G = 16 channels, where an 8-bit fold holds R = 16, so 4-bit channels take 1.00x the array folds");
     }
 
     @Test

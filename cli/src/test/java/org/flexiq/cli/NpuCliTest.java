@@ -25,6 +25,14 @@ class NpuCliTest {
     }
 
     @Test
+    void groupsNarrowerThanTheInt4LanesAreExplained() {
+        assertThat(NpuModels.narrowGroupNote(64, 32)).isNull();
+        assertThat(NpuModels.narrowGroupNote(128, 32)).isNull();
+        assertThat(NpuModels.narrowGroupNote(8, 32)).contains("G = 8 channels", "R = 32", "4.00x the array folds", "--group 64");
+        assertThat(NpuModels.narrowGroupNote(48, 32)).contains("0.67x the array folds");
+    }
+
+    @Test
     void compileDisassembleAssembleGivesTheSameBytes() throws IOException {
         Path npu = dir.resolve("fm.npu");
         SimCliTest.Result c = sim("compile", model.toString(), "--npu", "gemmini-like", "-o", npu.toString());
