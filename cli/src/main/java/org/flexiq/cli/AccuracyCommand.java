@@ -1,5 +1,9 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.CalibrationData;
+import org.flexiq.workbench.Ratios;
+import org.flexiq.workbench.ModelSource;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.compiler.eval.Accuracy;
 import org.flexiq.compiler.golden.GoldenExecutor;
@@ -150,7 +154,7 @@ final class AccuracyCommand implements Callable<Integer> {
         if (source == null || (floatModel == null && !Files.exists(Path.of(source)) && !org.flexiq.workloads.zoo.ModelZoo.contains(source))) {
             return null;
         }
-        ModelArgument a = ModelArgument.resolve(source);
+        ModelSource a = ModelSource.resolve(source);
         if (a.file() != null && a.file().quantized()) {
             throw new BadInputException(source + ": the float baseline must be a float model");
         }

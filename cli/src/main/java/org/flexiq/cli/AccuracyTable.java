@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flexiq.compiler.quant.Extraction;

@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.NpuModels;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;

@@ -1,5 +1,8 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.CalibrationData;
+import org.flexiq.workbench.FunctionalComparison;
+import org.flexiq.workbench.NpuModels;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;

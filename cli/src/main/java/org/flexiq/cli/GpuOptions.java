@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
 import org.flexiq.gpubackend.GpuSpec;
 import picocli.CommandLine.Option;
 

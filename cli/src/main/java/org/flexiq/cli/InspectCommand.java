@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.ModelSource;
 import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.compiler.quant.Site;
@@ -39,7 +40,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelArgument arg = ModelArgument.resolve(model);
+        ModelSource arg = ModelSource.resolve(model);
         Graph g = arg.model().graph();
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> layers = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
 import picocli.CommandLine.Option;

@@ -1,5 +1,9 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.CalibrationData;
+import org.flexiq.workbench.Ratios;
+import org.flexiq.workbench.ModelSource;
 import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.FlexiqLayout;
@@ -75,7 +79,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelArgument arg = ModelArgument.resolve(model);
+        ModelSource arg = ModelSource.resolve(model);
         if (arg.file() != null && arg.file().quantized()) {
             throw new BadInputException(model + ": already a quantized model; quantize its float model instead");
         }

@@ -1,5 +1,7 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.ModelSource;
 import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
 
@@ -12,7 +14,7 @@ final class QuantizedArgument {
     }
 
     static QuantizedModel read(String arg) throws IOException {
-        ModelArgument a = ModelArgument.resolve(arg);
+        ModelSource a = ModelSource.resolve(arg);
         if (a.file() == null || !a.file().quantized()) {
             throw new BadInputException(arg + ": a float model; quantize it first (sim quantize " + arg + " -o model.q.flx)");
         }

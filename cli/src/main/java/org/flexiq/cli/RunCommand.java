@@ -1,5 +1,9 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.CalibrationData;
+import org.flexiq.workbench.FunctionalComparison;
+import org.flexiq.workbench.NpuModels;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;

@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
 import org.flexiq.compiler.lower.InfeasibleException;
 import org.flexiq.isa.IsaException;
 import org.flexiq.simulator.ConfigException;

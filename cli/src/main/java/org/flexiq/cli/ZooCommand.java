@@ -1,5 +1,7 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.ModelSource;
 import org.flexiq.reports.TextTable;
 import org.flexiq.reports.TextTable.Align;
 import org.flexiq.workloads.flx.FlxWriter;
@@ -110,7 +112,7 @@ final class ZooCommand implements Runnable {
                         .collect(Collectors.joining(", ", "unknown zoo model '" + name + "'; known: ", "")));
             }
             ZooModel z = ModelZoo.get(name);
-            ZooOptions options = ModelArgument.zooOptions(z, imageSize, seqLen);
+            ZooOptions options = ModelSource.zooOptions(z, imageSize, seqLen);
             Model m;
             try {
                 m = synthetic ? z.syntheticModel(options, seed) : z.model(options, seed);

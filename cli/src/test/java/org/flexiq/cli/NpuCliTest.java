@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.NpuModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;

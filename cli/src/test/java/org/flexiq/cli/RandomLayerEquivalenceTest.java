@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.FunctionalComparison;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.InfeasibleException;
 import org.flexiq.compiler.lower.NpuCompiler;

@@ -16,9 +16,13 @@ public final class ModelZoo {
             new ZooModel("vit-b16", "ViT-B/16: 768 dim, 12 blocks, 12 heads", ZooOptions.DEFAULT, new VisionTransformer(768, 12, 12, false)),
             new ZooModel("deit-s", "DeiT-S distilled: ViT-S/16 with a distillation token and head", ZooOptions.DEFAULT, new VisionTransformer(384, 12, 6, true)),
             new ZooModel("bert-base", "BERT-base uncased encoder + pooler (sequence length = --seq-len)", ZooOptions.DEFAULT, new Bert()),
-            new ZooModel("fmnist-resnet", "residual CNN 16-32-64, trained on Fashion-MNIST", MNIST, new FmnistResNet(16, 32, 64), true),
+            new ZooModel("fmnist-resnet", "residual CNN 16-32-64, trained on Fashion-MNIST", MNIST, new FmnistResNet(1, 16, 32, 64), true),
+            new ZooModel("fmnist-resnet-wide", "residual CNN 64-128-256 (stride-2 stem), trained on Fashion-MNIST: G = 64 fits every site",
+                    MNIST, new FmnistResNet(2, 64, 128, 256), true),
             new ZooModel("fmnist-vit", "ViT (4x4 patches, 64 dim, 4 blocks, 4 heads), trained on Fashion-MNIST", MNIST,
                     new VisionTransformer(1, 4, 64, 4, 4, 2, 10, false), true),
+            new ZooModel("fmnist-vit-wide", "ViT (4x4 patches, 128 dim, 4 blocks, 4 heads), trained on Fashion-MNIST: G = 64 fits every site",
+                    MNIST, new VisionTransformer(1, 4, 128, 4, 4, 2, 10, false), true),
             new ZooModel("opt350m-block", "one OPT-350m decoder block: causal attention, post-LN, ReLU FFN", ZooOptions.DEFAULT, new OptDecoderBlock()));
 
     private ModelZoo() {

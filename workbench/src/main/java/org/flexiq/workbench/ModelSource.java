@@ -1,4 +1,4 @@
-package org.flexiq.cli;
+package org.flexiq.workbench;
 
 import org.flexiq.workloads.flx.FlxFile;
 import org.flexiq.workloads.flx.FlxReader;
@@ -17,22 +17,22 @@ import java.nio.file.Path;
  *
  * @param file the file as read, or null for a zoo model
  */
-record ModelArgument(String label, Model model, FlxFile file) {
+public record ModelSource(String label, Model model, FlxFile file) {
 
-    static ModelArgument resolve(String arg) throws IOException {
+    public static ModelSource resolve(String arg) throws IOException {
         Path p = Path.of(arg);
         if (Files.exists(p) || !ModelZoo.contains(arg)) {
             if (!Files.exists(p) && !arg.contains("/") && !arg.endsWith(".flx")) {
                 throw new BadInputException(arg + ": neither a file nor a zoo model (sim zoo list shows the models)");
             }
             FlxFile f = FlxReader.read(p);
-            return new ModelArgument(arg, f.model(), f);
+            return new ModelSource(arg, f.model(), f);
         }
         ZooModel z = ModelZoo.get(arg);
-        return new ModelArgument(arg + " (zoo)", z.model(z.defaults(), 0), null);
+        return new ModelSource(arg + " (zoo)", z.model(z.defaults(), 0), null);
     }
 
-    static ZooOptions zooOptions(ZooModel z, Integer imageSize, Integer seqLen) {
+    public static ZooOptions zooOptions(ZooModel z, Integer imageSize, Integer seqLen) {
         try {
             return new ZooOptions(imageSize == null ? z.defaults().imageSize() : imageSize,
                     seqLen == null ? z.defaults().seqLen() : seqLen);

@@ -1,14 +1,14 @@
-package org.flexiq.cli;
+package org.flexiq.workbench;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Comma-separated ratio lists from the command line. */
-final class Ratios {
+public final class Ratios {
     private Ratios() {
     }
 
-    static List<Double> parse(String option, String text) {
+    public static List<Double> parse(String option, String text) {
         List<Double> r = new ArrayList<>();
         for (String part : text.split(",", -1)) {
             try {

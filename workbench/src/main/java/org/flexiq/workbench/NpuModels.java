@@ -1,4 +1,4 @@
-package org.flexiq.cli;
+package org.flexiq.workbench;
 
 import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A MODEL argument as a quantized model for the NPU commands: read, or quantized on the fly with quick defaults. */
-final class NpuModels {
+public final class NpuModels {
     private NpuModels() {
     }
 
@@ -29,7 +29,7 @@ final class NpuModels {
      * holds one group (its shifts are applied per fold), so a 4-bit fold covers G channels where an 8-bit one
      * covers R. Null when the groups fill the lanes.
      */
-    static String narrowGroupNote(int groupWidth, int arrayRows) {
+    public static String narrowGroupNote(int groupWidth, int arrayRows) {
         if (groupWidth >= 2 * arrayRows) {
             return null;
         }
@@ -39,7 +39,7 @@ final class NpuModels {
     }
 
     /** --extraction for the NPU: static or dynamic (its programs carry the effective shift tables, not naive ones). */
-    static Extraction extraction(String text) {
+    public static Extraction extraction(String text) {
         Extraction e;
         try {
             e = Extraction.parse(text);
@@ -53,7 +53,7 @@ final class NpuModels {
     }
 
     /** Ratios to run: each 0 or stored in the model. */
-    static List<Double> ratios(QuantizedModel q, String option, String text) {
+    public static List<Double> ratios(QuantizedModel q, String option, String text) {
         try {
             List<Double> rs = Ratios.parse(option, text);
             for (double r : rs) {
@@ -65,13 +65,25 @@ final class NpuModels {
         }
     }
 
+    /** The ratios {@link #quantize} stores. */
+    public static final List<Double> ON_THE_FLY_RATIOS = List.of(0.25, 0.5, 0.75, 1.0);
+
+    /** Each ratio 0 or one that {@link #quantize} stores. */
+    public static void checkOnTheFlyRatios(String option, List<Double> ratios) {
+        for (double r : ratios) {
+            if (r != 0 && ON_THE_FLY_RATIOS.stream().noneMatch(x -> Math.abs(x - r) < 1e-9)) {
+                throw new BadInputException(option + ": " + r + " is not among the ratios quantized on the fly " + ON_THE_FLY_RATIOS);
+            }
+        }
+    }
+
     /**
      * @param requestedGroup the user's --group, checked against a quantized file's G (may be null)
      * @param group          G for quantizing a float or zoo model
      * @param samples        synthetic calibration samples when quantizing (at least 4)
      */
-    static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, PrintWriter out) throws IOException {
-        ModelArgument a = ModelArgument.resolve(model);
+    public static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, PrintWriter out) throws IOException {
+        ModelSource a = ModelSource.resolve(model);
         if (a.file() != null && a.file().quantized()) {
             QuantizedModel q = QuantizedFlx.read(Path.of(model));
             if (requestedGroup != null && requestedGroup != q.groupWidth()) {
@@ -84,7 +96,7 @@ final class NpuModels {
     }
 
     /** A float model quantized with quick defaults: greedy selection, synthetic calibration. */
-    static QuantizedModel quantize(Model model, String label, int group, int samples, long seed, PrintWriter out) {
+    public static QuantizedModel quantize(Model model, String label, int group, int samples, long seed, PrintWriter out) {
         List<Map<String, FloatTensor>> calib = CalibrationData.load("synthetic:" + samples, model.graph(), seed);
         QuantizedModel int8;
         try {
@@ -92,7 +104,7 @@ final class NpuModels {
         } catch (IllegalArgumentException ex) {
             throw new BadInputException(label + ": " + ex.getMessage());
         }
-        QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0),
+        QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, ON_THE_FLY_RATIOS,
                 new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 1, 1, seed), calib.subList(0, 4),
                 SearchProgress.NONE).model());
         out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration (sim quantize gives full control)%n",

@@ -1,4 +1,4 @@
-package org.flexiq.cli;
+package org.flexiq.workbench;
 
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.NpuCompiler;

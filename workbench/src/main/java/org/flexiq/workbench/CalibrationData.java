@@ -1,4 +1,4 @@
-package org.flexiq.cli;
+package org.flexiq.workbench;
 
 import org.flexiq.workloads.data.DataSpec;
 import org.flexiq.workloads.data.DatasetException;
@@ -15,11 +15,11 @@ import java.util.Map;
  * Where calibration samples come from: {@code fashion-mnist:SPLIT[:COUNT]} (real images), or
  * {@code synthetic:COUNT} (the zoo's deterministic inputs, for models without a data set).
  */
-final class CalibrationData {
+public final class CalibrationData {
     private CalibrationData() {
     }
 
-    static List<Map<String, FloatTensor>> load(String spec, Graph g, long seed) {
+    public static List<Map<String, FloatTensor>> load(String spec, Graph g, long seed) {
         if (spec.startsWith("synthetic:")) {
             int n;
             try {
@@ -45,7 +45,7 @@ final class CalibrationData {
     }
 
     /** fashion-mnist:train:512 for models that take 28x28 single-channel images, synthetic:128 otherwise. */
-    static String defaultSpec(Graph g) {
+    public static String defaultSpec(Graph g) {
         boolean mnistShaped = g.inputs().size() == 1 && g.inputs().get(0).shape().equals(org.flexiq.workloads.ir.Shape.of(1, 28, 28));
         return mnistShaped ? "fashion-mnist:train:512" : "synthetic:128";
     }

@@ -1,10 +1,10 @@
-package org.flexiq.cli;
+package org.flexiq.workbench;
 
 /** Input the user can fix (a file, a name, a value): reported in one line with exit code 2. */
-final class BadInputException extends RuntimeException {
+public final class BadInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    BadInputException(String message) {
+    public BadInputException(String message) {
         super(message);
     }
 }

@@ -1,0 +1,37 @@
+package org.flexiq.workbench;
+
+import org.flexiq.compiler.lower.InfeasibleException;
+import org.flexiq.compiler.quant.QuantizedModel;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * A model quantized on the fly once per group width, whichever thread asks first (the others wait for it).
+ * Keyed by (model, G, seed): the calibration is the quick synthetic one of {@link NpuModels#quantize}.
+ */
+public final class ModelCache {
+    private record Key(String model, int group, long seed) {
+    }
+
+    private final Map<Key, FutureTask<QuantizedModel>> models = new ConcurrentHashMap<>();
+
+    /** The model quantized with G = {@code group}; a model G does not fit is an {@link InfeasibleException}. */
+    public QuantizedModel quantized(String model, int group, long seed) throws Exception {
+        FutureTask<QuantizedModel> task = models.computeIfAbsent(new Key(model, group, seed), k -> new FutureTask<>(() ->
+                NpuModels.quantize(ModelSource.resolve(model).model(), model, group, 16, seed, new PrintWriter(new StringWriter()))));
+        task.run(); // a no-op if another thread ran it
+        try {
+            return task.get();
+        } catch (ExecutionException ex) {
+            if (ex.getCause() instanceof BadInputException b) {
+                throw new InfeasibleException(b.getMessage());
+            }
+            throw ex.getCause() instanceof Exception c ? c : ex;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.flexiq.workbench;
+
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.lower.InfeasibleException;
+import org.flexiq.compiler.lower.NpuCompiler;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.reports.SweepPoint;
+import org.flexiq.simulator.ConfigException;
+import org.flexiq.simulator.CycleEngine;
+import org.flexiq.simulator.FastEngine;
+import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.RunStats;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a sweep unit into its points: quantize (cached), compile for the unit's array and G, time ratio 0
+ * and each asked ratio. A unit the hardware or the model cannot take gives infeasible points with the reason.
+ */
+public final class SweepPointRunner {
+    private final SweepPlan plan;
+    private final QuantizedModel fixed;
+    private final String modelName;
+    private final ModelCache cache;
+
+    /** @param fixed the plan's model when it is already quantized (its own G only), else null */
+    public SweepPointRunner(SweepPlan plan, QuantizedModel fixed, String modelName, ModelCache cache) {
+        this.plan = plan;
+        this.fixed = fixed;
+        this.modelName = modelName;
+        this.cache = cache;
+    }
+
+    public List<SweepPoint> run(SweepUnit u, List<Double> ratios) throws Exception {
+        List<SweepPoint> done = new ArrayList<>();
+        try {
+            NpuConfig c = plan.preset().with(u.rows(), u.cols(), u.group());
+            if (fixed != null && fixed.groupWidth() != u.group()) {
+                throw new InfeasibleException(plan.model() + " is quantized with G = " + fixed.groupWidth() + "; sweep group widths from a "
+                        + "float model or zoo name, which is quantized for each");
+            }
+            QuantizedModel q = fixed != null ? fixed : cache.quantized(plan.model(), u.group(), plan.seed());
+            NpuProgram p = NpuCompiler.compile(q, c.target()).program();
+            RunStats base = time(q, p, c, 0);
+            for (double r : ratios) {
+                done.add(SweepPoint.of(modelName, r == 0 ? base : time(q, p, c, r), base));
+            }
+        } catch (InfeasibleException | ConfigException ex) {
+            done.clear();
+            for (double r : ratios) {
+                done.add(SweepPoint.infeasible(modelName, plan.preset().name(), u.rows(), u.cols(), u.group(), r, ex.getMessage()));
+            }
+        }
+        return done;
+    }
+
+    private RunStats time(QuantizedModel q, NpuProgram p, NpuConfig c, double ratio) {
+        Extraction e = plan.extraction();
+        int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
+        String profile = NpuCompiler.profileName(ratio);
+        if (plan.engine() == Engine.FAST) {
+            return FastEngine.run(p, c, profile, mode);
+        }
+        GoldenExecutor golden = new GoldenExecutor(q, ratio, e);
+        var input = CalibrationData.load("synthetic:1", q.graph(), plan.seed()).get(0);
+        return CycleEngine.run(p, c, profile, mode, FunctionalComparison.codes(golden, p, input)).stats();
+    }
+}
