@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.Reselection;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.Ratios;
@@ -54,7 +55,7 @@ final class AccuracyCommand implements Callable<Integer> {
             + "Others are selected again from the file's int8 model and calibration data.")
     String compare;
 
-    @Option(names = "--extraction", defaultValue = "effective", description = "Extractions: effective (= static), dynamic, naive (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--extraction", defaultValue = "effective", description = "Extractions: effective (= static, MSE-optimal shifts), effective-max (= static-max, shifts from the calibrated max), dynamic, naive (default: ${DEFAULT-VALUE}).")
     String extraction;
 
     @Option(names = "--float", paramLabel = "MODEL", description = "Float model for the baseline (default: the file's source, when it can be found).")
@@ -119,9 +120,10 @@ final class AccuracyCommand implements Callable<Integer> {
         }
         csvText.append(String.format(Locale.ROOT, "int8,,0,%.4f%n", int8));
         for (ChannelSelection.Method method : methods) {
-            QuantizedModel selected = method.id().equals(own) ? q : reselect(q, method);
+            QuantizedModel selected = method.id().equals(own) ? q
+                    : Reselection.of(q, model.toString(), method, population, generations, 128, SearchProgress.NONE);
             for (Extraction e : extractions) {
-                List<Object> cells = new ArrayList<>(List.of(method.id(), e == Extraction.STATIC ? "effective" : e.id()));
+                List<Object> cells = new ArrayList<>(List.of(method.id(), e == Extraction.STATIC ? "effective" : e == Extraction.STATIC_MAX ? "effective-max" : e.id()));
                 for (double r : rs) {
                     double top1 = r == 0 ? int8 : Accuracy.goldenTop1(new GoldenExecutor(selected, r, e), images);
                     cells.add(String.format(Locale.ROOT, "%.2f%%", 100 * top1));
@@ -159,18 +161,5 @@ final class AccuracyCommand implements Callable<Integer> {
             throw new BadInputException(source + ": the float baseline must be a float model");
         }
         return a.model();
-    }
-
-    private QuantizedModel reselect(QuantizedModel q, ChannelSelection.Method method) {
-        String spec = q.metadata().get("quant.calib");
-        long seed = Long.parseLong(q.metadata().getOrDefault("flexiq.selection.seed", "0"));
-        Extraction e = Extraction.parse(q.metadata().getOrDefault("flexiq.selection.extraction", "static"));
-        var samples = method == ChannelSelection.Method.EVOLUTIONARY && spec != null
-                ? CalibrationData.load(spec, q.graph(), seed) : List.<Map<String, org.flexiq.workloads.ir.FloatTensor>>of();
-        if (method == ChannelSelection.Method.EVOLUTIONARY && samples.isEmpty()) {
-            throw new BadInputException(model + ": no calibration data recorded (quant.calib) for an evolutionary re-selection");
-        }
-        return ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed),
-                samples.subList(0, Math.min(128, samples.size())), SearchProgress.NONE).model();
     }
 }

@@ -25,19 +25,35 @@ public final class TradeoffChart {
 
     /** @param series label of the accuracy column (selection method, extraction, data) */
     public static JFreeChart of(String model, String npu, String series, List<Point> points) {
-        XYSeries s = new XYSeries(series, false);
-        for (Point p : points) {
-            s.add(p.latencyUs(), 100 * p.top1());
+        java.util.Map<String, List<Point>> one = new java.util.LinkedHashMap<>();
+        one.put(series, points);
+        return of(model, npu, one);
+    }
+
+    /**
+     * Several series, one line each (e.g. a selection method with an extraction); the points of the first are
+     * labelled with their ratio (the others share its ratios, so more labels would only overlap).
+     */
+    public static JFreeChart of(String model, String npu, java.util.Map<String, List<Point>> series) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (var e : series.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), false);
+            for (Point p : e.getValue()) {
+                s.add(p.latencyUs(), 100 * p.top1());
+            }
+            data.addSeries(s);
         }
         JFreeChart chart = ChartFactory.createXYLineChart("Latency vs accuracy per 4-bit ratio - " + model + " on " + npu,
-                "latency (us per inference)", "top-1 accuracy (%)", new XYSeriesCollection(s), PlotOrientation.VERTICAL, true, true, false);
+                "latency (us per inference)", "top-1 accuracy (%)", data, PlotOrientation.VERTICAL, true, true, false);
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
         plot.setRenderer(new XYLineAndShapeRenderer(true, true));
-        for (Point p : points) {
+        ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((org.jfree.chart.axis.NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        for (Point p : series.values().iterator().next()) {
             XYTextAnnotation a = new XYTextAnnotation("  " + SweepPoint.ratioText(100 * p.ratio()) + "% 4-bit", p.latencyUs(), 100 * p.top1());
             a.setTextAnchor(TextAnchor.BOTTOM_LEFT);
             a.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));

@@ -55,7 +55,7 @@ public final class FunctionalComparison {
 
     /** Runs the program on {@code codes} at a ratio and compares with outputs the golden executor gave. */
     public static Outcome check(NpuProgram program, double ratio, Extraction extraction, Map<String, int[]> codes, Map<String, byte[]> golden) {
-        if (extraction == Extraction.NAIVE) {
+        if (extraction == Extraction.NAIVE || extraction == Extraction.STATIC_MAX) {
             throw new IllegalArgumentException("the NPU program carries effective (static) shift tables: run it static or dynamic");
         }
         FunctionalExecutor.Result npu = FunctionalExecutor.run(program, NpuCompiler.profileName(ratio),

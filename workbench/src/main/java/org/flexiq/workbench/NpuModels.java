@@ -46,8 +46,9 @@ public final class NpuModels {
         } catch (IllegalArgumentException ex) {
             throw new BadInputException(ex.getMessage());
         }
-        if (e == Extraction.NAIVE) {
-            throw new BadInputException("--extraction: the NPU runs static or dynamic extraction, not naive");
+        if (e == Extraction.NAIVE || e == Extraction.STATIC_MAX) {
+            throw new BadInputException("--extraction: the NPU runs static or dynamic extraction (its program carries the static "
+                    + "shift tables), not " + e.id());
         }
         return e;
     }

@@ -120,8 +120,7 @@ final class SiteLowering {
 
     /** Weight shifts [O * groups + group] of a consumer (always static: dynamic extraction lowers activations only). */
     int[] weightShifts(NodeQuant.Gemm q) {
-        Extraction weightMode = extraction == Extraction.NAIVE ? Extraction.NAIVE : Extraction.STATIC;
-        return BitExtractor.weightShifts(q, site, groupWidth, weightMode);
+        return BitExtractor.weightShifts(q, site, groupWidth, extraction);
     }
 
     /** int8 weights as ints, for layers that always compute in 8 bits. */

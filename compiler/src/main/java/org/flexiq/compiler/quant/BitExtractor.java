@@ -5,6 +5,14 @@ import org.flexiq.isa.arith.FourBit;
 /**
  * The static shifts of FlexiQ's 8 to 4 bit extraction, per activation group and per (output channel,
  * group) of weights, from calibration and the int8 weights. The code arithmetic is {@link FourBit}'s.
+ *
+ * <p>Two rules. {@link Extraction#STATIC_MAX} starts each group at the highest bit of its largest calibrated
+ * magnitude: nothing saturates on the calibration data, but a group whose max is an outlier rounds its typical
+ * values to zero. {@link Extraction#STATIC} (and the weights of {@link Extraction#DYNAMIC}) takes, among the
+ * shifts 0..{@link ShiftProfile#MAX_SHIFT}, the one with the least expected squared error over the calibrated
+ * code distribution, rounding and saturation both counted; weights are weighted by the mean square of the
+ * activation channel that multiplies them. A tie keeps the max rule's shift. Sites without a profile (files
+ * written before it) use the max rule.
  */
 public final class BitExtractor {
     /** The shift that keeps the top 4 bits of an int8 code. */
@@ -13,40 +21,74 @@ public final class BitExtractor {
     private BitExtractor() {
     }
 
-    /**
-     * Static activation shifts of a site's 4-bit groups: group k holds channels order[kG .. (k+1)G) and
-     * its shift starts at the highest bit of the largest calibrated magnitude among them.
-     */
+    private static boolean minimizesError(Site site, Extraction e) {
+        return site.profile() != null && (e == Extraction.STATIC || e == Extraction.DYNAMIC);
+    }
+
+    /** Static activation shifts of a site's 4-bit groups: group k holds channels order[kG .. (k+1)G). */
     public static int[] staticShifts(Site site, int groupWidth, Extraction e) {
         int groups = site.channels() / groupWidth;
         int[] shifts = new int[groups];
+        boolean mse = minimizesError(site, e);
+        double[] err = new double[ShiftProfile.SHIFTS];
         for (int k = 0; k < groups; k++) {
             int m = 0;
+            java.util.Arrays.fill(err, 0);
             for (int i = k * groupWidth; i < (k + 1) * groupWidth; i++) {
-                m = Math.max(m, site.channelMax()[site.order()[i]]);
+                int c = site.order()[i];
+                m = Math.max(m, site.channelMax()[c]);
+                if (mse) {
+                    for (int p = 0; p < err.length; p++) {
+                        err[p] += site.profile().error(c, p);
+                    }
+                }
             }
-            shifts[k] = e == Extraction.NAIVE ? NAIVE_SHIFT : FourBit.effectiveShift(m);
+            shifts[k] = e == Extraction.NAIVE ? NAIVE_SHIFT : mse ? argmin(err, FourBit.effectiveShift(m)) : FourBit.effectiveShift(m);
         }
         return shifts;
     }
 
-    /** Weight shift of (output channel o, group k): from the largest |w| of o over the group's channels and taps. */
+    /** Weight shift of (output channel o, group k), from o's int8 weights over the group's channels and taps. */
     public static int[] weightShifts(NodeQuant.Gemm w, Site site, int groupWidth, Extraction e) {
         int groups = site.channels() / groupWidth;
         int[] shifts = new int[w.outChannels() * groups];
         int per = w.inChannels() * w.taps();
+        boolean mse = minimizesError(site, e);
+        double[] err = new double[ShiftProfile.SHIFTS];
         for (int o = 0; o < w.outChannels(); o++) {
             for (int k = 0; k < groups; k++) {
                 int m = 0;
+                java.util.Arrays.fill(err, 0);
                 for (int i = k * groupWidth; i < (k + 1) * groupWidth; i++) {
-                    int base = o * per + site.order()[i] * w.taps();
+                    int c = site.order()[i];
+                    int base = o * per + c * w.taps();
+                    // a channel calibration never saw nonzero still counts a little, so its weights are not ignored
+                    double x2 = mse ? site.profile().meanSquare()[c] + 1e-3 : 0;
                     for (int t = 0; t < w.taps(); t++) {
-                        m = Math.max(m, Math.abs(w.weight()[base + t]));
+                        int v = w.weight()[base + t];
+                        m = Math.max(m, Math.abs(v));
+                        if (mse) {
+                            for (int p = 0; p < err.length; p++) {
+                                double d = v - FourBit.reconstruct(v, p);
+                                err[p] += x2 * d * d;
+                            }
+                        }
                     }
                 }
-                shifts[o * groups + k] = e == Extraction.NAIVE ? NAIVE_SHIFT : FourBit.effectiveShift(m);
+                shifts[o * groups + k] = e == Extraction.NAIVE ? NAIVE_SHIFT : mse ? argmin(err, FourBit.effectiveShift(m)) : FourBit.effectiveShift(m);
             }
         }
         return shifts;
+    }
+
+    /** The shift of least error; {@code fallback} (the max rule's) unless another is strictly better. */
+    private static int argmin(double[] err, int fallback) {
+        int best = fallback;
+        for (int p = 0; p < err.length; p++) {
+            if (err[p] < err[best] * (1 - 1e-9)) {
+                best = p;
+            }
+        }
+        return best;
     }
 }

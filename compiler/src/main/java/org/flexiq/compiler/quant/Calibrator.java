@@ -59,6 +59,53 @@ public final class Calibrator {
         return new CalibrationStats(range, total.channelMax, samples.size());
     }
 
+    /**
+     * Per-channel histograms of the int8 codes each site's tensor takes over the calibration samples (its
+     * float values quantized with the tensor's scale, as the 8-bit model computes them up to rounding):
+     * {@code [site tensor][channel][code + 128]}. Counts add, so the result does not depend on thread timing.
+     */
+    public static Map<String, long[][]> codeHistograms(Model model, List<Map<String, FloatTensor>> samples, Map<String, Double> scales,
+                                                      java.util.Collection<Site> sites) {
+        Map<String, Site> byTensor = new HashMap<>();
+        for (Site s : sites) {
+            byTensor.put(s.tensor(), s);
+        }
+        FloatExecutor exec = new FloatExecutor(model);
+        return IntStream.range(0, samples.size()).parallel().mapToObj(i -> {
+            Map<String, long[][]> h = new HashMap<>();
+            exec.run(samples.get(i), (Node n, FloatTensor out) -> {
+                Site s = byTensor.get(n.name());
+                if (s != null) {
+                    h.put(n.name(), histogram(out, s, scales.get(n.name())));
+                }
+            });
+            return h;
+        }).reduce((a, b) -> {
+            b.forEach((k, v) -> a.merge(k, v, (x, y) -> {
+                for (int c = 0; c < x.length; c++) {
+                    for (int j = 0; j < x[c].length; j++) {
+                        x[c][j] += y[c][j];
+                    }
+                }
+                return x;
+            }));
+            return a;
+        }).orElseThrow();
+    }
+
+    private static long[][] histogram(FloatTensor t, Site s, double scale) {
+        long[][] h = new long[s.channels()][256];
+        float[] d = t.data();
+        int inner = (int) t.shape().product(s.axis() + 1, t.shape().rank());
+        for (int i = 0; i < d.length; i++) {
+            int c = (i / inner) % s.channels();
+            long q = Quantizer.roundHalfAway(d[i] / scale); // the int8 code, rounded as Quantizer rounds
+            int code = (int) Math.max(-128, Math.min(127, q));
+            h[c][code + 128]++;
+        }
+        return h;
+    }
+
     private static double percentile(long[] hist, double max, double p) {
         long count = 0;
         for (long c : hist) {

@@ -36,7 +36,8 @@ public final class FlexiqLayout {
                 cm[i] = s.channelMax()[perm[i]];
             }
             sites.put(s.tensor(), new Site(s.tensor(), s.axis(), s.channels(), s.consumers(), cm,
-                    Site.identity(s.channels()), s.fourBitChannels(), gather, s.producer()));
+                    Site.identity(s.channels()), s.fourBitChannels(), gather, s.producer(),
+                    s.profile() == null ? null : s.profile().permuted(perm)));
         }
         return new QuantizedModel(m.graph(), m.scales(), nodes, sites, m.groupWidth(), m.ratios(), m.metadata());
     }

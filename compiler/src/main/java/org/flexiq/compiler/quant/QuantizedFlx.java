@@ -9,6 +9,7 @@ import org.flexiq.workloads.flx.FlxFile;
 import org.flexiq.workloads.flx.FlxFormatException;
 import org.flexiq.workloads.flx.FlxReader;
 import org.flexiq.workloads.flx.FlxWriter;
+import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Int32Tensor;
 import org.flexiq.workloads.ir.Int8Tensor;
 import org.flexiq.workloads.ir.MapTensorSource;
@@ -72,6 +73,10 @@ public final class QuantizedFlx {
             }
             t.put(s.tensor() + ".channelMax", new Int32Tensor(Shape.of(s.channels()), s.channelMax().clone()));
             t.put(s.tensor() + ".order", new Int32Tensor(Shape.of(s.channels()), s.order().clone()));
+            if (s.profile() != null) {
+                t.put(s.tensor() + ".shiftError", new FloatTensor(Shape.of(s.channels(), ShiftProfile.SHIFTS), s.profile().error().clone()));
+                t.put(s.tensor() + ".meanSquare", new FloatTensor(Shape.of(s.channels()), s.profile().meanSquare().clone()));
+            }
             if (s.gather() != null) {
                 t.put(s.tensor() + ".gather", new Int32Tensor(Shape.of(s.channels()), s.gather().clone()));
             }
@@ -288,9 +293,30 @@ public final class QuantizedFlx {
                 int[] gather = req(s, "reorder", sp).asBoolean() ? permutation(tensor + ".gather", channels) : null;
                 int[] cm = tensor(tensor + ".channelMax", Int32Tensor.class, channels).data().clone();
                 String producer = s.hasNonNull("producer") ? s.get("producer").asText() : null;
-                sites.put(tensor, new Site(tensor, integer(s, "axis", sp), channels, consumers, cm, order, counts, gather, producer));
+                sites.put(tensor, new Site(tensor, integer(s, "axis", sp), channels, consumers, cm, order, counts, gather, producer,
+                        profile(tensor, channels)));
             }
             return new QuantizedModel(f.model().graph(), scales, nodes, sites, gw, ratios, f.model().metadata());
+        }
+
+        /** The site's shift profile; null for files written before profiles existed (both tensors absent). */
+        private ShiftProfile profile(String tensor, int channels) throws FlxFormatException {
+            if (!tensors.containsKey(tensor + ".shiftError") && !tensors.containsKey(tensor + ".meanSquare")) {
+                return null;
+            }
+            float[] err = tensor(tensor + ".shiftError", FloatTensor.class, channels * ShiftProfile.SHIFTS).data().clone();
+            float[] ms = tensor(tensor + ".meanSquare", FloatTensor.class, channels).data().clone();
+            for (int i = 0; i < err.length; i++) {
+                if (!(err[i] >= 0 && err[i] <= 65536)) {
+                    throw bad("tensors '" + tensor + ".shiftError'", "element " + i + " is " + err[i] + ", expected a mean squared error in [0, 65536]");
+                }
+            }
+            for (int i = 0; i < ms.length; i++) {
+                if (!(ms[i] >= 0 && ms[i] <= 16384)) {
+                    throw bad("tensors '" + tensor + ".meanSquare'", "element " + i + " is " + ms[i] + ", expected a mean square in [0, 16384]");
+                }
+            }
+            return new ShiftProfile(err, ms);
         }
 
         private int[] permutation(String name, int n) throws FlxFormatException {

@@ -57,6 +57,8 @@ public final class Quantizer {
             }
         }
         Map<String, Site> sites = findSites(g, stats, scales, options.groupWidth());
+        Map<String, long[][]> codes = Calibrator.codeHistograms(folded, calibration, scales, sites.values());
+        sites.replaceAll((t, s) -> s.withProfile(ShiftProfile.of(codes.get(t))));
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples");
         meta.put("quant.groupWidth", Integer.toString(options.groupWidth()));
@@ -247,7 +249,7 @@ public final class Quantizer {
                 cmq[c] = (int) Math.min(127, roundHalfAway(cm[c] / scales.get(t)));
             }
             String producer = foldableProducer(g, t, e.getValue());
-            sites.put(t, new Site(t, axis, channels, e.getValue(), cmq, Site.identity(channels), new int[0], null, producer));
+            sites.put(t, new Site(t, axis, channels, e.getValue(), cmq, Site.identity(channels), new int[0], null, producer, null));
         }
         return sites;
     }

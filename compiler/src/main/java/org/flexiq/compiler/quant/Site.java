@@ -18,18 +18,27 @@ import java.util.List;
  * @param fourBitChannels 4-bit channel count at each stored ratio (parallel to the model's ratios)
  * @param gather          null when the order is folded into the producer or is the identity
  * @param producer        the Conv2d/Linear whose output rows carry the folded order, or null
+ * @param profile         per-channel extraction errors of the calibrated codes, for MSE-optimal static shifts;
+ *                        null in files written before it existed (static shifts then follow the calibrated max)
  */
 public record Site(String tensor, int axis, int channels, List<String> consumers, int[] channelMax,
-                   int[] order, int[] fourBitChannels, int[] gather, String producer) {
+                   int[] order, int[] fourBitChannels, int[] gather, String producer, ShiftProfile profile) {
     public Site {
         consumers = List.copyOf(consumers);
         if (order.length != channels || channelMax.length != channels) {
             throw new IllegalArgumentException(tensor + ": order and channel maxima need " + channels + " entries");
         }
+        if (profile != null && profile.channels() != channels) {
+            throw new IllegalArgumentException(tensor + ": the shift profile needs " + channels + " channels");
+        }
     }
 
     public Site withSelection(int[] newOrder, int[] counts) {
-        return new Site(tensor, axis, channels, consumers, channelMax, newOrder, counts, gather, producer);
+        return new Site(tensor, axis, channels, consumers, channelMax, newOrder, counts, gather, producer, profile);
+    }
+
+    public Site withProfile(ShiftProfile p) {
+        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, p);
     }
 
     public static int[] identity(int n) {

@@ -75,6 +75,19 @@ public final class ChannelSelection {
         return new Result(selected, evo == null ? List.of() : evo.reports(), (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * The search's fitness (mean squared L2 distance of the outputs to the 8-bit model's) of a selected model at
+     * one of its stored ratios, on the given samples: for reporting a selection on samples the search did not see.
+     */
+    public static double fitness(QuantizedModel selected, double ratio, Extraction extraction, List<Map<String, FloatTensor>> samples) {
+        int r = selected.ratioIndex(ratio);
+        Map<String, Site> one = new LinkedHashMap<>();
+        for (Site s : selected.sites().values()) {
+            one.put(s.tensor(), s.withSelection(s.order(), new int[]{s.fourBitChannels()[r]}));
+        }
+        return new FitnessEvaluator(selected, samples, extraction).evaluate(one, ratio);
+    }
+
     /** Ratios in (0, 1], without repeats, ascending. */
     public static List<Double> checkRatios(List<Double> ratios) {
         if (ratios.isEmpty()) {

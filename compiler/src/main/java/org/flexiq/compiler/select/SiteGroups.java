@@ -16,7 +16,8 @@ import java.util.List;
  * The candidate 4-bit groups of one site: channels sorted by calibrated range and cut into runs of G, so
  * small-range channels share a group and keep their low bits (a group's shift follows its largest member),
  * and each group's error score: the expected squared change of its consumers' outputs, in output units,
- * when the group computes in 4 bits.
+ * when the group computes in 4 bits: the activation codes' extraction error (measured per channel on the
+ * calibration data) through the weights, plus the weights' extraction error on the channel's mean square.
  */
 final class SiteGroups {
     final Site site;
@@ -50,15 +51,17 @@ final class SiteGroups {
             double[] score = new double[groups.length];
             for (String consumer : s.consumers()) {
                 NodeQuant.Gemm q = (NodeQuant.Gemm) m.nodes().get(consumer);
-                int[] wShift = BitExtractor.weightShifts(q, sorted, gw, extraction == Extraction.NAIVE ? Extraction.NAIVE : Extraction.STATIC);
+                int[] wShift = BitExtractor.weightShifts(q, sorted, gw, extraction);
                 int per = q.inChannels() * q.taps();
                 for (int o = 0; o < q.outChannels(); o++) {
                     double mult = q.requant()[o].value();
                     for (int k = 0; k < groups.length; k++) {
-                        double actNoise = Math.pow(4, shifts[k]) / 12;
                         double e = 0;
                         for (int c : groups[k]) {
-                            double xVar = Math.pow(s.channelMax()[c] / 3.0, 2);
+                            // measured on the calibrated codes where the site has a profile; else uniform rounding
+                            // noise and a range-based guess of the channel's spread
+                            double actNoise = s.profile() != null ? s.profile().error(c, shifts[k]) : Math.pow(4, shifts[k]) / 12;
+                            double xVar = s.profile() != null ? s.profile().meanSquare()[c] : Math.pow(s.channelMax()[c] / 3.0, 2);
                             for (int t = 0; t < q.taps(); t++) {
                                 int w = q.weight()[o * per + c * q.taps() + t];
                                 int dw = FourBit.reconstruct(w, wShift[o * groups.length + k]) - w;

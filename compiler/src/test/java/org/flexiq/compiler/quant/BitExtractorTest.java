@@ -39,11 +39,57 @@ class BitExtractorTest {
     @Test
     void groupShiftsFollowTheOrder() {
         // 4 channels, G = 2; order puts channels 3 and 1 in group 0.
-        Site s = new Site("x", 0, 4, List.of("c"), new int[]{120, 5, 60, 30}, new int[]{3, 1, 0, 2}, new int[0], null, null);
+        Site s = new Site("x", 0, 4, List.of("c"), new int[]{120, 5, 60, 30}, new int[]{3, 1, 0, 2}, new int[0], null, null, null);
         assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC)).containsExactly(2, 4); // max 30 -> 2; max 120 -> 4
         assertThat(BitExtractor.staticShifts(s, 2, Extraction.NAIVE)).containsExactly(4, 4);
         // weights [O=1, C=4, taps=1]
         NodeQuant.Gemm w = new NodeQuant.Gemm(new byte[]{1, 2, 100, 9}, new int[1], new FixedPoint[]{FixedPoint.of(1)}, 1, 4, 1);
         assertThat(BitExtractor.weightShifts(w, s, 2, Extraction.STATIC)).containsExactly(1, 4); // {9, 2} -> 1; {1, 100} -> 4
+    }
+
+    @Test
+    void mseShiftGivesUpAnOutlierToKeepTypicalValues() {
+        // channel 0: 999 codes of 5 and one outlier of 120; channel 1: always 0. G = 2, one group.
+        long[][] h = new long[2][256];
+        h[0][128 + 5] = 999;
+        h[0][128 + 120] = 1;
+        h[1][128] = 1000;
+        ShiftProfile p = ShiftProfile.of(h);
+        // E[(x - reconstruct(x, p))^2], worked by hand: p = 2 maps 5 -> 4 (error 1) and saturates 120 -> 28 (error 92^2)
+        assertThat(p.error(0, 0)).isCloseTo((113 * 113) / 1000f, org.assertj.core.data.Offset.offset(1e-4f));
+        assertThat(p.error(0, 2)).isCloseTo((999 + 92 * 92) / 1000f, org.assertj.core.data.Offset.offset(1e-4f));
+        assertThat(p.error(0, 4)).isCloseTo((999 * 25 + 64) / 1000f, org.assertj.core.data.Offset.offset(1e-4f));
+        assertThat(p.meanSquare()[0]).isCloseTo((999 * 25 + 14400) / 1000f, org.assertj.core.data.Offset.offset(1e-3f));
+        assertThat(p.meanSquare()[1]).isZero();
+        Site s = new Site("x", 0, 2, List.of("c"), new int[]{120, 0}, new int[]{0, 1}, new int[0], null, null, p);
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC)).containsExactly(2);
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC_MAX)).containsExactly(4); // the highest bit of 120
+        assertThat(BitExtractor.staticShifts(s.withProfile(null), 2, Extraction.STATIC)).containsExactly(4); // old files: max rule
+    }
+
+    @Test
+    void mseWeightShiftFollowsTheActivationsThatMultiplyIt() {
+        // weights {100, 9}: channel 0 is never active (mean square 0), channel 1 has mean square 100.
+        Site s = new Site("x", 0, 2, List.of("c"), new int[]{0, 30}, new int[]{0, 1}, new int[0], null, null,
+                new ShiftProfile(new float[2 * ShiftProfile.SHIFTS], new float[]{0, 100}));
+        NodeQuant.Gemm w = new NodeQuant.Gemm(new byte[]{100, 9}, new int[1], new FixedPoint[]{FixedPoint.of(1)}, 1, 2, 1);
+        // by hand, squared errors weighted by (mean square + 0.001): p = 3 gives 44^2 * 0.001 + 1 * 100.001 = 101.9, the least;
+        // the max rule (p = 4) turns 9 into 16: 0.016 + 49 * 100.001
+        assertThat(BitExtractor.weightShifts(w, s, 2, Extraction.STATIC)).containsExactly(3);
+        assertThat(BitExtractor.weightShifts(w, s, 2, Extraction.DYNAMIC)).containsExactly(3);
+        assertThat(BitExtractor.weightShifts(w, s, 2, Extraction.STATIC_MAX)).containsExactly(4);
+        assertThat(BitExtractor.weightShifts(w, s, 2, Extraction.NAIVE)).containsExactly(4);
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC)).as("all errors tie: the max rule's shift").containsExactly(2);
+    }
+
+    @Test
+    void profileFollowsTheChannelPermutation() {
+        ShiftProfile p = new ShiftProfile(new float[]{0, 1, 2, 3, 4, 10, 11, 12, 13, 14}, new float[]{5, 50});
+        ShiftProfile q = p.permuted(new int[]{1, 0});
+        assertThat(q.error(0, 3)).isEqualTo(13);
+        assertThat(q.error(1, 3)).isEqualTo(3);
+        assertThat(q.meanSquare()).containsExactly(50, 5);
+        assertThat(Extraction.parse("static-max")).isEqualTo(Extraction.STATIC_MAX);
+        assertThat(Extraction.STATIC_MAX.id()).isEqualTo("static-max");
     }
 }

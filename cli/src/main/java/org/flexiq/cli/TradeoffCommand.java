@@ -1,0 +1,166 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.reports.AtomicFiles;
+import org.flexiq.reports.TextTable;
+import org.flexiq.simulator.NpuPresets;
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.Ratios;
+import org.flexiq.workbench.Tradeoff;
+import org.flexiq.workbench.TradeoffPlan;
+import org.flexiq.workbench.TradeoffReport;
+import org.flexiq.workbench.TradeoffResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "tradeoff", mixinStandardHelpOptions = true,
+        description = "What each 4-bit ratio buys in latency and costs in accuracy, for one model on one NPU: quantizes with real "
+                + "calibration, selects channels per method, times every ratio (outputs checked against the golden executor) and "
+                + "measures top-1 per method and extraction on real images.")
+final class TradeoffCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "A float .flx or zoo name (quantized here), or a quantized .flx (its stored ratios).")
+    String model;
+
+    @Option(names = "--npu", defaultValue = "flexiq-npu", paramLabel = "PRESET|FILE.json", description = "NPU preset or config file (default: ${DEFAULT-VALUE}).")
+    String npu;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist:test", paramLabel = "SPEC", description = "Evaluation images (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--group", paramLabel = "G", description = "Group width when quantizing (default: the NPU preset's).")
+    Integer group;
+
+    @Option(names = "--method", defaultValue = "evolutionary,greedy", paramLabel = "METHODS",
+            description = "Selection methods, the first one timed in the table (default: ${DEFAULT-VALUE}); random, greedy, evolutionary.")
+    String methods;
+
+    @Option(names = "--ratios", defaultValue = "0.25,0.5,0.75,1", description = "Stored 4-bit ratios (default: ${DEFAULT-VALUE}); 0 is always measured.")
+    String ratios;
+
+    @Option(names = "--extraction", defaultValue = "static,dynamic", description = "Accuracy series per method: static, static-max, "
+            + "dynamic, naive (default: ${DEFAULT-VALUE}).")
+    String extraction;
+
+    @Option(names = "--calib", paramLabel = "SPEC", description = "Calibration data (default: fashion-mnist:train:512 for 28x28 models, synthetic:128 otherwise).")
+    String calib;
+
+    @Option(names = "--population", defaultValue = "50", description = "Evolutionary search: population (default: ${DEFAULT-VALUE}).")
+    int population;
+
+    @Option(names = "--generations", defaultValue = "50", description = "Evolutionary search: generations per ratio (default: ${DEFAULT-VALUE}).")
+    int generations;
+
+    @Option(names = "--fitness-samples", defaultValue = "128", description = "Calibration samples the fitness uses (default: ${DEFAULT-VALUE}).")
+    int fitnessSamples;
+
+    @Option(names = "--held-out", defaultValue = "256", description = "Evaluation images each selection's fitness is also reported on (default: ${DEFAULT-VALUE}).")
+    int heldOut;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of selection (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write report.html (latency/accuracy chart per method and extraction), tradeoff.csv and charts/.")
+    Path report;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write one row per method, extraction and ratio as CSV.")
+    Path csv;
+
+    @Override
+    public Integer call() throws Exception {
+        List<ChannelSelection.Method> ms = new ArrayList<>();
+        List<Extraction> es = new ArrayList<>();
+        try {
+            for (String m : methods.split(",")) {
+                ms.add(ChannelSelection.Method.parse(m.trim()));
+            }
+            for (String e : extraction.split(",")) {
+                es.add(Extraction.parse(e.trim()));
+            }
+            if (population < 2 || generations < 1 || fitnessSamples < 1 || heldOut < 0) {
+                throw new IllegalArgumentException("--population must be >= 2, --generations and --fitness-samples >= 1, --held-out >= 0");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        List<Double> rs = new ArrayList<>(Ratios.parse("--ratios", ratios));
+        rs.removeIf(r -> r == 0);
+        Collections.sort(rs);
+        for (Path p : new Path[]{json, csv}) {
+            if (p != null && Files.isDirectory(p)) {
+                throw new BadInputException(p + ": is a directory; expected a file to write");
+            }
+        }
+        TradeoffPlan plan = new TradeoffPlan(model, NpuPresets.load(npu), group, ms, rs, es, data, calib, population, generations,
+                fitnessSamples, heldOut, seed);
+        PrintWriter err = spec.commandLine().getErr();
+        boolean terminal = System.console() != null && System.getenv("CI") == null;
+        QuantizeCommand.Progress search = QuantizeCommand.Progress.forTerminal(err);
+        TradeoffResult r = Tradeoff.run(plan, stage -> {
+            if (terminal) {
+                err.print("\r" + String.format(Locale.ROOT, "%-78s", "tradeoff: " + stage));
+                err.flush();
+            }
+        }, search);
+        search.done();
+        print(r, spec.commandLine().getOut());
+        if (report != null) {
+            TradeoffReport.write(report, r);
+        }
+        if (json != null) {
+            AtomicFiles.write(json, Json.write(r));
+        }
+        if (csv != null) {
+            AtomicFiles.write(csv, TradeoffReport.csv(r));
+        }
+        return Sim.OK;
+    }
+
+    private static void print(TradeoffResult r, PrintWriter o) {
+        o.printf(Locale.ROOT, "%s on %s, G = %d; top-1 on %s (%d images)%n", r.model(), r.npu(), r.groupWidth(), r.data(), r.images());
+        o.printf(Locale.ROOT, "float: %s   8-bit: %.2f%%%n", r.floatTop1() == null ? "n/a (quantized input)"
+                : String.format(Locale.ROOT, "%.2f%%", 100 * r.floatTop1()), 100 * r.int8Top1());
+        List<String> headers = TradeoffReport.headers(r);
+        List<TextTable.Align> aligns = new ArrayList<>();
+        for (int i = 0; i < headers.size(); i++) {
+            aligns.add(i == 5 ? TextTable.Align.LEFT : TextTable.Align.RIGHT);
+        }
+        TextTable t = new TextTable(headers, aligns);
+        for (List<String> row : TradeoffReport.rows(r)) {
+            t.row(row.toArray());
+        }
+        o.print(t.render());
+        o.println(TradeoffReport.headline(r));
+        for (TradeoffResult.Selection s : r.selections()) {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "selection %s (%.1f s): fitness search/held-out", s.method(), s.seconds()));
+            for (int i = 0; i < s.ratios().size(); i++) {
+                b.append(String.format(Locale.ROOT, "  %.0f%%: %.4g / %.4g", 100 * s.ratios().get(i), s.searchFitness().get(i), s.heldOutFitness().get(i)));
+            }
+            o.println(b);
+        }
+        for (TradeoffResult.Series s : r.series()) {
+            double w = s.worstStepOverMean();
+            if (!Double.isNaN(w)) {
+                o.printf(Locale.ROOT, "%s: the worst step between stored ratios loses %.2fx the mean step%n", TradeoffReport.label(s), w);
+            }
+        }
+    }
+}

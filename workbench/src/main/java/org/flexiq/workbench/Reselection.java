@@ -1,0 +1,34 @@
+package org.flexiq.workbench;
+
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.workloads.ir.FloatTensor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Another selection method applied to a quantized file's int8 model, at the file's stored ratios, with the
+ * calibration data, seed and extraction its metadata records, so methods compare on the same int8 model.
+ */
+public final class Reselection {
+    private Reselection() {
+    }
+
+    /** @param label names the file in errors */
+    public static QuantizedModel of(QuantizedModel q, String label, ChannelSelection.Method method, int population, int generations,
+                                    int fitnessSamples, SearchProgress progress) {
+        String spec = q.metadata().get("quant.calib");
+        long seed = Long.parseLong(q.metadata().getOrDefault("flexiq.selection.seed", "0"));
+        Extraction e = Extraction.parse(q.metadata().getOrDefault("flexiq.selection.extraction", "static"));
+        List<Map<String, FloatTensor>> samples = method == ChannelSelection.Method.EVOLUTIONARY && spec != null
+                ? CalibrationData.load(spec, q.graph(), seed) : List.of();
+        if (method == ChannelSelection.Method.EVOLUTIONARY && samples.isEmpty()) {
+            throw new BadInputException(label + ": no calibration data recorded (quant.calib) for an evolutionary re-selection");
+        }
+        return ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed),
+                samples.subList(0, Math.min(fitnessSamples, samples.size())), progress).model();
+    }
+}

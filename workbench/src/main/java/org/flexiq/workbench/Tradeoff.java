@@ -1,0 +1,177 @@
+package org.flexiq.workbench;
+
+import org.flexiq.compiler.eval.Accuracy;
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.lower.NpuCompiler;
+import org.flexiq.compiler.quant.CalibrationMethod;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.FlexiqLayout;
+import org.flexiq.compiler.quant.QuantizedFlx;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
+import org.flexiq.compiler.quant.QuantizerOptions;
+import org.flexiq.compiler.select.ChannelSelection;
+import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.compiler.select.StageReport;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.simulator.FastEngine;
+import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.simulator.RunStats;
+import org.flexiq.workloads.data.DataSpec;
+import org.flexiq.workloads.data.LabeledImages;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * FlexiQ's question for one model on one NPU: what each 4-bit ratio buys in latency and costs in accuracy.
+ * Quantizes with real calibration (or takes a quantized file), selects channels by each method, compiles once
+ * per method, times every ratio on the fast engine with the outputs checked against the golden executor, and
+ * measures top-1 per method, extraction and ratio on real images.
+ */
+public final class Tradeoff {
+    private Tradeoff() {
+    }
+
+    /** A selected model and what its search reported. */
+    private record Selected(ChannelSelection.Method method, QuantizedModel model, double seconds, List<StageReport> stages) {
+    }
+
+    /**
+     * @param stage told what runs next, for a progress line
+     * @param search the evolutionary search's per-generation progress
+     */
+    public static TradeoffResult run(TradeoffPlan plan, Consumer<String> stage, SearchProgress search) throws IOException {
+        ModelSource source = ModelSource.resolve(plan.model());
+        List<Selected> selected = new ArrayList<>();
+        List<Map<String, FloatTensor>> fitnessSamples;
+        Double floatTop1 = null;
+        LabeledImages images = DataSpec.parse(plan.data()).load();
+        if (source.file() != null && source.file().quantized()) {
+            QuantizedModel q = QuantizedFlx.read(Path.of(plan.model()));
+            if (plan.group() != null && plan.group() != q.groupWidth()) {
+                throw new BadInputException("--group " + plan.group() + ": " + plan.model() + " was quantized with G = " + q.groupWidth());
+            }
+            for (double r : plan.ratios()) {
+                try {
+                    q.ratioIndex(r);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(plan.model() + ": " + e.getMessage());
+                }
+            }
+            String own = q.metadata().getOrDefault("flexiq.selection", "greedy");
+            for (ChannelSelection.Method m : plan.methods()) {
+                stage.accept("selection: " + m.id());
+                long t0 = System.nanoTime();
+                QuantizedModel s = m.id().equals(own) ? q : FlexiqLayout.apply(Reselection.of(q, plan.model(), m, plan.population(),
+                        plan.generations(), plan.fitnessSamples(), search));
+                selected.add(new Selected(m, s, (System.nanoTime() - t0) / 1e9, List.of()));
+            }
+            String spec = q.metadata().get("quant.calib");
+            fitnessSamples = spec == null ? List.of() : head(CalibrationData.load(spec, q.graph(), plan.seed()), plan.fitnessSamples());
+        } else {
+            Model m = source.model();
+            floatTop1 = Accuracy.floatTop1(m, images);
+            int g = plan.group() != null ? plan.group() : plan.npu().groupWidth();
+            String spec = plan.calib() != null ? plan.calib() : CalibrationData.defaultSpec(m.graph());
+            List<Map<String, FloatTensor>> calib = CalibrationData.load(spec, m.graph(), plan.seed());
+            stage.accept("quantization: G = " + g + ", " + spec);
+            QuantizedModel int8;
+            try {
+                int8 = Quantizer.quantize(m, calib, new QuantizerOptions(g, CalibrationMethod.MAX));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(source.label() + ": " + e.getMessage());
+            }
+            fitnessSamples = head(calib, plan.fitnessSamples());
+            List<Double> ratios;
+            try {
+                ratios = ChannelSelection.checkRatios(plan.ratios());
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--ratios: " + e.getMessage());
+            }
+            Map<String, String> meta = Map.of("quant.calib", spec, "quant.source", plan.model());
+            for (ChannelSelection.Method method : plan.methods()) {
+                stage.accept("selection: " + method.id());
+                ChannelSelection.Result r = ChannelSelection.select(int8, ratios, new ChannelSelection.Options(method, Extraction.STATIC,
+                        plan.population(), plan.generations(), plan.seed()), fitnessSamples, search);
+                selected.add(new Selected(method, FlexiqLayout.apply(r.model()).withMetadata(meta), r.seconds(), r.stages()));
+            }
+        }
+        List<Double> ratios = new ArrayList<>();
+        ratios.add(0.0);
+        plan.ratios().stream().sorted().forEach(ratios::add);
+
+        List<TradeoffResult.Timing> timings = null;
+        List<TradeoffResult.Series> series = new ArrayList<>();
+        List<TradeoffResult.Selection> selections = new ArrayList<>();
+        double int8Top1 = Double.NaN;
+        List<Map<String, FloatTensor>> heldOut = new ArrayList<>();
+        for (int i = 0; i < Math.min(plan.heldOut(), images.size()); i++) {
+            heldOut.add(Map.of(selected.get(0).model().graph().inputs().get(0).name(), images.image(i)));
+        }
+        for (Selected s : selected) {
+            stage.accept("timing: " + s.method().id() + " on " + plan.npu().name());
+            List<TradeoffResult.Timing> t = time(s.model(), plan, images.image(0));
+            if (timings == null) {
+                timings = t;
+            }
+            if (Double.isNaN(int8Top1)) {
+                stage.accept("accuracy: 8-bit");
+                int8Top1 = Accuracy.goldenTop1(new GoldenExecutor(s.model(), 0, Extraction.STATIC), images);
+            }
+            List<Double> latency = t.stream().map(TradeoffResult.Timing::latencyUs).toList();
+            for (Extraction e : plan.extractions()) {
+                List<Double> top1 = new ArrayList<>();
+                top1.add(int8Top1);
+                for (double r : ratios.subList(1, ratios.size())) {
+                    stage.accept("accuracy: " + s.method().id() + ", " + e.id() + ", ratio " + r);
+                    top1.add(Accuracy.goldenTop1(new GoldenExecutor(s.model(), r, e), images));
+                }
+                series.add(new TradeoffResult.Series(s.method().id(), e.id(), ratios, latency, top1));
+            }
+            List<Double> searchFit = new ArrayList<>();
+            List<Double> heldFit = new ArrayList<>();
+            for (double r : ratios.subList(1, ratios.size())) {
+                stage.accept("fitness: " + s.method().id() + ", ratio " + r);
+                searchFit.add(fitnessSamples.isEmpty() ? Double.NaN : ChannelSelection.fitness(s.model(), r, Extraction.STATIC, fitnessSamples));
+                heldFit.add(heldOut.isEmpty() ? Double.NaN : ChannelSelection.fitness(s.model(), r, Extraction.STATIC, heldOut));
+            }
+            selections.add(new TradeoffResult.Selection(s.method().id(), s.seconds(), ratios.subList(1, ratios.size()), searchFit, heldFit));
+        }
+        return new TradeoffResult(selected.get(0).model().graph().name(), plan.npu().name(), selected.get(0).model().groupWidth(), plan.data(),
+                images.size(), floatTop1, int8Top1, timings, series, selections);
+    }
+
+    private static <T> List<T> head(List<T> l, int n) {
+        return l.subList(0, Math.min(n, l.size()));
+    }
+
+    /** Every ratio on the fast engine, and the NPU's outputs at each checked against golden, static and dynamic. */
+    private static List<TradeoffResult.Timing> time(QuantizedModel q, TradeoffPlan plan, FloatTensor image) {
+        NpuProgram p = NpuCompiler.compile(q, plan.npu().target()).program();
+        List<Double> ratios = new ArrayList<>();
+        ratios.add(0.0);
+        plan.ratios().stream().sorted().forEach(ratios::add);
+        // each ratio from a cold start, as sim run --ratio times it (a schedule would charge the register switch too)
+        List<RunStats> runs = ratios.stream().map(r -> FastEngine.run(p, plan.npu(), NpuCompiler.profileName(r), FunctionalExecutor.STATIC)).toList();
+        Map<String, FloatTensor> input = new LinkedHashMap<>();
+        input.put(q.graph().inputs().get(0).name(), image);
+        List<TradeoffResult.Timing> out = new ArrayList<>();
+        for (int i = 0; i < ratios.size(); i++) {
+            double r = ratios.get(i);
+            boolean match = FunctionalComparison.run(q, p, r, Extraction.STATIC, input).matched()
+                    && FunctionalComparison.run(q, p, r, Extraction.DYNAMIC, input).matched();
+            RunStats s = runs.get(i);
+            out.add(new TradeoffResult.Timing(r, s.cycles(), s.latencyMicroseconds(), s.peUtilization(),
+                    (double) runs.get(0).cycles() / s.cycles(), match));
+        }
+        return out;
+    }
+}
