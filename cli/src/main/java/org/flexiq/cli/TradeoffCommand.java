@@ -72,6 +72,9 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--held-out", defaultValue = "256", description = "Evaluation images each selection's fitness is also reported on (default: ${DEFAULT-VALUE}).")
     int heldOut;
 
+    @Option(names = "--independent", description = "Also search each ratio on its own (first method, static): what nesting the ratios costs.")
+    boolean independent;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of selection (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -110,7 +113,7 @@ final class TradeoffCommand implements Callable<Integer> {
             }
         }
         TradeoffPlan plan = new TradeoffPlan(model, NpuPresets.load(npu), group, ms, rs, es, data, calib, population, generations,
-                fitnessSamples, heldOut, seed);
+                fitnessSamples, heldOut, independent, seed);
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.getenv("CI") == null;
         QuantizeCommand.Progress search = QuantizeCommand.Progress.forTerminal(err);

@@ -20,10 +20,12 @@ import java.util.List;
  * @param calib          calibration spec, or null for the model's default
  * @param fitnessSamples calibration samples the evolutionary fitness uses
  * @param heldOut        evaluation images the selections' fitness is also reported on (0: none)
+ * @param independent    also search each ratio on its own (first method, static extraction), to measure what nesting
+ *                       the ratios costs in accuracy
  */
 public record TradeoffPlan(String model, NpuConfig npu, Integer group, List<ChannelSelection.Method> methods, List<Double> ratios,
                            List<Extraction> extractions, String data, String calib, int population, int generations, int fitnessSamples,
-                           int heldOut, long seed) {
+                           int heldOut, boolean independent, long seed) {
     public TradeoffPlan {
         methods = List.copyOf(methods);
         ratios = List.copyOf(ratios);
