@@ -57,6 +57,14 @@ public final class Sim implements Runnable {
             cmd.getErr().flush();
             return code;
         });
+        // A usage error is one line and a pointer to the command's help, never the whole usage text.
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            String name = c.getCommandName().equals("sim") ? "" : " " + c.getCommandName();
+            c.getErr().println("sim: " + ex.getMessage() + "; see `sim help" + name + "`");
+            c.getErr().flush();
+            return BAD_INPUT;
+        });
         int code = cl.execute(args);
         out.flush();
         err.flush();

@@ -108,4 +108,19 @@ class SimCliTest {
         assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception");
         assertThat(r.out()).isEmpty();
     }
+
+    @Test
+    void aUsageErrorIsOneLineThatPointsToTheCommandsHelp() {
+        Result unknown = sim("run", "mlp", "--frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("sim: Unknown option: '--frobnicate'; see `sim help run`");
+        Result seed = sim("quantize", "mlp", "-o", "x.flx", "--seed", "abc");
+        assertThat(seed.code()).isEqualTo(2);
+        assertThat(seed.err().lines()).hasSize(1);
+        assertThat(seed.err()).contains("--seed", "abc", "see `sim help quantize`");
+        Result top = sim("nosuchcommand");
+        assertThat(top.code()).isEqualTo(2);
+        assertThat(top.err().lines()).hasSize(1);
+        assertThat(top.err()).contains("nosuchcommand", "see `sim help`");
+    }
 }
