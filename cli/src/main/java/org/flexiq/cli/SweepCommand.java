@@ -16,6 +16,11 @@ import org.flexiq.workbench.Ratios;
 import org.flexiq.workbench.SweepPlan;
 import org.flexiq.workbench.SweepPointRunner;
 import org.flexiq.workbench.SweepStore;
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.cluster.ClusterMembers;
+import org.flexiq.workbench.cluster.ClusterOptions;
+import org.flexiq.workbench.cluster.ClusterSweep;
+import com.hazelcast.core.HazelcastInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +31,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Times a model over arrays x group widths x 4-bit ratios, on all cores; each finished point is saved at once, "
@@ -65,6 +71,23 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT,...", description = "Spread the points over a Hazelcast cluster: members to join "
+            + "(started with sim worker). Default: one embedded member on this machine, loopback only.")
+    String cluster;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "The cluster's name; required with --cluster (workers use the same).")
+    String clusterName;
+
+    @Option(names = "--interface", paramLabel = "IP", description = "The address this member binds and announces (default: 127.0.0.1; "
+            + "another one exposes the member to that network).")
+    String iface;
+
+    @Option(names = "--port", defaultValue = "5701", description = "First port this member tries (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--no-cluster", description = "Run on this process's threads without a Hazelcast member (the path before; for comparison).")
+    boolean noCluster;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of on-the-fly quantization and cycle-engine inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -99,9 +122,28 @@ final class SweepCommand implements Callable<Integer> {
                 arrayList.size(), groupList.size(), ratioList.size(), total - todo, out);
         o.flush();
         Progress progress = new Progress(spec.commandLine().getErr(), "sweep", todo);
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try {
-            LocalSweep.run(plan, new SweepPointRunner(plan, fixed, name, new ModelCache()), store,
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), progress::advance);
+            if (noCluster) {
+                if (cluster != null) {
+                    throw new BadInputException("--no-cluster: not with --cluster");
+                }
+                LocalSweep.run(plan, new SweepPointRunner(plan, fixed, name, new ModelCache()), store, n, progress::advance);
+            } else {
+                ClusterOptions co = cluster == null && clusterName == null && iface == null ? ClusterOptions.alone(n)
+                        : new ClusterOptions(clusterName, cluster == null ? List.of() : ClusterOptions.parseMembers("--cluster", cluster),
+                        iface == null ? ClusterOptions.LOOPBACK : iface, port, n);
+                HazelcastInstance hz = ClusterMembers.start(co);
+                try {
+                    Map<String, Integer> units = ClusterSweep.run(plan, fixed != null, name, store, hz, 2 * n * hz.getCluster().getMembers().size() + 2,
+                            (points, member, members) -> progress.advance(points, members));
+                    if (cluster != null) {
+                        o.printf(Locale.ROOT, "units run per member: %s%n", units);
+                    }
+                } finally {
+                    hz.shutdown();
+                }
+            }
         } finally {
             progress.finish();
         }

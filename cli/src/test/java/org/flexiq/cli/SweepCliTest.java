@@ -113,7 +113,8 @@ class SweepCliTest {
     void progressShowsPointsRateAndTimeLeft() {
         StringWriter w = new StringWriter();
         Progress p = new Progress(new PrintWriter(w), "sweep", 250, true);
-        assertThat(p.line(50, 250, 10)).isEqualTo("sweep: 50/250 points, 5.0 points/s, 40 s left   ");
+        assertThat(p.line(50, 250, 10, 0)).isEqualTo("sweep: 50/250 points, 5.0 points/s, 40 s left   ");
+        assertThat(p.line(50, 250, 10, 3)).isEqualTo("sweep: 50/250 points, 3 members, 5.0 points/s, 40 s left   ");
         p.advance(250);
         p.finish();
         assertThat(w.toString()).startsWith("\rsweep: 250/250 points").endsWith(System.lineSeparator());

@@ -59,7 +59,8 @@ public final class NpuPresets {
         }
     }
 
-    static NpuConfig parse(String label, byte[] json) {
+    /** A config from JSON bytes; errors name {@code label}. */
+    public static NpuConfig parse(String label, byte[] json) {
         try {
             return JSON.readValue(json, NpuConfig.class);
         } catch (UnrecognizedPropertyException e) {

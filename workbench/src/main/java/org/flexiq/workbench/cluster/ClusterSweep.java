@@ -1,0 +1,85 @@
+package org.flexiq.workbench.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.durableexecutor.DurableExecutorService;
+import org.flexiq.reports.SweepPoint;
+import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.SweepPlan;
+import org.flexiq.workbench.SweepStore;
+import org.flexiq.workbench.SweepUnit;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Runs a sweep plan's missing units on the members of a Hazelcast cluster through its durable executor, and
+ * saves each unit's points here, one atomic file each, as they come back (so the folder is resumable exactly
+ * as a local sweep's). Tasks are fed a window at a time, so a member that joins mid-sweep gets the units
+ * its partitions come to own. A task whose member is lost is run again by the executor's backup; a task
+ * whose invocation fails is submitted again (units are pure functions of their data, so a second run gives
+ * the same bytes, and each unit is saved once).
+ */
+public final class ClusterSweep {
+    /** Told of each finished unit: its point count, the member that ran it and the cluster's size now. */
+    public interface Listener {
+        void unitDone(int points, String member, int members);
+    }
+
+    private static final int RETRIES = 5;
+
+    private ClusterSweep() {
+    }
+
+    private record Done(SweepTask task, String answer, Throwable failure) {
+    }
+
+    /** @return units run per member address */
+    public static Map<String, Integer> run(SweepPlan plan, boolean quantizedFile, String modelName, SweepStore store, HazelcastInstance hz,
+                                           int window, Listener listener) throws Exception {
+        Deque<SweepTask> todo = new ArrayDeque<>();
+        for (SweepUnit u : plan.units()) {
+            List<Double> missing = plan.ratios().stream().filter(r -> !store.has(u, r)).toList();
+            if (!missing.isEmpty()) {
+                todo.add(new SweepTask(plan, quantizedFile, modelName, u, missing));
+            }
+        }
+        DurableExecutorService executor = hz.getDurableExecutorService(ClusterMembers.EXECUTOR);
+        BlockingQueue<Done> done = new LinkedBlockingQueue<>();
+        Map<SweepTask, Integer> attempts = new java.util.IdentityHashMap<>();
+        Map<String, Integer> perMember = new TreeMap<>();
+        int inFlight = 0;
+        while (!todo.isEmpty() || inFlight > 0) {
+            while (!todo.isEmpty() && inFlight < Math.max(1, window)) {
+                SweepTask t = todo.poll();
+                attempts.merge(t, 1, Integer::sum);
+                executor.submitToKeyOwner(t, t.key()).whenComplete((answer, failure) -> done.add(new Done(t, answer, failure)));
+                inFlight++;
+            }
+            Done d = done.take();
+            inFlight--;
+            if (d.failure() != null) {
+                if (attempts.get(d.task()) >= RETRIES) {
+                    throw new IllegalStateException("sweep unit " + d.task().key() + " failed " + RETRIES + " times on the cluster: "
+                            + d.failure().getMessage(), d.failure());
+                }
+                todo.addFirst(d.task()); // its member left or the invocation was lost: run it again
+                continue;
+            }
+            SweepTask.Answer a = SweepTask.answer(d.answer());
+            if (a.error() != null) {
+                throw a.badInput() ? new BadInputException(a.error()) : new IllegalStateException(a.error());
+            }
+            for (SweepPoint p : a.points()) {
+                store.save(p);
+            }
+            perMember.merge(a.member(), 1, Integer::sum);
+            listener.unitDone(a.points().size(), a.member(), hz.getCluster().getMembers().size());
+        }
+        return perMember;
+    }
+}
