@@ -45,7 +45,32 @@ final class IntKernels {
                             }
                         }
                     }
-                    for (int o = g * coutG; o < (g + 1) * coutG; o++) {
+                    int o = g * coutG;
+                    int end = (g + 1) * coutG;
+                    // four output channels per pass share each load of the receptive field; int addition wraps
+                    // modulo 2^32 whatever the order, so the sums are the same bits as one channel at a time
+                    for (; o + 4 <= end; o += 4) {
+                        int a0 = q.bias()[o];
+                        int a1 = q.bias()[o + 1];
+                        int a2 = q.bias()[o + 2];
+                        int a3 = q.bias()[o + 3];
+                        int w0 = o * k;
+                        int w1 = w0 + k;
+                        int w2 = w1 + k;
+                        int w3 = w2 + k;
+                        for (int i = 0; i < k; i++) {
+                            int v = col[i];
+                            a0 += v * w[w0 + i];
+                            a1 += v * w[w1 + i];
+                            a2 += v * w[w2 + i];
+                            a3 += v * w[w3 + i];
+                        }
+                        y[(o * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o].apply(a0));
+                        y[((o + 1) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + 1].apply(a1));
+                        y[((o + 2) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + 2].apply(a2));
+                        y[((o + 3) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + 3].apply(a3));
+                    }
+                    for (; o < end; o++) {
                         int acc = q.bias()[o];
                         int wo = o * k;
                         for (int i = 0; i < k; i++) {
@@ -65,7 +90,29 @@ final class IntKernels {
         byte[] y = new byte[rows * n];
         for (int r = 0; r < rows; r++) {
             int xo = r * k;
-            for (int o = 0; o < n; o++) {
+            int o = 0;
+            for (; o + 4 <= n; o += 4) { // as in conv2d: four channels per load of the row, the same bits
+                int a0 = q.bias()[o];
+                int a1 = q.bias()[o + 1];
+                int a2 = q.bias()[o + 2];
+                int a3 = q.bias()[o + 3];
+                int w0 = o * k;
+                int w1 = w0 + k;
+                int w2 = w1 + k;
+                int w3 = w2 + k;
+                for (int i = 0; i < k; i++) {
+                    int v = x[xo + i];
+                    a0 += v * w[w0 + i];
+                    a1 += v * w[w1 + i];
+                    a2 += v * w[w2 + i];
+                    a3 += v * w[w3 + i];
+                }
+                y[r * n + o] = IntArithmetic.saturateInt8(q.requant()[o].apply(a0));
+                y[r * n + o + 1] = IntArithmetic.saturateInt8(q.requant()[o + 1].apply(a1));
+                y[r * n + o + 2] = IntArithmetic.saturateInt8(q.requant()[o + 2].apply(a2));
+                y[r * n + o + 3] = IntArithmetic.saturateInt8(q.requant()[o + 3].apply(a3));
+            }
+            for (; o < n; o++) {
                 int acc = q.bias()[o];
                 int wo = o * k;
                 for (int i = 0; i < k; i++) {
