@@ -1,6 +1,7 @@
 package org.flexiq.cli;
 
 import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.reports.TextTable;
@@ -81,6 +82,9 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Write report.html (latency/accuracy chart per method and extraction), tradeoff.csv and charts/.")
     Path report;
 
+    @Option(names = "--save", paramLabel = "FILE", description = "Write the first method's quantized model (a .flx sim run, accuracy and gpu take).")
+    Path save;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
@@ -107,7 +111,7 @@ final class TradeoffCommand implements Callable<Integer> {
         List<Double> rs = new ArrayList<>(Ratios.parse("--ratios", ratios));
         rs.removeIf(r -> r == 0);
         Collections.sort(rs);
-        for (Path p : new Path[]{json, csv}) {
+        for (Path p : new Path[]{json, csv, save}) {
             if (p != null && Files.isDirectory(p)) {
                 throw new BadInputException(p + ": is a directory; expected a file to write");
             }
@@ -117,16 +121,20 @@ final class TradeoffCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.getenv("CI") == null;
         QuantizeCommand.Progress search = QuantizeCommand.Progress.forTerminal(err);
-        TradeoffResult r = Tradeoff.run(plan, stage -> {
+        Tradeoff.Outcome outcome = Tradeoff.runKeepingModel(plan, stage -> {
             if (terminal) {
                 err.print("\r" + String.format(Locale.ROOT, "%-78s", "tradeoff: " + stage));
                 err.flush();
             }
         }, search);
         search.done();
+        TradeoffResult r = outcome.result();
         print(r, spec.commandLine().getOut());
         if (report != null) {
             TradeoffReport.write(report, r);
+        }
+        if (save != null) {
+            QuantizedFlx.write(save, outcome.firstModel());
         }
         if (json != null) {
             AtomicFiles.write(json, Json.write(r));

@@ -40,6 +40,10 @@ public final class Tradeoff {
     private Tradeoff() {
     }
 
+    /** The first method's quantized model of the last {@link #run}, for saving; null before. */
+    public record Outcome(TradeoffResult result, QuantizedModel firstModel) {
+    }
+
     /** A selected model and what its search reported. */
     private record Selected(ChannelSelection.Method method, QuantizedModel model, double seconds, List<StageReport> stages) {
     }
@@ -49,6 +53,11 @@ public final class Tradeoff {
      * @param search the evolutionary search's per-generation progress
      */
     public static TradeoffResult run(TradeoffPlan plan, Consumer<String> stage, SearchProgress search) throws IOException {
+        return runKeepingModel(plan, stage, search).result();
+    }
+
+    /** {@link #run}, also answering the first method's quantized model (to write it as a .flx). */
+    public static Outcome runKeepingModel(TradeoffPlan plan, Consumer<String> stage, SearchProgress search) throws IOException {
         ModelSource source = ModelSource.resolve(plan.model());
         List<Selected> selected = new ArrayList<>();
         List<Map<String, FloatTensor>> fitnessSamples;
@@ -151,8 +160,8 @@ public final class Tradeoff {
             }
             selections.add(new TradeoffResult.Selection(s.method().id(), s.seconds(), ratios.subList(1, ratios.size()), searchFit, heldFit));
         }
-        return new TradeoffResult(selected.get(0).model().graph().name(), plan.npu().name(), selected.get(0).model().groupWidth(), plan.data(),
-                images.size(), floatTop1, int8Top1, timings, series, selections);
+        return new Outcome(new TradeoffResult(selected.get(0).model().graph().name(), plan.npu().name(), selected.get(0).model().groupWidth(),
+                plan.data(), images.size(), floatTop1, int8Top1, timings, series, selections), selected.get(0).model());
     }
 
     /**
