@@ -18,6 +18,7 @@ import org.flexiq.compiler.select.StageReport;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Model;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -55,27 +56,14 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = "64", description = "Group width G in channels (default: ${DEFAULT-VALUE}).")
     int group;
 
-    @Option(names = "--calib", paramLabel = "SPEC", description = "Calibration data: fashion-mnist:SPLIT[:COUNT] or synthetic:COUNT "
-            + "(default: fashion-mnist:train:512 for 28x28 models, synthetic:128 otherwise).")
-    String calib;
-
     @Option(names = "--calibration", defaultValue = "max", description = "Activation ranges: max or percentile:P (default: ${DEFAULT-VALUE}).")
     String calibration;
 
     @Option(names = "--extraction", defaultValue = "static", description = "Extraction the selection optimizes for: static, dynamic or naive.")
     String extraction;
 
-    @Option(names = "--population", defaultValue = "50", description = "Evolutionary search: population (default: ${DEFAULT-VALUE}).")
-    int population;
-
-    @Option(names = "--generations", defaultValue = "50", description = "Evolutionary search: generations per ratio (default: ${DEFAULT-VALUE}).")
-    int generations;
-
-    @Option(names = "--fitness-samples", defaultValue = "128", description = "Calibration samples the fitness uses (default: ${DEFAULT-VALUE}).")
-    int fitnessSamples;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SearchOptions searchOpts = new SearchOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -88,31 +76,31 @@ final class QuantizeCommand implements Callable<Integer> {
         QuantizerOptions qo;
         List<Double> rs;
         try {
-            opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), population, generations, seed);
+            opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), searchOpts.population, searchOpts.generations, searchOpts.seed);
             qo = new QuantizerOptions(group, CalibrationMethod.parse(calibration));
             rs = ChannelSelection.checkRatios(Ratios.parse("--ratios", ratios));
-            if (fitnessSamples < 1) {
+            if (searchOpts.fitnessSamples < 1) {
                 throw new IllegalArgumentException("--fitness-samples must be >= 1");
             }
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        String calibSpec = calib == null ? CalibrationData.defaultSpec(m.graph()) : calib;
-        List<Map<String, FloatTensor>> samples = CalibrationData.load(calibSpec, m.graph(), seed);
+        String calibSpec = searchOpts.calib == null ? CalibrationData.defaultSpec(m.graph()) : searchOpts.calib;
+        List<Map<String, FloatTensor>> samples = CalibrationData.load(calibSpec, m.graph(), searchOpts.seed);
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         QuantizedModel int8 = Quantizer.quantize(m, samples, qo);
         double quantSeconds = (System.nanoTime() - t0) / 1e9;
         Progress progress = Progress.forTerminal(spec.commandLine().getErr());
         ChannelSelection.Result r = ChannelSelection.select(int8, rs, opts,
-                samples.subList(0, Math.min(fitnessSamples, samples.size())), progress);
+                samples.subList(0, Math.min(searchOpts.fitnessSamples, samples.size())), progress);
         progress.done();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("quant.calib", calibSpec);
         meta.put("quant.source", model);
         // No wall time in the file: the same inputs must give the same bytes.
         if (opts.method() == ChannelSelection.Method.EVOLUTIONARY) {
-            meta.put("flexiq.selection.search", population + "x" + generations + " on " + Math.min(fitnessSamples, samples.size()) + " samples");
+            meta.put("flexiq.selection.search", searchOpts.population + "x" + searchOpts.generations + " on " + Math.min(searchOpts.fitnessSamples, samples.size()) + " samples");
         }
         QuantizedModel laid = FlexiqLayout.apply(r.model()).withMetadata(meta);
         QuantizedFlx.write(output, laid);

@@ -13,6 +13,7 @@ import org.flexiq.workbench.TradeoffPlan;
 import org.flexiq.workbench.TradeoffReport;
 import org.flexiq.workbench.TradeoffResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -58,26 +59,11 @@ final class TradeoffCommand implements Callable<Integer> {
             + "dynamic, naive (default: ${DEFAULT-VALUE}).")
     String extraction;
 
-    @Option(names = "--calib", paramLabel = "SPEC", description = "Calibration data (default: fashion-mnist:train:512 for 28x28 models, synthetic:128 otherwise).")
-    String calib;
-
-    @Option(names = "--population", defaultValue = "50", description = "Evolutionary search: population (default: ${DEFAULT-VALUE}).")
-    int population;
-
-    @Option(names = "--generations", defaultValue = "50", description = "Evolutionary search: generations per ratio (default: ${DEFAULT-VALUE}).")
-    int generations;
-
-    @Option(names = "--fitness-samples", defaultValue = "128", description = "Calibration samples the fitness uses (default: ${DEFAULT-VALUE}).")
-    int fitnessSamples;
-
     @Option(names = "--held-out", defaultValue = "256", description = "Evaluation images each selection's fitness is also reported on (default: ${DEFAULT-VALUE}).")
     int heldOut;
 
     @Option(names = "--independent", description = "Also search each ratio on its own (first method, static): what nesting the ratios costs.")
     boolean independent;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of selection (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--report", paramLabel = "DIR", description = "Write report.html (latency/accuracy chart per method and extraction), tradeoff.csv and charts/.")
     Path report;
@@ -91,6 +77,9 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write one row per method, extraction and ratio as CSV.")
     Path csv;
 
+    @Mixin
+    SearchOptions searchOpts = new SearchOptions();
+
     @Override
     public Integer call() throws Exception {
         List<ChannelSelection.Method> ms = new ArrayList<>();
@@ -102,7 +91,7 @@ final class TradeoffCommand implements Callable<Integer> {
             for (String e : extraction.split(",")) {
                 es.add(Extraction.parse(e.trim()));
             }
-            if (population < 2 || generations < 1 || fitnessSamples < 1 || heldOut < 0) {
+            if (searchOpts.population < 2 || searchOpts.generations < 1 || searchOpts.fitnessSamples < 1 || heldOut < 0) {
                 throw new IllegalArgumentException("--population must be >= 2, --generations and --fitness-samples >= 1, --held-out >= 0");
             }
         } catch (IllegalArgumentException e) {
@@ -116,8 +105,8 @@ final class TradeoffCommand implements Callable<Integer> {
                 throw new BadInputException(p + ": is a directory; expected a file to write");
             }
         }
-        TradeoffPlan plan = new TradeoffPlan(model, NpuPresets.load(npu), group, ms, rs, es, data, calib, population, generations,
-                fitnessSamples, heldOut, independent, seed);
+        TradeoffPlan plan = new TradeoffPlan(model, NpuPresets.load(npu), group, ms, rs, es, data, searchOpts.calib, searchOpts.population, searchOpts.generations,
+                searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed);
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.getenv("CI") == null;
         QuantizeCommand.Progress search = QuantizeCommand.Progress.forTerminal(err);

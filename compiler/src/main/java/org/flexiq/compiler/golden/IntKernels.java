@@ -31,6 +31,7 @@ final class IntKernels {
         int k = cinG * taps;
         byte[] y = new byte[out.elementCount()];
         int[] col = new int[k];
+        int[] sums = new int[4];
         for (int g = 0; g < c.groups(); g++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -47,28 +48,11 @@ final class IntKernels {
                     }
                     int o = g * coutG;
                     int end = (g + 1) * coutG;
-                    // four output channels per pass share each load of the receptive field; int addition wraps
-                    // modulo 2^32 whatever the order, so the sums are the same bits as one channel at a time
                     for (; o + 4 <= end; o += 4) {
-                        int a0 = q.bias()[o];
-                        int a1 = q.bias()[o + 1];
-                        int a2 = q.bias()[o + 2];
-                        int a3 = q.bias()[o + 3];
-                        int w0 = o * k;
-                        int w1 = w0 + k;
-                        int w2 = w1 + k;
-                        int w3 = w2 + k;
-                        for (int i = 0; i < k; i++) {
-                            int v = col[i];
-                            a0 += v * w[w0 + i];
-                            a1 += v * w[w1 + i];
-                            a2 += v * w[w2 + i];
-                            a3 += v * w[w3 + i];
+                        dot4(col, 0, w, o, k, q.bias(), sums);
+                        for (int j = 0; j < 4; j++) {
+                            y[((o + j) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
                         }
-                        y[(o * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o].apply(a0));
-                        y[((o + 1) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + 1].apply(a1));
-                        y[((o + 2) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + 2].apply(a2));
-                        y[((o + 3) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + 3].apply(a3));
                     }
                     for (; o < end; o++) {
                         int acc = q.bias()[o];
@@ -84,33 +68,46 @@ final class IntKernels {
         return y;
     }
 
+    /**
+     * bias + x[xo ..] . w-row, for the four output channels o .. o+3 of w [O, k] at once, into acc: each load of x
+     * serves four products. Int addition wraps modulo 2^32 whatever the order, so the sums are the same bits as
+     * one channel at a time.
+     */
+    private static void dot4(int[] x, int xo, int[] w, int o, int k, int[] bias, int[] acc) {
+        int a0 = bias[o];
+        int a1 = bias[o + 1];
+        int a2 = bias[o + 2];
+        int a3 = bias[o + 3];
+        int w0 = o * k;
+        int w1 = w0 + k;
+        int w2 = w1 + k;
+        int w3 = w2 + k;
+        for (int i = 0; i < k; i++) {
+            int v = x[xo + i];
+            a0 += v * w[w0 + i];
+            a1 += v * w[w1 + i];
+            a2 += v * w[w2 + i];
+            a3 += v * w[w3 + i];
+        }
+        acc[0] = a0;
+        acc[1] = a1;
+        acc[2] = a2;
+        acc[3] = a3;
+    }
+
     /** x [rows, K] x w [O, K]^T + bias, requantized per output channel. */
     static byte[] linear(int[] x, int rows, int k, int[] w, NodeQuant.Gemm q) {
         int n = q.outChannels();
         byte[] y = new byte[rows * n];
+        int[] sums = new int[4];
         for (int r = 0; r < rows; r++) {
             int xo = r * k;
             int o = 0;
-            for (; o + 4 <= n; o += 4) { // as in conv2d: four channels per load of the row, the same bits
-                int a0 = q.bias()[o];
-                int a1 = q.bias()[o + 1];
-                int a2 = q.bias()[o + 2];
-                int a3 = q.bias()[o + 3];
-                int w0 = o * k;
-                int w1 = w0 + k;
-                int w2 = w1 + k;
-                int w3 = w2 + k;
-                for (int i = 0; i < k; i++) {
-                    int v = x[xo + i];
-                    a0 += v * w[w0 + i];
-                    a1 += v * w[w1 + i];
-                    a2 += v * w[w2 + i];
-                    a3 += v * w[w3 + i];
+            for (; o + 4 <= n; o += 4) {
+                dot4(x, xo, w, o, k, q.bias(), sums);
+                for (int j = 0; j < 4; j++) {
+                    y[r * n + o + j] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
                 }
-                y[r * n + o] = IntArithmetic.saturateInt8(q.requant()[o].apply(a0));
-                y[r * n + o + 1] = IntArithmetic.saturateInt8(q.requant()[o + 1].apply(a1));
-                y[r * n + o + 2] = IntArithmetic.saturateInt8(q.requant()[o + 2].apply(a2));
-                y[r * n + o + 3] = IntArithmetic.saturateInt8(q.requant()[o + 3].apply(a3));
             }
             for (; o < n; o++) {
                 int acc = q.bias()[o];

@@ -1,0 +1,22 @@
+package org.flexiq.cli;
+
+import picocli.CommandLine.Option;
+
+/** The channel search's options, shared by the commands that select channels (quantize, tradeoff). */
+final class SearchOptions {
+    @Option(names = "--calib", paramLabel = "SPEC", description = "Calibration data: fashion-mnist:SPLIT[:COUNT] or synthetic:COUNT "
+            + "(default: fashion-mnist:train:512 for 28x28 models, synthetic:128 otherwise).")
+    String calib;
+
+    @Option(names = "--population", defaultValue = "50", description = "Evolutionary search: population (default: ${DEFAULT-VALUE}).")
+    int population;
+
+    @Option(names = "--generations", defaultValue = "50", description = "Evolutionary search: generations per ratio (default: ${DEFAULT-VALUE}).")
+    int generations;
+
+    @Option(names = "--fitness-samples", defaultValue = "128", description = "Calibration samples the fitness uses (default: ${DEFAULT-VALUE}).")
+    int fitnessSamples;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")
+    long seed;
+}
