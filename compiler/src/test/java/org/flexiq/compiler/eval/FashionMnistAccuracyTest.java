@@ -33,6 +33,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 @Tag("accuracy")
 class FashionMnistAccuracyTest {
+    /** fmnist-resnet, G = 8, greedy, MSE static shifts: 50% 4-bit within this of 8-bit (the goal: 1.0 pp). */
+    private static final double HALF_LOSS_G8 = 0.010;
+    /** ... and at 100% 4-bit, at least this above the calibrated-max rule. */
+    private static final double FULL_GAIN_G8 = 0.05;
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             // model,        G,  float floor
