@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 @Tag("accuracy")
 class FashionMnistAccuracyTest {
-    /** fmnist-resnet, G = 8, greedy, MSE static shifts: 50% 4-bit within this of 8-bit (the goal: 1.0 pp). */
+    /** fmnist-resnet, G = 8, evolutionary, MSE static shifts: 50% 4-bit within this of 8-bit (the goal; measured 0.72 pp). */
     private static final double HALF_LOSS_G8 = 0.010;
     /** ... and at 100% 4-bit, at least this above the calibrated-max rule. */
     private static final double FULL_GAIN_G8 = 0.05;
@@ -85,13 +85,15 @@ class FashionMnistAccuracyTest {
         LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST);
         List<Map<String, FloatTensor>> samples = calibration(512);
         QuantizedModel int8 = Quantizer.quantize(m, samples, new QuantizerOptions(8, CalibrationMethod.MAX));
-        QuantizedModel greedy = ChannelSelection.select(int8, List.of(0.5, 1.0),
-                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 0, 0, 0), samples, SearchProgress.NONE).model();
-        double q8 = Accuracy.goldenTop1(new GoldenExecutor(greedy, 0, Extraction.STATIC), test);
-        double half = Accuracy.goldenTop1(new GoldenExecutor(greedy, 0.5, Extraction.STATIC), test);
-        double full = Accuracy.goldenTop1(new GoldenExecutor(greedy, 1.0, Extraction.STATIC), test);
-        double fullMax = Accuracy.goldenTop1(new GoldenExecutor(greedy, 1.0, Extraction.STATIC_MAX), test);
-        System.out.printf("fmnist-resnet G=8 greedy: int8 %.4f, 50%% static %.4f, 100%% static %.4f, 100%% static-max %.4f%n", q8, half, full, fullMax);
+        // what sim tradeoff fmnist-resnet --group 8 runs: evolutionary 50 x 50 per ratio on 128 samples, seed 0
+        QuantizedModel evo = ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0),
+                new ChannelSelection.Options(ChannelSelection.Method.EVOLUTIONARY, Extraction.STATIC, 50, 50, 0), samples.subList(0, 128),
+                SearchProgress.NONE).model();
+        double q8 = Accuracy.goldenTop1(new GoldenExecutor(evo, 0, Extraction.STATIC), test);
+        double half = Accuracy.goldenTop1(new GoldenExecutor(evo, 0.5, Extraction.STATIC), test);
+        double full = Accuracy.goldenTop1(new GoldenExecutor(evo, 1.0, Extraction.STATIC), test);
+        double fullMax = Accuracy.goldenTop1(new GoldenExecutor(evo, 1.0, Extraction.STATIC_MAX), test);
+        System.out.printf("fmnist-resnet G=8 evolutionary: int8 %.4f, 50%% static %.4f, 100%% static %.4f, 100%% static-max %.4f%n", q8, half, full, fullMax);
         assertThat(half).as("50%% 4-bit, MSE static").isGreaterThanOrEqualTo(q8 - HALF_LOSS_G8);
         assertThat(full).as("100%% 4-bit: MSE static against the max rule").isGreaterThanOrEqualTo(fullMax + FULL_GAIN_G8);
     }
