@@ -33,6 +33,10 @@ public final class ClusterMembers {
         c.setProperty("hazelcast.socket.bind.any", "false");
         // a lone member need not wait for others to join before it works
         c.setProperty("hazelcast.wait.seconds.before.join", "0");
+        // workers started before the sweep's member are each a cluster of one; members of one name that find each
+        // other merge after these delays (Hazelcast's default first run is 300 s)
+        c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         NetworkConfig n = c.getNetworkConfig();
         n.setPort(o.port()).setPortAutoIncrement(true).setPortCount(100);
         n.getInterfaces().setEnabled(true).addInterface(o.iface());
