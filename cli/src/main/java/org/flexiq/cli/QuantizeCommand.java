@@ -1,15 +1,14 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.Quantization;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.Ratios;
 import org.flexiq.workbench.ModelSource;
 import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
-import org.flexiq.compiler.quant.FlexiqLayout;
 import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
-import org.flexiq.compiler.quant.Quantizer;
 import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.quant.Site;
 import org.flexiq.compiler.select.ChannelSelection;
@@ -28,7 +27,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,20 +87,13 @@ final class QuantizeCommand implements Callable<Integer> {
         List<Map<String, FloatTensor>> samples = CalibrationData.load(calibSpec, m.graph(), searchOpts.seed);
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        QuantizedModel int8 = Quantizer.quantize(m, samples, qo);
+        QuantizedModel int8 = Quantization.int8(m, model, samples, qo);
         double quantSeconds = (System.nanoTime() - t0) / 1e9;
         Progress progress = Progress.forTerminal(spec.commandLine().getErr());
-        ChannelSelection.Result r = ChannelSelection.select(int8, rs, opts,
-                samples.subList(0, Math.min(searchOpts.fitnessSamples, samples.size())), progress);
+        Quantization.Selected selected = Quantization.select(int8, rs, opts, samples, searchOpts.fitnessSamples, progress, calibSpec, model);
         progress.done();
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("quant.calib", calibSpec);
-        meta.put("quant.source", model);
-        // No wall time in the file: the same inputs must give the same bytes.
-        if (opts.method() == ChannelSelection.Method.EVOLUTIONARY) {
-            meta.put("flexiq.selection.search", searchOpts.population + "x" + searchOpts.generations + " on " + Math.min(searchOpts.fitnessSamples, samples.size()) + " samples");
-        }
-        QuantizedModel laid = FlexiqLayout.apply(r.model()).withMetadata(meta);
+        ChannelSelection.Result r = selected.selection();
+        QuantizedModel laid = selected.model();
         QuantizedFlx.write(output, laid);
         int folded = 0;
         int reorders = 0;

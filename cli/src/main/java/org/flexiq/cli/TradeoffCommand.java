@@ -119,11 +119,11 @@ final class TradeoffCommand implements Callable<Integer> {
         search.done();
         TradeoffResult r = outcome.result();
         print(r, spec.commandLine().getOut());
+        if (save != null) { // the model first: the largest write, and the one a later run would miss most
+            QuantizedFlx.write(save, outcome.firstModel());
+        }
         if (report != null) {
             TradeoffReport.write(report, r);
-        }
-        if (save != null) {
-            QuantizedFlx.write(save, outcome.firstModel());
         }
         if (json != null) {
             AtomicFiles.write(json, Json.write(r));

@@ -2,10 +2,8 @@ package org.flexiq.workbench;
 
 import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
-import org.flexiq.compiler.quant.FlexiqLayout;
 import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
-import org.flexiq.compiler.quant.Quantizer;
 import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.compiler.select.SearchProgress;
@@ -98,16 +96,11 @@ public final class NpuModels {
 
     /** A float model quantized with quick defaults: greedy selection, synthetic calibration. */
     public static QuantizedModel quantize(Model model, String label, int group, int samples, long seed, PrintWriter out) {
-        List<Map<String, FloatTensor>> calib = CalibrationData.load("synthetic:" + samples, model.graph(), seed);
-        QuantizedModel int8;
-        try {
-            int8 = Quantizer.quantize(model, calib, new QuantizerOptions(group, CalibrationMethod.MAX));
-        } catch (IllegalArgumentException ex) {
-            throw new BadInputException(label + ": " + ex.getMessage());
-        }
-        QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, ON_THE_FLY_RATIOS,
-                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 1, 1, seed), calib.subList(0, 4),
-                SearchProgress.NONE).model());
+        String spec = "synthetic:" + samples;
+        List<Map<String, FloatTensor>> calib = CalibrationData.load(spec, model.graph(), seed);
+        QuantizedModel int8 = Quantization.int8(model, label, calib, new QuantizerOptions(group, CalibrationMethod.MAX));
+        QuantizedModel q = Quantization.select(int8, ON_THE_FLY_RATIOS, new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
+                Extraction.STATIC, 1, 1, seed), calib, 4, SearchProgress.NONE, spec, label).model();
         out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration (sim quantize gives full control)%n",
                 label, group, samples);
         return q;

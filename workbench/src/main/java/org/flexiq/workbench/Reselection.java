@@ -1,6 +1,7 @@
 package org.flexiq.workbench;
 
 import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.FlexiqLayout;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.compiler.select.SearchProgress;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * Another selection method applied to a quantized file's int8 model, at the file's stored ratios, with the
- * calibration data, seed and extraction its metadata records, so methods compare on the same int8 model.
+ * calibration data, seed and extraction its metadata records, so methods compare on the same int8 model; the
+ * result is laid out (stored in selection order) like the file.
  */
 public final class Reselection {
     private Reselection() {
@@ -28,7 +30,7 @@ public final class Reselection {
         if (method == ChannelSelection.Method.EVOLUTIONARY && samples.isEmpty()) {
             throw new BadInputException(label + ": no calibration data recorded (quant.calib) for an evolutionary re-selection");
         }
-        return ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed),
-                samples.subList(0, Math.min(fitnessSamples, samples.size())), progress).model();
+        return FlexiqLayout.apply(ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed),
+                samples.subList(0, Math.min(fitnessSamples, samples.size())), progress).model());
     }
 }

@@ -5,17 +5,15 @@ import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
-import org.flexiq.compiler.quant.FlexiqLayout;
 import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
-import org.flexiq.compiler.quant.Quantizer;
 import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.compiler.select.SearchProgress;
-import org.flexiq.compiler.select.StageReport;
 import org.flexiq.isa.NpuProgram;
 import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
 import org.flexiq.workloads.data.DataSpec;
 import org.flexiq.workloads.data.LabeledImages;
@@ -44,8 +42,8 @@ public final class Tradeoff {
     public record Outcome(TradeoffResult result, QuantizedModel firstModel) {
     }
 
-    /** A selected model and what its search reported. */
-    private record Selected(ChannelSelection.Method method, QuantizedModel model, double seconds, List<StageReport> stages) {
+    /** A selected model and how long its selection took. */
+    private record Selected(ChannelSelection.Method method, QuantizedModel model, double seconds) {
     }
 
     /**
@@ -81,9 +79,9 @@ public final class Tradeoff {
             for (ChannelSelection.Method m : plan.methods()) {
                 stage.accept("selection: " + m.id());
                 long t0 = System.nanoTime();
-                QuantizedModel s = m.id().equals(own) ? q : FlexiqLayout.apply(Reselection.of(q, plan.model(), m, plan.population(),
-                        plan.generations(), plan.fitnessSamples(), search));
-                selected.add(new Selected(m, s, (System.nanoTime() - t0) / 1e9, List.of()));
+                QuantizedModel s = m.id().equals(own) ? q : Reselection.of(q, plan.model(), m, plan.population(), plan.generations(),
+                        plan.fitnessSamples(), search);
+                selected.add(new Selected(m, s, (System.nanoTime() - t0) / 1e9));
             }
             String spec = q.metadata().get("quant.calib");
             fitnessSamples = spec == null ? List.of() : head(CalibrationData.load(spec, q.graph(), plan.seed()), plan.fitnessSamples());
@@ -96,11 +94,7 @@ public final class Tradeoff {
             String spec = plan.calib() != null ? plan.calib() : CalibrationData.defaultSpec(m.graph());
             List<Map<String, FloatTensor>> calib = CalibrationData.load(spec, m.graph(), plan.seed());
             stage.accept("quantization: G = " + g + ", " + spec);
-            try {
-                int8 = Quantizer.quantize(m, calib, new QuantizerOptions(g, CalibrationMethod.MAX));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(source.label() + ": " + e.getMessage());
-            }
+            int8 = Quantization.int8(m, source.label(), calib, new QuantizerOptions(g, CalibrationMethod.MAX));
             fitnessSamples = head(calib, plan.fitnessSamples());
             List<Double> ratios;
             try {
@@ -108,12 +102,11 @@ public final class Tradeoff {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("--ratios: " + e.getMessage());
             }
-            Map<String, String> meta = Map.of("quant.calib", spec, "quant.source", plan.model());
             for (ChannelSelection.Method method : plan.methods()) {
                 stage.accept("selection: " + method.id());
-                ChannelSelection.Result r = ChannelSelection.select(int8, ratios, new ChannelSelection.Options(method, Extraction.STATIC,
-                        plan.population(), plan.generations(), plan.seed()), fitnessSamples, search);
-                selected.add(new Selected(method, FlexiqLayout.apply(r.model()).withMetadata(meta), r.seconds(), r.stages()));
+                Quantization.Selected q = Quantization.select(int8, ratios, new ChannelSelection.Options(method, Extraction.STATIC,
+                        plan.population(), plan.generations(), plan.seed()), calib, plan.fitnessSamples(), search, spec, plan.model());
+                selected.add(new Selected(method, q.model(), q.selection().seconds()));
             }
         }
         List<Double> ratios = new ArrayList<>();
@@ -130,7 +123,7 @@ public final class Tradeoff {
         }
         for (Selected s : selected) {
             stage.accept("timing: " + s.method().id() + " on " + plan.npu().name());
-            List<TradeoffResult.Timing> t = time(s.model(), plan, images.image(0));
+            List<TradeoffResult.Timing> t = time(s.model(), plan.npu(), ratios, images.image(0));
             if (timings == null) {
                 timings = t;
             }
@@ -187,13 +180,10 @@ public final class Tradeoff {
     }
 
     /** Every ratio on the fast engine, and the NPU's outputs at each checked against golden, static and dynamic. */
-    private static List<TradeoffResult.Timing> time(QuantizedModel q, TradeoffPlan plan, FloatTensor image) {
-        NpuProgram p = NpuCompiler.compile(q, plan.npu().target()).program();
-        List<Double> ratios = new ArrayList<>();
-        ratios.add(0.0);
-        plan.ratios().stream().sorted().forEach(ratios::add);
+    private static List<TradeoffResult.Timing> time(QuantizedModel q, NpuConfig npu, List<Double> ratios, FloatTensor image) {
+        NpuProgram p = NpuCompiler.compile(q, npu.target()).program();
         // each ratio from a cold start, as sim run --ratio times it (a schedule would charge the register switch too)
-        List<RunStats> runs = ratios.stream().map(r -> FastEngine.run(p, plan.npu(), NpuCompiler.profileName(r), FunctionalExecutor.STATIC)).toList();
+        List<RunStats> runs = ratios.stream().map(r -> FastEngine.run(p, npu, NpuCompiler.profileName(r), FunctionalExecutor.STATIC)).toList();
         Map<String, FloatTensor> input = new LinkedHashMap<>();
         input.put(q.graph().inputs().get(0).name(), image);
         List<TradeoffResult.Timing> out = new ArrayList<>();

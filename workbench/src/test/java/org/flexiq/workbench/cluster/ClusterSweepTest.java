@@ -71,6 +71,20 @@ class ClusterSweepTest {
         return p;
     }
 
+    /** A coordinator in this JVM and {@code workers} member processes joined to it. */
+    private HazelcastInstance cluster(String name, int workers) throws Exception {
+        HazelcastInstance hz = coordinator(name, 1);
+        List<Process> started = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            started.add(worker(ClusterMembers.address(hz), name));
+        }
+        for (Process p : started) {
+            awaitJoined(p);
+        }
+        awaitMembers(hz, workers + 1);
+        return hz;
+    }
+
     private static void awaitJoined(Process p) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = r.readLine();
@@ -105,13 +119,7 @@ class ClusterSweepTest {
     @Test
     void threeMembersGiveTheBytesOfALocalSweep() throws Exception {
         SweepPlan plan = plan("8x8,16x16,32x32,64x64");
-        HazelcastInstance hz = coordinator("flexiq-test-three", 1);
-        String at = ClusterMembers.address(hz);
-        Process a = worker(at, "flexiq-test-three");
-        Process b = worker(at, "flexiq-test-three");
-        awaitJoined(a);
-        awaitJoined(b);
-        awaitMembers(hz, 3);
+        HazelcastInstance hz = cluster("flexiq-test-three", 2);
         SweepStore store = new SweepStore(dir.resolve("cluster"));
         store.open();
         Map<String, Integer> perMember = ClusterSweep.run(plan, false, "mlp", store, hz, 6, (points, member, n) -> { });
@@ -126,13 +134,8 @@ class ClusterSweepTest {
     @Test
     void killingAWorkerHalfWayLosesNothingAndWritesNothingTwice() throws Exception {
         SweepPlan plan = plan("8x8,8x16,16x8,16x16,16x32,32x16,32x32,32x64,64x32,64x64,8x32,32x8");
-        HazelcastInstance hz = coordinator("flexiq-test-kill", 1);
-        String at = ClusterMembers.address(hz);
-        Process victim = worker(at, "flexiq-test-kill");
-        Process other = worker(at, "flexiq-test-kill");
-        awaitJoined(victim);
-        awaitJoined(other);
-        awaitMembers(hz, 3);
+        HazelcastInstance hz = cluster("flexiq-test-kill", 2);
+        Process victim = workers.get(0);
         SweepStore store = new SweepStore(dir.resolve("cluster"));
         store.open();
         AtomicInteger saved = new AtomicInteger();
@@ -186,10 +189,7 @@ class ClusterSweepTest {
 
     @Test
     void aForeignClassSentToAMemberIsRefused() throws Exception {
-        HazelcastInstance hz = coordinator("flexiq-test-foreign", 1);
-        Process w = worker(ClusterMembers.address(hz), "flexiq-test-foreign");
-        awaitJoined(w);
-        awaitMembers(hz, 2);
+        HazelcastInstance hz = cluster("flexiq-test-foreign", 1);
         var executor = hz.getDurableExecutorService(ClusterMembers.EXECUTOR);
         for (int key = 0; key < 8; key++) { // keys land on both members
             var f = executor.submitToKeyOwner(new ForeignTask(), key);
