@@ -1,6 +1,7 @@
 package org.flexiq.reports;
 
 import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.EventCounts;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
@@ -37,9 +38,9 @@ class ChartsTest {
         b2.put(Activity.VECTOR, 100L);
         List<LayerStats> layers = new ArrayList<>();
         layers.add(new LayerStats("(register writes)", 0, b2.keySet().stream().collect(java.util.stream.Collectors.toMap(a -> a, a -> 0L)), 0, 0, 0,
-                0, 0, 0, 0, 0));
-        layers.add(new LayerStats("conv1", cycles, b1, 256L * cycles / 4, 0, 1000, 256L * cycles / 2, 4, cycles / 2 + 10, 0.5, 0.4));
-        layers.add(new LayerStats("add", 100, b2, 0, 0, 10, 0, 0, 0, 0, 0));
+                0, 0, 0, 0, 0, EventCounts.NONE));
+        layers.add(new LayerStats("conv1", cycles, b1, 256L * cycles / 4, 0, 1000, 256L * cycles / 2, 4, cycles / 2 + 10, 0.5, 0.4, EventCounts.NONE));
+        layers.add(new LayerStats("add", 100, b2, 0, 0, 10, 0, 0, 0, 0, 0, EventCounts.NONE));
         return new RunStats("fast", c, profile, cycles + 100, layers);
     }
 

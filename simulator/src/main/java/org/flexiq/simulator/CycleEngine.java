@@ -84,7 +84,8 @@ public final class CycleEngine {
         config.checkRuns(program);
         MachineState m = FunctionalExecutor.load(program, profile, extractionMode, inputs);
         List<String> names = new ArrayList<>();
-        List<TimedOp> ops = new OpPlanner(new TimingModel(config), extractionMode).plan(program, program.profile(profile), names);
+        OpPlanner planner = new OpPlanner(new TimingModel(config), extractionMode);
+        List<TimedOp> ops = planner.plan(program, program.profile(profile), names);
         CycleEngine e = new CycleEngine(config, ops, m);
         long end;
         try {
@@ -98,7 +99,7 @@ public final class CycleEngine {
                 layerEnd[ops.get(i).layer] = Math.max(layerEnd[ops.get(i).layer], e.finish[i]);
             }
         }
-        RunStats stats = Statistics.of("cycle", config, profile, names, ops, layerEnd, 0, e.intervals(end), e.start, e.finish);
+        RunStats stats = Statistics.of("cycle", config, profile, names, ops, layerEnd, 0, e.intervals(end), e.start, e.finish, planner.events());
         return new Result(stats, FunctionalExecutor.outputs(program, m));
     }
 

@@ -75,7 +75,7 @@ public final class FastEngine {
                 e.current = i;
                 e.schedule(ops.get(i));
             }
-            out.add(Statistics.of("fast", config, name, names, ops, e.layerEnd, previous, e.intervals, e.start, e.finish));
+            out.add(Statistics.of("fast", config, name, names, ops, e.layerEnd, previous, e.intervals, e.start, e.finish, planner.events()));
             previous = e.end;
         }
         return out;

@@ -16,12 +16,14 @@ import java.util.Map;
  *                                   tile covers over R C (an int4 PE-lane counting half)
  * @param scalesimComputeUtilization SCALE-Sim's compute utilization: the mean over folds of used PEs x M over
  *                                   R C (2R + 2C + M - 3), the cycles its demand matrices give a fold
+ * @param events    what the energy model charges besides the MACs (SRAM accesses, DRAM bytes, vector work)
  */
 public record LayerStats(String name, long cycles, Map<Activity, Long> breakdown, long int8Macs, long int4Macs, long dmaBytes,
                          long arrayMacSlots, long folds, long arrayCycles, double scalesimMappingEfficiency,
-                         double scalesimComputeUtilization) {
+                         double scalesimComputeUtilization, EventCounts events) {
     public LayerStats {
         breakdown = java.util.Collections.unmodifiableMap(new EnumMap<>(breakdown));
+        java.util.Objects.requireNonNull(events, "events");
     }
 
     /**

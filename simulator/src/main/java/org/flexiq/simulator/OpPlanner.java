@@ -24,6 +24,9 @@ final class OpPlanner {
     private int preloadRows;
     private int preloadCols;
     private List<TimedOp> ops;
+    /** Per layer, the {@link Event} counts of its ops (indexed by ordinal); {@code ev} is the current layer's. */
+    private List<long[]> events;
+    private long[] ev;
 
     OpPlanner(TimingModel tm, int extractionMode) {
         this.tm = tm;
@@ -33,6 +36,8 @@ final class OpPlanner {
     /** One inference: the profile's register writes (layer 0, "(register writes)"), then the code; {@code names} gets the layers. */
     List<TimedOp> plan(NpuProgram program, RegisterProfile profile, List<String> names) {
         ops = new ArrayList<>();
+        events = new ArrayList<>();
+        newLayer();
         names.clear();
         names.add("(register writes)");
         layer = 0;
@@ -46,11 +51,52 @@ final class OpPlanner {
             if (i instanceof Instruction.Layer l) {
                 names.add(program.layers().get(l.id()));
                 layer = names.size() - 1;
+                newLayer();
             } else {
                 add(i);
             }
         }
         return ops;
+    }
+
+    /** The event counts of the last plan, per layer (the names' order). */
+    List<long[]> events() {
+        return events;
+    }
+
+    private void newLayer() {
+        ev = new long[Event.values().length];
+        events.add(ev);
+    }
+
+    private void count(Event e, long n) {
+        ev[e.ordinal()] += n;
+    }
+
+    /** {@code rows} scratchpad rows of {@code bytes} each: a port is R bytes wide. */
+    private void spRead(long rows, long bytes) {
+        count(Event.SCRATCHPAD_READ, rows * ceil(bytes, tm.rows));
+        count(Event.SCRATCHPAD_READ_BYTES, rows * bytes);
+    }
+
+    private void spWrite(long rows, long bytes) {
+        count(Event.SCRATCHPAD_WRITE, rows * ceil(bytes, tm.rows));
+        count(Event.SCRATCHPAD_WRITE_BYTES, rows * bytes);
+    }
+
+    /** {@code rows} accumulator rows of {@code cols} int32: a port is one row of C int32. */
+    private void accRead(long rows, long cols) {
+        count(Event.ACCUMULATOR_READ, rows * ceil(4 * cols, 4L * tm.cols));
+        count(Event.ACCUMULATOR_READ_BYTES, rows * 4 * cols);
+    }
+
+    private void accWrite(long rows, long cols) {
+        count(Event.ACCUMULATOR_WRITE, rows * ceil(4 * cols, 4L * tm.cols));
+        count(Event.ACCUMULATOR_WRITE_BYTES, rows * 4 * cols);
+    }
+
+    private static long ceil(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     private TimedOp op(TimedOp.Kind kind, long d) {
@@ -66,10 +112,13 @@ final class OpPlanner {
             if (i.reg() != 0) {
                 regs[i.reg()] = i.value();
             }
+            count(Event.REGISTER_WRITE, 1);
         } else if (insn instanceof Instruction.ConfigConv i) {
             conv = i;
+            count(Event.REGISTER_WRITE, 1);
         } else if (insn instanceof Instruction.ConfigWs i) {
             ws = i;
+            count(Event.REGISTER_WRITE, 1);
         } else if (insn instanceof Instruction.Fence f) {
             op(TimedOp.Kind.FENCE, d).mask = f.mask();
         } else if (insn instanceof Instruction.SemPost s) {
@@ -81,19 +130,28 @@ final class OpPlanner {
             o.queue = checkQueue(s.queue());
             o.sem = s.sem();
         } else if (insn instanceof Instruction.Mvin i) {
+            count(Event.DRAM_READ_BYTES, (long) i.rows() * i.cols());
+            spWrite(i.rows(), i.cols());
             dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())},
                     tm.dmaOccupancy(i.rows(), i.cols(), i.dstride(), i.estride()), (long) i.rows() * i.cols());
         } else if (insn instanceof Instruction.MvinAcc i) {
+            count(Event.DRAM_READ_BYTES, 4L * i.cols() * (i.dstride() == 0 ? 1 : i.rows()));
+            accWrite(i.rows(), i.cols());
             TimedOp o = dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, TimedOp.NONE, tm.dmaAccumulatorOccupancy(i.rows(), i.cols(), i.dstride() == 0),
                     4L * i.cols() * (i.dstride() == 0 ? 1 : i.rows()));
             o.accRow = i.acc();
             o.accRows = i.rows();
             o.accWrite = true;
         } else if (insn instanceof Instruction.MvinIdx i) {
+            spRead(1, 4L * i.rows());
+            count(Event.DRAM_READ_BYTES, (long) i.rows() * i.cols());
+            spWrite(i.rows(), i.cols());
             dma(TimedOp.Kind.LOAD, d, insn, new Region[]{Region.bytes(i.ids(), 4L * i.rows())},
                     new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())}, tm.dmaGatherOccupancy(i.rows(), i.cols()),
                     (long) i.rows() * i.cols());
         } else if (insn instanceof Instruction.Mvout i) {
+            spRead(i.rows(), i.cols());
+            count(Event.DRAM_WRITE_BYTES, (long) i.rows() * i.cols());
             dma(TimedOp.Kind.STORE, d, insn, new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())}, TimedOp.NONE,
                     tm.dmaOccupancy(i.rows(), i.cols(), i.dstride(), i.estride()), (long) i.rows() * i.cols());
         } else if (insn instanceof Instruction.Preload i) {
@@ -106,50 +164,83 @@ final class OpPlanner {
             int channels = regs[i.mreg()];
             int mode = i.mode() == 2 ? regs[NpuProgram.EXTRACTION_MODE_REGISTER] : i.mode();
             int groups = i.g() == 0 ? 0 : channels / i.g();
+            count(Event.EXTRACT, (long) i.rows() * channels * (mode == 1 ? 2 : 1));
+            spRead(i.rows(), channels);
+            spRead(1, mode == 0 ? groups : 0);
+            spWrite(i.rows(), channels);
+            spWrite(i.rows(), groups);
             vector(d, insn, Activity.EXTRACTION, tm.vector(i.rows(), channels) * (mode == 1 ? 2 : 1),
                     new Region[]{new Region(i.src(), i.rows(), i.srcstride(), channels), Region.bytes(i.table(), mode == 0 ? groups : 0)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), channels), new Region(i.shifts(), i.rows(), i.shstride(), groups)});
         } else if (insn instanceof Instruction.Requant i) {
+            count(Event.REQUANT, (long) i.rows() * i.cols());
+            accRead(i.rows(), i.cols());
+            spRead(1, (i.cols() - 1L) * i.pstride() + 8);
+            spWrite(i.rows(), i.cols());
             TimedOp o = vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
                     new Region[]{Region.bytes(i.params(), (i.cols() - 1L) * i.pstride() + 8)},
                     new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())});
             o.accRow = i.acc();
             o.accRows = i.rows();
         } else if (insn instanceof Instruction.Lut i) {
+            elementwise(i.rows(), i.cols(), 1, 1, 256);
             vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
                     new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.table(), 256)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (insn instanceof Instruction.Add i) {
+            elementwise(i.rows(), i.cols(), 1, 2, 16);
             vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
                     new Region[]{new Region(i.a(), i.rows(), i.astride(), i.cols()), new Region(i.b(), i.rows(), i.bstride(), i.cols()),
                             Region.bytes(i.params(), 16)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (insn instanceof Instruction.Gather i) {
+            count(Event.REORDER, (long) i.rows() * i.cols());
+            spRead(i.rows(), i.cols());
+            spRead(1, 2L * i.cols());
+            spWrite(i.rows(), i.cols());
             vector(d, insn, Activity.REORDER, tm.vector(i.rows(), i.cols()),
                     new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.table(), 2L * i.cols())},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (insn instanceof Instruction.Pool i) {
+            elementwise(i.rows(), i.cols(), conv.kh() * conv.kw(), conv.kh() * conv.kw(), 8);
             vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()) * conv.kh() * conv.kw(),
                     new Region[]{band(i.src(), i.srcstride(), i.cols()), Region.bytes(i.params(), 8)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (insn instanceof Instruction.DwConv i) {
             int taps = conv.kh() * conv.kw();
+            spRead((long) i.rows() * taps, i.cols());
+            spRead(1, (long) i.cols() * taps + 4L * i.cols() + 8L * i.cols());
+            spWrite(i.rows(), i.cols());
+            count(Event.REQUANT, (long) i.rows() * i.cols());
             TimedOp o = vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()) * taps,
                     new Region[]{band(i.src(), i.srcstride(), i.cols()), Region.bytes(i.weights(), (long) i.cols() * taps),
                             Region.bytes(i.bias(), 4L * i.cols()), Region.bytes(i.params(), 8L * i.cols())},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
             o.int8Macs = (long) i.rows() * i.cols() * taps;
         } else if (insn instanceof Instruction.Softmax i) {
+            elementwise(i.rows(), i.cols(), 3, 1, 1024);
             vector(d, insn, Activity.VECTOR, 3 * tm.vector(i.rows(), i.cols()),
                     new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.table(), 1024)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (insn instanceof Instruction.LayerNorm i) {
+            elementwise(i.rows(), i.cols(), 3, 1, 8L * i.cols() + 8);
             vector(d, insn, Activity.VECTOR, 3 * tm.vector(i.rows(), i.cols()) + 32L * i.rows(),
                     new Region[]{new Region(i.src(), i.rows(), i.srcstride(), i.cols()), Region.bytes(i.params(), 8L * i.cols() + 8)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (!(insn instanceof Instruction.Layer || insn instanceof Instruction.Halt)) {
             throw new IllegalStateException("no timing for " + insn.opcode());
         }
+    }
+
+    /**
+     * A vector op's events: {@code ops} element operations per output element, {@code inputs} input rows read per
+     * output row (add: two; pooling: its taps), and a table or parameter block read once.
+     */
+    private void elementwise(int rows, int cols, int ops, int inputs, long tableBytes) {
+        count(Event.VECTOR_OP, (long) ops * rows * cols);
+        spRead((long) rows * inputs, cols);
+        spRead(1, tableBytes);
+        spWrite(rows, cols);
     }
 
     private static int checkQueue(int q) {
@@ -187,6 +278,9 @@ final class OpPlanner {
         o.int4 = i.mode() == 1;
         o.occupancy = tm.preload();
         o.reads = new Region[]{new Region(i.sp(), i.rows(), i.stride(), i.cols()), Region.bytes(i.shifts(), i.mode() == 1 ? i.cols() : 0)};
+        spRead(i.rows(), i.cols());
+        spRead(1, i.mode() == 1 ? i.cols() : 0);
+        count(Event.WEIGHT_REGISTER_WRITE, (long) i.rows() * i.cols());
         preloadRows = i.rows();
         preloadCols = i.cols();
     }
@@ -206,6 +300,14 @@ final class OpPlanner {
         o.accRow = i.acc();
         o.accRows = i.rows();
         o.accWrite = true;
+        // every streamed row reads its activations (and, int4, its group shift) and read-modify-writes its
+        // accumulator row, padding taps included: the array does not know which taps are padding
+        spRead(i.rows(), preloadRows);
+        spRead(int4 ? i.rows() : 0, 1);
+        accRead(i.rows(), preloadCols);
+        accWrite(i.rows(), preloadCols);
+        count(Event.ACCUMULATE_ADD, (long) i.rows() * preloadCols);
+        count(Event.GROUP_SHIFT, int4 ? (long) i.rows() * preloadCols : 0);
         long useful = (isConv ? validRows(i.obase(), i.rows(), i.tap()) : i.rows()) * preloadRows * preloadCols;
         if (int4) {
             o.int4Macs = useful;

@@ -26,6 +26,10 @@ public record RunStats(String engine, NpuConfig config, String profile, long cyc
         return layers.stream().mapToLong(LayerStats::dmaBytes).sum();
     }
 
+    public EventCounts events() {
+        return EventCounts.sum(layers.stream().map(LayerStats::events).toList());
+    }
+
     public Map<Activity, Long> breakdown() {
         Map<Activity, Long> total = new EnumMap<>(Activity.class);
         for (LayerStats l : layers) {

@@ -15,9 +15,10 @@ final class Statistics {
      * @param intervals {start, end, activity ordinal} of execute-unit activity
      * @param start     per op, when it started (preloads and computes are read)
      * @param finish    per op, when it finished
+     * @param events    per layer, the planner's event counts
      */
     static RunStats of(String engine, NpuConfig config, String profile, List<String> names, List<TimedOp> ops, long[] layerEnd, long from,
-                       List<long[]> intervals, long[] start, long[] finish) {
+                       List<long[]> intervals, long[] start, long[] finish, List<long[]> events) {
         int n = names.size();
         long[] windowEnd = new long[n];
         long e = from;
@@ -69,7 +70,7 @@ final class Statistics {
             long arrayCycles = w[5] + busyTo[l] - busyFrom[l];
             double folds = Math.max(1, w[4]);
             layers.add(new LayerStats(names.get(l), windowEnd[l] - prev, breakdown.get(l), w[0], w[1], w[2], w[3], w[4], arrayCycles,
-                    perFold[l][0] / folds, perFold[l][1] / folds));
+                    perFold[l][0] / folds, perFold[l][1] / folds, EventCounts.of(events.get(l))));
             prev = windowEnd[l];
         }
         return new RunStats(engine, config, profile, prev - from, layers);

@@ -12,16 +12,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Single-GEMM cycle counts against the closed forms of simulator/README.md ("Timing model"). */
-class FastEngineTest {
-    static final int R = 32;
+public class FastEngineTest {
+    public static final int R = 32;
     static final int C = 32;
 
-    static NpuConfig machine(boolean doubleBuffered) {
+    public static NpuConfig machine(boolean doubleBuffered) {
         return new NpuConfig("t", "test", R, C, 64, 1024, 1, 256, 32, 1000, 16, 100, doubleBuffered, true);
     }
 
     /** One loop.ws of M rows, K channels, N <= C columns; r2 = MAX_4BIT_CH. */
-    static RunStats gemm(NpuConfig c, int m, int k, int n, int fourBit) {
+    public static RunStats gemm(NpuConfig c, int m, int k, int n, int fourBit) {
         List<Instruction> code = new ArrayList<>(List.of(
                 new Instruction.ConfigWs(0, k, 200_000, k, 400_000, k / 64 + 1),
                 new Instruction.LoopWs(600_000, n, 800_000, n, 0, m, n, k, 0, 1, 64, 2, 0, 0),

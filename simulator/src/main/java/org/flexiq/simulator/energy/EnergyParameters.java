@@ -1,0 +1,117 @@
+package org.flexiq.simulator.energy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import org.flexiq.simulator.ConfigException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The energy and area model's parameters as published (each with its node, supply and source), and the node,
+ * supply, DRAM type and PE type to evaluate them at. {@link EnergyTable#of} resolves them for one NPU. The shipped
+ * set is {@code published-45nm} (simulator/README.md, "Energy and area", cites every value).
+ *
+ * @param registerBit   a register bit written or read: PE weight registers (8 per byte), control registers (32), and
+ *                      the byte moved by a reorder
+ * @param int4LaneExtra the area a second 4-bit multiply-add lane adds to an int8 PE
+ * @param adder         a 32-bit adder's area: one per vector lane, and per column for the group shifter
+ */
+public record EnergyParameters(String name, String description, double technologyNm, double vdd, String peType, String dramType,
+                               Map<String, Double> dramPjPerBit, String dramSource, EnergyCost macInt8, EnergyCost macInt4,
+                               EnergyCost registerBit, EnergyCost accumulateAdd, EnergyCost groupShift, EnergyCost extract,
+                               EnergyCost requant, EnergyCost vectorOp, SramModel sram, AreaCost peInt8, AreaCost int4LaneExtra,
+                               AreaCost vectorLaneMultiplier, AreaCost adder, LeakageCost leakage) {
+    public static final String DEFAULT = "published-45nm";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+
+    public EnergyParameters {
+        dramPjPerBit = java.util.Collections.unmodifiableMap(new TreeMap<>(dramPjPerBit));
+        PeType.of(name, peType);
+        TechnologyScaling.energy(technologyNm, vdd, technologyNm, vdd); // range checks
+        if (!dramPjPerBit.containsKey(dramType)) {
+            throw new ConfigException(name + ": dramType '" + dramType + "' has no energy; known: " + String.join(", ", dramPjPerBit.keySet()));
+        }
+    }
+
+    public PeType pe() {
+        return PeType.of(name, peType);
+    }
+
+    public EnergyParameters withNode(double nm, double volts) {
+        return new EnergyParameters(name, description, nm, volts, peType, dramType, dramPjPerBit, dramSource, macInt8, macInt4, registerBit,
+                accumulateAdd, groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder, leakage);
+    }
+
+    public EnergyParameters withDram(String type) {
+        return new EnergyParameters(name, description, technologyNm, vdd, peType, type, dramPjPerBit, dramSource, macInt8, macInt4,
+                registerBit, accumulateAdd, groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder,
+                leakage);
+    }
+
+    public EnergyParameters withPe(PeType t) {
+        return new EnergyParameters(name, description, technologyNm, vdd, t.id(), dramType, dramPjPerBit, dramSource, macInt8, macInt4,
+                registerBit, accumulateAdd, groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder,
+                leakage);
+    }
+
+    /** The shipped set by name, or a JSON file of the same form. */
+    public static EnergyParameters load(String nameOrPath) {
+        if (nameOrPath.endsWith(".json")) {
+            Path p = Path.of(nameOrPath);
+            try {
+                return parse(p.toString(), Files.readAllBytes(p));
+            } catch (IOException e) {
+                throw new ConfigException(nameOrPath + ": cannot read (" + e.getMessage() + ")");
+            }
+        }
+        if (!nameOrPath.equals(DEFAULT)) {
+            throw new ConfigException("unknown energy parameter set '" + nameOrPath + "'; shipped: " + DEFAULT
+                    + " (or a .json parameter file, or an Accelergy ERT .yaml)");
+        }
+        try (InputStream in = EnergyParameters.class.getResourceAsStream(DEFAULT + ".json")) {
+            if (in == null) {
+                throw new IllegalStateException("energy parameters " + DEFAULT + " are missing from the jar");
+            }
+            return parse(DEFAULT, in.readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parameters from JSON bytes; errors name {@code label} and the field. */
+    public static EnergyParameters parse(String label, byte[] json) {
+        try {
+            return JSON.readValue(json, EnergyParameters.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(label + ": unknown field '" + path(e) + "'");
+        } catch (JsonMappingException e) {
+            Throwable cause = e.getCause() instanceof ConfigException c ? c : null;
+            throw new ConfigException(label + ": " + (cause != null ? cause.getMessage() : path(e) + ": " + e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(label + ": malformed JSON at line " + e.getLocation().getLineNr() + " (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new ConfigException(label + ": " + e.getMessage());
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            b.append(b.length() > 0 ? "." : "").append(r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]");
+        }
+        return b.toString();
+    }
+}
