@@ -10,6 +10,11 @@ import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.reports.ComputeReport;
+import org.flexiq.reports.EnergySection;
+import org.flexiq.simulator.energy.EnergyComponent;
+import org.flexiq.simulator.energy.EnergyReport;
+import org.flexiq.simulator.energy.EnergyTable;
+import org.flexiq.workbench.EnergySpec;
 import org.flexiq.reports.LayerCsv;
 import org.flexiq.reports.RunReportPage;
 import org.flexiq.reports.TextTable;
@@ -66,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     NpuOptions npu = new NpuOptions();
+
+    @Mixin
+    EnergyOptions energyOptions = new EnergyOptions();
 
     @Option(names = "--group", description = "Group width G (default: the model's, or the preset's when quantizing).")
     Integer group;
@@ -183,6 +191,10 @@ final class RunCommand implements Callable<Integer> {
                         .toList());
             }
         }
+        EnergySpec es = energyOptions.spec();
+        EnergyTable table = es.table(config);
+        List<EnergyReport> energies = runs.stream().map(r -> EnergyReport.of(table, r)).toList();
+        EnergyReport int8Base = es.int8Pe() == null ? null : EnergyReport.of(es.int8Pe().table(config), base);
         out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d, %.0f MHz, %s), %s engine, %s extraction, %d instructions%n", q.graph().name(),
                 config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), config.clockMHz(),
                 config.idealMemory() ? "ideal memory" : String.format(Locale.ROOT, "%.0f GB/s DRAM", config.dramBandwidthGBps()),
@@ -192,6 +204,11 @@ final class RunCommand implements Callable<Integer> {
             out.println(narrow);
         }
         out.print(summary(runs, base, checks, schedule != null).render());
+        out.printf(Locale.ROOT, "%nenergy: %s; area %.3f mm2 %s%n", table.source(), table.totalMm2(), int8Base == null
+                ? "(no plain-int8 comparison: the ART prices one PE type)" : String.format(Locale.ROOT, "(%.3f mm2 with plain int8 PEs, "
+                + "which run every ratio at 8 bits: %.2f uJ per inference)", int8Base.areaMm2(), int8Base.totalPj() / 1e6));
+        out.print(energySummary(energies, int8Base).render());
+        out.print(energySplit(energies).render());
         if (schedule != null) {
             int regs = c.program().profile(profiles.get(0)).values().size();
             out.printf(Locale.ROOT, "each switch writes %d MAX_4BIT_CH registers (one dispatch cycle each); the program is not reloaded%n", regs);
@@ -199,22 +216,23 @@ final class RunCommand implements Callable<Integer> {
         for (int i = 0; i < runs.size(); i++) {
             if (runs.size() == 1 || layers) {
                 out.printf(Locale.ROOT, "%nper layer at ratio %s:%n", runs.get(i).profile());
-                out.print(perLayer(runs.get(i)).render());
+                out.print(perLayer(runs.get(i), energies.get(i)).render());
             }
         }
         // the report first: its --accuracy file is the one input still to check, and a bad one must leave no output behind
         if (report != null) {
             AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, e, runs);
             RunReportPage.write(report, q.graph().name(), engine, runs, base, checks, acc == null ? "" : acc.series(),
-                    acc == null ? List.of() : acc.points());
-            AtomicFiles.write(report.resolve("run.json"), Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
+                    acc == null ? List.of() : acc.points(), energies, int8Base);
+            AtomicFiles.write(report.resolve("run.json"), Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies,
+                    int8Base)));
             out.printf(Locale.ROOT, "report: %s%n", report.resolve("report.html"));
         }
         if (json != null) {
-            AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks)));
+            AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies, int8Base)));
         }
         if (csv != null) {
-            AtomicFiles.write(csv, LayerCsv.csv(runs));
+            AtomicFiles.write(csv, LayerCsv.csv(runs, energies));
         }
         if (csvScalesim != null) {
             for (RunStats r : runs) {
@@ -285,17 +303,48 @@ final class RunCommand implements Callable<Integer> {
         return t;
     }
 
-    private static TextTable perLayer(RunStats r) {
+    private static TextTable energySummary(List<EnergyReport> energies, EnergyReport int8Base) {
+        List<String> headers = new ArrayList<>(EnergySection.headers(int8Base != null));
+        headers.set(0, "ratio");
+        List<TextTable.Align> aligns = new ArrayList<>();
+        headers.forEach(h -> aligns.add(TextTable.Align.RIGHT));
+        TextTable t = new TextTable(headers, aligns);
+        for (EnergyReport e : energies) {
+            t.row(EnergySection.figures(e, int8Base).toArray());
+        }
+        return t;
+    }
+
+    /** Each ratio's energy split by component, as shares. */
+    private static TextTable energySplit(List<EnergyReport> energies) {
+        List<String> headers = new ArrayList<>(List.of("ratio"));
+        for (EnergyComponent c : EnergyComponent.values()) {
+            headers.add(c.label());
+        }
+        List<TextTable.Align> aligns = new ArrayList<>();
+        headers.forEach(h -> aligns.add(TextTable.Align.RIGHT));
+        TextTable t = new TextTable(headers, aligns);
+        for (EnergyReport e : energies) {
+            List<Object> row = new ArrayList<>(List.of(e.run().profile()));
+            e.byComponent().forEach((c, v) -> row.add(percent(v / e.totalPj())));
+            t.row(row.toArray());
+        }
+        return t;
+    }
+
+    private static TextTable perLayer(RunStats r, EnergyReport energy) {
         List<String> headers = new ArrayList<>(List.of("layer", "cycles", "PE util", "int8 MACs", "int4 MACs"));
         for (Activity a : Activity.values()) {
             headers.add(a.label());
         }
         headers.add("DRAM");
+        headers.add("energy");
         List<TextTable.Align> aligns = new ArrayList<>();
         headers.forEach(h -> aligns.add(TextTable.Align.RIGHT));
         aligns.set(0, TextTable.Align.LEFT);
         TextTable t = new TextTable(headers, aligns);
-        for (LayerStats l : r.layers()) {
+        for (int li = 0; li < r.layers().size(); li++) {
+            LayerStats l = r.layers().get(li);
             if (l.cycles() == 0 && l.int8Macs() + l.int4Macs() == 0 && l.dmaBytes() == 0) {
                 continue;
             }
@@ -305,6 +354,7 @@ final class RunCommand implements Callable<Integer> {
                 row.add(HumanFormat.count(l.breakdown().get(a)));
             }
             row.add(HumanFormat.bytes(l.dmaBytes()));
+            row.add(String.format(Locale.ROOT, "%.2f uJ", energy.layers().get(li).totalPj() / 1e6));
             t.row(row.toArray());
         }
         List<Object> total = new ArrayList<>(List.of("total", HumanFormat.count(r.cycles()), percent(r.peUtilization()),
@@ -314,6 +364,7 @@ final class RunCommand implements Callable<Integer> {
             total.add(HumanFormat.count(b.get(a)));
         }
         total.add(HumanFormat.bytes(r.dmaBytes()));
+        total.add(String.format(Locale.ROOT, "%.2f uJ", energy.totalPj() / 1e6));
         t.footer(total.toArray());
         return t;
     }

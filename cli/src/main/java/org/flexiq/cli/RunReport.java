@@ -1,6 +1,12 @@
 package org.flexiq.cli;
 
 import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.Event;
+import org.flexiq.simulator.EventCounts;
+import org.flexiq.simulator.energy.AreaItem;
+import org.flexiq.simulator.energy.EnergyComponent;
+import org.flexiq.simulator.energy.EnergyReport;
+import org.flexiq.simulator.energy.EnergyTable;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
@@ -16,7 +22,8 @@ final class RunReport {
     private RunReport() {
     }
 
-    static Map<String, Object> json(String model, String engine, String extraction, List<RunStats> runs, RunStats base, List<String> checks) {
+    static Map<String, Object> json(String model, String engine, String extraction, List<RunStats> runs, RunStats base, List<String> checks,
+                                    List<EnergyReport> energies, EnergyReport int8Base) {
         NpuConfig c = runs.get(0).config();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
@@ -24,6 +31,23 @@ final class RunReport {
         m.put("extraction", extraction);
         m.put("npu", c);
         m.put("ratio0Cycles", base.cycles());
+        EnergyTable t = energies.get(0).table();
+        Map<String, Object> table = new LinkedHashMap<>();
+        table.put("source", t.source());
+        table.put("technologyNm", t.technologyNm());
+        table.put("peType", t.pe().id());
+        Map<String, Double> pj = new LinkedHashMap<>();
+        t.pj().forEach((a, v) -> pj.put(a.component() + "." + a.action(), v));
+        table.put("pjPer", pj);
+        Map<String, Double> mm2 = new LinkedHashMap<>();
+        for (AreaItem i : AreaItem.values()) {
+            mm2.put(i.component(), t.mm2(i));
+        }
+        table.put("areaMm2", mm2);
+        table.put("totalAreaMm2", t.totalMm2());
+        table.put("int8PeAreaMm2", int8Base == null ? null : int8Base.areaMm2());
+        table.put("int8PeRatio0EnergyPj", int8Base == null ? null : int8Base.totalPj());
+        m.put("energyModel", table);
         List<Object> rs = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunStats r = runs.get(i);
@@ -39,8 +63,19 @@ final class RunReport {
             x.put("dmaBytes", r.dmaBytes());
             x.put("breakdown", labels(r.breakdown()));
             x.put("matchedGolden", checks.isEmpty() ? null : checks.get(i).equals("match"));
+            EnergyReport en = energies.get(i);
+            x.put("energyPj", en.totalPj());
+            x.put("energyByComponentPj", components(en.byComponent()));
+            x.put("pjPerMac", en.pjPerMac());
+            x.put("topsPerWatt", en.topsPerWatt());
+            x.put("powerMw", en.powerMw());
+            x.put("energyDelayPjS", en.energyDelayPjS());
+            x.put("topsPerMm2", en.topsPerMm2());
+            x.put("inferencesPerSecondPerMm2", en.inferencesPerSecondPerMm2());
+            x.put("events", events(r.events()));
             List<Object> ls = new ArrayList<>();
-            for (LayerStats l : r.layers()) {
+            for (int li = 0; li < r.layers().size(); li++) {
+                LayerStats l = r.layers().get(li);
                 Map<String, Object> y = new LinkedHashMap<>();
                 y.put("layer", l.name());
                 y.put("cycles", l.cycles());
@@ -54,6 +89,8 @@ final class RunReport {
                 y.put("scalesimComputeUtilization", l.scalesimComputeUtilization());
                 y.put("dmaBytes", l.dmaBytes());
                 y.put("breakdown", labels(l.breakdown()));
+                y.put("energyByComponentPj", components(en.layers().get(li).pj()));
+                y.put("events", events(l.events()));
                 ls.add(y);
             }
             x.put("layers", ls);
@@ -61,6 +98,20 @@ final class RunReport {
         }
         m.put("runs", rs);
         return m;
+    }
+
+    private static Map<String, Double> components(Map<EnergyComponent, Double> m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        m.forEach((c, v) -> out.put(c.name().toLowerCase(Locale.ROOT), v));
+        return out;
+    }
+
+    private static Map<String, Long> events(EventCounts e) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Event ev : Event.values()) {
+            out.put(ev.key(), e.get(ev));
+        }
+        return out;
     }
 
     private static Map<String, Long> labels(Map<Activity, Long> b) {

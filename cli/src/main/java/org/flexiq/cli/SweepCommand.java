@@ -22,6 +22,7 @@ import org.flexiq.workbench.cluster.ClusterOptions;
 import org.flexiq.workbench.cluster.ClusterSweep;
 import com.hazelcast.core.HazelcastInstance;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -95,6 +96,9 @@ final class SweepCommand implements Callable<Integer> {
     private record Unit(int rows, int cols, int group) {
     }
 
+    @Mixin
+    EnergyOptions energyOptions = new EnergyOptions();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -113,7 +117,7 @@ final class SweepCommand implements Callable<Integer> {
         } else {
             NpuModels.checkOnTheFlyRatios("--ratio", ratioList);
         }
-        SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed);
+        SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed, energyOptions.spec().parameters("--energy"));
         SweepStore store = new SweepStore(out);
         store.open();
         int todo = LocalSweep.missing(plan, store);

@@ -78,6 +78,9 @@ final class TradeoffCommand implements Callable<Integer> {
     Path csv;
 
     @Mixin
+    EnergyOptions energyOptions = new EnergyOptions();
+
+    @Mixin
     SearchOptions searchOpts = new SearchOptions();
 
     @Override
@@ -106,7 +109,7 @@ final class TradeoffCommand implements Callable<Integer> {
             }
         }
         TradeoffPlan plan = new TradeoffPlan(model, NpuPresets.load(npu), group, ms, rs, es, data, searchOpts.calib, searchOpts.population, searchOpts.generations,
-                searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed);
+                searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed, energyOptions.spec().parameters("--energy"));
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.getenv("CI") == null;
         QuantizeCommand.Progress search = QuantizeCommand.Progress.forTerminal(err);

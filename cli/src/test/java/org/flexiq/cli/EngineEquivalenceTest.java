@@ -67,6 +67,10 @@ class EngineEquivalenceTest {
             assertThat(s.cycles()).as(what + " layer " + f.name()).isEqualTo(f.cycles());
             assertThat(s.breakdown()).as(what + " layer " + f.name()).isEqualTo(f.breakdown());
             assertThat(s.arrayCycles()).as(what + " layer " + f.name()).isEqualTo(f.arrayCycles());
+            // the energy model's counts: MACs and every event, per layer
+            assertThat(s.int8Macs()).as(what + " layer " + f.name()).isEqualTo(f.int8Macs());
+            assertThat(s.int4Macs()).as(what + " layer " + f.name()).isEqualTo(f.int4Macs());
+            assertThat(s.events()).as(what + " layer " + f.name()).isEqualTo(f.events());
         }
         for (Map.Entry<String, byte[]> o : expected.entrySet()) {
             assertThat(cycle.outputs().get(o.getKey())).as(what + " output " + o.getKey()).isEqualTo(o.getValue());

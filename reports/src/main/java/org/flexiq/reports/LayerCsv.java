@@ -1,6 +1,9 @@
 package org.flexiq.reports;
 
 import org.flexiq.simulator.Activity;
+import org.flexiq.simulator.Event;
+import org.flexiq.simulator.energy.EnergyComponent;
+import org.flexiq.simulator.energy.EnergyReport;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.RunStats;
 
@@ -19,12 +22,30 @@ public final class LayerCsv {
     }
 
     public static String csv(List<RunStats> runs) {
+        return csv(runs, List.of());
+    }
+
+    /**
+     * With {@code energies} (one per run, or empty): each layer's energy in pJ, in all and per component, and its
+     * event counts.
+     */
+    public static String csv(List<RunStats> runs, List<EnergyReport> energies) {
         StringBuilder sb = new StringBuilder(HEADER);
         for (Activity a : Activity.values()) {
             sb.append(',').append(a.name().toLowerCase(Locale.ROOT));
         }
+        if (!energies.isEmpty()) {
+            sb.append(",energy_pj");
+            for (EnergyComponent c : EnergyComponent.values()) {
+                sb.append(",energy_").append(c.name().toLowerCase(Locale.ROOT)).append("_pj");
+            }
+            for (Event e : Event.values()) {
+                sb.append(',').append(e.key());
+            }
+        }
         sb.append('\n');
-        for (RunStats r : runs) {
+        for (int ri = 0; ri < runs.size(); ri++) {
+            RunStats r = runs.get(ri);
             for (int i = 0; i < r.layers().size(); i++) {
                 LayerStats l = r.layers().get(i);
                 sb.append(i).append(',').append(String.join(",", ComputeReport.columns(l, r.config()))).append(',')
@@ -35,6 +56,16 @@ public final class LayerCsv {
                         .append(l.dmaBytes());
                 for (Activity a : Activity.values()) {
                     sb.append(',').append(l.breakdown().getOrDefault(a, 0L));
+                }
+                if (!energies.isEmpty()) {
+                    EnergyReport.LayerEnergy le = energies.get(ri).layers().get(i);
+                    sb.append(String.format(Locale.ROOT, ",%.3f", le.totalPj()));
+                    for (EnergyComponent c : EnergyComponent.values()) {
+                        sb.append(String.format(Locale.ROOT, ",%.3f", le.pj().get(c)));
+                    }
+                    for (Event e : Event.values()) {
+                        sb.append(',').append(l.events().get(e));
+                    }
                 }
                 sb.append('\n');
             }

@@ -4,7 +4,9 @@ package org.flexiq.reports;
 public enum Metric {
     LATENCY("latency", "latency (us per inference)"),
     PE_UTILIZATION("utilization", "PE utilization (%)"),
-    SPEEDUP("speedup", "speedup over 0% 4-bit (x)");
+    SPEEDUP("speedup", "speedup over 0% 4-bit (x)"),
+    ENERGY("energy", "energy (uJ per inference)"),
+    ENERGY_DELAY("energy-delay", "energy x delay (uJ x ms)");
 
     private final String id;
     private final String axis;
@@ -27,6 +29,8 @@ public enum Metric {
             case LATENCY -> p.latencyUs();
             case PE_UTILIZATION -> 100 * p.peUtilization();
             case SPEEDUP -> p.speedup();
+            case ENERGY -> p.energyPj() / 1e6;
+            case ENERGY_DELAY -> p.energyDelay();
         };
     }
 }

@@ -4,6 +4,7 @@ import org.flexiq.simulator.Activity;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
+import org.flexiq.simulator.energy.EnergyReport;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,9 +25,11 @@ public final class RunReportPage {
     /**
      * @param checks   per run, "match" or "DIFFER" against the golden executor (empty when not checked)
      * @param tradeoff latency and accuracy per ratio, or empty
+     * @param energies per run, its energy; {@code int8Base} the ratio-0 run priced on plain int8 PEs
      */
     public static void write(Path dir, String model, String engine, List<RunStats> runs, RunStats base, List<String> checks,
-                             String tradeoffSeries, List<TradeoffChart.Point> tradeoff) throws IOException {
+                             String tradeoffSeries, List<TradeoffChart.Point> tradeoff, List<EnergyReport> energies, EnergyReport int8Base)
+            throws IOException {
         Path charts = dir.resolve("charts");
         NpuConfig c = runs.get(0).config();
         HtmlReport page = new HtmlReport(model + " on " + c.name() + " (" + c.arrayRows() + "x" + c.arrayCols() + ", G = " + c.groupWidth() + ")");
@@ -42,13 +45,19 @@ public final class RunReportPage {
         }
         page.table(List.of("4-bit ratio", "cycles", "latency", "PE utilization", "speedup over ratio 0", "DRAM bytes", "outputs vs golden"), rows);
         if (runs.size() > 1) {
-            List<SweepPoint> points = runs.stream().map(r -> SweepPoint.of(model, r, base)).toList();
+            List<SweepPoint> points = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                points.add(SweepPoint.of(model, runs.get(i), base, energies.get(i), int8Base != null ? int8Base : energies.get(0)));
+            }
             page.heading("Against the 4-bit ratio");
             page.chart("Latency against the 4-bit ratio", ChartFiles.write(charts, "latency-vs-ratio",
                     SweepCharts.versusRatio(points, c.groupWidth(), Metric.LATENCY)), "charts/latency-vs-ratio");
             page.chart("PE utilization against the 4-bit ratio", ChartFiles.write(charts, "utilization-vs-ratio",
                     SweepCharts.versusRatio(points, c.groupWidth(), Metric.PE_UTILIZATION)), "charts/utilization-vs-ratio");
+            page.chart("Energy against the 4-bit ratio", ChartFiles.write(charts, "energy-vs-ratio",
+                    SweepCharts.versusRatio(points, c.groupWidth(), Metric.ENERGY)), "charts/energy-vs-ratio");
         }
+        EnergySection.add(page, charts, model, energies, int8Base);
         if (!tradeoff.isEmpty()) {
             page.heading("Latency and accuracy");
             page.chart("Latency against top-1 accuracy (" + tradeoffSeries + ")", ChartFiles.write(charts, "latency-vs-accuracy",
@@ -65,7 +74,7 @@ public final class RunReportPage {
         }
         page.heading("NPU configuration");
         page.table(List.of("field", "value"), config(c));
-        AtomicFiles.write(dir.resolve("layers.csv"), LayerCsv.csv(runs));
+        AtomicFiles.write(dir.resolve("layers.csv"), LayerCsv.csv(runs, energies));
         AtomicFiles.write(dir.resolve("report.html"), page.render());
     }
 

@@ -53,6 +53,39 @@ public final class SweepCharts {
         return chart;
     }
 
+    /**
+     * Is the dual-int4 PE worth it: for one group width, against the ratio, each array's performance per area and
+     * energy over the same array built of plain int8 PEs (which runs everything at 8 bits). Above 1 it pays.
+     */
+    public static JFreeChart worthIt(List<SweepPoint> points, int group) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (String array : distinct(points, SweepPoint::array)) {
+            List<SweepPoint> line = points.stream().filter(p -> p.feasible() && p.group() == group && p.array().equals(array)).toList();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String area = String.format(Locale.ROOT, "area +%.1f%%", 100 * (line.get(0).areaMm2() / line.get(0).int8AreaMm2() - 1));
+            XYSeries perf = new XYSeries(array + " performance per area (" + area + ")");
+            XYSeries energy = new XYSeries(array + " energy");
+            for (SweepPoint p : line) {
+                perf.add(100 * p.ratio(), p.perfPerAreaGain());
+                energy.add(100 * p.ratio(), p.energyGain());
+            }
+            data.addSeries(perf);
+            data.addSeries(energy);
+        }
+        SweepPoint any = points.get(0);
+        JFreeChart chart = ChartFactory.createXYLineChart("Is the dual-int4 PE worth it? " + any.model() + " on " + any.npu() + ", G = " + group,
+                "4-bit ratio (% of channels)", "gain over the same array of plain int8 PEs (x; above 1 it pays)", data,
+                PlotOrientation.VERTICAL, true, true, false);
+        XYPlot plot = style(chart);
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        plot.addRangeMarker(new org.jfree.chart.plot.ValueMarker(1.0, Color.GRAY, new java.awt.BasicStroke(1.5f)));
+        ((NumberAxis) plot.getDomainAxis()).setRange(-2, 102);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return chart;
+    }
+
     /** Array size (x) by group width (y) at one ratio, colour = the metric, each cell labelled with its value. */
     public static JFreeChart heatMap(List<SweepPoint> points, double ratio, Metric metric) {
         List<String> arrays = distinct(points, SweepPoint::array);
@@ -138,6 +171,8 @@ public final class SweepCharts {
             case LATENCY -> v >= 1000 ? String.format(Locale.ROOT, "%.2f ms", v / 1000) : String.format(Locale.ROOT, "%.1f us", v);
             case PE_UTILIZATION -> String.format(Locale.ROOT, "%.1f%%", v);
             case SPEEDUP -> String.format(Locale.ROOT, "%.3fx", v);
+            case ENERGY -> String.format(Locale.ROOT, "%.1f uJ", v);
+            case ENERGY_DELAY -> String.format(Locale.ROOT, "%.3g", v);
         };
     }
 

@@ -7,10 +7,16 @@ import java.util.Locale;
  * An infeasible point (the layers do not fit, or the group width does not suit the array) has status
  * {@code infeasible}, the reason, and zeros.
  *
- * @param speedup cycles at ratio 0 over cycles at this ratio, on the same array and group width
+ * @param speedup      cycles at ratio 0 over cycles at this ratio, on the same array and group width
+ * @param energyPj     energy per inference on dual-int4 PEs
+ * @param areaMm2      the NPU's area with dual-int4 PEs
+ * @param int8EnergyPj energy per inference of the same array built of plain int8 PEs, which runs every channel at 8
+ *                     bits (ratio 0's timing)
+ * @param int8AreaMm2  that array's area
  */
 public record SweepPoint(String model, String npu, int rows, int cols, int group, double ratio, String status, String reason, long cycles,
-                         double latencyUs, double peUtilization, double speedup, long dramBytes, long int8Macs, long int4Macs) {
+                         double latencyUs, double peUtilization, double speedup, long dramBytes, long int8Macs, long int4Macs,
+                         double energyPj, double areaMm2, double int8EnergyPj, double int8AreaMm2) {
     public static final String OK = "ok";
     public static final String INFEASIBLE = "infeasible";
 
@@ -33,15 +39,34 @@ public record SweepPoint(String model, String npu, int rows, int cols, int group
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** A timed run as a point; {@code base} is the same machine's run at ratio 0. */
-    public static SweepPoint of(String model, org.flexiq.simulator.RunStats run, org.flexiq.simulator.RunStats base) {
+    /**
+     * A timed run as a point; {@code base} is the same machine's run at ratio 0, {@code int8} that run priced on
+     * plain int8 PEs.
+     */
+    public static SweepPoint of(String model, org.flexiq.simulator.RunStats run, org.flexiq.simulator.RunStats base,
+                                org.flexiq.simulator.energy.EnergyReport energy, org.flexiq.simulator.energy.EnergyReport int8) {
         var c = run.config();
         return new SweepPoint(model, c.name(), c.arrayRows(), c.arrayCols(), c.groupWidth(), Double.parseDouble(run.profile()), OK, "",
                 run.cycles(), run.latencyMicroseconds(), run.peUtilization(), base.cycles() / (double) run.cycles(), run.dmaBytes(),
-                run.int8Macs(), run.int4Macs());
+                run.int8Macs(), run.int4Macs(), energy.totalPj(), energy.areaMm2(), int8.totalPj(), int8.areaMm2());
+    }
+
+    /** Energy x delay in uJ x ms. */
+    public double energyDelay() {
+        return energyPj / 1e6 * latencyUs / 1e3;
+    }
+
+    /** Performance per area over the plain-int8 array's: speedup x int8 area / area (above 1, the dual-int4 PE pays). */
+    public double perfPerAreaGain() {
+        return areaMm2 == 0 ? 0 : speedup * int8AreaMm2 / areaMm2;
+    }
+
+    /** The plain-int8 array's energy over this point's. */
+    public double energyGain() {
+        return energyPj == 0 ? 0 : int8EnergyPj / energyPj;
     }
 
     public static SweepPoint infeasible(String model, String npu, int rows, int cols, int group, double ratio, String reason) {
-        return new SweepPoint(model, npu, rows, cols, group, ratio, INFEASIBLE, reason, 0, 0, 0, 0, 0, 0, 0);
+        return new SweepPoint(model, npu, rows, cols, group, ratio, INFEASIBLE, reason, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A sweep's files, drawn from its points: DIR/sweep.csv (one row per point), DIR/charts (per group width, latency
- * and PE utilization against the ratio, one line per array; per ratio, heat maps of array x group width for
- * latency, utilization and speedup) and DIR/report.html. Redrawing from the same points gives the same bytes
+ * A sweep's files, drawn from its points: DIR/sweep.csv (one row per point), DIR/charts (per group width, latency,
+ * PE utilization and energy against the ratio, one line per array, and whether the dual-int4 PE is worth its area;
+ * per ratio, heat maps of array x group width for latency, utilization, speedup, energy and energy-delay) and
+ * DIR/report.html. Redrawing from the same points gives the same bytes
  * except the PNG encoder's, which is deterministic too.
  */
 public final class SweepReportPage {
     public static final String CSV_HEADER = "model,npu,array,rows,cols,group,ratio,status,reason,cycles,latency_us,pe_utilization,"
-            + "speedup_over_ratio0,dram_bytes,int8_macs,int4_macs";
+            + "speedup_over_ratio0,dram_bytes,int8_macs,int4_macs,energy_pj,area_mm2,int8_pe_energy_pj,int8_pe_area_mm2,energy_delay_uj_ms,"
+            + "perf_per_area_gain_over_int8_pe,energy_gain_over_int8_pe";
 
     private SweepReportPage() {
     }
@@ -26,7 +28,9 @@ public final class SweepReportPage {
                     .append(p.rows()).append(',').append(p.cols()).append(',').append(p.group()).append(',').append(SweepPoint.ratioText(p.ratio()))
                     .append(',').append(p.status()).append(',').append(LayerCsv.quote(p.reason())).append(',').append(p.cycles()).append(',')
                     .append(String.format(Locale.ROOT, "%.3f,%.6f,%.6f", p.latencyUs(), p.peUtilization(), p.speedup())).append(',')
-                    .append(p.dramBytes()).append(',').append(p.int8Macs()).append(',').append(p.int4Macs()).append('\n');
+                    .append(p.dramBytes()).append(',').append(p.int8Macs()).append(',').append(p.int4Macs()).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f,%.6f,%.1f,%.6f,%.6g,%.6f,%.6f", p.energyPj(), p.areaMm2(), p.int8EnergyPj(),
+                            p.int8AreaMm2(), p.energyDelay(), p.perfPerAreaGain(), p.energyGain())).append('\n');
         }
         return b.toString();
     }
@@ -46,11 +50,15 @@ public final class SweepReportPage {
                     continue;
                 }
                 page.heading("G = " + g + ": against the 4-bit ratio");
-                for (Metric m : List.of(Metric.LATENCY, Metric.PE_UTILIZATION)) {
+                for (Metric m : List.of(Metric.LATENCY, Metric.PE_UTILIZATION, Metric.ENERGY)) {
                     String stem = m.id() + "-vs-ratio-g" + g;
                     page.chart(m.axis() + " against the ratio, G = " + g, ChartFiles.write(charts, stem, SweepCharts.versusRatio(points, g, m)),
                             "charts/" + stem);
                 }
+                String worth = "worth-it-g" + g;
+                page.chart("Is the dual-int4 PE worth it (G = " + g + "): performance per area and energy against the same array of plain "
+                        + "int8 PEs, which has no 4-bit lanes and runs every ratio as ratio 0", ChartFiles.write(charts, worth,
+                        SweepCharts.worthIt(points, g)), "charts/" + worth);
             }
             for (double r : SweepCharts.distinct(points, SweepPoint::ratio)) {
                 page.heading("4-bit ratio " + SweepPoint.ratioText(r) + ": array x group width");
@@ -69,10 +77,13 @@ public final class SweepReportPage {
             rows.add(List.of(p.array(), String.valueOf(p.group()), SweepPoint.ratioText(p.ratio()), p.status(),
                     p.feasible() ? String.valueOf(p.cycles()) : "", p.feasible() ? SweepCharts.format(Metric.LATENCY, p.latencyUs()) : "",
                     p.feasible() ? RunReportPage.percent(p.peUtilization()) : "", p.feasible() ? String.format(Locale.ROOT, "%.3fx", p.speedup()) : "",
-                    p.reason()));
+                    p.feasible() ? SweepCharts.format(Metric.ENERGY, p.energyPj() / 1e6) : "",
+                    p.feasible() ? String.format(Locale.ROOT, "%.3f mm2", p.areaMm2()) : "",
+                    p.feasible() ? String.format(Locale.ROOT, "%.3fx / %.3fx", p.perfPerAreaGain(), p.energyGain()) : "", p.reason()));
         }
         page.heading("Points");
-        page.table(List.of("array", "G", "ratio", "status", "cycles", "latency", "PE utilization", "speedup", "reason"), rows);
+        page.table(List.of("array", "G", "ratio", "status", "cycles", "latency", "PE utilization", "speedup", "energy", "area",
+                "perf/area and energy gain over int8 PEs", "reason"), rows);
         AtomicFiles.write(dir.resolve("report.html"), page.render());
     }
 }

@@ -2,6 +2,7 @@ package org.flexiq.workbench;
 
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.energy.EnergyParameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,11 @@ import java.util.List;
  *
  * @param model  a float .flx or zoo name (quantized on the fly per group width), or a quantized .flx
  * @param arrays each {rows, cols}
+ * @param energy the energy and area parameters each point is priced with (the PE type is the FlexiQ one; each point
+ *               also prices ratio 0 on plain int8 PEs, for the dual-int4 PE's worth)
  */
 public record SweepPlan(String model, NpuConfig preset, List<int[]> arrays, List<Integer> groups, List<Double> ratios, Engine engine,
-                        Extraction extraction, long seed) {
+                        Extraction extraction, long seed, EnergyParameters energy) {
 
     public SweepPlan {
         arrays = List.copyOf(arrays);

@@ -13,6 +13,9 @@ import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
+import org.flexiq.simulator.energy.EnergyReport;
+import org.flexiq.simulator.energy.EnergyTable;
+import org.flexiq.simulator.energy.PeType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +49,12 @@ public final class SweepPointRunner {
             QuantizedModel q = fixed != null ? fixed : cache.quantized(plan.model(), u.group(), plan.seed());
             NpuProgram p = NpuCompiler.compile(q, c.target()).program();
             RunStats base = time(q, p, c, 0);
+            EnergyTable dual = EnergyTable.of(plan.energy().withPe(PeType.DUAL_INT4), c);
+            EnergyTable int8 = EnergyTable.of(plan.energy().withPe(PeType.INT8), c);
+            EnergyReport int8Base = EnergyReport.of(int8, base);
             for (double r : ratios) {
-                done.add(SweepPoint.of(modelName, r == 0 ? base : time(q, p, c, r), base));
+                RunStats run = r == 0 ? base : time(q, p, c, r);
+                done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(dual, run), int8Base));
             }
         } catch (InfeasibleException | ConfigException ex) {
             done.clear();

@@ -15,6 +15,9 @@ import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
+import org.flexiq.simulator.energy.EnergyParameters;
+import org.flexiq.simulator.energy.EnergyReport;
+import org.flexiq.simulator.energy.EnergyTable;
 import org.flexiq.workloads.data.DataSpec;
 import org.flexiq.workloads.data.LabeledImages;
 import org.flexiq.workloads.ir.FloatTensor;
@@ -123,7 +126,7 @@ public final class Tradeoff {
         }
         for (Selected s : selected) {
             stage.accept("timing: " + s.method().id() + " on " + plan.npu().name());
-            List<TradeoffResult.Timing> t = time(s.model(), plan.npu(), ratios, images.image(0));
+            List<TradeoffResult.Timing> t = time(s.model(), plan.npu(), ratios, images.image(0), plan.energy());
             if (timings == null) {
                 timings = t;
             }
@@ -180,7 +183,9 @@ public final class Tradeoff {
     }
 
     /** Every ratio on the fast engine, and the NPU's outputs at each checked against golden, static and dynamic. */
-    private static List<TradeoffResult.Timing> time(QuantizedModel q, NpuConfig npu, List<Double> ratios, FloatTensor image) {
+    private static List<TradeoffResult.Timing> time(QuantizedModel q, NpuConfig npu, List<Double> ratios, FloatTensor image,
+                                                    EnergyParameters energy) {
+        EnergyTable table = EnergyTable.of(energy, npu);
         NpuProgram p = NpuCompiler.compile(q, npu.target()).program();
         // each ratio from a cold start, as sim run --ratio times it (a schedule would charge the register switch too)
         List<RunStats> runs = ratios.stream().map(r -> FastEngine.run(p, npu, NpuCompiler.profileName(r), FunctionalExecutor.STATIC)).toList();
@@ -193,7 +198,7 @@ public final class Tradeoff {
                     && FunctionalComparison.run(q, p, r, Extraction.DYNAMIC, input).matched();
             RunStats s = runs.get(i);
             out.add(new TradeoffResult.Timing(r, s.cycles(), s.latencyMicroseconds(), s.peUtilization(),
-                    (double) runs.get(0).cycles() / s.cycles(), match));
+                    (double) runs.get(0).cycles() / s.cycles(), EnergyReport.of(table, s).totalPj() / 1e6, match));
         }
         return out;
     }

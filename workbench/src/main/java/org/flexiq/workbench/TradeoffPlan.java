@@ -3,6 +3,7 @@ package org.flexiq.workbench;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.energy.EnergyParameters;
 
 import java.util.List;
 
@@ -22,10 +23,11 @@ import java.util.List;
  * @param heldOut        evaluation images the selections' fitness is also reported on (0: none)
  * @param independent    also search each ratio on its own (first method, static extraction), to measure what nesting
  *                       the ratios costs in accuracy
+ * @param energy         what each ratio's inference is priced with
  */
 public record TradeoffPlan(String model, NpuConfig npu, Integer group, List<ChannelSelection.Method> methods, List<Double> ratios,
                            List<Extraction> extractions, String data, String calib, int population, int generations, int fitnessSamples,
-                           int heldOut, boolean independent, long seed) {
+                           int heldOut, boolean independent, long seed, EnergyParameters energy) {
     public TradeoffPlan {
         methods = List.copyOf(methods);
         ratios = List.copyOf(ratios);

@@ -75,7 +75,8 @@ public final class TradeoffReport {
     }
 
     public static List<String> headers(TradeoffResult r) {
-        List<String> h = new ArrayList<>(List.of("4-bit ratio", "cycles", "latency (us)", "PE utilization", "speedup", "outputs vs golden"));
+        List<String> h = new ArrayList<>(List.of("4-bit ratio", "cycles", "latency (us)", "PE utilization", "speedup", "energy (uJ)",
+                "outputs vs golden"));
         for (TradeoffResult.Series s : r.series()) {
             h.add(label(s));
         }
@@ -87,7 +88,8 @@ public final class TradeoffReport {
         for (int i = 0; i < r.timings().size(); i++) {
             TradeoffResult.Timing t = r.timings().get(i);
             List<String> row = new ArrayList<>(List.of(pct(t.ratio()), String.valueOf(t.cycles()), String.format(Locale.ROOT, "%.2f", t.latencyUs()),
-                    pct(t.peUtilization()), String.format(Locale.ROOT, "%.3fx", t.speedup()), t.goldenMatch() ? "match" : "DIFFER"));
+                    pct(t.peUtilization()), String.format(Locale.ROOT, "%.3fx", t.speedup()), String.format(Locale.ROOT, "%.2f", t.energyUj()),
+                    t.goldenMatch() ? "match" : "DIFFER"));
             for (TradeoffResult.Series s : r.series()) {
                 row.add(String.format(Locale.ROOT, "%.2f%%", 100 * s.top1().get(i)));
             }
@@ -97,12 +99,13 @@ public final class TradeoffReport {
     }
 
     public static String csv(TradeoffResult r) {
-        StringBuilder b = new StringBuilder("model,npu,group,method,extraction,ratio,cycles,latency_us,pe_utilization,speedup,top1\n");
+        StringBuilder b = new StringBuilder("model,npu,group,method,extraction,ratio,cycles,latency_us,pe_utilization,speedup,energy_uj,top1\n");
         for (TradeoffResult.Series s : r.series()) {
             for (int i = 0; i < s.ratios().size(); i++) {
                 TradeoffResult.Timing t = r.timings().get(i);
-                b.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%s,%s,%d,%.4f,%.6f,%.6f,%.4f%n", r.model(), r.npu(), r.groupWidth(), s.method(),
-                        s.extraction(), s.ratios().get(i), t.cycles(), s.latencyUs().get(i), t.peUtilization(), t.speedup(), s.top1().get(i)));
+                b.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%s,%s,%d,%.4f,%.6f,%.6f,%.4f,%.4f%n", r.model(), r.npu(), r.groupWidth(), s.method(),
+                        s.extraction(), s.ratios().get(i), t.cycles(), s.latencyUs().get(i), t.peUtilization(), t.speedup(), t.energyUj(),
+                        s.top1().get(i)));
             }
         }
         return b.toString();

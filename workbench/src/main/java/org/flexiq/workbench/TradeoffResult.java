@@ -13,8 +13,11 @@ import java.util.List;
 public record TradeoffResult(String model, String npu, int groupWidth, String data, int images, Double floatTop1, double int8Top1,
                              List<Timing> timings, List<Series> series, List<Selection> selections) {
 
-    /** @param goldenMatch whether the NPU's outputs equal the golden executor's on one input (static and dynamic) */
-    public record Timing(double ratio, long cycles, double latencyUs, double peUtilization, double speedup, boolean goldenMatch) {
+    /**
+     * @param energyUj    energy per inference (the plan's energy parameters)
+     * @param goldenMatch whether the NPU's outputs equal the golden executor's on one input (static and dynamic)
+     */
+    public record Timing(double ratio, long cycles, double latencyUs, double peUtilization, double speedup, double energyUj, boolean goldenMatch) {
     }
 
     /** @param top1 parallel to latencyUs, ratio 0 first (the int8 accuracy) */

@@ -15,6 +15,7 @@ import org.flexiq.isa.NpuProgram;
 import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
+import org.flexiq.simulator.energy.EnergyParameters;
 import org.flexiq.workloads.data.DataSpec;
 import org.flexiq.workloads.data.FashionMnist;
 import org.flexiq.workloads.data.LabeledImages;
@@ -44,7 +45,8 @@ class TradeoffTest {
         NpuConfig npu = NpuPresets.load("gemmini-like");
         List<Double> ratios = List.of(0.5, 1.0);
         TradeoffPlan plan = new TradeoffPlan("fmnist-resnet", npu, 8, List.of(ChannelSelection.Method.GREEDY), ratios,
-                List.of(Extraction.STATIC, Extraction.DYNAMIC), "fashion-mnist:test:120", "fashion-mnist:train:48", 4, 1, 48, 16, true, 0);
+                List.of(Extraction.STATIC, Extraction.DYNAMIC), "fashion-mnist:test:120", "fashion-mnist:train:48", 4, 1, 48, 16, true, 0,
+                EnergyParameters.load(EnergyParameters.DEFAULT));
         List<String> stages = new ArrayList<>();
         TradeoffResult r = Tradeoff.run(plan, stages::add, SearchProgress.NONE);
 
@@ -69,7 +71,10 @@ class TradeoffTest {
         List<Double> all = List.of(0.0, 0.5, 1.0);
         for (int i = 0; i < all.size(); i++) {
             TradeoffResult.Timing t = r.timings().get(i);
-            long cycles = FastEngine.run(p, npu, NpuCompiler.profileName(all.get(i)), 0).cycles();
+            var run = FastEngine.run(p, npu, NpuCompiler.profileName(all.get(i)), 0);
+            long cycles = run.cycles();
+            assertThat(t.energyUj()).isEqualTo(org.flexiq.simulator.energy.EnergyReport.of(org.flexiq.simulator.energy.EnergyTable.of(
+                    EnergyParameters.load(EnergyParameters.DEFAULT), npu), run).totalPj() / 1e6);
             assertThat(t.ratio()).isEqualTo(all.get(i));
             assertThat(t.cycles()).isEqualTo(cycles);
             assertThat(t.speedup()).isEqualTo((double) base / cycles);
@@ -96,7 +101,7 @@ class TradeoffTest {
         TradeoffReport.write(dir, r);
         assertThat(Files.readString(dir.resolve("report.html"))).contains("latency-vs-accuracy.png", "greedy, dynamic", "Headlines");
         assertThat(Files.readAllLines(dir.resolve("tradeoff.csv"))).hasSize(1 + 3 * 3)
-                .first().isEqualTo("model,npu,group,method,extraction,ratio,cycles,latency_us,pe_utilization,speedup,top1");
+                .first().isEqualTo("model,npu,group,method,extraction,ratio,cycles,latency_us,pe_utilization,speedup,energy_uj,top1");
     }
 
     @Test
@@ -106,8 +111,8 @@ class TradeoffTest {
         assertThat(s.worstStepOverMean()).isCloseTo(1.8, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(s.top1At(0.5)).isEqualTo(0.89);
         TradeoffResult r = new TradeoffResult("m", "npu", 64, "d", 1, null, 0.9, List.of(
-                new TradeoffResult.Timing(0, 1000, 1, 0.5, 1.0, true), new TradeoffResult.Timing(0.5, 800, 0.8, 0.5, 1.25, true),
-                new TradeoffResult.Timing(1.0, 625, 0.625, 0.5, 1.6, true)), List.of(s), List.of());
+                new TradeoffResult.Timing(0, 1000, 1, 0.5, 1.0, 3.0, true), new TradeoffResult.Timing(0.5, 800, 0.8, 0.5, 1.25, 2.5, true),
+                new TradeoffResult.Timing(1.0, 625, 0.625, 0.5, 1.6, 2.0, true)), List.of(s), List.of());
         assertThat(r.halfShareOfFullSpeedup()).isCloseTo(0.25 / 0.6, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(TradeoffReport.headline(r)).contains("-1.00 pp against 8-bit", "reaches 42% of the 100% speedup (1.250x of 1.600x)");
     }

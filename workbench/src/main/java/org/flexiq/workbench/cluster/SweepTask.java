@@ -11,6 +11,7 @@ import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.reports.SweepPoint;
 import org.flexiq.simulator.NpuPresets;
+import org.flexiq.simulator.energy.EnergyParameters;
 import org.flexiq.workbench.Engine;
 import org.flexiq.workbench.ModelCache;
 import org.flexiq.workbench.SweepPlan;
@@ -44,6 +45,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
     private boolean quantizedFile;
     private String modelName;
     private String npuJson;
+    private String energyJson;
     private int rows;
     private int cols;
     private int group;
@@ -63,6 +65,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         this.modelName = modelName;
         try {
             this.npuJson = JSON.writeValueAsString(plan.preset());
+            this.energyJson = JSON.writeValueAsString(plan.energy());
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the NPU config as JSON", e);
         }
@@ -103,7 +106,8 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
                 rs.add(r);
             }
             SweepPlan plan = new SweepPlan(model, NpuPresets.parse("the sweep's NPU config", npuJson.getBytes(StandardCharsets.UTF_8)),
-                    List.of(new int[]{rows, cols}), List.of(group), rs, Engine.parse("engine", engine), Extraction.parse(extraction), seed);
+                    List.of(new int[]{rows, cols}), List.of(group), rs, Engine.parse("engine", engine), Extraction.parse(extraction), seed,
+                    EnergyParameters.parse("the sweep's energy parameters", energyJson.getBytes(StandardCharsets.UTF_8)));
             QuantizedModel fixed = quantizedFile ? FILES.computeIfAbsent(model, m -> {
                 try {
                     return QuantizedFlx.read(Path.of(m));
@@ -141,6 +145,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         out.writeBoolean(quantizedFile);
         out.writeString(modelName);
         out.writeString(npuJson);
+        out.writeString(energyJson);
         out.writeInt(rows);
         out.writeInt(cols);
         out.writeInt(group);
@@ -156,6 +161,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         quantizedFile = in.readBoolean();
         modelName = in.readString();
         npuJson = in.readString();
+        energyJson = in.readString();
         rows = in.readInt();
         cols = in.readInt();
         group = in.readInt();

@@ -51,7 +51,8 @@ class ClusterSweepTest {
         for (String s : arrays) {
             a.addAll(SweepPlan.parseArrays("--array", s));
         }
-        return new SweepPlan("mlp", NpuPresets.load("flexiq-npu"), a, List.of(16, 32), List.of(0.0, 0.5, 1.0), Engine.FAST, Extraction.STATIC, 0);
+        return new SweepPlan("mlp", NpuPresets.load("flexiq-npu"), a, List.of(16, 32), List.of(0.0, 0.5, 1.0), Engine.FAST, Extraction.STATIC, 0,
+                org.flexiq.simulator.energy.EnergyParameters.load(org.flexiq.simulator.energy.EnergyParameters.DEFAULT));
     }
 
     private HazelcastInstance coordinator(String name, int threads) {
