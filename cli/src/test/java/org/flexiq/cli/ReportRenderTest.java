@@ -76,9 +76,11 @@ class ReportRenderTest {
                 "PE utilization per layer", "NPU configuration", "weightDoubleBuffering");
         assertThat(Files.readString(out.resolve("layers.csv"))).startsWith("LayerID,Total Cycles,Stall Cycles,");
         Render page = render(out.resolve("report.html"));
-        // 3 ratios x 2 layer charts, 2 charts against the ratio, the latency-accuracy chart
-        assertThat(page.images()).isEqualTo(9);
-        assertThat(page.loaded()).isEqualTo(9);
+        // 3 ratios x 2 layer charts, 3 charts against the ratio (latency, utilization, energy), energy by component, the
+        // latency-accuracy chart
+        assertThat(html).contains("Energy and area", "energy gain over int8 PEs", "group shifters");
+        assertThat(page.images()).isEqualTo(11);
+        assertThat(page.loaded()).isEqualTo(11);
         assertThat(page.errors()).isZero();
         assertThat(page.log()).doesNotContain("Uncaught", "CONSOLE(");
 

@@ -12,6 +12,12 @@ import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
+import org.flexiq.simulator.Event;
+import org.flexiq.simulator.energy.EnergyAction;
+import org.flexiq.simulator.energy.EnergyComponent;
+import org.flexiq.simulator.energy.EnergyParameters;
+import org.flexiq.simulator.energy.EnergyReport;
+import org.flexiq.simulator.energy.EnergyTable;
 import org.flexiq.simulator.ScaleSimConfig;
 import org.flexiq.workloads.scalesim.ScaleSimTopology;
 import org.flexiq.workloads.scalesim.TopologyLayer;
@@ -72,6 +78,8 @@ class ScaleSimValidationTest {
         List<LayerStats> arrayLayers = run.layers().stream().filter(l -> l.folds() > 0).toList();
         assertThat(run.int4Macs()).isZero();
         assertThat(arrayLayers).hasSize(t.layers().size());
+        EnergyTable table = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), machine);
+        EnergyReport energy = EnergyReport.of(table, run);
         String[] report = ComputeReport.csv(run).split("\n");
         assertThat(report[0]).isEqualTo(ComputeReport.HEADER);
         for (int i = 0; i < arrayLayers.size(); i++) {
@@ -87,6 +95,25 @@ class ScaleSimValidationTest {
             assertThat(Long.parseLong(cells[1]) - Long.parseLong(cells[2])).as(what).isEqualTo(e.cycles());
             assertThat(Double.parseDouble(cells[4])).as(what).isCloseTo(e.mappingEfficiency() * 100, within(1e-6));
             assertThat(Double.parseDouble(cells[5])).as(what).isCloseTo(e.computeUtilization() * 100, within(1e-6));
+            // the energy model's counts on the same shapes: every weight preloaded once (one row tile), each fold
+            // streaming M rows that read-modify-write one accumulator row and add one partial sum per column; per
+            // column tile, the bias loaded into M accumulator rows and M rows requantized out of them
+            long rowFolds = (l.k() + s.arrayHeight() - 1) / s.arrayHeight();
+            long colFolds = (l.n() + s.arrayWidth() - 1) / s.arrayWidth();
+            long macs = (long) l.m() * l.k() * l.n();
+            assertThat(got.int8Macs()).as(what).isEqualTo(macs);
+            assertThat(got.events().get(Event.WEIGHT_REGISTER_WRITE)).as(what).isEqualTo((long) l.k() * l.n());
+            assertThat(got.events().get(Event.ACCUMULATE_ADD)).as(what).isEqualTo(rowFolds * l.m() * l.n());
+            assertThat(got.events().get(Event.ACCUMULATOR_READ)).as(what).isEqualTo((rowFolds + 1) * colFolds * l.m());
+            assertThat(got.events().get(Event.ACCUMULATOR_WRITE)).as(what).isEqualTo((rowFolds + 1) * colFolds * l.m());
+            EnergyReport.LayerEnergy le = energy.layers().get(run.layers().indexOf(got));
+            assertThat(le.pj().get(EnergyComponent.PE_MACS)).as(what).isCloseTo(macs * table.pj(EnergyAction.MAC_INT8), within(1e-6 * macs));
+            assertThat(le.pj().get(EnergyComponent.ACCUMULATOR)).as(what).isCloseTo((rowFolds + 1) * colFolds * l.m()
+                    * (table.pj(EnergyAction.ACCUMULATOR_READ) + table.pj(EnergyAction.ACCUMULATOR_WRITE)), within(1e-3));
+            assertThat(le.pj().get(EnergyComponent.ACCUMULATE)).as(what).isCloseTo(rowFolds * l.m() * l.n()
+                    * table.pj(EnergyAction.ACCUMULATE_ADD), within(1e-6));
+            assertThat(le.pj().get(EnergyComponent.PE_REGISTERS)).as(what).isCloseTo((double) l.k() * l.n()
+                    * table.pj(EnergyAction.WEIGHT_WRITE), within(1e-6));
         }
         return run;
     }
