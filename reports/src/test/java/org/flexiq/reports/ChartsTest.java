@@ -97,6 +97,15 @@ class ChartsTest {
         assertThat(heat.getXYPlot().getDataset().getItemCount(0)).isEqualTo(3);
         assertThat(heat.getXYPlot().getAnnotations()).hasSize(4);
         assertThat(heat.getTitle().getText()).isEqualTo("Speedup by array and group width - m on p, 4-bit ratio 1");
+        // energy x delay in uJ x ms: 16x16 at ratio 1 spends 8000 pJ over 8 us
+        assertThat(Metric.ENERGY_DELAY.of(points.get(5))).isCloseTo(8000 / 1e6 * 8 / 1e3, org.assertj.core.api.Assertions.within(1e-15));
+        // worth it: per array, performance per area (speedup x int8 area / area) and energy gain (int8 energy / energy)
+        JFreeChart worth = SweepCharts.worthIt(points, 16);
+        var d = worth.getXYPlot().getDataset();
+        assertThat(d.getSeriesCount()).isEqualTo(4);
+        assertThat(d.getSeriesKey(0)).isEqualTo("8x8 performance per area (area +20.0%)");
+        assertThat(d.getYValue(0, 1)).isCloseTo(2 / 1.2, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(d.getYValue(1, 1)).isCloseTo(2.0, org.assertj.core.api.Assertions.within(1e-12)); // 2 cycles x 2 pJ / (cycles x 1 pJ)
     }
 
     @Test

@@ -3,10 +3,12 @@ package org.flexiq.simulator.energy;
 import org.flexiq.simulator.ConfigException;
 
 /**
- * SRAM access energy and area as functions of capacity and port width, CACTI-style: two published points at one
- * port width fix the exponent of capacity (E = E1 (C / C1)^a, a = ln(E2 / E1) / ln(C2 / C1)); energy grows in
- * proportion to the port width (the bit lines and sense amplifiers that switch). Area: two published points fix
- * A = A1 (C / C1)^b. Energies are at ({@code nm}, {@code vdd}), areas at {@code areaNm}.
+ * SRAM access energy and area as functions of capacity and port width, CACTI-style: at a fixed port width the
+ * access energy grows with the depth (rows) as a power, E = E1 (D / D1)^a, whose exponent the two published
+ * points at one port width fix (a = ln(E2 / E1) / ln(D2 / D1)); across widths it grows in proportion to the
+ * port width (the bit lines and sense amplifiers that switch). A bank of C bytes with a W-bit port has
+ * D = 8 C / W rows. Area: two published points fix A = A1 (C / C1)^b. Energies are at ({@code nm}, {@code vdd}),
+ * areas at {@code areaNm}.
  */
 public record SramModel(double capacity1KiB, double capacity2KiB, int portBits, double read1Pj, double read2Pj, double write1Pj,
                         double write2Pj, double nm, double vdd, String source, double areaCapacity1KiB, double areaCapacity2KiB,
@@ -22,11 +24,11 @@ public record SramModel(double capacity1KiB, double capacity2KiB, int portBits, 
 
     /** Read energy per access of one bank of {@code bankKiB} with a port of {@code bits}, at the published node. */
     public double readPj(double bankKiB, int bits) {
-        return fit(read1Pj, read2Pj, bankKiB) * bits / portBits;
+        return fit(read1Pj, read2Pj, bankKiB, bits) * bits / portBits;
     }
 
     public double writePj(double bankKiB, int bits) {
-        return fit(write1Pj, write2Pj, bankKiB) * bits / portBits;
+        return fit(write1Pj, write2Pj, bankKiB, bits) * bits / portBits;
     }
 
     /** Area of an SRAM of {@code totalKiB}, at {@code areaNm} (the published points are whole banked arrays). */
@@ -35,8 +37,11 @@ public record SramModel(double capacity1KiB, double capacity2KiB, int portBits, 
         return area1Um2 * Math.pow(totalKiB / areaCapacity1KiB, b);
     }
 
-    private double fit(double e1, double e2, double kib) {
+    /** The energy at the depth of a {@code kib} bank with a {@code bits} port (the published points share one width). */
+    private double fit(double e1, double e2, double kib, int bits) {
         double a = Math.log(e2 / e1) / Math.log(capacity2KiB / capacity1KiB);
-        return e1 * Math.pow(kib / capacity1KiB, a);
+        double depth = kib * 8192 / bits;
+        double depth1 = capacity1KiB * 8192 / portBits;
+        return e1 * Math.pow(depth / depth1, a);
     }
 }
