@@ -79,7 +79,16 @@ public final class SweepCharts {
                 "4-bit ratio (% of channels)", "gain over the same array of plain int8 PEs (x; above 1 it pays)", data,
                 PlotOrientation.VERTICAL, true, true, false);
         XYPlot plot = style(chart);
-        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        // one hue per array: performance per area solid, energy dashed
+        Color[] hues = {new Color(0x2166ac), new Color(0xb2182b), new Color(0x1b7837), new Color(0x762a83), new Color(0xe08214),
+                new Color(0x35978f)};
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            r.setSeriesPaint(i, hues[(i / 2) % hues.length]);
+            r.setSeriesStroke(i, i % 2 == 0 ? new java.awt.BasicStroke(2f)
+                    : new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[]{8f, 5f}, 0f));
+        }
+        plot.setRenderer(r);
         plot.addRangeMarker(new org.jfree.chart.plot.ValueMarker(1.0, Color.GRAY, new java.awt.BasicStroke(1.5f)));
         ((NumberAxis) plot.getDomainAxis()).setRange(-2, 102);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
