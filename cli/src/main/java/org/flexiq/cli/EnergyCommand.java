@@ -38,7 +38,7 @@ final class EnergyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        NpuConfig c = npu.config(null);
+        NpuConfig c = energy.spec().configure(npu.config(null));
         EnergyTable t = energy.spec().table(c);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s (%dx%d, %d KiB scratchpad in %d banks, %d KiB accumulator, %d vector lanes, %.0f MHz): %s%n", c.name(),

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 
 /** The energy model's options, shared by run, sweep, tradeoff and energy. */
 final class EnergyOptions {
-    @Option(names = "--energy", defaultValue = EnergyParameters.DEFAULT, paramLabel = "SET|FILE.json|ERT.yaml",
-            description = "Energy parameters: a shipped set, a .json of the same form, or an Accelergy ERT naming every action "
-                    + "(sim energy --write-ert writes one to start from) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--energy", paramLabel = "SET|FILE.json|ERT.yaml",
+            description = "Energy parameters: a shipped set (" + EnergyParameters.DEFAULT + "), a .json of the same form, or an Accelergy "
+                    + "ERT naming every action (sim energy --write-ert writes one to start from) (default: the NPU config's energyModel).")
     String energy;
 
     @Option(names = "--art", paramLabel = "ART.yaml", description = "With an ERT: an Accelergy ART for the areas (else the default set's).")
@@ -22,10 +22,11 @@ final class EnergyOptions {
     @Option(names = "--vdd", paramLabel = "V", description = "Supply voltage at that node (default: the set's).")
     Double vdd;
 
-    @Option(names = "--dram", paramLabel = "TYPE", description = "DRAM type for pJ per bit: LPDDR4, LPDDR, DDR3, GDDR5, HBM2, HMC (default: the set's).")
+    @Option(names = "--dram", paramLabel = "TYPE", description = "DRAM type for pJ per bit: LPDDR4, LPDDR, DDR3, GDDR5, HBM2, HMC (default: the NPU config's).")
     String dram;
 
-    @Option(names = "--pe", paramLabel = "TYPE", description = "PE type: dual-int4 (FlexiQ) or int8 (plain; ratio 0 only) (default: the set's).")
+    @Option(names = "--pe", paramLabel = "TYPE", description = "PE type: dual-int4 (FlexiQ) or int8 (plain PEs: no 4-bit mode, ratio 0 "
+            + "only) (default: the NPU config's).")
     String pe;
 
     EnergySpec spec() {

@@ -30,14 +30,15 @@ final class NpuCommand implements Runnable {
         public void run() {
             TextTable.Align l = TextTable.Align.LEFT;
             TextTable.Align r = TextTable.Align.RIGHT;
-            TextTable t = new TextTable(List.of("preset", "array", "G", "scratchpad", "accumulator", "clock", "DRAM", "weights", "description"),
-                    List.of(l, r, r, r, r, r, r, l, l));
+            TextTable t = new TextTable(List.of("preset", "array", "G", "scratchpad", "accumulator", "clock", "DRAM", "weights", "PEs, DRAM, energy",
+                    "description"), List.of(l, r, r, r, r, r, r, l, l, l));
             for (String name : NpuPresets.names()) {
                 NpuConfig c = NpuPresets.load(name);
                 t.row(name, c.arrayRows() + "x" + c.arrayCols(), Integer.toString(c.groupWidth()), c.scratchpadKiB() + " KiB",
                         c.accumulatorKiB() + " KiB", String.format(Locale.ROOT, "%.0f MHz", c.clockMHz()),
                         c.idealMemory() ? "ideal" : String.format(Locale.ROOT, "%.0f GB/s, %d cycles", c.dramBandwidthGBps(), c.dramLatencyCycles()),
-                        c.weightDoubleBuffering() ? "double-buffered" : "single", c.description());
+                        c.weightDoubleBuffering() ? "double-buffered" : "single", c.peType() + ", " + c.dramType() + ", " + c.energyModel(),
+                        c.description());
             }
             spec.commandLine().getOut().print(t.render());
         }

@@ -74,7 +74,8 @@ final class QuantizeCommand implements Callable<Integer> {
         QuantizerOptions qo;
         List<Double> rs;
         try {
-            opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), searchOpts.population, searchOpts.generations, searchOpts.seed);
+            opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), searchOpts.population, searchOpts.generations, searchOpts.seed,
+                    searchOpts.budget());
             qo = new QuantizerOptions(group, CalibrationMethod.parse(calibration));
             rs = ChannelSelection.checkRatios(Ratios.parse("--ratios", ratios));
             if (searchOpts.fitnessSamples < 1) {

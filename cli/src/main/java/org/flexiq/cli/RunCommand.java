@@ -153,6 +153,7 @@ final class RunCommand implements Callable<Integer> {
                     scalesim.arrayHeight(), scalesim.arrayWidth(), scalesim.ifmapSramKB(), scalesim.filterSramKB(), scalesim.ofmapSramKB(),
                     config.scratchpadKiB(), config.accumulatorKiB());
         }
+        config = energyOptions.spec().configure(config);
         if (clockMHz != null || dramGBps != null) {
             config = config.withClock(clockMHz != null ? clockMHz : config.clockMHz(), dramGBps != null ? dramGBps : config.dramBandwidthGBps());
         }

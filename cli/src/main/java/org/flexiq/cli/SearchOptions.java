@@ -17,6 +17,19 @@ final class SearchOptions {
     @Option(names = "--fitness-samples", defaultValue = "128", description = "Calibration samples the fitness uses (default: ${DEFAULT-VALUE}).")
     int fitnessSamples;
 
+    @Option(names = "--budget", defaultValue = "layer", description = "What a 4-bit ratio counts: layer (each site turns that share of "
+            + "its groups 4-bit, the paper's reading) or model (that share of the model's MACs, spread over the sites by error per MAC) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String budget;
+
+    org.flexiq.compiler.select.ChannelSelection.Budget budget() {
+        try {
+            return org.flexiq.compiler.select.ChannelSelection.Budget.parse(budget);
+        } catch (IllegalArgumentException e) {
+            throw new org.flexiq.workbench.BadInputException("--budget: " + e.getMessage());
+        }
+    }
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")
     long seed;
 }

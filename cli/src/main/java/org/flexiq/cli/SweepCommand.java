@@ -104,7 +104,7 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Engine eng = Engine.parse("--engine", engine);
         Extraction e = NpuModels.extraction(extraction);
-        NpuConfig preset = NpuPresets.load(npu);
+        NpuConfig preset = energyOptions.spec().configure(NpuPresets.load(npu));
         List<int[]> arrayList = SweepPlan.parseArrays("--array", arrays);
         List<Double> ratioList = Ratios.parse("--ratio", ratios);
         ModelSource a = ModelSource.resolve(model);
@@ -117,7 +117,7 @@ final class SweepCommand implements Callable<Integer> {
         } else {
             NpuModels.checkOnTheFlyRatios("--ratio", ratioList);
         }
-        SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed, energyOptions.spec().parameters("--energy"));
+        SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed, energyOptions.spec().parameters("--energy", preset));
         SweepStore store = new SweepStore(out);
         store.open();
         int todo = LocalSweep.missing(plan, store);

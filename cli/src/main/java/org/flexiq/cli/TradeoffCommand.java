@@ -5,6 +5,7 @@ import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.reports.TextTable;
+import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.Ratios;
@@ -108,8 +109,10 @@ final class TradeoffCommand implements Callable<Integer> {
                 throw new BadInputException(p + ": is a directory; expected a file to write");
             }
         }
-        TradeoffPlan plan = new TradeoffPlan(model, NpuPresets.load(npu), group, ms, rs, es, data, searchOpts.calib, searchOpts.population, searchOpts.generations,
-                searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed, energyOptions.spec().parameters("--energy"));
+        NpuConfig machine = energyOptions.spec().configure(NpuPresets.load(npu));
+        TradeoffPlan plan = new TradeoffPlan(model, machine, group, ms, rs, es, data, searchOpts.calib, searchOpts.population, searchOpts.generations,
+                searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed, energyOptions.spec().parameters("--energy", machine),
+                searchOpts.budget());
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.getenv("CI") == null;
         QuantizeCommand.Progress search = QuantizeCommand.Progress.forTerminal(err);

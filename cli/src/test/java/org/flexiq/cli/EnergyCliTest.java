@@ -93,7 +93,7 @@ class EnergyCliTest {
         assertThat(n.err()).contains("technology node 3.0 nm is outside the scaling table");
         SimCliTest.Result p = sim("run", model.toString(), "--array", "8x8", "--ratio", "1", "--pe", "int8", "--no-check");
         assertThat(p.code()).isEqualTo(2);
-        assertThat(p.err()).contains("plain int8 PEs have no int4 lanes");
+        assertThat(p.err()).contains("plain int8 PEs (peType int8) have no int4 lanes");
         SimCliTest.Result s = sim("sweep", model.toString(), "--array", "8x8", "--energy", bad.toString(), "--out",
                 dir.resolve("sw").toString());
         assertThat(s.code()).isEqualTo(2);

@@ -32,7 +32,8 @@ class EngineEquivalenceTest {
     }
 
     static NpuConfig machine(int rows, int cols, int g, boolean doubleBuffered, boolean ideal, int scratchpadKiB) {
-        return new NpuConfig("t", "test", rows, cols, g, scratchpadKiB, 2, 16, 8, 1000, 8, 40, doubleBuffered, ideal);
+        return new NpuConfig("t", "test", rows, cols, g, scratchpadKiB, 2, 16, 8, 1000, 8, 40, doubleBuffered, ideal,
+                NpuConfig.DEFAULT_ENERGY_MODEL, NpuConfig.DEFAULT_DRAM, "dual-int4");
     }
 
     static void assertSameCycles(QuantizedModel q, NpuConfig c) {

@@ -65,7 +65,8 @@ class RandomLayerEquivalenceTest {
             int spKiB = List.of(4, 8, 16, 64, 256).get(rnd.nextInt(5));
             int accKiB = List.of(1, 4, 16, 64).get(rnd.nextInt(4));
             NpuConfig machine = new NpuConfig("random", "random", rows, cols, g, spKiB, 2, accKiB, List.of(1, 8, 32).get(rnd.nextInt(3)), 1000,
-                    List.of(2, 8, 64).get(rnd.nextInt(3)), List.of(0, 40).get(rnd.nextInt(2)), rnd.nextBoolean(), rnd.nextInt(4) == 0);
+                    List.of(2, 8, 64).get(rnd.nextInt(3)), List.of(0, 40).get(rnd.nextInt(2)), rnd.nextBoolean(), rnd.nextInt(4) == 0,
+                    NpuConfig.DEFAULT_ENERGY_MODEL, NpuConfig.DEFAULT_DRAM, "dual-int4");
             Target target = machine.target();
             List<Map<String, FloatTensor>> batch = SyntheticInputs.batch(m.graph(), 3, i);
             QuantizedModel q = Quantizer.quantize(m, batch, new QuantizerOptions(g, CalibrationMethod.MAX));

@@ -63,14 +63,16 @@ public final class RunReportPage {
             page.chart("Latency against top-1 accuracy (" + tradeoffSeries + ")", ChartFiles.write(charts, "latency-vs-accuracy",
                     TradeoffChart.of(model, c.name(), tradeoffSeries, tradeoff)), "charts/latency-vs-accuracy");
         }
-        for (RunStats r : runs) {
+        for (int ri = 0; ri < runs.size(); ri++) {
+            RunStats r = runs.get(ri);
+            EnergyReport energy = energies.get(ri);
             String stem = "ratio-" + r.profile();
             page.heading("4-bit ratio " + r.profile());
             page.chart("PE utilization per layer", ChartFiles.write(charts, stem + "-utilization", LayerCharts.peUtilization(r, model)),
                     "charts/" + stem + "-utilization");
             page.chart("Cycles per layer by activity", ChartFiles.write(charts, stem + "-breakdown", LayerCharts.breakdown(r, model)),
                     "charts/" + stem + "-breakdown");
-            page.details("Per-layer table at ratio " + r.profile(), p -> p.table(layerHeaders(), layerRows(r)));
+            page.details("Per-layer table at ratio " + r.profile(), p -> p.table(layerHeaders(), layerRows(r, energy)));
         }
         page.heading("NPU configuration");
         page.table(List.of("field", "value"), config(c));
@@ -80,19 +82,21 @@ public final class RunReportPage {
 
     private static List<String> layerHeaders() {
         List<String> h = new ArrayList<>(List.of("layer", "cycles", "array cycles", "PE utilization", "int8 MACs", "int4 MACs", "folds",
-                "DRAM bytes"));
+                "DRAM bytes", "energy (nJ)"));
         for (Activity a : Activity.values()) {
             h.add(a.label());
         }
         return h;
     }
 
-    private static List<List<String>> layerRows(RunStats r) {
+    private static List<List<String>> layerRows(RunStats r, EnergyReport energy) {
         List<List<String>> rows = new ArrayList<>();
-        for (LayerStats l : r.layers()) {
+        for (int i = 0; i < r.layers().size(); i++) {
+            LayerStats l = r.layers().get(i);
             List<String> row = new ArrayList<>(List.of(l.name(), String.valueOf(l.cycles()), String.valueOf(l.arrayCycles()),
                     percent(l.peUtilization(r.config().arrayRows(), r.config().arrayCols())), String.valueOf(l.int8Macs()),
-                    String.valueOf(l.int4Macs()), String.valueOf(l.folds()), String.valueOf(l.dmaBytes())));
+                    String.valueOf(l.int4Macs()), String.valueOf(l.folds()), String.valueOf(l.dmaBytes()),
+                    String.format(Locale.ROOT, "%.1f", energy.layers().get(i).totalPj() / 1000)));
             for (Activity a : Activity.values()) {
                 row.add(String.valueOf(l.breakdown().getOrDefault(a, 0L)));
             }

@@ -5,12 +5,24 @@ import org.flexiq.isa.Target;
 /**
  * One NPU: the array, the group width its dual-int4 mode is built for, the memories, the vector unit and
  * the clock and DRAM. Every field's unit is in its name. Presets are JSON files ({@link NpuPresets}).
+ *
+ * @param energyModel the energy parameter set it is priced with (a shipped name or a .json; simulator/README.md)
+ * @param dramType    the DRAM's kind, for its energy per bit (LPDDR4, HBM2, ...)
+ * @param peType      dual-int4 (FlexiQ's PE: an int8 MAC with a second int4 lane) or int8 (plain PEs, which have no
+ *                    4-bit mode: the engines refuse int4 folds on them)
  */
 public record NpuConfig(String name, String description, int arrayRows, int arrayCols, int groupWidth, int scratchpadKiB,
                         int scratchpadBanks, int accumulatorKiB, int vectorLanes, double clockMHz, double dramBandwidthGBps,
-                        int dramLatencyCycles, boolean weightDoubleBuffering, boolean idealMemory) {
+                        int dramLatencyCycles, boolean weightDoubleBuffering, boolean idealMemory, String energyModel, String dramType,
+                        String peType) {
+    public static final String DEFAULT_ENERGY_MODEL = "published-45nm";
+    public static final String DEFAULT_DRAM = "LPDDR4";
 
     public NpuConfig {
+        if (energyModel == null || energyModel.isBlank() || dramType == null || dramType.isBlank()) {
+            throw new ConfigException(name + ": energyModel and dramType must be named");
+        }
+        org.flexiq.simulator.energy.PeType.of(name, peType);
         positive("arrayRows", arrayRows, 4096);
         positive("arrayCols", arrayCols, 4096);
         positive("groupWidth", groupWidth, 65535);
@@ -52,6 +64,17 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
         }
     }
 
+    public org.flexiq.simulator.energy.PeType pe() {
+        return org.flexiq.simulator.energy.PeType.of(name, peType);
+    }
+
+    /** This NPU priced with another energy parameter set, DRAM or PE type (null keeps the field). */
+    public NpuConfig withEnergy(String model, String dram, String pe) {
+        return new NpuConfig(name, description, arrayRows, arrayCols, groupWidth, scratchpadKiB, scratchpadBanks, accumulatorKiB, vectorLanes,
+                clockMHz, dramBandwidthGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory, model != null ? model : energyModel,
+                dram != null ? dram : dramType, pe != null ? pe : peType);
+    }
+
     public NpuConfig withArray(int rows, int cols) {
         return with(rows, cols, groupWidth);
     }
@@ -59,7 +82,7 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
     /** Another array and group width at once (each alone might not suit the other). */
     public NpuConfig with(int rows, int cols, int g) {
         return new NpuConfig(name, description, rows, cols, g, scratchpadKiB, scratchpadBanks, accumulatorKiB, vectorLanes,
-                clockMHz, dramBandwidthGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory);
+                clockMHz, dramBandwidthGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory, energyModel, dramType, peType);
     }
 
     public NpuConfig withGroupWidth(int g) {
@@ -68,6 +91,6 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
 
     public NpuConfig withClock(double mhz, double dramGBps) {
         return new NpuConfig(name, description, arrayRows, arrayCols, groupWidth, scratchpadKiB, scratchpadBanks, accumulatorKiB,
-                vectorLanes, mhz, dramGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory);
+                vectorLanes, mhz, dramGBps, dramLatencyCycles, weightDoubleBuffering, idealMemory, energyModel, dramType, peType);
     }
 }

@@ -59,10 +59,25 @@ public final class NpuPresets {
         }
     }
 
-    /** A config from JSON bytes; errors name {@code label}. */
+    /**
+     * A config from JSON bytes; errors name {@code label}. The energy fields are optional (configs written before
+     * them stay valid): a missing one takes the default set, LPDDR4, and FlexiQ's dual-int4 PEs.
+     */
     public static NpuConfig parse(String label, byte[] json) {
         try {
-            return JSON.readValue(json, NpuConfig.class);
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(json);
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                if (!o.has("energyModel")) {
+                    o.put("energyModel", NpuConfig.DEFAULT_ENERGY_MODEL);
+                }
+                if (!o.has("dramType")) {
+                    o.put("dramType", NpuConfig.DEFAULT_DRAM);
+                }
+                if (!o.has("peType")) {
+                    o.put("peType", "dual-int4");
+                }
+            }
+            return JSON.treeToValue(tree, NpuConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(label + ": unknown field '" + e.getPropertyName() + "'");
         } catch (JsonMappingException e) {

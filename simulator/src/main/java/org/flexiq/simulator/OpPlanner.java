@@ -273,6 +273,10 @@ final class OpPlanner {
     }
 
     private void preload(long d, Instruction.Preload i) {
+        if (i.mode() == 1 && !tm.int4Lanes) {
+            throw new ConfigException(tm.machine + ": plain int8 PEs (peType int8) have no int4 lanes, but this ratio runs 4-bit folds; "
+                    + "run it at ratio 0 or on dual-int4 PEs");
+        }
         TimedOp o = op(TimedOp.Kind.PRELOAD, d);
         o.preload = i;
         o.int4 = i.mode() == 1;

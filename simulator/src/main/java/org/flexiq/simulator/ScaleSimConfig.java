@@ -91,7 +91,8 @@ public record ScaleSimConfig(String file, String runName, int arrayHeight, int a
         int spKiB = (int) Math.min(16384, Math.max(base.scratchpadKiB(), (scratchpadBytes + 1023) / 1024));
         double gbps = userBandwidth ? bandwidthWordsPerCycle * base.clockMHz() / 1000 : base.dramBandwidthGBps();
         return new NpuConfig("scalesim:" + runName, "from " + file + " (SCALE-Sim v2, ws)", arrayHeight, arrayWidth, groupWidth, spKiB,
-                base.scratchpadBanks(), accKiB, base.vectorLanes(), base.clockMHz(), gbps, 0, false, !userBandwidth);
+                base.scratchpadBanks(), accKiB, base.vectorLanes(), base.clockMHz(), gbps, 0, false, !userBandwidth, base.energyModel(),
+                base.dramType(), base.peType());
     }
 
     private record Fields(String file, Map<String, String[]> values) {

@@ -9,6 +9,9 @@ final class TimingModel {
     final int cols;
     final int lanes;
     final boolean doubleBuffered;
+    /** Whether the PEs have the second int4 lane (plain int8 PEs have no 4-bit mode). */
+    final boolean int4Lanes;
+    final String machine;
     private final boolean ideal;
     private final double bytesPerCycle;
     private final int latency;
@@ -18,6 +21,8 @@ final class TimingModel {
         this.cols = c.arrayCols();
         this.lanes = c.vectorLanes();
         this.doubleBuffered = c.weightDoubleBuffering();
+        this.int4Lanes = c.pe() == org.flexiq.simulator.energy.PeType.DUAL_INT4;
+        this.machine = c.name();
         this.ideal = c.idealMemory();
         this.bytesPerCycle = c.dramBandwidthGBps() * 1000.0 / c.clockMHz();
         this.latency = c.dramLatencyCycles();

@@ -17,7 +17,8 @@ public class FastEngineTest {
     static final int C = 32;
 
     public static NpuConfig machine(boolean doubleBuffered) {
-        return new NpuConfig("t", "test", R, C, 64, 1024, 1, 256, 32, 1000, 16, 100, doubleBuffered, true);
+        return new NpuConfig("t", "test", R, C, 64, 1024, 1, 256, 32, 1000, 16, 100, doubleBuffered, true, NpuConfig.DEFAULT_ENERGY_MODEL,
+                NpuConfig.DEFAULT_DRAM, "dual-int4");
     }
 
     /** One loop.ws of M rows, K channels, N <= C columns; r2 = MAX_4BIT_CH. */

@@ -9,35 +9,41 @@ import org.flexiq.simulator.energy.PeType;
 import java.nio.file.Path;
 
 /**
- * Which energy model a run uses: a parameter set (shipped name or .json) or an Accelergy ERT (.yaml, with an
- * optional ART for the areas), and the node, supply, DRAM type and PE type to evaluate a parameter set at. A null
- * override keeps the set's own value.
+ * Which energy model a command uses, over what the NPU config names (its energy parameter set, DRAM and PE type):
+ * another parameter set (shipped name or .json) or an Accelergy ERT (.yaml, with an optional ART for the areas),
+ * the node and supply to evaluate a parameter set at, and the DRAM and PE type. A null field keeps the config's
+ * (or the set's) own.
  */
 public record EnergySpec(String energy, Path art, Double nodeNm, Double vdd, String dram, String pe) {
-    public static final EnergySpec DEFAULT = new EnergySpec(EnergyParameters.DEFAULT, null, null, null, null, null);
+    public static final EnergySpec DEFAULT = new EnergySpec(null, null, null, null, null, null);
 
     public boolean isErt() {
-        return energy.endsWith(".yaml") || energy.endsWith(".yml");
+        return energy != null && (energy.endsWith(".yaml") || energy.endsWith(".yml"));
     }
 
-    /** The parameter set with the overrides; an ERT is a table for one NPU, not parameters, and is refused here. */
-    public EnergyParameters parameters(String option) {
+    /** The NPU with this spec's parameter set, DRAM and PE type (a plain int8 PE changes its timing too: no 4-bit folds). */
+    public NpuConfig configure(NpuConfig npu) {
+        if (pe != null) {
+            PeType.of("--pe", pe);
+        }
+        if (art != null && !isErt()) {
+            throw new BadInputException("--art goes with an ERT given to --energy");
+        }
+        return npu.withEnergy(isErt() ? null : energy, dram, pe);
+    }
+
+    /**
+     * The parameter set of the configured {@code npu}, at the asked node and supply; an ERT is a table for one NPU,
+     * not parameters, and is refused here.
+     */
+    public EnergyParameters parameters(String option, NpuConfig npu) {
         if (isErt()) {
             throw new BadInputException(option + ": " + energy + " is an ERT, priced for one NPU; this command needs a parameter set "
                     + "(" + EnergyParameters.DEFAULT + " or a .json), whose SRAM and area models follow each array");
         }
-        if (art != null) {
-            throw new BadInputException("--art goes with an ERT given to --energy");
-        }
-        EnergyParameters p = EnergyParameters.load(energy);
+        EnergyParameters p = EnergyParameters.load(configure(npu).energyModel());
         if (nodeNm != null || vdd != null) {
             p = p.withNode(nodeNm != null ? nodeNm : p.technologyNm(), vdd != null ? vdd : p.vdd());
-        }
-        if (dram != null) {
-            p = p.withDram(dram);
-        }
-        if (pe != null) {
-            p = p.withPe(PeType.of("--pe", pe));
         }
         return p;
     }
@@ -47,21 +53,18 @@ public record EnergySpec(String energy, Path art, Double nodeNm, Double vdd, Str
      * the areas (it prices one PE type only).
      */
     public EnergySpec int8Pe() {
-        return isErt() && art != null ? null : new EnergySpec(energy, art, nodeNm, vdd, dram, "int8");
+        return isErt() && art != null ? null : new EnergySpec(energy, art, nodeNm, vdd, dram, PeType.INT8.id());
     }
 
-    /** The table for {@code npu}: from the parameter set, or from the ERT (and ART) over the default set's areas. */
+    /** The table for {@code npu} (configured here): from the parameter set, or from the ERT (and ART) over the set's areas. */
     public EnergyTable table(NpuConfig npu) {
+        NpuConfig c = configure(npu);
         if (!isErt()) {
-            return EnergyTable.of(parameters("--energy"), npu);
+            return EnergyTable.of(parameters("--energy", npu), c);
         }
         if (nodeNm != null || vdd != null || dram != null) {
-            throw new BadInputException("--node, --vdd and --dram evaluate a parameter set; an ERT's energies are already at its node");
+            throw new BadInputException("--node, --vdd and --dram evaluate a parameter set; an ERT's energies are already at its node and DRAM");
         }
-        EnergyParameters base = EnergyParameters.load(EnergyParameters.DEFAULT);
-        if (pe != null) {
-            base = base.withPe(PeType.of("--pe", pe));
-        }
-        return AccelergyTables.apply(EnergyTable.of(base, npu), Path.of(energy), art);
+        return AccelergyTables.apply(EnergyTable.of(EnergyParameters.load(c.energyModel()), c), Path.of(energy), art);
     }
 }

@@ -30,7 +30,8 @@ public final class Reselection {
         if (method == ChannelSelection.Method.EVOLUTIONARY && samples.isEmpty()) {
             throw new BadInputException(label + ": no calibration data recorded (quant.calib) for an evolutionary re-selection");
         }
-        return FlexiqLayout.apply(ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed),
+        return FlexiqLayout.apply(ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed,
+                        ChannelSelection.Budget.parse(q.metadata().getOrDefault("flexiq.selection.budget", "layer"))),
                 samples.subList(0, Math.min(fitnessSamples, samples.size())), progress).model());
     }
 }

@@ -13,8 +13,8 @@ import java.util.List;
  *
  * @param model  a float .flx or zoo name (quantized on the fly per group width), or a quantized .flx
  * @param arrays each {rows, cols}
- * @param energy the energy and area parameters each point is priced with (the PE type is the FlexiQ one; each point
- *               also prices ratio 0 on plain int8 PEs, for the dual-int4 PE's worth)
+ * @param energy the energy and area parameters each point is priced with (the preset names its DRAM and PE type;
+ *               each point also prices ratio 0 on plain int8 PEs, for the dual-int4 PE's worth)
  */
 public record SweepPlan(String model, NpuConfig preset, List<int[]> arrays, List<Integer> groups, List<Double> ratios, Engine engine,
                         Extraction extraction, long seed, EnergyParameters energy) {

@@ -49,12 +49,12 @@ public final class SweepPointRunner {
             QuantizedModel q = fixed != null ? fixed : cache.quantized(plan.model(), u.group(), plan.seed());
             NpuProgram p = NpuCompiler.compile(q, c.target()).program();
             RunStats base = time(q, p, c, 0);
-            EnergyTable dual = EnergyTable.of(plan.energy().withPe(PeType.DUAL_INT4), c);
-            EnergyTable int8 = EnergyTable.of(plan.energy().withPe(PeType.INT8), c);
+            EnergyTable priced = EnergyTable.of(plan.energy(), c);
+            EnergyTable int8 = EnergyTable.of(plan.energy(), c.withEnergy(null, null, PeType.INT8.id()));
             EnergyReport int8Base = EnergyReport.of(int8, base);
             for (double r : ratios) {
                 RunStats run = r == 0 ? base : time(q, p, c, r);
-                done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(dual, run), int8Base));
+                done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(priced, run), int8Base));
             }
         } catch (InfeasibleException | ConfigException ex) {
             done.clear();

@@ -108,7 +108,7 @@ public final class Tradeoff {
             for (ChannelSelection.Method method : plan.methods()) {
                 stage.accept("selection: " + method.id());
                 Quantization.Selected q = Quantization.select(int8, ratios, new ChannelSelection.Options(method, Extraction.STATIC,
-                        plan.population(), plan.generations(), plan.seed()), calib, plan.fitnessSamples(), search, spec, plan.model());
+                        plan.population(), plan.generations(), plan.seed(), plan.budget()), calib, plan.fitnessSamples(), search, spec, plan.model());
                 selected.add(new Selected(method, q.model(), q.selection().seconds()));
             }
         }
@@ -172,7 +172,7 @@ public final class Tradeoff {
         for (double r : ratios.subList(1, ratios.size())) {
             stage.accept("independent selection: " + method.id() + ", ratio " + r);
             QuantizedModel alone = ChannelSelection.select(int8, List.of(r), new ChannelSelection.Options(method, Extraction.STATIC,
-                    plan.population(), plan.generations(), plan.seed()), fitnessSamples, search).model();
+                    plan.population(), plan.generations(), plan.seed(), plan.budget()), fitnessSamples, search).model();
             top1.add(Accuracy.goldenTop1(new GoldenExecutor(alone, r, Extraction.STATIC), images));
         }
         return new TradeoffResult.Series(method.id() + " (independent per ratio)", Extraction.STATIC.id(), ratios, latency, top1);

@@ -24,10 +24,11 @@ import java.util.List;
  * @param independent    also search each ratio on its own (first method, static extraction), to measure what nesting
  *                       the ratios costs in accuracy
  * @param energy         what each ratio's inference is priced with
+ * @param budget         what a ratio counts (per layer, or model-wide by MACs)
  */
 public record TradeoffPlan(String model, NpuConfig npu, Integer group, List<ChannelSelection.Method> methods, List<Double> ratios,
                            List<Extraction> extractions, String data, String calib, int population, int generations, int fitnessSamples,
-                           int heldOut, boolean independent, long seed, EnergyParameters energy) {
+                           int heldOut, boolean independent, long seed, EnergyParameters energy, ChannelSelection.Budget budget) {
     public TradeoffPlan {
         methods = List.copyOf(methods);
         ratios = List.copyOf(ratios);

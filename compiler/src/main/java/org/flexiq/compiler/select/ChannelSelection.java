@@ -31,12 +31,39 @@ public final class ChannelSelection {
     }
 
     /**
+     * What a 4-bit ratio r counts. LAYER (the paper's reading): every site turns round(r x its groups) groups 4-bit.
+     * MODEL: the 4-bit groups carry at least r of the model's 4-bit-capable MACs, spread over the sites by the
+     * error score per MAC (greedy), so a site whose groups are costly (a 64-channel tensor that is one group at
+     * G = 64) may stay 8-bit at 50% while cheaper sites go further. Either way the ratios nest, and switching ratio
+     * is one register per layer.
+     */
+    public enum Budget {
+        LAYER, MODEL;
+
+        public static Budget parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ratio budget '" + s + "': expected layer or model");
+            }
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
      * @param extraction the extraction the selection is optimized for
      * @param population evolutionary search: individuals per generation (paper: 50)
      * @param generations evolutionary search: generations per ratio (paper: 50)
      * @param seed       random and evolutionary selection
+     * @param budget     what a ratio counts (per layer, or model-wide by MACs)
      */
-    public record Options(Method method, Extraction extraction, int population, int generations, long seed) {
+    public record Options(Method method, Extraction extraction, int population, int generations, long seed, Budget budget) {
+        public Options(Method method, Extraction extraction, int population, int generations, long seed) {
+            this(method, extraction, population, generations, seed, Budget.LAYER);
+        }
     }
 
     /** The model with its selection, per-ratio search reports (evolutionary only) and the wall time. */
@@ -51,6 +78,7 @@ public final class ChannelSelection {
         List<Double> sorted = checkRatios(ratios);
         long t0 = System.nanoTime();
         List<SiteGroups> groups = SiteGroups.of(int8, o.extraction());
+        int[][] counts = RatioAllocation.counts(groups, sorted, o.budget());
         ChannelSelector selector;
         EvolutionarySelector evo = null;
         switch (o.method()) {
@@ -62,15 +90,16 @@ public final class ChannelSelection {
                 selector = evo;
             }
         }
-        List<int[]> orders = selector.groupOrders(groups, sorted);
+        List<int[]> orders = selector.groupOrders(groups, sorted, counts);
         Map<String, Site> sites = new LinkedHashMap<>();
         for (int i = 0; i < groups.size(); i++) {
             SiteGroups g = groups.get(i);
-            sites.put(g.site.tensor(), g.apply(orders.get(i), sorted, int8.groupWidth()));
+            sites.put(g.site.tensor(), g.apply(orders.get(i), counts[i], int8.groupWidth()));
         }
         QuantizedModel selected = int8.withSites(sites, sorted).withMetadata(Map.of(
                 "flexiq.selection", o.method().id(),
                 "flexiq.selection.extraction", o.extraction().id(),
+                "flexiq.selection.budget", o.budget().id(),
                 "flexiq.selection.seed", Long.toString(o.seed())));
         return new Result(selected, evo == null ? List.of() : evo.reports(), (System.nanoTime() - t0) / 1e9);
     }

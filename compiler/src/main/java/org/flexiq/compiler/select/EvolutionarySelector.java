@@ -49,7 +49,7 @@ final class EvolutionarySelector implements ChannelSelector {
     }
 
     @Override
-    public List<int[]> groupOrders(List<SiteGroups> sites, List<Double> ratios) {
+    public List<int[]> groupOrders(List<SiteGroups> sites, List<Double> ratios, int[][] counts) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = sites.size();
         List<List<Integer>> fixed = new ArrayList<>();
@@ -60,14 +60,15 @@ final class EvolutionarySelector implements ChannelSelector {
         for (int i = 0; i < n; i++) {
             greedyRank[i] = sites.get(i).byScore();
         }
-        for (double ratio : ratios) {
+        for (int ri = 0; ri < ratios.size(); ri++) {
+            double ratio = ratios.get(ri);
             int[][] free = new int[n][];
             int[] add = new int[n];
             boolean search = false;
             for (int i = 0; i < n; i++) {
                 List<Integer> f = fixed.get(i);
                 free[i] = Arrays.stream(greedyRank[i]).filter(k -> !f.contains(k)).toArray();
-                add[i] = Math.max(0, sites.get(i).groupsAt(ratio) - f.size());
+                add[i] = Math.max(0, counts[i][ri] - f.size());
                 search |= add[i] > 0 && add[i] < free[i].length;
             }
             int[][] best;
@@ -205,7 +206,7 @@ final class EvolutionarySelector implements ChannelSelector {
                     order[p++] = k;
                 }
             }
-            m.put(s.site.tensor(), s.apply(order, List.of(ratio), groupWidth));
+            m.put(s.site.tensor(), s.apply(order, new int[]{fixed.get(i).size() + ind[i].length}, groupWidth));
         }
         return m;
     }

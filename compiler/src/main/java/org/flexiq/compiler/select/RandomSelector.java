@@ -13,7 +13,7 @@ final class RandomSelector implements ChannelSelector {
     }
 
     @Override
-    public List<int[]> groupOrders(List<SiteGroups> sites, List<Double> ratios) {
+    public List<int[]> groupOrders(List<SiteGroups> sites, List<Double> ratios, int[][] counts) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<int[]> orders = new ArrayList<>();
         for (SiteGroups s : sites) {

@@ -24,11 +24,14 @@ final class SiteGroups {
     /** groups[k] = the channels of group k. */
     final int[][] groups;
     final double[] score;
+    /** MACs one group's channels take part in, over the site's consumers (a model-wide budget counts these). */
+    final long macsPerGroup;
 
-    private SiteGroups(Site site, int[][] groups, double[] score) {
+    private SiteGroups(Site site, int[][] groups, double[] score, long macsPerGroup) {
         this.site = site;
         this.groups = groups;
         this.score = score;
+        this.macsPerGroup = macsPerGroup;
     }
 
     static List<SiteGroups> of(QuantizedModel m, Extraction extraction) {
@@ -49,7 +52,9 @@ final class SiteGroups {
             Site sorted = s.withSelection(order, s.fourBitChannels());
             int[] shifts = BitExtractor.staticShifts(sorted, gw, extraction);
             double[] score = new double[groups.length];
+            long macs = 0;
             for (String consumer : s.consumers()) {
+                macs += m.graph().macs(m.graph().node(consumer)) * gw / s.channels();
                 NodeQuant.Gemm q = (NodeQuant.Gemm) m.nodes().get(consumer);
                 int[] wShift = BitExtractor.weightShifts(q, sorted, gw, extraction);
                 int per = q.inChannels() * q.taps();
@@ -72,7 +77,7 @@ final class SiteGroups {
                     }
                 }
             }
-            all.add(new SiteGroups(s, groups, score));
+            all.add(new SiteGroups(s, groups, score, macs));
         }
         return all;
     }
@@ -96,8 +101,8 @@ final class SiteGroups {
         return (int) Math.round(ratio * groups.length);
     }
 
-    /** The site with channels in the order of {@code groupOrder} and its 4-bit counts at the ratios. */
-    Site apply(int[] groupOrder, List<Double> ratios, int groupWidth) {
+    /** The site with channels in the order of {@code groupOrder} and {@code groupCounts} 4-bit groups at the ratios. */
+    Site apply(int[] groupOrder, int[] groupCounts, int groupWidth) {
         int[] order = new int[site.channels()];
         int i = 0;
         for (int k : groupOrder) {
@@ -105,9 +110,9 @@ final class SiteGroups {
                 order[i++] = c;
             }
         }
-        int[] counts = new int[ratios.size()];
+        int[] counts = new int[groupCounts.length];
         for (int r = 0; r < counts.length; r++) {
-            counts[r] = groupsAt(ratios.get(r)) * groupWidth;
+            counts[r] = groupCounts[r] * groupWidth;
         }
         return site.withSelection(order, counts);
     }

@@ -74,6 +74,43 @@ class FlexiqPipelineTest {
     }
 
     @Test
+    void aModelWideBudgetNestsAndHoldsEachRatiosShareOfTheMacs() {
+        for (ChannelSelection.Method method : ChannelSelection.Method.values()) {
+            QuantizedModel s = ChannelSelection.select(cnn, RATIOS, new ChannelSelection.Options(method, Extraction.STATIC, 8, 4, 7,
+                    ChannelSelection.Budget.MODEL), cnnBatch.subList(0, 8), SearchProgress.NONE).model();
+            assertThat(s.metadata()).containsEntry("flexiq.selection.budget", "model");
+            double total = 0;
+            double[] fourBit = new double[RATIOS.size()];
+            for (Site site : s.sites().values()) {
+                // MACs per channel of the site, over its consumers
+                double perChannel = 0;
+                for (String consumer : site.consumers()) {
+                    perChannel += s.graph().macs(s.graph().node(consumer)) / (double) site.channels();
+                }
+                total += perChannel * site.channels();
+                int[] counts = site.fourBitChannels();
+                for (int r = 0; r < counts.length; r++) {
+                    assertThat(counts[r] % 8).isZero();
+                    if (r > 0) {
+                        assertThat(counts[r]).isGreaterThanOrEqualTo(counts[r - 1]);
+                    }
+                    fourBit[r] += perChannel * counts[r];
+                }
+            }
+            for (int r = 0; r < RATIOS.size(); r++) {
+                // at least the ratio's share, and less than one more group of the costliest site beyond it
+                assertThat(fourBit[r] / total).as(method + " at " + RATIOS.get(r)).isGreaterThanOrEqualTo(RATIOS.get(r) - 1e-9)
+                        .isLessThan(RATIOS.get(r) + 0.2);
+            }
+            assertThat(fourBit[RATIOS.size() - 1]).isEqualTo(total);
+        }
+        // not every site at the same share: the budget moves groups to where they cost least per MAC
+        QuantizedModel g = ChannelSelection.select(cnn, RATIOS, new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC,
+                8, 4, 7, ChannelSelection.Budget.MODEL), cnnBatch.subList(0, 8), SearchProgress.NONE).model();
+        assertThat(g.sites().values().stream().map(x -> x.fourBitChannels()[1] * 1000 / x.channels()).distinct().count()).isGreaterThan(1);
+    }
+
+    @Test
     void evolutionaryFitnessIsNeverWorseThanGreedyAndSearchIsDeterministic() {
         ChannelSelection.Result a = select(cnn, ChannelSelection.Method.EVOLUTIONARY, cnnBatch.subList(0, 8));
         assertThat(a.stages()).isNotEmpty();

@@ -15,17 +15,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The energy and area model's parameters as published (each with its node, supply and source), and the node,
- * supply, DRAM type and PE type to evaluate them at. {@link EnergyTable#of} resolves them for one NPU. The shipped
- * set is {@code published-45nm} (simulator/README.md, "Energy and area", cites every value).
+ * The energy and area model's parameters as published (each with its node, supply and source), and the node and
+ * supply to evaluate them at. {@link EnergyTable#of} resolves them for one NPU, whose config names its DRAM and PE
+ * type. The shipped set is {@code published-45nm} (simulator/README.md, "Energy and area", cites every value).
  *
  * @param registerBit   a register bit written or read: PE weight registers (8 per byte), control registers (32), and
  *                      the byte moved by a reorder
  * @param int4LaneExtra the area a second 4-bit multiply-add lane adds to an int8 PE
  * @param adder         a 32-bit adder's area: one per vector lane, and per column for the group shifter
  */
-public record EnergyParameters(String name, String description, double technologyNm, double vdd, String peType, String dramType,
-                               Map<String, Double> dramPjPerBit, String dramSource, EnergyCost macInt8, EnergyCost macInt4,
+public record EnergyParameters(String name, String description, double technologyNm, double vdd, Map<String, Double> dramPjPerBit, String dramSource, EnergyCost macInt8, EnergyCost macInt4,
                                EnergyCost registerBit, EnergyCost accumulateAdd, EnergyCost groupShift, EnergyCost extract,
                                EnergyCost requant, EnergyCost vectorOp, SramModel sram, AreaCost peInt8, AreaCost int4LaneExtra,
                                AreaCost vectorLaneMultiplier, AreaCost adder, LeakageCost leakage) {
@@ -39,32 +38,22 @@ public record EnergyParameters(String name, String description, double technolog
 
     public EnergyParameters {
         dramPjPerBit = java.util.Collections.unmodifiableMap(new TreeMap<>(dramPjPerBit));
-        PeType.of(name, peType);
         TechnologyScaling.energy(technologyNm, vdd, technologyNm, vdd); // range checks
-        if (!dramPjPerBit.containsKey(dramType)) {
-            throw new ConfigException(name + ": dramType '" + dramType + "' has no energy; known: " + String.join(", ", dramPjPerBit.keySet()));
-        }
     }
 
-    public PeType pe() {
-        return PeType.of(name, peType);
+    /** Energy per bit of a DRAM kind; an unknown kind is an error naming the known ones. */
+    public double dramPjPerBit(String type) {
+        Double v = dramPjPerBit.get(type);
+        if (v == null) {
+            throw new ConfigException(name + ": dramType '" + type + "' has no energy per bit; known: " + String.join(", ", dramPjPerBit.keySet())
+                    + " (give its pJ per bit in your own parameter file)");
+        }
+        return v;
     }
 
     public EnergyParameters withNode(double nm, double volts) {
-        return new EnergyParameters(name, description, nm, volts, peType, dramType, dramPjPerBit, dramSource, macInt8, macInt4, registerBit,
-                accumulateAdd, groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder, leakage);
-    }
-
-    public EnergyParameters withDram(String type) {
-        return new EnergyParameters(name, description, technologyNm, vdd, peType, type, dramPjPerBit, dramSource, macInt8, macInt4,
-                registerBit, accumulateAdd, groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder,
-                leakage);
-    }
-
-    public EnergyParameters withPe(PeType t) {
-        return new EnergyParameters(name, description, technologyNm, vdd, t.id(), dramType, dramPjPerBit, dramSource, macInt8, macInt4,
-                registerBit, accumulateAdd, groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder,
-                leakage);
+        return new EnergyParameters(name, description, nm, volts, dramPjPerBit, dramSource, macInt8, macInt4, registerBit, accumulateAdd,
+                groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder, leakage);
     }
 
     /** The shipped set by name, or a JSON file of the same form. */

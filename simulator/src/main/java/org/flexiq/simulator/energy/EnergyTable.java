@@ -30,11 +30,11 @@ public record EnergyTable(String source, NpuConfig npu, double technologyNm, PeT
         }
     }
 
-    /** The published parameters evaluated at their node and supply, for {@code npu}'s array, memories and clock. */
+    /** The published parameters evaluated at their node and supply, for {@code npu}'s array, memories, clock, DRAM and PEs. */
     public static EnergyTable of(EnergyParameters p, NpuConfig npu) {
         double nm = p.technologyNm();
         double v = p.vdd();
-        PeType pe = p.pe();
+        PeType pe = npu.pe();
         Map<AreaItem, Double> area = new EnumMap<>(AreaItem.class);
         double sramScale = TechnologyScaling.area(p.sram().areaNm(), nm);
         area.put(AreaItem.PE, p.peInt8().at(nm) + (pe == PeType.DUAL_INT4 ? p.int4LaneExtra().at(nm) : 0));
@@ -65,14 +65,15 @@ public record EnergyTable(String source, NpuConfig npu, double technologyNm, PeT
         e.put(EnergyAction.ACCUMULATOR_READ, s.readPj(npu.accumulatorKiB(), accBits) * sramEnergy);
         e.put(EnergyAction.ACCUMULATOR_WRITE, s.writePj(npu.accumulatorKiB(), accBits) * sramEnergy);
         // DRAM energy is the interface's and the device's: it does not follow the accelerator's node
-        double dram = 8 * p.dramPjPerBit().get(p.dramType());
+        double dram = 8 * p.dramPjPerBit(npu.dramType());
         e.put(EnergyAction.DRAM_READ, dram);
         e.put(EnergyAction.DRAM_WRITE, dram);
         e.put(EnergyAction.REGISTER_WRITE, 32 * bit);
         double mm2 = totalMm2(npu, area);
         // mW over MHz is nJ per cycle
         e.put(EnergyAction.LEAK, p.leakage().mwPerMm2At(nm, v) * mm2 / npu.clockMHz() * 1000);
-        return new EnergyTable(p.name() + " at " + fmt(nm) + " nm, " + fmt(v) + " V, " + p.dramType() + ", " + pe.id() + " PEs", npu, nm, pe, e, area);
+        return new EnergyTable(p.name() + " at " + fmt(nm) + " nm, " + fmt(v) + " V, " + npu.dramType() + ", " + pe.id() + " PEs", npu, nm, pe, e,
+                area);
     }
 
     /** The chip's area in mm²: R C PEs and the rest. */

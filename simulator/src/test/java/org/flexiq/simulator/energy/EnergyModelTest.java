@@ -100,7 +100,7 @@ class EnergyModelTest {
         assertThat(sram.areaUm2(100)).isCloseTo(979377.0, within(1e-6));
         // LPDDR4: 8 pJ per bit
         assertThat(t.pj(EnergyAction.DRAM_READ)).isEqualTo(64.0);
-        EnergyTable plain = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT).withPe(PeType.INT8), c);
+        EnergyTable plain = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), c.withEnergy(null, null, "int8"));
         assertThat(plain.um2().get(AreaItem.PE)).isCloseTo(687.6, within(1e-9));
         assertThat(plain.totalMm2()).isLessThan(t.totalMm2());
     }
@@ -125,8 +125,14 @@ class EnergyModelTest {
     void plainInt8PesRefuseInt4Work() {
         NpuConfig c = FastEngineTest.machine(true);
         RunStats s = FastEngineTest.gemm(c, 10, 128, 32, 64);
-        EnergyTable plain = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT).withPe(PeType.INT8), c);
+        NpuConfig plainNpu = c.withEnergy(null, null, "int8");
+        EnergyTable plain = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), plainNpu);
         assertThatThrownBy(() -> EnergyReport.of(plain, s)).isInstanceOf(ConfigException.class).hasMessageContaining("int4 MACs");
+        assertThatThrownBy(() -> FastEngineTest.gemm(plainNpu, 10, 128, 32, 64)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("plain int8 PEs (peType int8) have no int4 lanes");
+        assertThat(FastEngineTest.gemm(plainNpu, 10, 128, 32, 0).cycles()).isEqualTo(FastEngineTest.gemm(c, 10, 128, 32, 0).cycles());
+        assertThatThrownBy(() -> EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), c.withEnergy(null, "DDR4", null)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dramType 'DDR4' has no energy per bit; known: DDR3, GDDR5, HBM2, HMC, LPDDR, LPDDR4");
     }
 
     @Test
