@@ -78,14 +78,24 @@ public final class ChannelSelection {
         List<Double> sorted = checkRatios(ratios);
         long t0 = System.nanoTime();
         List<SiteGroups> groups = SiteGroups.of(int8, o.extraction());
-        int[][] counts = RatioAllocation.counts(groups, sorted, o.budget());
+        boolean needsFitness = o.method() == Method.EVOLUTIONARY || o.budget() == Budget.MODEL;
+        FitnessEvaluator fitness = calibration.isEmpty() || !needsFitness ? null : new FitnessEvaluator(int8, calibration, o.extraction());
+        // a model-wide budget spreads the groups by their measured effect on the outputs when there is data to
+        // measure it on, by the per-layer score otherwise
+        double[][] cost = o.budget() == Budget.LAYER ? null : fitness != null
+                ? RatioAllocation.measuredCosts(groups, fitness, int8.groupWidth(), sorted.get(sorted.size() - 1))
+                : RatioAllocation.scoreCosts(groups);
+        int[][] counts = RatioAllocation.counts(groups, sorted, o.budget(), cost);
         ChannelSelector selector;
         EvolutionarySelector evo = null;
         switch (o.method()) {
             case RANDOM -> selector = new RandomSelector(o.seed());
             case GREEDY -> selector = new GreedySelector();
             default -> {
-                evo = new EvolutionarySelector(new FitnessEvaluator(int8, calibration, o.extraction()),
+                if (fitness == null) {
+                    throw new IllegalArgumentException("evolutionary selection needs calibration samples for its fitness");
+                }
+                evo = new EvolutionarySelector(fitness,
                         o.population(), o.generations(), o.seed(), int8.groupWidth(), progress);
                 selector = evo;
             }
