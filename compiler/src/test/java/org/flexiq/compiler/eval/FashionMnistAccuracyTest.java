@@ -16,6 +16,7 @@ import org.flexiq.workloads.ir.Model;
 import org.flexiq.workloads.zoo.ModelZoo;
 import org.flexiq.workloads.zoo.ZooModel;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -131,6 +132,27 @@ class FashionMnistAccuracyTest {
         assertThat(halfDynamic).as("50%% 4-bit, dynamic").isGreaterThanOrEqualTo(q8 - dynamicLoss);
         assertThat(halfStatic).as("50%% 4-bit, static").isGreaterThanOrEqualTo(q8 - staticLoss);
         assertThat(full).as("100%% 4-bit, static over naive").isGreaterThanOrEqualTo(naive + overNaive);
+    }
+
+    /**
+     * A model-wide ratio budget (groups spread over the sites by their measured effect per MAC) keeps the wide CNN's
+     * single-group 64-channel sites 8-bit at 50%: static extraction within the issue's 0.6 pp of 8-bit (measured:
+     * -0.45 pp on these 2,000 images, -0.37 pp on all 10,000, compiler/README.md).
+     */
+    @Test
+    void aModelWideBudgetKeepsFiftyPercentStaticNearEightBitAtG64() {
+        assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
+        ZooModel z = ModelZoo.get("fmnist-resnet-wide");
+        Model m = z.model(z.defaults(), 0);
+        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST).first(2000);
+        List<Map<String, FloatTensor>> samples = calibration(512);
+        QuantizedModel int8 = Quantizer.quantize(m, samples, new QuantizerOptions(64, CalibrationMethod.MAX));
+        QuantizedModel q = ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0), new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
+                Extraction.STATIC, 0, 0, 0, ChannelSelection.Budget.MODEL), samples.subList(0, 128), SearchProgress.NONE).model();
+        double q8 = Accuracy.goldenTop1(new GoldenExecutor(q, 0, Extraction.STATIC), test);
+        double half = Accuracy.goldenTop1(new GoldenExecutor(q, 0.5, Extraction.STATIC), test);
+        System.out.printf("fmnist-resnet-wide G=64, model budget, on 2000 images: int8 %.4f, 50%% static %.4f%n", q8, half);
+        assertThat(half).as("50%% 4-bit, static, model budget").isGreaterThanOrEqualTo(q8 - 0.006);
     }
 
     private static List<Map<String, FloatTensor>> calibration(int n) {
