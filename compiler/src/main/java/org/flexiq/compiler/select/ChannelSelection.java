@@ -18,11 +18,7 @@ public final class ChannelSelection {
         RANDOM, GREEDY, EVOLUTIONARY;
 
         public static Method parse(String s) {
-            try {
-                return valueOf(s.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("selection method '" + s + "': expected random, greedy or evolutionary");
-            }
+            return ChannelSelection.parse(Method.class, s, "selection method");
         }
 
         public String id() {
@@ -41,11 +37,7 @@ public final class ChannelSelection {
         LAYER, MODEL;
 
         public static Budget parse(String s) {
-            try {
-                return valueOf(s.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ratio budget '" + s + "': expected layer or model");
-            }
+            return ChannelSelection.parse(Budget.class, s, "ratio budget");
         }
 
         public String id() {
@@ -71,6 +63,20 @@ public final class ChannelSelection {
     }
 
     private ChannelSelection() {
+    }
+
+    /** An option's enum constant by its lower-case id; an unknown one names the choices. */
+    private static <E extends Enum<E>> E parse(Class<E> type, String s, String what) {
+        try {
+            return Enum.valueOf(type, s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder choices = new StringBuilder();
+            E[] all = type.getEnumConstants();
+            for (int i = 0; i < all.length; i++) {
+                choices.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].name().toLowerCase(Locale.ROOT));
+            }
+            throw new IllegalArgumentException(what + " '" + s + "': expected " + choices);
+        }
     }
 
     public static Result select(QuantizedModel int8, List<Double> ratios, Options o,

@@ -1,16 +1,8 @@
 package org.flexiq.simulator.energy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import org.flexiq.simulator.ConfigException;
+import org.flexiq.simulator.ConfigJson;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,11 +22,6 @@ public record EnergyParameters(String name, String description, double technolog
                                AreaCost vectorLaneMultiplier, AreaCost adder, LeakageCost leakage) {
     public static final String DEFAULT = "published-45nm";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     public EnergyParameters {
         dramPjPerBit = java.util.Collections.unmodifiableMap(new TreeMap<>(dramPjPerBit));
@@ -59,48 +46,17 @@ public record EnergyParameters(String name, String description, double technolog
     /** The shipped set by name, or a JSON file of the same form. */
     public static EnergyParameters load(String nameOrPath) {
         if (nameOrPath.endsWith(".json")) {
-            Path p = Path.of(nameOrPath);
-            try {
-                return parse(p.toString(), Files.readAllBytes(p));
-            } catch (IOException e) {
-                throw new ConfigException(nameOrPath + ": cannot read (" + e.getMessage() + ")");
-            }
+            return parse(nameOrPath, ConfigJson.file(nameOrPath));
         }
         if (!nameOrPath.equals(DEFAULT)) {
             throw new ConfigException("unknown energy parameter set '" + nameOrPath + "'; shipped: " + DEFAULT
                     + " (or a .json parameter file, or an Accelergy ERT .yaml)");
         }
-        try (InputStream in = EnergyParameters.class.getResourceAsStream(DEFAULT + ".json")) {
-            if (in == null) {
-                throw new IllegalStateException("energy parameters " + DEFAULT + " are missing from the jar");
-            }
-            return parse(DEFAULT, in.readAllBytes());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return parse(DEFAULT, ConfigJson.resource(EnergyParameters.class, DEFAULT + ".json"));
     }
 
     /** Parameters from JSON bytes; errors name {@code label} and the field. */
     public static EnergyParameters parse(String label, byte[] json) {
-        try {
-            return JSON.readValue(json, EnergyParameters.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(label + ": unknown field '" + path(e) + "'");
-        } catch (JsonMappingException e) {
-            Throwable cause = e.getCause() instanceof ConfigException c ? c : null;
-            throw new ConfigException(label + ": " + (cause != null ? cause.getMessage() : path(e) + ": " + e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(label + ": malformed JSON at line " + e.getLocation().getLineNr() + " (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw new ConfigException(label + ": " + e.getMessage());
-        }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            b.append(b.length() > 0 ? "." : "").append(r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]");
-        }
-        return b.toString();
+        return ConfigJson.read(label, json, EnergyParameters.class);
     }
 }
