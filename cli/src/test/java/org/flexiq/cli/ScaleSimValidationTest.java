@@ -81,7 +81,7 @@ class ScaleSimValidationTest {
         EnergyTable table = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), machine);
         EnergyReport energy = EnergyReport.of(table, run);
         String[] report = ComputeReport.csv(run).split("\n");
-        assertThat(report[0]).isEqualTo(ComputeReport.HEADER);
+        assertThat(report[0]).isEqualTo(ComputeReport.HEADER + " NPU Cycles, NPU Other Cycles,");
         for (int i = 0; i < arrayLayers.size(); i++) {
             TopologyLayer l = t.layers().get(i);
             LayerStats got = arrayLayers.get(i);
@@ -92,7 +92,12 @@ class ScaleSimValidationTest {
             assertThat(got.scalesimMappingEfficiency()).as(what).isCloseTo(e.mappingEfficiency(), within(1e-9));
             assertThat(got.scalesimComputeUtilization()).as(what).isCloseTo(e.computeUtilization(), within(1e-9));
             String[] cells = report[i + 1].substring(0, report[i + 1].length() - 1).split(", ");
-            assertThat(Long.parseLong(cells[1]) - Long.parseLong(cells[2])).as(what).isEqualTo(e.cycles());
+            // SCALE-Sim reports the index of the last cycle, not the count; CALC mode stalls on nothing
+            assertThat(Long.parseLong(cells[1])).as(what).isEqualTo(e.cycles() - 1);
+            assertThat(Long.parseLong(cells[2])).as(what).isZero();
+            assertThat(Double.parseDouble(cells[3])).as(what).isCloseTo((double) l.m() * l.k() * l.n() * 100
+                    / ((e.cycles() - 1) * (double) s.arrayHeight() * s.arrayWidth()), within(1e-9));
+            assertThat(Long.parseLong(cells[6])).as(what).isEqualTo(got.cycles());
             assertThat(Double.parseDouble(cells[4])).as(what).isCloseTo(e.mappingEfficiency() * 100, within(1e-6));
             assertThat(Double.parseDouble(cells[5])).as(what).isCloseTo(e.computeUtilization() * 100, within(1e-6));
             // the energy model's counts on the same shapes: every weight preloaded once (one row tile), each fold

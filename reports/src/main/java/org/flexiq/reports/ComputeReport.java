@@ -5,33 +5,51 @@ import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
 
 /**
- * A run as SCALE-Sim v2's {@code COMPUTE_REPORT.csv}: its header and columns, one row per layer that runs
- * folds on the array (SCALE-Sim's layers are all matrix products; the register writes and vector-only layers
- * have no row), numbered from 0, numbers printed as its Python writer prints them. Total Cycles is the layer's cycles on this NPU; Stall Cycles the
- * part of them in which none of the layer's folds was on the array (waiting on DRAM, the vector unit or
- * dispatch), so Total - Stall is the count SCALE-Sim calls compute cycles.
+ * A run as SCALE-Sim v2's {@code COMPUTE_REPORT.csv}: its header and columns with its meanings, one row per layer
+ * that runs folds on the array (SCALE-Sim's layers are all matrix products; the register writes and vector-only
+ * layers have no row), numbered from 0, numbers printed as its Python writer prints them; then our own columns.
+ *
+ * <p>SCALE-Sim's Total Cycles is the cycle index of the layer's last output write (`double_buffered_scratchpad_mem`:
+ * {@code ofmap_serviced_cycles[-1]}), counted from 0: the folds' demand lines less one, plus memory stalls. So here
+ * Total Cycles = array cycles - 1 + Stall Cycles, Stall Cycles = the layer's DMA-stall cycles on a machine with real
+ * memory and 0 with ideal memory (SCALE-Sim's CALC mode), and Overall Util % = MACs x 100 / (Total Cycles x R C) with
+ * an int4 MAC counting half (a dual-int4 PE does two per cycle), so it never exceeds 100. What our NPU adds around
+ * the folds (requantization, vector work, hazards, dispatch) is in our columns: NPU Cycles (the layer's window) and
+ * NPU Other Cycles (those of them with none of the layer's folds on the array).
  */
 public final class ComputeReport {
     public static final String HEADER = "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,";
+    /** SCALE-Sim's header, then ours. */
+    public static final String HEADER_WITH_NPU = HEADER + " NPU Cycles, NPU Other Cycles,";
 
     private ComputeReport() {
     }
 
     public static String csv(RunStats run) {
-        StringBuilder b = new StringBuilder(HEADER).append('\n');
+        StringBuilder b = new StringBuilder(HEADER_WITH_NPU).append('\n');
         int id = 0;
+        int r = run.config().arrayRows();
+        int c = run.config().arrayCols();
         for (LayerStats l : run.layers()) {
             if (l.folds() > 0) {
-                b.append(id++).append(", ").append(String.join(", ", columns(l, run.config()))).append(",\n");
+                long stall = run.config().idealMemory() ? 0 : l.breakdown().getOrDefault(org.flexiq.simulator.Activity.DMA_STALL, 0L);
+                long total = Math.max(0, l.arrayCycles() - 1) + stall;
+                double overall = total == 0 ? 0 : (l.int8Macs() + l.int4Macs() / 2.0) * 100.0 / (total * (double) r * c);
+                b.append(id++).append(", ").append(total).append(", ").append(stall).append(", ").append(python(overall)).append(", ")
+                        .append(python(l.scalesimMappingEfficiency() * 100)).append(", ").append(python(l.scalesimComputeUtilization() * 100))
+                        .append(", ").append(l.cycles()).append(", ").append(Math.max(0, l.cycles() - l.arrayCycles())).append(",\n");
             }
         }
         return b.toString();
     }
 
-    /** A layer's Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %, as SCALE-Sim prints them. */
-    public static String[] columns(LayerStats l, NpuConfig config) {
+    /**
+     * A layer in COMPUTE_REPORT's shape with our NPU's cycles (layers.csv): Total Cycles the layer's window, Stall
+     * Cycles those with none of its folds on the array, Overall Util % over the window (an int4 MAC counting half).
+     */
+    public static String[] npuColumns(LayerStats l, NpuConfig config) {
         double pes = (double) config.arrayRows() * config.arrayCols();
-        double overall = l.cycles() == 0 ? 0 : (l.int8Macs() + l.int4Macs()) * 100.0 / (l.cycles() * pes);
+        double overall = l.cycles() == 0 ? 0 : (l.int8Macs() + l.int4Macs() / 2.0) * 100.0 / (l.cycles() * pes);
         return new String[]{String.valueOf(l.cycles()), String.valueOf(Math.max(0, l.cycles() - l.arrayCycles())), python(overall),
                 python(l.scalesimMappingEfficiency() * 100), python(l.scalesimComputeUtilization() * 100)};
     }

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs as CSV, one row per layer and ratio: SCALE-Sim's COMPUTE_REPORT columns first (LayerID numbers every
- * layer of the run here, the register-write window included), then ours (reports/README.md defines each).
+ * Runs as CSV, one row per layer and ratio: COMPUTE_REPORT's columns first, with our NPU's cycles (LayerID numbers
+ * every layer of the run here, the register-write window included; {@link ComputeReport#csv} is SCALE-Sim's exact
+ * file), then ours (reports/README.md defines each).
  */
 public final class LayerCsv {
     public static final String HEADER = "LayerID,Total Cycles,Stall Cycles,Overall Util %,Mapping Efficiency %,Compute Util %,"
@@ -48,7 +49,7 @@ public final class LayerCsv {
             RunStats r = runs.get(ri);
             for (int i = 0; i < r.layers().size(); i++) {
                 LayerStats l = r.layers().get(i);
-                sb.append(i).append(',').append(String.join(",", ComputeReport.columns(l, r.config()))).append(',')
+                sb.append(i).append(',').append(String.join(",", ComputeReport.npuColumns(l, r.config()))).append(',')
                         .append(r.profile()).append(',').append(quote(l.name())).append(',').append(l.arrayCycles()).append(',')
                         .append(String.format(Locale.ROOT, "%.6f,%.6f", l.peUtilization(r.config().arrayRows(), r.config().arrayCols()),
                                 l.mappingEfficiency()))
