@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Outputs written to a temporary file beside the target and renamed into place. */
+/** Outputs written to a temporary file beside the target and renamed into place, with the permissions the umask gives. */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -16,9 +16,7 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = org.flexiq.workloads.files.SiblingFile.create(target, ".tmp");
         try {
             Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -23,15 +23,16 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
             throw new ConfigException(name + ": energyModel and dramType must be named");
         }
         org.flexiq.simulator.energy.PeType.of(name, peType);
-        positive("arrayRows", arrayRows, 4096);
-        positive("arrayCols", arrayCols, 4096);
-        positive("groupWidth", groupWidth, 65535);
-        positive("scratchpadKiB", scratchpadKiB, 16384);
-        positive("scratchpadBanks", scratchpadBanks, 1024);
-        positive("accumulatorKiB", accumulatorKiB, 1 << 20);
-        positive("vectorLanes", vectorLanes, 4096);
-        if (!(clockMHz > 0) || !(dramBandwidthGBps > 0) || dramLatencyCycles < 0) {
-            throw new ConfigException(name + ": clockMHz and dramBandwidthGBps must be positive, dramLatencyCycles not negative");
+        // a compact constructor has not assigned its fields yet: the checks take the name as an argument
+        positive(name, "arrayRows", arrayRows, 4096);
+        positive(name, "arrayCols", arrayCols, 4096);
+        positive(name, "groupWidth", groupWidth, 65535);
+        positive(name, "scratchpadKiB", scratchpadKiB, 16384);
+        positive(name, "scratchpadBanks", scratchpadBanks, 1024);
+        positive(name, "accumulatorKiB", accumulatorKiB, 1 << 20);
+        positive(name, "vectorLanes", vectorLanes, 4096);
+        if (!(clockMHz > 0 && Double.isFinite(clockMHz)) || !(dramBandwidthGBps > 0 && Double.isFinite(dramBandwidthGBps)) || dramLatencyCycles < 0) {
+            throw new ConfigException(name + ": clockMHz and dramBandwidthGBps must be positive and finite, dramLatencyCycles not negative");
         }
         if (groupWidth % 2 != 0) {
             throw new ConfigException(name + ": groupWidth " + groupWidth + " is odd: a dual-int4 PE takes channels in pairs");
@@ -46,7 +47,7 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
         }
     }
 
-    private void positive(String field, int v, int max) {
+    private static void positive(String name, String field, int v, int max) {
         if (v < 1 || v > max) {
             throw new ConfigException(name + ": " + field + " = " + v + " is not in [1, " + max + "]");
         }

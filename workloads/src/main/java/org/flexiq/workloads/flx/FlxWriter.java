@@ -38,10 +38,8 @@ public final class FlxWriter {
 
     /** Writes a quantized model (version 2) when {@code quantization} is not null, a float model otherwise. */
     public static void write(Path target, Model model, JsonNode quantization) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path data = Files.createTempFile(dir, "." + target.getFileName() + ".", ".data.tmp");
-        Path out = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path data = org.flexiq.workloads.files.SiblingFile.create(target, ".data.tmp");
+        Path out = org.flexiq.workloads.files.SiblingFile.create(target, ".tmp");
         try {
             List<FlxTensorEntry> entries = writeData(data, model);
             FlxHeader.GraphSpec graph = FlxHeader.GraphSpec.of(model.graph());
