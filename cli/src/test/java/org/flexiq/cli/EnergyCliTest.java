@@ -82,6 +82,19 @@ class EnergyCliTest {
     }
 
     @Test
+    void aSweepOfPlainInt8PesTimesRatioZeroAndRefusesTheOthers() throws IOException {
+        Path out = dir.resolve("sweep-int8");
+        SimCliTest.Result r = sim("sweep", model.toString(), "--array", "8x8", "--ratio", "0,1", "--pe", "int8", "--no-cluster", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        java.util.List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(1)).contains(",0,ok,");
+        assertThat(rows.get(2)).contains(",1,infeasible,").contains("plain int8 PEs (peType int8) have no 4-bit mode");
+        // the int8-PE point is its own comparison: perf/area and energy gains of 1
+        assertThat(rows.get(1)).endsWith(",1.000000,1.000000");
+    }
+
+    @Test
     void badTablesAndOptionsAreOneLineErrors() throws IOException {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "ERT:\n  tables:\n  - name: x.scratchpad\n    actions:\n    - name: read\n      energy: -3\n");
