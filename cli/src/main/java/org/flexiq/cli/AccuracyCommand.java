@@ -67,10 +67,10 @@ final class AccuracyCommand implements Callable<Integer> {
     @Option(names = "--generations", defaultValue = "50", description = "Evolutionary re-selection: generations (default: ${DEFAULT-VALUE}).")
     int generations;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    @Option(names = "--json", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the results as CSV.")
+    @Option(names = "--csv", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Also write the results as CSV.")
     Path csv;
 
     @Override

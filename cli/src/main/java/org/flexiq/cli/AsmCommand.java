@@ -25,7 +25,7 @@ final class AsmCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SOURCE", description = "Assembly text.")
     Path source;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The .npu program to write.")
+    @Option(names = {"-o", "--output"}, converter = OutputPaths.File.class, required = true, paramLabel = "FILE", description = "The .npu program to write.")
     Path output;
 
     @Override

@@ -35,7 +35,7 @@ final class CompileCommand implements Callable<Integer> {
     @Mixin
     NpuOptions npu = new NpuOptions();
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The .npu program to write.")
+    @Option(names = {"-o", "--output"}, converter = OutputPaths.File.class, required = true, paramLabel = "FILE", description = "The .npu program to write.")
     Path output;
 
     @Option(names = "--json", description = "Print the compile report as JSON.")

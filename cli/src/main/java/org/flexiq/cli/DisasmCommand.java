@@ -27,7 +27,7 @@ final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Include the DRAM image as hex, so that sim asm rebuilds the identical program.")
     boolean data;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the assembly to FILE instead of standard output.")
+    @Option(names = {"-o", "--output"}, converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write the assembly to FILE instead of standard output.")
     Path output;
 
     @Override

@@ -33,7 +33,7 @@ final class EnergyCommand implements Callable<Integer> {
     @Mixin
     EnergyOptions energy = new EnergyOptions();
 
-    @Option(names = "--write-ert", paramLabel = "DIR", description = "Write DIR/ERT.yaml and DIR/ART.yaml (Accelergy 0.3 form).")
+    @Option(names = "--write-ert", converter = OutputPaths.Folder.class, paramLabel = "DIR", description = "Write DIR/ERT.yaml and DIR/ART.yaml (Accelergy 0.3 form).")
     Path writeErt;
 
     @Override

@@ -63,7 +63,7 @@ final class GpuCommand implements Callable<Integer> {
     @Option(names = "--no-check", description = "Skip running the kernels' arithmetic against the golden executor.")
     boolean noCheck;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
+    @Option(names = "--json", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write every figure as JSON.")
     Path json;
 
     @Option(names = "--gemm-shapes", paramLabel = "FILE", description = "Write every tensor-core GEMM at every ratio as a line "

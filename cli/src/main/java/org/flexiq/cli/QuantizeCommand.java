@@ -42,7 +42,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "A float .flx file or a zoo model name.")
     String model;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The quantized .flx to write.")
+    @Option(names = {"-o", "--output"}, converter = OutputPaths.File.class, required = true, paramLabel = "FILE", description = "The quantized .flx to write.")
     Path output;
 
     @Option(names = "--method", defaultValue = "evolutionary", description = "random, greedy or evolutionary (default: ${DEFAULT-VALUE}).")

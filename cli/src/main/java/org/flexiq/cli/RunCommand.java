@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
             + "scalesim-compatible machine (no weight double-buffering; ideal memory in CALC mode, its Bandwidth in USER mode).")
     Path scalesimCfg;
 
-    @Option(names = "--csv-scalesim", paramLabel = "DIR", description = "Write COMPUTE_REPORT.csv in SCALE-Sim's format (one per ratio, "
+    @Option(names = "--csv-scalesim", converter = OutputPaths.Folder.class, paramLabel = "DIR", description = "Write COMPUTE_REPORT.csv in SCALE-Sim's format (one per ratio, "
             + "under ratio-R/ when several are run).")
     Path csvScalesim;
 
@@ -104,13 +104,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-check", description = "Skip comparing the outputs (the functional executor's, or the cycle engine's) with the golden executor's.")
     boolean noCheck;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write every statistic as JSON.")
+    @Option(names = "--json", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write every statistic as JSON.")
     Path json;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per layer and ratio as CSV.")
+    @Option(names = "--csv", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write one row per layer and ratio as CSV.")
     Path csv;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/report.html (self-contained), charts (PNG and SVG), "
+    @Option(names = "--report", converter = OutputPaths.Folder.class, paramLabel = "DIR", description = "Write DIR/report.html (self-contained), charts (PNG and SVG), "
             + "layers.csv and run.json.")
     Path report;
 

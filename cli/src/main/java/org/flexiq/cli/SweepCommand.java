@@ -60,7 +60,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--ratio", defaultValue = "0,0.25,0.5,0.75,1", description = "4-bit ratios (default: ${DEFAULT-VALUE}).")
     String ratios;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (points already in it are kept).")
+    @Option(names = "--out", converter = OutputPaths.Folder.class, required = true, paramLabel = "DIR", description = "Output folder (points already in it are kept).")
     Path out;
 
     @Option(names = "--engine", defaultValue = "fast", description = "fast or cycle (default: ${DEFAULT-VALUE}).")

@@ -66,16 +66,16 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--independent", description = "Also search each ratio on its own (first method, static): what nesting the ratios costs.")
     boolean independent;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Write report.html (latency/accuracy chart per method and extraction), tradeoff.csv and charts/.")
+    @Option(names = "--report", converter = OutputPaths.Folder.class, paramLabel = "DIR", description = "Write report.html (latency/accuracy chart per method and extraction), tradeoff.csv and charts/.")
     Path report;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Write the first method's quantized model (a .flx sim run, accuracy and gpu take).")
+    @Option(names = "--save", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write the first method's quantized model (a .flx sim run, accuracy and gpu take).")
     Path save;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    @Option(names = "--json", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Also write one row per method, extraction and ratio as CSV.")
+    @Option(names = "--csv", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Also write one row per method, extraction and ratio as CSV.")
     Path csv;
 
     @Mixin

@@ -90,7 +90,7 @@ final class ZooCommand implements Runnable {
         @Parameters(paramLabel = "MODEL", description = "Zoo model name (see: sim zoo list).")
         String name;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: MODEL.flx).")
+        @Option(names = {"-o", "--output"}, converter = OutputPaths.File.class, paramLabel = "FILE", description = "Output file (default: MODEL.flx).")
         Path output;
 
         @Option(names = "--seed", defaultValue = "0", description = "Weight seed (default: ${DEFAULT-VALUE}).")

@@ -86,6 +86,23 @@ class SimCliTest {
         assertThat(Files.list(dir)).containsExactly(bad); // no partial or temporary files
     }
 
+    /** Issue 20: outputs that cannot be written where they are named are usage errors, refused before any work. */
+    @Test
+    void outputPathsOfTheWrongKindAreUsageErrors(@org.junit.jupiter.api.io.TempDir Path own) throws IOException {
+        Path file = Files.writeString(own.resolve("a-file.txt"), "x");
+        Result sweep = sim("sweep", "mlp", "--array", "8x8", "--out", file.toString());
+        assertThat(sweep.code()).isEqualTo(2);
+        assertThat(sweep.err().strip()).isEqualTo("sim: Invalid value for option '--out': '" + file + "' is a file; give a folder to write into; "
+                + "see `sim help sweep`");
+        Result quantize = sim("quantize", "mlp", "-o", own.toString());
+        assertThat(quantize.code()).isEqualTo(2);
+        assertThat(quantize.err()).contains("is a folder; give the path of a file to write");
+        Result json = sim("run", "mlp", "--json", file.resolve("x.json").toString());
+        assertThat(json.code()).isEqualTo(2);
+        assertThat(json.err()).contains(file + " is a file, not a folder");
+        assertThat(Files.readString(file)).isEqualTo("x");
+    }
+
     @Test
     void usageErrorsExitTwo() {
         assertThat(sim("bogus").code()).isEqualTo(2);
