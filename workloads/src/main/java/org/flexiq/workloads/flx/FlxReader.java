@@ -223,6 +223,13 @@ public final class FlxReader {
             case F32: {
                 float[] f = new float[n];
                 b.asFloatBuffer().get(f);
+                // a NaN or infinite weight would run silently through every path: refuse it here, by name
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(f[i])) {
+                        throw new FlxFormatException(file, field, "element " + i + " of '" + e.name() + "' is " + f[i]
+                                + ": tensors must hold finite numbers");
+                    }
+                }
                 return new FloatTensor(e.shape(), f);
             }
             case I8: {

@@ -58,6 +58,19 @@ class FlxMalformedTest {
         return (ObjectNode) h.get("tensors").get(i);
     }
 
+    /** Issue 20: NaN and infinite weights passed quantize, run and gpu silently; the reader now names the tensor. */
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensor() throws IOException {
+        for (float poison : new float[]{Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            Path f = dir.resolve("poisoned.flx");
+            FlxWriter.write(f, FlxTestFiles.tinyResidualCnn(poison, true));
+            FlxFormatException e = (FlxFormatException) org.assertj.core.api.Assertions.catchThrowable(() -> FlxReader.read(f).model()
+                    .tensors().get("fc.weight"));
+            assertThat(e).as("poison " + poison).isNotNull();
+            assertThat(e.getMessage()).startsWith(f + ": ").contains("element 5 of 'fc.weight' is " + poison, "finite").doesNotContain("\n");
+        }
+    }
+
     @Test
     void truncatedFiles() throws IOException {
         rejected(Arrays.copyOf(valid, 10), "preamble", "truncated", "10 bytes");

@@ -36,6 +36,11 @@ final class FlxTestFiles {
     }
 
     static Model tinyResidualCnn() {
+        return tinyResidualCnn(Float.NaN, false);
+    }
+
+    /** The same model with {@code poison} as the fc weight's element 5 when {@code poisoned}. */
+    static Model tinyResidualCnn(float poison, boolean poisoned) {
         Graph g = Graph.of("tiny", List.of(new TensorInfo("image", Shape.of(2, 6, 6))), List.of(
                 new Node("conv1", Conv2d.square(4, 3, 1, 1, 1, false), List.of("image")),
                 new Node("bn1", new BatchNorm(1e-5), List.of("conv1")),
@@ -50,6 +55,9 @@ final class FlxTestFiles {
             float[] d = new float[p.getValue().shape().elementCount()];
             for (int i = 0; i < d.length; i++) {
                 d[i] = p.getKey().endsWith(".var") ? (float) (0.5 + rng.nextDouble()) : (float) (rng.nextDouble() - 0.5);
+            }
+            if (poisoned && p.getKey().equals("fc.weight")) {
+                d[5] = poison;
             }
             t.put(p.getKey(), new FloatTensor(p.getValue().shape(), d));
         }
