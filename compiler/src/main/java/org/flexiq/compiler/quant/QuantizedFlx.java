@@ -261,6 +261,7 @@ public final class QuantizedFlx {
                 if (o != null) {
                     nodes.put(n.name(), node(n.name(), o, p + ".nodes." + n.name()));
                 }
+                check(n, nodes.get(n.name()), p + ".nodes." + n.name());
             }
             Map<String, Site> sites = new LinkedHashMap<>();
             int i = 0;
@@ -297,6 +298,44 @@ public final class QuantizedFlx {
                         profile(tensor, channels)));
             }
             return new QuantizedModel(f.model().graph(), scales, nodes, sites, gw, ratios, f.model().metadata());
+        }
+
+        /**
+         * The node's quantization agrees with the graph: present exactly for the kinds that carry one, of the kind the
+         * layer needs, and a matrix product's weights shaped as the graph's parameters (checked here, before anything
+         * runs, rather than as an index error deep in an executor).
+         */
+        private void check(Node n, NodeQuant nq, String path) throws FlxFormatException {
+            Class<? extends NodeQuant> want = Quantizer.expectedQuant(n.layer());
+            if (want == null) {
+                if (nq != null) {
+                    throw bad(path, "a " + n.layer().kind() + " node keeps its input's codes and has no quantization");
+                }
+                return;
+            }
+            if (nq == null) {
+                throw bad(path, "missing: a " + n.layer().kind() + " node needs its quantization ("
+                        + want.getSimpleName().toLowerCase(Locale.ROOT) + ")");
+            }
+            if (!want.isInstance(nq)) {
+                throw bad(path + ".kind", "a " + n.layer().kind() + " node needs " + want.getSimpleName().toLowerCase(Locale.ROOT)
+                        + ", found " + nq.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+            }
+            if (nq instanceof NodeQuant.Gemm g) {
+                org.flexiq.workloads.ir.Graph graph = f.model().graph();
+                long weights = 0;
+                for (org.flexiq.workloads.ir.ParamSpec s : graph.params(n)) {
+                    if (s.role().equals("weight")) {
+                        weights = s.shape().elementCount();
+                    }
+                }
+                int out = graph.shape(n.name()).dims()[graph.shape(n.name()).dims().length == 1 ? 0
+                        : n.layer() instanceof org.flexiq.workloads.ir.Conv2d ? 0 : graph.shape(n.name()).dims().length - 1];
+                if ((long) g.outChannels() * g.inChannels() * g.taps() != weights || g.outChannels() != out) {
+                    throw bad(path, g.outChannels() + " x " + g.inChannels() + " x " + g.taps() + " weights do not fit the graph's "
+                            + n.layer().kind() + " (" + weights + " weights, " + out + " output channels)");
+                }
+            }
         }
 
         /** The site's shift profile; null for files written before profiles existed (both tensors absent). */

@@ -161,6 +161,33 @@ public final class Quantizer {
         throw new IrException(n.name() + ": quantization has no rule for layer kind " + l.kind());
     }
 
+    /**
+     * The quantization a node of this layer kind carries in a quantized model, or null for the kinds that keep their
+     * input's codes (pooling by max, reshapes): what a file read back must hold, node by node.
+     */
+    public static Class<? extends NodeQuant> expectedQuant(Layer l) {
+        if (l instanceof Conv2d || l instanceof Linear) {
+            return NodeQuant.Gemm.class;
+        } else if (l instanceof MatMul) {
+            return NodeQuant.MatMul.class;
+        } else if (l instanceof Add) {
+            return NodeQuant.Add.class;
+        } else if (l instanceof Concat || l instanceof AvgPool || l instanceof GlobalAvgPool) {
+            return NodeQuant.Rescale.class;
+        } else if (l instanceof Relu || l instanceof Relu6) {
+            return NodeQuant.Clamp.class;
+        } else if (l instanceof Activation) {
+            return NodeQuant.Lookup.class;
+        } else if (l instanceof Softmax) {
+            return NodeQuant.Softmax.class;
+        } else if (l instanceof LayerNorm) {
+            return NodeQuant.LayerNorm.class;
+        } else if (l instanceof Constant || l instanceof Embedding) {
+            return NodeQuant.Values.class;
+        }
+        return null;
+    }
+
     private static byte[] quantizeAll(float[] v, double scale) {
         byte[] q = new byte[v.length];
         for (int i = 0; i < v.length; i++) {

@@ -1,0 +1,98 @@
+package org.flexiq.compiler.quant;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.flexiq.workloads.flx.FlxFormat;
+import org.flexiq.workloads.flx.FlxFormatException;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.zoo.ModelZoo;
+import org.flexiq.workloads.zoo.SyntheticInputs;
+import org.flexiq.workloads.zoo.ZooModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Issue 20's reproductions: checksum-valid quantized files whose sections disagree are refused when read, naming
+ * the file and the JSON path, before any executor indexes past an array.
+ */
+class QuantizedFlxValidationTest {
+    @TempDir
+    static Path dir;
+    static byte[] valid;
+
+    @BeforeAll
+    static void write() throws IOException {
+        ZooModel z = ModelZoo.get("mlp");
+        Model m = z.model(z.defaults(), 0);
+        List<Map<String, FloatTensor>> calib = SyntheticInputs.batch(m.graph(), 2, 1);
+        QuantizedModel q = Quantizer.quantize(m, calib, new QuantizerOptions(16, CalibrationMethod.MAX));
+        Path f = dir.resolve("mlp.q.flx");
+        QuantizedFlx.write(f, q);
+        valid = Files.readAllBytes(f);
+        assertThat(QuantizedFlx.read(f).nodes()).containsKeys("fc1", "fc2", "fc3");
+    }
+
+    private static FlxFormatException refused(Consumer<ObjectNode> edit) throws IOException {
+        Path f = dir.resolve("edited.q.flx");
+        Files.write(f, withHeader(valid, edit));
+        Throwable t = catchThrowable(() -> QuantizedFlx.read(f));
+        assertThat(t).isInstanceOf(FlxFormatException.class);
+        assertThat(t.getMessage()).startsWith(f + ": ").doesNotContain("\n");
+        return (FlxFormatException) t;
+    }
+
+    @Test
+    void aMatrixProductWithoutItsQuantizationIsNamed() throws IOException {
+        FlxFormatException e = refused(h -> ((ObjectNode) h.get("quantization").get("nodes")).remove("fc2"));
+        assertThat(e.field()).isEqualTo("quantization.nodes.fc2");
+        assertThat(e.getMessage()).contains("missing: a Linear node needs its quantization (gemm)");
+    }
+
+    @Test
+    void aGraphWhoseShapesDisagreeWithTheWeightsIsNamed() throws IOException {
+        FlxFormatException e = refused(h -> ((ObjectNode) h.get("graph").get("nodes").get(1).get("layer")).put("outFeatures", 255));
+        assertThat(e.field()).isEqualTo("quantization.nodes.fc1");
+        assertThat(e.getMessage()).contains("256 x 784 x 1 weights do not fit the graph's Linear");
+    }
+
+    @Test
+    void aKindThatKeepsItsCodesCarriesNoQuantization() throws IOException {
+        FlxFormatException e = refused(h -> ((ObjectNode) h.get("quantization").get("nodes")).set("flatten",
+                h.get("quantization").get("nodes").get("relu1").deepCopy()));
+        assertThat(e.field()).isEqualTo("quantization.nodes.flatten");
+        assertThat(e.getMessage()).contains("has no quantization");
+    }
+
+    /** The file with its header JSON edited and the header CRC made right again (so only the new checks can refuse it). */
+    static byte[] withHeader(byte[] file, Consumer<ObjectNode> edit) throws IOException {
+        int oldLen = ByteBuffer.wrap(file, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        ObjectNode h = (ObjectNode) new ObjectMapper().readTree(new String(file, 16, oldLen, StandardCharsets.UTF_8));
+        edit.accept(h);
+        byte[] json = new ObjectMapper().writeValueAsBytes(h);
+        int oldData = (int) FlxFormat.align(16L + oldLen);
+        int newData = (int) FlxFormat.align(16L + json.length);
+        ByteBuffer out = ByteBuffer.allocate(newData + file.length - oldData).order(ByteOrder.LITTLE_ENDIAN);
+        CRC32 crc = new CRC32();
+        crc.update(json);
+        out.put(file, 0, 8).putInt(json.length).putInt((int) crc.getValue()).put(json);
+        out.position(newData);
+        out.put(file, oldData, file.length - oldData);
+        return out.array();
+    }
+}
