@@ -38,6 +38,25 @@ public final class ClusterSweep {
     private record Done(SweepTask task, String answer, Throwable failure) {
     }
 
+    /**
+     * A key for the n-th submission whose partition the (n mod members)-th member owns now, so units go round the
+     * members instead of wherever their names hash (8 units over 3 members would leave one idle 1 time in 9). The
+     * durable executor still runs a task on the key's owner of the moment, so members that join or leave are handled
+     * as before; without a match (partitions migrating) the unit's own name serves.
+     */
+    private static String spreadKey(HazelcastInstance hz, String key, int n) {
+        List<com.hazelcast.cluster.Member> members = new java.util.ArrayList<>(hz.getCluster().getMembers());
+        com.hazelcast.cluster.Member target = members.get(n % members.size());
+        for (int salt = 0; salt < 4096; salt++) {
+            String k = key + "#" + salt;
+            com.hazelcast.cluster.Member owner = hz.getPartitionService().getPartition(k).getOwner();
+            if (target.equals(owner)) {
+                return k;
+            }
+        }
+        return key;
+    }
+
     /** @return units run per member address */
     public static Map<String, Integer> run(SweepPlan plan, boolean quantizedFile, String modelName, SweepStore store, HazelcastInstance hz,
                                            int window, Listener listener) throws Exception {
@@ -53,11 +72,12 @@ public final class ClusterSweep {
         Map<SweepTask, Integer> attempts = new java.util.IdentityHashMap<>();
         Map<String, Integer> perMember = new TreeMap<>();
         int inFlight = 0;
+        int submitted = 0;
         while (!todo.isEmpty() || inFlight > 0) {
             while (!todo.isEmpty() && inFlight < Math.max(1, window)) {
                 SweepTask t = todo.poll();
                 attempts.merge(t, 1, Integer::sum);
-                executor.submitToKeyOwner(t, t.key()).whenComplete((answer, failure) -> done.add(new Done(t, answer, failure)));
+                executor.submitToKeyOwner(t, spreadKey(hz, t.key(), submitted++)).whenComplete((answer, failure) -> done.add(new Done(t, answer, failure)));
                 inFlight++;
             }
             Done d = done.take();
