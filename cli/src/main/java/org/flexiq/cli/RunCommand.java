@@ -192,10 +192,10 @@ final class RunCommand implements Callable<Integer> {
                         .toList());
             }
         }
-        EnergySpec es = energyOptions.spec();
-        EnergyTable table = es.table(config);
-        List<EnergyReport> energies = runs.stream().map(r -> EnergyReport.of(table, r)).toList();
-        EnergyReport int8Base = es.int8Pe() == null ? null : EnergyReport.of(es.int8Pe().table(config), base);
+        EnergySpec.Priced priced = energyOptions.spec().price(config, runs, base);
+        EnergyTable table = priced.table();
+        List<EnergyReport> energies = priced.runs();
+        EnergyReport int8Base = priced.int8Base();
         out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d, %.0f MHz, %s), %s engine, %s extraction, %d instructions%n", q.graph().name(),
                 config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), config.clockMHz(),
                 config.idealMemory() ? "ideal memory" : String.format(Locale.ROOT, "%.0f GB/s DRAM", config.dramBandwidthGBps()),

@@ -1,12 +1,15 @@
 package org.flexiq.workbench;
 
 import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.RunStats;
+import org.flexiq.simulator.energy.EnergyReport;
 import org.flexiq.simulator.energy.AccelergyTables;
 import org.flexiq.simulator.energy.EnergyParameters;
 import org.flexiq.simulator.energy.EnergyTable;
 import org.flexiq.simulator.energy.PeType;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Which energy model a command uses, over what the NPU config names (its energy parameter set, DRAM and PE type):
@@ -54,6 +57,22 @@ public record EnergySpec(String energy, Path art, Double nodeNm, Double vdd, Str
      */
     public EnergySpec int8Pe() {
         return isErt() && art != null ? null : new EnergySpec(energy, art, nodeNm, vdd, dram, PeType.INT8.id());
+    }
+
+    /**
+     * Timed runs priced: each run's energy, and the ratio-0 run {@code base} priced on plain int8 PEs (null where an
+     * ART prices one PE type only).
+     */
+    public record Priced(EnergyTable table, List<EnergyReport> runs, EnergyReport int8Base) {
+        public Priced {
+            runs = List.copyOf(runs);
+        }
+    }
+
+    public Priced price(NpuConfig npu, List<RunStats> runs, RunStats base) {
+        EnergyTable t = table(npu);
+        EnergySpec int8 = int8Pe();
+        return new Priced(t, runs.stream().map(r -> EnergyReport.of(t, r)).toList(), int8 == null ? null : EnergyReport.of(int8.table(npu), base));
     }
 
     /** The table for {@code npu} (configured here): from the parameter set, or from the ERT (and ART) over the set's areas. */
