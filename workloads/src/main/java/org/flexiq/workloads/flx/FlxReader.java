@@ -132,7 +132,15 @@ public final class FlxReader {
 
     private static <T> T parseHeader(Path file, byte[] json, Class<T> type) throws FlxFormatException {
         try {
-            return FlxFormat.mapper().readValue(json, type);
+            T header = FlxFormat.mapper().readValue(json, type);
+            if (header == null) {
+                // the JSON literal null maps to no object at all, not to an error
+                throw new FlxFormatException(file, "header", "expected a JSON object with the fields graph, tensors and metadata"
+                        + (type == FlxHeader.Quantized.class ? " and quantization" : "") + ", found null");
+            }
+            return header;
+        } catch (FlxFormatException e) {
+            throw e;
         } catch (InvalidTypeIdException e) {
             throw new FlxFormatException(file, path(e), "unknown layer kind '" + e.getTypeId() + "'");
         } catch (ValueInstantiationException e) {

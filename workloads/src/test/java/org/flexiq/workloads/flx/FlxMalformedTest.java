@@ -71,6 +71,13 @@ class FlxMalformedTest {
         }
     }
 
+    /** Issue 20: a header that is the JSON literal null used to surface as a NullPointerException. */
+    @Test
+    void aNullHeaderIsRefused() throws IOException {
+        FlxFormatException e = rejected(FlxTestFiles.withHeaderText(valid, "null"), "header", "expected a JSON object", "found null");
+        assertThat(e.getMessage()).containsOnlyOnce("header:");
+    }
+
     @Test
     void truncatedFiles() throws IOException {
         rejected(Arrays.copyOf(valid, 10), "preamble", "truncated", "10 bytes");
