@@ -293,8 +293,23 @@ public final class QuantizedFlx {
                 int[] order = permutation(tensor + ".order", channels);
                 int[] gather = req(s, "reorder", sp).asBoolean() ? permutation(tensor + ".gather", channels) : null;
                 int[] cm = tensor(tensor + ".channelMax", Int32Tensor.class, channels).data().clone();
+                for (int c = 0; c < channels; c++) {
+                    if (cm[c] < 0 || cm[c] > 127) {
+                        throw bad("tensors '" + tensor + ".channelMax'", "element " + c + " is " + cm[c] + ", expected a calibrated int8 magnitude in [0, 127]");
+                    }
+                }
+                int axis = integer(s, "axis", sp);
+                Shape shape;
+                try {
+                    shape = f.model().graph().shape(tensor);
+                } catch (org.flexiq.workloads.ir.IrException e) {
+                    throw bad(sp + ".tensor", "'" + tensor + "' is not a tensor of the graph");
+                }
+                if (axis < 0 || axis >= shape.dims().length || shape.dims()[axis] != channels) {
+                    throw bad(sp + ".axis", "axis " + axis + " of '" + tensor + "' " + shape + " does not hold its " + channels + " channels");
+                }
                 String producer = s.hasNonNull("producer") ? s.get("producer").asText() : null;
-                sites.put(tensor, new Site(tensor, integer(s, "axis", sp), channels, consumers, cm, order, counts, gather, producer,
+                sites.put(tensor, new Site(tensor, axis, channels, consumers, cm, order, counts, gather, producer,
                         profile(tensor, channels)));
             }
             return new QuantizedModel(f.model().graph(), scales, nodes, sites, gw, ratios, f.model().metadata());

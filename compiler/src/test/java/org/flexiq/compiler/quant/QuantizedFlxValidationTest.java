@@ -79,6 +79,52 @@ class QuantizedFlxValidationTest {
         assertThat(e.getMessage()).contains("has no quantization");
     }
 
+    @Test
+    void aSiteAxisThatDoesNotHoldItsChannelsIsNamed() throws IOException {
+        for (int axis : new int[]{-1, 5}) {
+            FlxFormatException e = refused(h -> ((ObjectNode) h.get("quantization").get("sites").get(0)).put("axis", axis));
+            assertThat(e.field()).isEqualTo("quantization.sites[0].axis");
+            assertThat(e.getMessage()).contains("axis " + axis + " of 'relu1'", "does not hold its 256 channels");
+        }
+    }
+
+    @Test
+    void aChannelMaxOutsideTheInt8RangeIsNamed() throws IOException {
+        // every relu1.channelMax element set to Integer.MAX_VALUE, its tensor CRC made right again
+        int oldLen = ByteBuffer.wrap(valid, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        ObjectNode h = (ObjectNode) new ObjectMapper().readTree(new String(valid, 16, oldLen, StandardCharsets.UTF_8));
+        byte[] file = valid.clone();
+        long dataStart = FlxFormat.align(16L + oldLen);
+        ObjectNode entry = null;
+        for (var t : h.get("tensors")) {
+            if (t.get("name").asText().equals("relu1.channelMax")) {
+                entry = (ObjectNode) t;
+            }
+        }
+        assertThat(entry).isNotNull();
+        int off = (int) (dataStart + entry.get("offset").asLong());
+        int len = (int) entry.get("length").asLong();
+        ByteBuffer data = ByteBuffer.wrap(file, off, len).order(ByteOrder.LITTLE_ENDIAN);
+        while (data.remaining() >= 4) {
+            data.putInt(Integer.MAX_VALUE);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(file, off, len);
+        long value = crc.getValue();
+        ObjectNode e = entry;
+        Path f = dir.resolve("channelmax.q.flx");
+        Files.write(f, withHeader(file, x -> {
+            for (var t : x.get("tensors")) {
+                if (t.get("name").asText().equals(e.get("name").asText())) {
+                    ((ObjectNode) t).put("crc32", value);
+                }
+            }
+        }));
+        Throwable t = catchThrowable(() -> QuantizedFlx.read(f));
+        assertThat(t).isInstanceOf(FlxFormatException.class);
+        assertThat(t.getMessage()).startsWith(f + ": tensors 'relu1.channelMax': element 0 is 2147483647, expected a calibrated int8 magnitude");
+    }
+
     /** The file with its header JSON edited and the header CRC made right again (so only the new checks can refuse it). */
     static byte[] withHeader(byte[] file, Consumer<ObjectNode> edit) throws IOException {
         int oldLen = ByteBuffer.wrap(file, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
