@@ -89,7 +89,7 @@ class EnergyCliTest {
         java.util.List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
         assertThat(rows).hasSize(3);
         assertThat(rows.get(1)).contains(",0,ok,");
-        assertThat(rows.get(2)).contains(",1,infeasible,").contains("plain int8 PEs (peType int8) have no 4-bit mode");
+        assertThat(rows.get(2)).contains(",1,infeasible,").contains("plain int8 PEs (peType int8) have no int4 lanes");
         // the int8-PE point is its own comparison: perf/area and energy gains of 1
         assertThat(rows.get(1)).endsWith(",1.000000,1.000000");
     }

@@ -53,13 +53,14 @@ public final class SweepPointRunner {
             EnergyTable int8 = EnergyTable.of(plan.energy(), c.withEnergy(null, null, PeType.INT8.id()));
             EnergyReport int8Base = EnergyReport.of(int8, base);
             for (double r : ratios) {
-                if (r > 0 && c.pe() == PeType.INT8) {
-                    // plain int8 PEs run the unit's ratio 0 but have no 4-bit mode for the others
-                    done.add(SweepPoint.infeasible(modelName, c.name(), u.rows(), u.cols(), u.group(), r,
-                            c.name() + ": plain int8 PEs (peType int8) have no 4-bit mode"));
+                RunStats run;
+                try {
+                    run = r == 0 ? base : time(q, p, c, r);
+                } catch (ConfigException ex) {
+                    // the machine refuses this ratio alone (plain int8 PEs have no 4-bit folds); ratio 0 stands
+                    done.add(SweepPoint.infeasible(modelName, c.name(), u.rows(), u.cols(), u.group(), r, ex.getMessage()));
                     continue;
                 }
-                RunStats run = r == 0 ? base : time(q, p, c, r);
                 done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(priced, run), int8Base));
             }
         } catch (InfeasibleException | ConfigException ex) {
