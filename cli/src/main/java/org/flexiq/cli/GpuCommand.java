@@ -123,6 +123,8 @@ final class GpuCommand implements Callable<Integer> {
             try (CudaDevice d = opened.device()) {
                 measured(out, q, rs, e, d);
             }
+        } else if (CudaProbe.driver() != null) {
+            out.printf(Locale.ROOT, "%nno GEMM kernel measured: %s%n", opened.why());
         }
         if (json != null) {
             AtomicFiles.write(json, Json.write(json(q.graph().name(), runs, base, checks)));
