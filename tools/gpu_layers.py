@@ -15,8 +15,44 @@ import sys
 import torch
 
 
-def median_us(fn, warmup=5, repeats=50):
+def median_us(fn, warmup=3, samples=9, burst=20, graph=True):
+    """Median over samples of one burst of `burst` calls, per call. The burst is replayed as a CUDA graph where it can be
+    captured, so that Python's launch cost (tens of microseconds) does not leave the GPU idle between kernels; a lone launch
+    timed by events counts the launch latency too (measured separately as empty_launch_lone)."""
     for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    run = lambda: [fn() for _ in range(burst)]
+    if graph:
+        try:
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                fn()
+            torch.cuda.current_stream().wait_stream(side)
+            g = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(g):
+                for _ in range(burst):
+                    fn()
+            run = g.replay
+        except Exception as e:
+            print(f"# no CUDA graph ({type(e).__name__}): eager burst", file=sys.stderr)
+    run()
+    torch.cuda.synchronize()
+    times = []
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    for _ in range(samples):
+        start.record()
+        run()
+        stop.record()
+        stop.synchronize()
+        times.append(start.elapsed_time(stop) * 1000.0 / burst)
+    return statistics.median(times)
+
+
+def lone_us(fn, repeats=50):
+    """One launch at a time between events: the latency a lone kernel sees, launch included."""
+    for _ in range(3):
         fn()
     torch.cuda.synchronize()
     times = []
@@ -50,15 +86,17 @@ def main():
 
     def launch():
         x = torch.zeros(1, device=dev)
-        row("empty_launch", [1], "fp32", 8, median_us(lambda: x.add_(0), repeats=200))
+        row("empty_launch_lone", [1], "fp32", 8, lone_us(lambda: x.add_(0)))
+        row("empty_launch_eager_burst", [1], "fp32", 8, median_us(lambda: x.add_(0), graph=False))
+        row("empty_launch_graph", [1], "fp32", 8, median_us(lambda: x.add_(0)))
     guarded("launch", launch)
 
     def copies():
-        for log2 in range(12, 31, 2):
+        for log2 in range(12, 31, 2):  # up to 1 GiB: far past the 60 MB L2
             n = 1 << log2
             a = torch.empty(n, dtype=torch.uint8, device=dev)
             b = torch.empty_like(a)
-            row("copy", [n], "u8", 2 * n, median_us(lambda: b.copy_(a)))
+            row("copy", [n], "u8", 2 * n, median_us(lambda: b.copy_(a), burst=20 if n < (1 << 28) else 3))
             del a, b
     guarded("copies", copies)
 
@@ -101,17 +139,8 @@ def main():
         m = timm.create_model("vit_base_patch16_224", pretrained=False).to(dev).half().eval()
         x = torch.randn(16, 3, 224, 224, device=dev, dtype=torch.float16)
         with torch.no_grad():
-            row("vit_b16_eager", [16, 3, 224, 224], "fp16", 0, median_us(lambda: m(x), repeats=20))
-            s = torch.cuda.Stream()
-            s.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(s):
-                for _ in range(3):
-                    m(x)
-            torch.cuda.current_stream().wait_stream(s)
-            g = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(g):
-                m(x)
-            row("vit_b16_graph", [16, 3, 224, 224], "fp16", 0, median_us(g.replay, repeats=20))
+            row("vit_b16_eager", [16, 3, 224, 224], "fp16", 0, median_us(lambda: m(x), burst=3, graph=False))
+            row("vit_b16_graph", [16, 3, 224, 224], "fp16", 0, median_us(lambda: m(x), burst=3))
     guarded("whole vit", whole_vit)
 
 

@@ -135,12 +135,13 @@ final class GpuCommand implements Callable<Integer> {
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
 
-    /** On a real GPU: every GEMM kernel run and timed (CUDA events, median of 20 after 3 warm-up launches), outputs checked. */
+    /** On a real GPU: every GEMM kernel run and timed (CUDA events, median of 9 bursts of back-to-back launches after 3 warm-up), outputs checked. */
     private void measured(PrintWriter out, QuantizedModel q, List<Double> rs, Extraction e, CudaDevice d) {
         Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
-        out.printf(Locale.ROOT, "%nMEASURED on %s (%s%s), batch 1: the GEMM kernels (CUDA events, median of 20 runs after 3 warm-up; "
+        out.printf(Locale.ROOT, "%nMEASURED on %s (%s%s), batch 1: the GEMM kernels (CUDA events, median of 9 bursts of %d "
+                + "back-to-back launches after 3 warm-up; "
                 + "their activations extracted and gathered on the device too); the other layers are not timed%n", d.name(), d.arch(),
-                d.widened() ? ", 4-bit groups widened to int8" : "");
+                d.widened() ? ", 4-bit groups widened to int8" : "", CudaDevice.BURST);
         TextTable t = new TextTable(List.of("ratio", "GEMM kernels (measured)", "GEMM kernels (modelled)", "outputs vs golden"),
                 List.of(TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
         GpuSpec model = GpuSpec.KNOWN.stream().filter(s -> d.name().toLowerCase(Locale.ROOT).contains(s.id().replace("rtx", ""))).findFirst()
@@ -148,7 +149,7 @@ final class GpuCommand implements Callable<Integer> {
         for (double r : rs) {
             Map<String, Double> ms = new LinkedHashMap<>();
             Map<String, byte[]> got = GpuEmulator.run(q, r, e, d, (node, k) -> {
-                CudaDevice.Result res = d.gemm(k, 3, 20);
+                CudaDevice.Result res = d.gemm(k, 3, 9);
                 ms.put(node, res.medianMs());
                 return res.out();
             }, input);
