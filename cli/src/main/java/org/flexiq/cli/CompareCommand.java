@@ -69,7 +69,7 @@ final class CompareCommand implements Callable<Integer> {
         CompiledProgram p = NpuCompiler.compile(q, c.target());
         int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
         RunStats npuBase = FastEngine.run(p.program(), c, "0", mode);
-        GpuTimingModel.Run gpuBase = GpuTimingModel.run(g, 0, 1, GpuPlan.of(q, 0, 1));
+        GpuTimingModel.Run gpuBase = GpuTimingModel.run(g, 0, 1, GpuPlan.of(q, 0, 1), gpu.kernel());
         out.printf(Locale.ROOT, "%s, batch 1: NPU %s (%dx%d, G = %d, %.0f MHz) SIMULATED by the fast engine; GPU %s MODELLED: %s%n",
                 q.graph().name(), c.name(), c.arrayRows(), c.arrayCols(), q.groupWidth(), c.clockMHz(), g.name(), CudaProbe.why());
         String narrow = NpuModels.narrowGroupNote(q.groupWidth(), c.arrayRows());
@@ -83,7 +83,7 @@ final class CompareCommand implements Callable<Integer> {
         GpuTimingModel.Run lastGpu = null;
         for (double r : rs) {
             lastNpu = FastEngine.run(p.program(), c, NpuCompiler.profileName(r), mode);
-            lastGpu = GpuTimingModel.run(g, r, 1, GpuPlan.of(q, r, 1));
+            lastGpu = GpuTimingModel.run(g, r, 1, GpuPlan.of(q, r, 1), gpu.kernel());
             t.row(org.flexiq.reports.SweepPoint.ratioText(r), us(lastNpu.latencyMicroseconds()), x(npuBase.cycles() / (double) lastNpu.cycles()),
                     RunCommand.percent(lastNpu.peUtilization()), us(lastGpu.us()), x(gpuBase.us() / lastGpu.us()), RunCommand.percent(lastGpu.tensorUtilization()));
         }

@@ -2,12 +2,25 @@ package org.flexiq.cli;
 
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.gpubackend.GpuSpec;
+import org.flexiq.gpubackend.GpuTimingModel;
 import picocli.CommandLine.Option;
 
-/** --gpu, shared by the commands that take the GPU path. */
+/** --gpu and --kernel, shared by the commands that take the GPU path. */
 final class GpuOptions {
     @Option(names = "--gpu", defaultValue = "a6000", description = "a6000, a100, rtx3090, h100, h200 or t4 (default: ${DEFAULT-VALUE}).")
     String gpu;
+
+    @Option(names = "--kernel", defaultValue = "shipped", description = "GEMM kernel the latency model prices: shipped (flexiq_gemm, its tile "
+            + "model fitted to its measurements on an H200) or roofline (an ideal tuned kernel at the tensor rates) (default: ${DEFAULT-VALUE}).")
+    String kernel;
+
+    GpuTimingModel.GemmKernel kernel() {
+        try {
+            return GpuTimingModel.GemmKernel.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--kernel: " + e.getMessage());
+        }
+    }
 
     GpuSpec spec() {
         try {

@@ -4,21 +4,40 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Modelled latency of the GPU path from a GPU's public specifications (gpu-backend/README.md, "Timing
- * model", states the assumptions): each kernel takes the larger of its compute time and its DRAM time, plus a
- * launch overhead. A mixed GEMM is cut into 128 x 128 output tiles, one per SM at a time (tile quantization:
- * a partial tile or a partial wave costs a whole one); a tile's tensor-core time is its issued int8 MACs (K
- * padded as the MMAs run it) at the int8 rate plus its issued int4 MACs at the int4 rate (the int8 rate,
- * widened, without int4 tensor cores), and its
- * CUDA-core time is one integer multiply-add (acc + fragment x 2^shift) per output element and 4-bit group slice, overlapped
- * with the tensor cores (the kernel shifts one group's fragment while the next one multiplies), then the
- * requantizing epilogue, four operations per output element.
+ * Modelled latency of the GPU path (gpu-backend/README.md, "Timing model", states the assumptions and the measurements
+ * behind them). Every kernel of the plan is priced, and an inference takes the larger of the kernels' sum and the host's
+ * time to launch them one by one:
+ * <ul>
+ *   <li>tensor-core GEMMs (weights, and the attention products) by one of two {@link GemmKernel}s: the kernel we ship,
+ *       {@code flexiq_gemm}, from its tile model fitted to its measurements ({@link FlexiqGemmTiming}); or an ideal
+ *       tuned kernel, a roofline of 128 x 128 tiles at the tensor rates, whose CUDA cores shift each group slice in one
+ *       IMAD per output element, overlapped with the tensor cores, then requantize in 4 operations;</li>
+ *   <li>every other layer by its DRAM bytes at the measured bandwidth efficiency, or its integer operations at 64 lanes
+ *       per SM, whichever is longer, plus a small kernel's measured fixed cost ({@link StreamKernelTiming});</li>
+ *   <li>each GEMM at least its own DRAM bytes.</li>
+ * </ul>
  */
 public final class GpuTimingModel {
     static final int TILE = 128;
     /** A group partial sum joins the accumulator in one IMAD: acc + fragment x 2^shift. */
     static final int SHIFT_OPS = 1;
     static final int EPILOGUE_OPS = 4;
+
+    /** Which GEMM kernel the model prices. */
+    public enum GemmKernel {
+        /** flexiq_gemm as shipped: its tile model, fitted to its measurements. */
+        SHIPPED,
+        /** An ideal tuned kernel: 128 x 128 tiles at the tensor rates, shifts overlapped. */
+        ROOFLINE;
+
+        public static GemmKernel parse(String s) {
+            return switch (s) {
+                case "shipped" -> SHIPPED;
+                case "roofline" -> ROOFLINE;
+                default -> throw new IllegalArgumentException("unknown GEMM kernel '" + s + "'; expected shipped or roofline");
+            };
+        }
+    }
 
     private GpuTimingModel() {
     }
@@ -27,8 +46,14 @@ public final class GpuTimingModel {
     public record KernelTime(GpuLayer layer, double us, String bound, double tensorUtilization) {
     }
 
-    /** A whole inference. */
-    public record Run(GpuSpec gpu, double ratio, int batch, double us, List<KernelTime> kernels) {
+    /**
+     * A whole inference.
+     *
+     * @param us     max(gpuUs, hostUs)
+     * @param gpuUs  the kernels' modelled times, summed
+     * @param hostUs the host launching them one by one
+     */
+    public record Run(GpuSpec gpu, double ratio, int batch, GemmKernel gemm, double us, double gpuUs, double hostUs, List<KernelTime> kernels) {
         public long int8Macs() {
             return kernels.stream().mapToLong(k -> k.layer().int8Macs()).sum();
         }
@@ -41,43 +66,74 @@ public final class GpuTimingModel {
         public double tensorUtilization() {
             return peakSeconds(gpu, int8Macs(), int4Macs()) * 1e6 / us;
         }
+
+        public boolean hostBound() {
+            return hostUs > gpuUs;
+        }
     }
 
+    /** The shipped kernel's model. */
     public static Run run(GpuSpec gpu, double ratio, int batch, List<GpuLayer> layers) {
+        return run(gpu, ratio, batch, layers, GemmKernel.SHIPPED);
+    }
+
+    public static Run run(GpuSpec gpu, double ratio, int batch, List<GpuLayer> layers, GemmKernel gemm) {
         List<KernelTime> out = new ArrayList<>();
         double total = 0;
         for (GpuLayer l : layers) {
-            KernelTime k = kernel(gpu, l);
+            KernelTime k = kernel(gpu, l, gemm);
             out.add(k);
             total += k.us();
         }
-        return new Run(gpu, ratio, batch, total, out);
+        double host = layers.size() * StreamKernelTiming.H200.hostLaunchUs();
+        return new Run(gpu, ratio, batch, gemm, Math.max(total, host), total, host, out);
     }
 
-    static KernelTime kernel(GpuSpec gpu, GpuLayer l) {
-        double clock = gpu.boostClockMHz() * 1e6;
-        double memory = l.bytes() / (gpu.memoryBandwidthGBps() * 1e9);
-        double compute;
-        String computeBound;
+    static KernelTime kernel(GpuSpec gpu, GpuLayer l, GemmKernel gemm) {
+        StreamKernelTiming stream = StreamKernelTiming.H200;
+        double memory = stream.memoryUs(gpu, l.bytes());
+        double us;
+        String bound;
         if (l.kind().equals("gemm") || l.kind().equals("matmul")) {
-            long tiles = ceil(l.m(), TILE) * ceil(l.n(), TILE);
-            long waves = ceil(tiles, gpu.sms());
-            double tile = (double) TILE * TILE;
-            int rate4 = gpu.hasInt4TensorCores() ? gpu.int4MacsPerClockPerSm() : gpu.int8MacsPerClockPerSm();
-            double tensor = tile * l.issuedK8() / gpu.int8MacsPerClockPerSm() + tile * l.issuedK4() / rate4;
-            double shift = tile * l.shiftSlices() * SHIFT_OPS / gpu.int32OpsPerClockPerSm();
-            double epilogue = tile * EPILOGUE_OPS / gpu.int32OpsPerClockPerSm();
-            compute = waves * (Math.max(tensor, shift) + epilogue) / clock;
-            computeBound = shift > tensor ? "shift" : "tensor";
+            double compute;
+            if (gemm == GemmKernel.SHIPPED) {
+                compute = FlexiqGemmTiming.H200.us(gpu, l);
+                bound = FlexiqGemmTiming.H200.shiftBound(gpu, l) ? "shift steps" : "chunks";
+            } else {
+                compute = roofline(gpu, l) + stream.fixedUs();
+                bound = rooflineShiftBound(gpu, l) ? "shift" : "tensor";
+            }
+            us = Math.max(compute, memory);
+            bound = memory > compute ? "memory" : bound;
         } else {
-            compute = l.cudaOps() / ((double) gpu.int32OpsPerClockPerSm() * gpu.sms() * clock);
-            computeBound = "cuda";
+            double compute = l.cudaOps() / ((double) gpu.int32OpsPerClockPerSm() * gpu.sms() * gpu.boostClockMHz());
+            us = Math.max(compute, memory) + stream.fixedUs();
+            bound = stream.fixedUs() > Math.max(compute, memory) ? "launch" : compute >= memory ? "cuda" : "memory";
         }
-        double body = Math.max(compute, memory);
-        double us = body * 1e6 + gpu.launchOverheadUs();
-        String bound = gpu.launchOverheadUs() > body * 1e6 ? "launch" : compute >= memory ? computeBound : "memory";
-        double util = peakSeconds(gpu, l.int8Macs(), l.int4Macs()) * 1e6 / us;
-        return new KernelTime(l, us, bound, util);
+        return new KernelTime(l, us, bound, peakSeconds(gpu, l.int8Macs(), l.int4Macs()) * 1e6 / us);
+    }
+
+    /** The ideal kernel's compute time in microseconds: 128 x 128 tiles in waves over the SMs (a partial tile or wave costs a whole one). */
+    static double roofline(GpuSpec gpu, GpuLayer l) {
+        long tiles = ceil(l.m(), TILE) * ceil(l.n(), TILE);
+        long waves = ceil(tiles, gpu.sms());
+        double tile = (double) TILE * TILE;
+        double[] parts = rooflineParts(gpu, l);
+        return waves * (Math.max(parts[0], parts[1]) + tile * EPILOGUE_OPS / gpu.int32OpsPerClockPerSm()) / gpu.boostClockMHz();
+    }
+
+    private static boolean rooflineShiftBound(GpuSpec gpu, GpuLayer l) {
+        double[] parts = rooflineParts(gpu, l);
+        return parts[1] > parts[0];
+    }
+
+    /** One 128 x 128 tile's tensor-core cycles and CUDA-core shift cycles. */
+    private static double[] rooflineParts(GpuSpec gpu, GpuLayer l) {
+        double tile = (double) TILE * TILE;
+        int rate4 = gpu.hasInt4TensorCores() ? gpu.int4MacsPerClockPerSm() : gpu.int8MacsPerClockPerSm();
+        double tensor = tile * l.issuedK8() / gpu.int8MacsPerClockPerSm() + tile * l.issuedK4() / rate4;
+        double shift = tile * l.shiftSlices() * SHIFT_OPS / gpu.int32OpsPerClockPerSm();
+        return new double[]{tensor, shift};
     }
 
     /** Seconds the tensor cores need at peak for these MACs (int4 at the int8 rate when widened). */

@@ -1,0 +1,65 @@
+package org.flexiq.cli;
+
+import org.flexiq.gpubackend.FlexiqGemmTiming;
+import org.flexiq.gpubackend.GpuSpec;
+import org.flexiq.gpubackend.KernelCalibration;
+import org.flexiq.gpubackend.StreamKernelTiming;
+import org.flexiq.reports.TextTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "gpu-calibration", mixinStandardHelpOptions = true,
+        description = "Prints the GPU timing model's constants and how well they match the measurements they were fitted to (the "
+                + "shipped GEMM kernel on synthetic shapes) and the ones held back (ResNet-50's and ViT-B/16's GEMMs; the non-GEMM layers), "
+                + "all measured on an H200 and committed under gpu-backend's resources.")
+final class GpuCalibrationCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        FlexiqGemmTiming t = FlexiqGemmTiming.H200;
+        GpuSpec on = GpuSpec.named(t.fittedOn());
+        out.printf(Locale.ROOT, "flexiq_gemm tile model, fitted on %s (cycles at %.0f MHz): int8 chunk %.0f, widened 4-bit chunk %.0f, "
+                        + "slice step %.0f, per wave %.0f; mean error on its own shapes %.1f%%%n", on.name(), on.boostClockMHz(), t.int8ChunkCycles(),
+                t.widenedChunkCycles(), t.sliceCycles(), t.waveCycles(), 100 * t.trainingError());
+        TextTable blocks = new TextTable(List.of("GPU", "registers", "blocks per SM", "blocks at once"),
+                List.of(TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
+        for (GpuSpec g : GpuSpec.KNOWN) {
+            blocks.row(g.id(), g.kernelRegisters(), FlexiqGemmTiming.blocksPerSm(g), FlexiqGemmTiming.blocksPerSm(g) * g.sms());
+        }
+        out.print(blocks.render());
+        out.println();
+        TextTable gemms = new TextTable(List.of("set", "ratio", "GEMMs", "measured", "modelled", "error", "mean error per GEMM", "cuBLASLt int8",
+                "FlexiQ / cuBLASLt"), List.of(TextTable.Align.LEFT, TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT,
+                TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
+        for (KernelCalibration.GemmTotal g : KernelCalibration.gemmTotals(on, t)) {
+            gemms.row(g.set() + (g.heldBack() ? " (held back)" : " (fit)"), g.tag(), g.gemms(), us(g.measuredUs()), us(g.modelledUs()),
+                    String.format(Locale.ROOT, "%+.1f%%", 100 * g.error()), String.format(Locale.ROOT, "%.1f%%", 100 * g.meanRelativeError()),
+                    us(g.cublasUs()), String.format(Locale.ROOT, "%.2fx", g.measuredUs() / g.cublasUs()));
+        }
+        out.print(gemms.render());
+        StreamKernelTiming s = StreamKernelTiming.H200;
+        out.printf(Locale.ROOT, "%nother kernels, fitted on %s: fixed %.2f us per kernel, DRAM at %.1f%% of the datasheet's bandwidth, host launches "
+                + "one kernel per %.2f us%n", on.name(), s.fixedUs(), 100 * s.bandwidthEfficiency(), s.hostLaunchUs());
+        TextTable layers = new TextTable(List.of("kernel (held back)", "bytes", "measured", "modelled", "measured / modelled"),
+                List.of(TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
+        for (KernelCalibration.LayerCheck l : KernelCalibration.streamLayers(on, s)) {
+            layers.row(l.kernel(), HumanFormat.count(l.bytes()), us(l.measuredUs()), us(l.modelledUs()),
+                    String.format(Locale.ROOT, "%.2f", l.measuredUs() / l.modelledUs()));
+        }
+        out.print(layers.render());
+        return Sim.OK;
+    }
+
+    private static String us(double v) {
+        return String.format(Locale.ROOT, "%.1f us", v);
+    }
+}

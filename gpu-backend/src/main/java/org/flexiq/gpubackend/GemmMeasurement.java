@@ -1,0 +1,66 @@
+package org.flexiq.gpubackend;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One row of what gemm_bench (src/main/cuda/gemm_bench.cu) measured on a GPU: a GEMM shape as the FlexiQ kernel runs it,
+ * the FlexiQ kernel's time and cuBLASLt's int8 GEMM on the same shape (NaN where cuBLASLt had no algorithm). The files
+ * under {@code measured/} are gemm_bench's CSV output, as it came off the device (gpu-backend/README.md, "Measured").
+ *
+ * @param tag the input's first column: the 4-bit ratio, or a synthetic set's name
+ */
+public record GemmMeasurement(String tag, String kernel, long m, long n, long k, long k8, long k4, long slice, double flexiqUs, double cublasUs) {
+
+    /** The 4-bit group slices each output element shifts and adds. */
+    public long slices() {
+        return k4 / slice;
+    }
+
+    /** A layer with this shape, as the timing model takes it. */
+    public GpuLayer layer() {
+        return new GpuLayer(kernel, "gemm", m, n, k - k4, k4, k8, k4, slices(), 0, 0);
+    }
+
+    /** A committed measurement file under org/flexiq/gpubackend/measured/. */
+    public static List<GemmMeasurement> resource(String file) {
+        String path = "measured/" + file;
+        try (InputStream in = GemmMeasurement.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the jar");
+            }
+            return read(path, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** gemm_bench's CSV: ratio,kernel,M,N,K,k8,k4,slice,flexiq_us,flexiq_check,cublaslt_us,cublaslt_out,cublaslt_check. */
+    static List<GemmMeasurement> read(String name, InputStream in) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String header = r.readLine();
+        if (header == null || !header.startsWith("ratio,kernel,M,N,K,k8,k4,slice,flexiq_us")) {
+            throw new IllegalArgumentException(name + ": line 1: expected gemm_bench's header 'ratio,kernel,M,N,K,k8,k4,slice,flexiq_us,...'");
+        }
+        List<GemmMeasurement> out = new ArrayList<>();
+        String line;
+        int no = 1;
+        while ((line = r.readLine()) != null) {
+            no++;
+            String[] f = line.split(",");
+            try {
+                out.add(new GemmMeasurement(f[0], f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
+                        Long.parseLong(f[6]), Long.parseLong(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[10])));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + ": line " + no + ": expected 13 comma-separated gemm_bench fields, got '" + line + "'");
+            }
+        }
+        return out;
+    }
+}
