@@ -12,7 +12,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/build/device"
-(cd "$root" && mvn -q -B -DskipTests -pl cli -am package)
+(cd "$root" && mvn -q -B -Dmaven.test.skip=true -pl cli -am package)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/classes" "$work/bundle"

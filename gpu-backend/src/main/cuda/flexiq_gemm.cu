@@ -22,8 +22,8 @@
 // the k32 .s8 instruction, 32 codes at a time (FLEXIQ_WIDEN_INT4). Turing (sm_75, FLEXIQ_TURING) issues
 // each of these as two m8n8 MMAs (m8n8k32 .s4, m8n8k16 .s8).
 //
-// Written against the PTX ISA; compiled by nvcc in CudaSourceTest for sm_75, sm_80, sm_86 and sm_90. It has not
-// yet run on a GPU (gpu-backend/README.md, "Not measured").
+// Written against the PTX ISA; compiled by nvcc in CudaSourceTest for sm_75, sm_80, sm_86 and sm_90; run and timed on
+// an H200 (sm_90, widened) in gpu-backend/README.md, "Measured".
 #include <cstdint>
 
 #if defined(FLEXIQ_HOST)
@@ -84,15 +84,14 @@ __device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, u
 
 
 #ifdef FLEXIQ_WIDEN_INT4
-// Four 4-bit codes starting at code index k of a packed row, sign-extended to four int8 bytes.
+// Four 4-bit codes starting at code index k (a multiple of 4) of a packed row, sign-extended to four int8 bytes:
+// the two bytes' nibbles spread one per byte, then each byte's code c (0..15 as stored) becomes c - 16 when c >= 8,
+// four at a time without carries between bytes: ((c ^ 8) | 0x80) - 8 lies in [0x78, 0x87] per byte, and flipping
+// its top bit gives (c ^ 8) - 8, the code's value, as a two's-complement byte.
 __device__ __forceinline__ uint32_t widen4(const uint8_t* row, int k) {
-    uint32_t r = 0;
-    for (int i = 0; i < 4; i++) {
-        int code = (row[(k + i) >> 1] >> (4 * ((k + i) & 1))) & 0xf;
-        code = (code ^ 8) - 8;
-        r |= (uint32_t)(uint8_t)(int8_t)code << (8 * i);
-    }
-    return r;
+    const uint32_t two = (uint32_t)row[k >> 1] | (uint32_t)row[(k >> 1) + 1] << 8;
+    const uint32_t spread = (two & 0xfu) | (two & 0xf0u) << 4 | (two & 0xf00u) << 8 | (two & 0xf000u) << 12;
+    return (((spread ^ 0x08080808u) | 0x80808080u) - 0x08080808u) ^ 0x80808080u;
 }
 #endif
 
@@ -119,13 +118,18 @@ __host__ __device__ __forceinline__ int8_t activate(int8_t v, int lo, int hi, co
 }
 
 // The block tile: 64 x 64 outputs, four warps of 32 x 32 (2 x 4 MMA tiles of 16 x 8 each). Each k-chunk of
-// the block's 64 A rows and 64 B columns (32 bytes: 32 int8 values or 64 codes; 16 bytes: 32 codes) is staged
-// in shared memory with 16-byte loads, rows 48 bytes apart so that the fragment reads of a warp (8 rows x 4
-// words) fall in 32 different banks; rows and columns past the edge repeat the last one and are not written.
+// the block's 64 A rows and 64 B columns (up to 128 bytes: 128 int8 values or 256 codes) is staged in shared
+// memory with 16-byte loads, rows 144 bytes apart so that the fragment reads of a warp (8 rows x 4 words) fall
+// in 32 different banks; rows and columns past the edge repeat the last one and are not written. A chunk is
+// staged and waited for once (two barriers) and then feeds up to 4 k32 steps of 8 MMAs per warp: measured on an
+// H200, a chunk's wait costs about as much as its MMAs (gpu-backend/README.md, "Measured"), so the deeper the chunk,
+// the fewer waits. The 4-bit chunks also stage the shifts of the (at most 9) group slices they touch.
 #define FLEXIQ_BM 64
 #define FLEXIQ_BN 64
 #define FLEXIQ_THREADS 128
-#define FLEXIQ_SROW 48
+#define FLEXIQ_BK 128
+#define FLEXIQ_SROW 144
+#define FLEXIQ_SLICES 9
 
 struct __align__(16) Bytes16 {
     uint32_t w[4];
@@ -139,6 +143,14 @@ __device__ __forceinline__ void stage(uint8_t* smem, const void* src, int rows, 
         const size_t gr = (size_t)min(r0 + r, rows - 1);
         *reinterpret_cast<Bytes16*>(smem + r * FLEXIQ_SROW + 16 * v) =
             *reinterpret_cast<const Bytes16*>(static_cast<const uint8_t*>(src) + gr * rowBytes + off + 16 * v);
+    }
+}
+
+// The shifts of slices s0 .. s0 + count - 1 of rows r0 .. r0 + 63 (row r >= rows reads row rows - 1), FLEXIQ_SLICES per row.
+__device__ __forceinline__ void stage_shifts(int8_t* smem, const int8_t* src, int rows, int r0, int slices, int s0, int count, int tid) {
+    for (int i = tid; i < FLEXIQ_BM * count; i += FLEXIQ_THREADS) {
+        const int r = i / count, j = i % count;
+        smem[r * FLEXIQ_SLICES + j] = src[(size_t)min(r0 + r, rows - 1) * slices + s0 + j];
     }
 }
 
@@ -169,6 +181,8 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
     const int bm = (blockIdx.x / tilesN) * FLEXIQ_BM, bn = (blockIdx.x % tilesN) * FLEXIQ_BN;
     const int wm = (warp >> 1) * 32, wn = (warp & 1) * 32;
     const int slices = k4 / slice;
+    __shared__ int8_t sas[FLEXIQ_BM * FLEXIQ_SLICES];
+    __shared__ int8_t sws[FLEXIQ_BN * FLEXIQ_SLICES];
     int acc[2][4][4];
     #pragma unroll
     for (int ni = 0; ni < 4; ni++) {
@@ -179,25 +193,31 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
             acc[mi][ni][1] = acc[mi][ni][3] = oc0 + 1 < N ? bias[oc0 + 1] : 0;
         }
     }
-    for (int s = 0; s < slices; s++) {
-        int frag[2][4][4] = {};
-        const int end = (s + 1) * slice;
-        for (int k = s * slice; k < end;) {
+    // 4-bit part: chunks of up to 256 codes; each group slice's partial sums gather in a fresh fragment, which the CUDA
+    // cores add to the accumulator shifted by (activation + weight shift) when the slice ends
+    int frag[2][4][4] = {};
+    for (int k = 0; k < k4; k += 2 * FLEXIQ_BK) {
+        const int cc = min(2 * FLEXIQ_BK, k4 - k);
+        const int s0 = k / slice, touched = (k + cc - 1) / slice - s0 + 1;
+        stage(sa, a4, M, bm, (size_t)k4 / 2, (size_t)k / 2, cc / 2, tid);
+        stage(sb, w4, N, bn, (size_t)k4 / 2, (size_t)k / 2, cc / 2, tid);
+        stage_shifts(sas, ashift, M, bm, slices, s0, touched, tid);
+        stage_shifts(sws, wshift, N, bn, slices, s0, touched, tid);
+        __syncthreads();
+        for (int j = 0; j < cc;) {
 #ifdef FLEXIQ_WIDEN_INT4
             const int codes = 32;
 #else
-            const int codes = end - k >= 64 ? 64 : 32;
+            const int left = slice - (k + j) % slice;
+            const int codes = left >= 64 && cc - j >= 64 ? 64 : 32;
 #endif
-            stage(sa, a4, M, bm, (size_t)k4 / 2, (size_t)k / 2, codes / 2, tid);
-            stage(sb, w4, N, bn, (size_t)k4 / 2, (size_t)k / 2, codes / 2, tid);
-            __syncthreads();
             #pragma unroll
             for (int mi = 0; mi < 2; mi++) {
-                const uint8_t* r0 = sa + (wm + 16 * mi + g) * FLEXIQ_SROW;
+                const uint8_t* r0 = sa + (wm + 16 * mi + g) * FLEXIQ_SROW + j / 2;
                 const uint8_t* r1 = r0 + 8 * FLEXIQ_SROW;
                 #pragma unroll
                 for (int ni = 0; ni < 4; ni++) {
-                    const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW;
+                    const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW + j / 2;
 #ifdef FLEXIQ_WIDEN_INT4
                     // widened: the 32 codes sign-extended to int8 for one k32 .s8 MMA
                     const uint32_t a[4] = {widen4(r0, 4 * t), widen4(r1, 4 * t), widen4(r0, 16 + 4 * t), widen4(r1, 16 + 4 * t)};
@@ -215,41 +235,45 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
 #endif
                 }
             }
-            __syncthreads();
-            k += codes;
-        }
-        // CUDA cores: the group's partial sums join the accumulator shifted by (activation + weight shift)
-        #pragma unroll
-        for (int mi = 0; mi < 2; mi++) {
-            const int row0 = bm + wm + 16 * mi + g;
-            const int sa0 = ashift[(size_t)min(row0, M - 1) * slices + s];
-            const int sa1 = ashift[(size_t)min(row0 + 8, M - 1) * slices + s];
-            #pragma unroll
-            for (int ni = 0; ni < 4; ni++) {
-                const int oc0 = bn + wn + 8 * ni + 2 * t;
-                const int sw0 = oc0 < N ? wshift[(size_t)oc0 * slices + s] : 0;
-                const int sw1 = oc0 + 1 < N ? wshift[(size_t)(oc0 + 1) * slices + s] : 0;
-                acc[mi][ni][0] += frag[mi][ni][0] << (sa0 + sw0);
-                acc[mi][ni][1] += frag[mi][ni][1] << (sa0 + sw1);
-                acc[mi][ni][2] += frag[mi][ni][2] << (sa1 + sw0);
-                acc[mi][ni][3] += frag[mi][ni][3] << (sa1 + sw1);
+            j += codes;
+            if ((k + j) % slice == 0) {
+                const int s = (k + j) / slice - 1 - s0;
+                #pragma unroll
+                for (int mi = 0; mi < 2; mi++) {
+                    const int sa0 = sas[(wm + 16 * mi + g) * FLEXIQ_SLICES + s];
+                    const int sa1 = sas[(wm + 16 * mi + g + 8) * FLEXIQ_SLICES + s];
+                    #pragma unroll
+                    for (int ni = 0; ni < 4; ni++) {
+                        const int sw0 = sws[(wn + 8 * ni + 2 * t) * FLEXIQ_SLICES + s];
+                        const int sw1 = sws[(wn + 8 * ni + 2 * t + 1) * FLEXIQ_SLICES + s];
+                        acc[mi][ni][0] += frag[mi][ni][0] << (sa0 + sw0);
+                        acc[mi][ni][1] += frag[mi][ni][1] << (sa0 + sw1);
+                        acc[mi][ni][2] += frag[mi][ni][2] << (sa1 + sw0);
+                        acc[mi][ni][3] += frag[mi][ni][3] << (sa1 + sw1);
+                        frag[mi][ni][0] = frag[mi][ni][1] = frag[mi][ni][2] = frag[mi][ni][3] = 0;
+                    }
+                }
             }
         }
-    }
-    for (int k = 0; k < k8; k += 32) {
-        stage(sa, a8, M, bm, (size_t)k8, (size_t)k, 32, tid);
-        stage(sb, w8, N, bn, (size_t)k8, (size_t)k, 32, tid);
         __syncthreads();
-        #pragma unroll
-        for (int mi = 0; mi < 2; mi++) {
-            const uint8_t* r0 = sa + (wm + 16 * mi + g) * FLEXIQ_SROW;
-            const uint8_t* r1 = r0 + 8 * FLEXIQ_SROW;
+    }
+    for (int k = 0; k < k8; k += FLEXIQ_BK) {
+        const int cb = min(FLEXIQ_BK, k8 - k);
+        stage(sa, a8, M, bm, (size_t)k8, (size_t)k, cb, tid);
+        stage(sb, w8, N, bn, (size_t)k8, (size_t)k, cb, tid);
+        __syncthreads();
+        for (int j = 0; j < cb; j += 32) {
             #pragma unroll
-            for (int ni = 0; ni < 4; ni++) {
-                const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW;
-                uint32_t a[4], b[2];
-                fragments32(r0, r1, c0, t, a, b);
-                mma_s8(acc[mi][ni], a, b);
+            for (int mi = 0; mi < 2; mi++) {
+                const uint8_t* r0 = sa + (wm + 16 * mi + g) * FLEXIQ_SROW + j;
+                const uint8_t* r1 = r0 + 8 * FLEXIQ_SROW;
+                #pragma unroll
+                for (int ni = 0; ni < 4; ni++) {
+                    const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW + j;
+                    uint32_t a[4], b[2];
+                    fragments32(r0, r1, c0, t, a, b);
+                    mma_s8(acc[mi][ni], a, b);
+                }
             }
         }
         __syncthreads();

@@ -27,9 +27,10 @@ final class GpuCalibrationCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         FlexiqGemmTiming t = FlexiqGemmTiming.H200;
         GpuSpec on = GpuSpec.named(t.fittedOn());
-        out.printf(Locale.ROOT, "flexiq_gemm tile model, fitted on %s (cycles at %.0f MHz): int8 chunk %.0f, widened 4-bit chunk %.0f, "
-                        + "slice step %.0f, per wave %.0f; mean error on its own shapes %.1f%%%n", on.name(), on.boostClockMHz(), t.int8ChunkCycles(),
-                t.widenedChunkCycles(), t.sliceCycles(), t.waveCycles(), 100 * t.trainingError());
+        out.printf(Locale.ROOT, "flexiq_gemm tile model, fitted on %s (cycles at %.0f MHz): int8 chunk wait %.0f, int8 step %.0f, 4-bit chunk "
+                        + "wait %.0f, widened 4-bit step %.0f, slice addition %.0f, per wave %.0f; mean error on its own shapes %.1f%%%n", on.name(),
+                on.boostClockMHz(), t.int8ChunkCycles(), t.int8StepCycles(), t.fourBitChunkCycles(), t.widenedStepCycles(), t.sliceCycles(),
+                t.waveCycles(), 100 * t.trainingError());
         TextTable blocks = new TextTable(List.of("GPU", "registers", "blocks per SM", "blocks at once"),
                 List.of(TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
         for (GpuSpec g : GpuSpec.KNOWN) {

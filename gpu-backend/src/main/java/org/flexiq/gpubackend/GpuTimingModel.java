@@ -98,7 +98,7 @@ public final class GpuTimingModel {
             double compute;
             if (gemm == GemmKernel.SHIPPED) {
                 compute = FlexiqGemmTiming.H200.us(gpu, l);
-                bound = FlexiqGemmTiming.H200.shiftBound(gpu, l) ? "shift steps" : "chunks";
+                bound = FlexiqGemmTiming.H200.waitBound(gpu, l) ? "chunk waits" : "mma steps";
             } else {
                 compute = roofline(gpu, l) + stream.fixedUs();
                 bound = rooflineShiftBound(gpu, l) ? "shift" : "tensor";

@@ -74,6 +74,30 @@ class CudaSourceTest {
         }
     }
 
+    /** The timing model's blocks per SM come from these counts (registers, shared memory): ptxas on the committed PTX, as the driver's JIT compiles it. */
+    @Test
+    void theSpecsKernelRegistersAreWhatPtxasAllocatesForTheCommittedPtx(@TempDir Path dir) throws Exception {
+        Path nvcc = nvcc();
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed here");
+        Path ptxas = nvcc.resolveSibling("ptxas");
+        Assumptions.assumeTrue(Files.isExecutable(ptxas), "ptxas is not beside nvcc");
+        for (GpuSpec g : GpuSpec.KNOWN) {
+            String major = g.arch().substring(3, 4);
+            Path ptx = Path.of("src", "main", "resources", "org", "flexiq", "gpubackend",
+                    "flexiq_gemm." + CudaDevice.ptxArch(Integer.parseInt(major)) + ".ptx");
+            Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + g.arch(), "-v", ptx.toString(), "-o", dir.resolve(g.id() + ".cubin").toString())
+                    .redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(log).isZero();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)entry function 'flexiq_gemm'.*?Used (\\d+) registers.*? (\\d+) bytes smem")
+                    .matcher(log);
+            assertThat(m.find()).as(log).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).as(g.id()).isEqualTo(g.kernelRegisters());
+            assertThat(Integer.parseInt(m.group(2))).as(g.id()).isEqualTo(FlexiqGemmTiming.SHARED_BYTES);
+        }
+    }
+
     /** gemm_bench links cuBLASLt: built where its header is found (CUBLAS_ROOT, or the CUDA toolkit), for both kernel variants. */
     @Test
     void theCublasLtBenchmarkBuilds(@TempDir Path dir) throws Exception {

@@ -101,35 +101,49 @@ class GpuTimingModelTest {
 
     @Test
     void theShippedKernelsBlocksPerSmFollowItsRegisters() {
-        // 170 or 174 registers: 5632 per warp, 22528 per block, two blocks in 64 K registers; 168: 5376, 21504, three
-        assertThat(FlexiqGemmTiming.blocksPerSm(A6000)).isEqualTo(2);
-        assertThat(FlexiqGemmTiming.blocksPerSm(GpuSpec.named("a100"))).isEqualTo(2);
-        assertThat(FlexiqGemmTiming.blocksPerSm(GpuSpec.named("h200"))).isEqualTo(3);
+        // 120 or 122 registers: 4096 per warp (units of 256), 16384 per block, four blocks in 64 K registers; 19.1 KiB of
+        // shared memory (plus 1 KiB reserved from sm_80 on) allows 4 on GA102's 100 KiB and 3 on the T4's 64 KiB
+        assertThat(FlexiqGemmTiming.blocksPerSm(A6000)).isEqualTo(4);
+        assertThat(FlexiqGemmTiming.blocksPerSm(GpuSpec.named("a100"))).isEqualTo(4);
+        assertThat(FlexiqGemmTiming.blocksPerSm(GpuSpec.named("h200"))).isEqualTo(4);
         assertThat(FlexiqGemmTiming.blocksPerSm(GpuSpec.named("t4"))).isEqualTo(3);
     }
 
     @Test
-    void theShippedKernelTakesWavesOfChunksSliceStepsAndAFixedPart() {
+    void theShippedKernelWaitsPerChunkAndWaveAndWorksPerStepAndSliceTimesItsNeighbours() {
         FlexiqGemmTiming t = FlexiqGemmTiming.H200;
-        // 168 tiles of 64 x 64 fill the A6000's 84 SMs x 2 blocks once; K = 1024 int8: 32 chunks
-        GpuLayer one = new GpuLayer("g", "gemm", 84 * 64, 128, 1024, 0, 0, 0, 0);
-        double wave = (32 * t.int8ChunkCycles() + t.waveCycles()) / 1800;
-        assertThat(GpuTimingModel.kernel(A6000, one, SHIPPED).us()).isCloseTo(wave, within(1e-9));
-        assertThat(GpuTimingModel.kernel(A6000, new GpuLayer("g", "gemm", 84 * 64 + 1, 128, 1024, 0, 0, 0, 0), SHIPPED).us())
-                .isCloseTo(2 * wave, within(1e-9));
-        // all 4-bit in 32-code slices: with int4 MMAs one chunk per slice at the int8 chunk's cost, plus the slice steps;
-        // widened (H200) a chunk per 32 codes at the widened cost
-        GpuLayer four = new GpuLayer("g", "gemm", 84 * 64, 128, 0, 1024, 0, 1024, 32, 0, 0);
+        // 336 tiles of 64 x 64 fill the A6000's 84 SMs x 4 blocks once; K = 1024 int8: 8 chunks of 128 bytes, 32 steps
+        GpuLayer one = new GpuLayer("g", "gemm", 84 * 64 * 2, 128, 1024, 0, 0, 0, 0);
+        double waits = 8 * t.int8ChunkCycles() + t.waveCycles();
+        double work = 32 * t.int8StepCycles();
+        assertThat(GpuTimingModel.kernel(A6000, one, SHIPPED).us()).isCloseTo((waits + 4 * work) / 1800, within(1e-9));
+        // one more row of tiles: a second wave of 2 tiles, one block on each of two SMs
+        GpuLayer two = new GpuLayer("g", "gemm", 84 * 64 * 2 + 1, 128, 1024, 0, 0, 0, 0);
+        assertThat(GpuTimingModel.kernel(A6000, two, SHIPPED).us()).isCloseTo((2 * waits + 5 * work) / 1800, within(1e-9));
+        // all 4-bit in 32-code slices with int4 MMAs: 4 chunks of 256 codes, 32 k32 steps priced as int8 steps, 32 slices
+        GpuLayer four = new GpuLayer("g", "gemm", 84 * 64 * 2, 128, 0, 1024, 0, 1024, 32, 0, 0);
         assertThat(GpuTimingModel.kernel(A6000, four, SHIPPED).us())
-                .isCloseTo((32 * (t.int8ChunkCycles() + t.sliceCycles()) + t.waveCycles()) / 1800, within(1e-9));
-        GpuSpec h200 = GpuSpec.named("h200");
-        GpuLayer fourH = new GpuLayer("g", "gemm", 132 * 3 * 64, 64, 0, 1024, 0, 1024, 8, 0, 0); // 396 tiles, 128-code slices
-        assertThat(GpuTimingModel.kernel(h200, fourH, SHIPPED).us())
-                .isCloseTo((32 * t.widenedChunkCycles() + 8 * t.sliceCycles() + t.waveCycles()) / 1830, within(1e-9));
-        // 128-code slices with int4 MMAs: two 64-code chunks per slice
-        GpuLayer wide = new GpuLayer("g", "gemm", 84 * 64, 128, 0, 1024, 0, 1024, 8, 0, 0);
+                .isCloseTo((4 * t.fourBitChunkCycles() + t.waveCycles() + 4 * (32 * t.int8StepCycles() + 32 * t.sliceCycles())) / 1800,
+                        within(1e-9));
+        // 128-code slices with int4 MMAs: two k64 steps per slice
+        GpuLayer wide = new GpuLayer("g", "gemm", 84 * 64 * 2, 128, 0, 1024, 0, 1024, 8, 0, 0);
         assertThat(GpuTimingModel.kernel(A6000, wide, SHIPPED).us())
-                .isCloseTo((16 * t.int8ChunkCycles() + 8 * t.sliceCycles() + t.waveCycles()) / 1800, within(1e-9));
+                .isCloseTo((4 * t.fourBitChunkCycles() + t.waveCycles() + 4 * (16 * t.int8StepCycles() + 8 * t.sliceCycles())) / 1800,
+                        within(1e-9));
+        // widened (H200: 132 SMs x 4 blocks): a step per 32 codes at the widened cost
+        GpuLayer wideH = new GpuLayer("g", "gemm", 132 * 64 * 2, 128, 0, 1024, 0, 1024, 8, 0, 0);
+        assertThat(GpuTimingModel.kernel(GpuSpec.named("h200"), wideH, SHIPPED).us())
+                .isCloseTo((4 * t.fourBitChunkCycles() + t.waveCycles() + 4 * (32 * t.widenedStepCycles() + 8 * t.sliceCycles())) / 1830,
+                        within(1e-9));
+    }
+
+    @Test
+    void int4StepsFollowTheKernelsWalkAcrossSlicesAndChunks() {
+        // 96-code slices over chunks of 256 codes: 64+32, 64+32, 64 | 32, 64+32, 64+32
+        assertThat(FlexiqGemmTiming.int4Steps(480, 96)).isEqualTo(10);
+        assertThat(FlexiqGemmTiming.int4Steps(1024, 32)).isEqualTo(32);
+        assertThat(FlexiqGemmTiming.int4Steps(1024, 128)).isEqualTo(16);
+        assertThat(FlexiqGemmTiming.int4Steps(288, 288)).isEqualTo(5); // 4 x 64 in the first chunk, 32 in the second
     }
 
     @Test

@@ -24,7 +24,9 @@ class HostKernelsTest {
     @EnumSource(HostKernels.Build.class)
     void theGemmKernelSumsLikeThePlainProductForEverySliceWidth(HostKernels.Build build) {
         HostKernels host = HostKernels.of(build);
-        int[][] cases = {{8, 3, 32}, {32, 4, 0}, {64, 2, 64}, {96, 3, 32}, {128, 1, 96}, {32, 0, 128}};
+        // the last four span several 256-code (4-bit) and 128-byte (int8) chunks, slices straddling chunk boundaries
+        int[][] cases = {{8, 3, 32}, {32, 4, 0}, {64, 2, 64}, {96, 3, 32}, {128, 1, 96}, {32, 0, 128}, {32, 12, 160}, {96, 5, 288}, {128, 3, 0},
+                {8, 9, 416}};
         for (int[] c : cases) {
             MixedGemmKernelTest.Case k = MixedGemmKernelTest.random(c[0], c[1], c[2]);
             assertThat(host.run("random", k.ops())).as("%s group %d, %d slices, k8 %d", build, c[0], c[1], c[2]).isEqualTo(k.expected());

@@ -20,14 +20,24 @@ class KernelCalibrationTest {
     @Test
     void theShippedKernelsFitReproducesItsOwnMeasurements() {
         List<GemmMeasurement> synthetic = GemmMeasurement.resource("h200-gemm-synthetic.csv");
-        assertThat(synthetic).hasSize(22).allMatch(m -> m.flexiqUs() > 0);
+        assertThat(synthetic).hasSize(29).allMatch(m -> m.flexiqUs() > 0);
         FlexiqGemmTiming t = FlexiqGemmTiming.H200;
-        // each cost is positive, and a widened 4-bit chunk (unpacking the codes) costs more than an int8 chunk
-        assertThat(t.int8ChunkCycles()).isBetween(1000.0, 2000.0);
-        assertThat(t.widenedChunkCycles()).isGreaterThan(t.int8ChunkCycles());
-        assertThat(t.sliceCycles()).isPositive();
-        assertThat(t.waveCycles()).isPositive();
-        assertThat(t.trainingError()).isLessThan(0.10);
+        // every cost is positive; waiting for a chunk costs far more than a step of MMAs, and a widened step (unpacking
+        // the codes) more than an int8 step (measured: 2505, 70, 2640, 336, 198 and 13765 cycles)
+        for (double c : new double[]{t.int8ChunkCycles(), t.int8StepCycles(), t.fourBitChunkCycles(), t.widenedStepCycles(), t.sliceCycles(),
+                t.waveCycles()}) {
+            assertThat(c).isPositive();
+        }
+        assertThat(t.int8ChunkCycles()).isGreaterThan(10 * t.int8StepCycles());
+        assertThat(t.widenedStepCycles()).isGreaterThan(t.int8StepCycles());
+        assertThat(t.trainingError()).isLessThan(0.06);
+        // the kernel before its 128-byte chunks (32-byte chunks, shifts read from global memory), on the same H200: the
+        // shipped one is faster on every held-back set
+        for (String model : List.of("resnet50", "vitb16")) {
+            double before = GemmMeasurement.resource("h200-gemm-" + model + "-chunk32.csv").stream().mapToDouble(GemmMeasurement::flexiqUs).sum();
+            double after = GemmMeasurement.resource("h200-gemm-" + model + ".csv").stream().mapToDouble(GemmMeasurement::flexiqUs).sum();
+            assertThat(after).as(model).isLessThan(before / 1.3);
+        }
     }
 
     @Test
@@ -44,10 +54,10 @@ class KernelCalibrationTest {
             }
             for (Map.Entry<String, double[]> e : totals.entrySet()) {
                 double error = e.getValue()[0] / e.getValue()[1] - 1;
-                // measured: ResNet-50 +2% / +15% / +24%, ViT-B/16 -5% / +2% / +6% (README)
-                assertThat(Math.abs(error)).as(model + " at ratio " + e.getKey()).isLessThan(0.30);
+                // measured: ResNet-50 +3.8% / -8.8% / -17.2%, ViT-B/16 -3.4% / +1.4% / -0.0% (README)
+                assertThat(Math.abs(error)).as(model + " at ratio " + e.getKey()).isLessThan(model.equals("vitb16") ? 0.05 : 0.20);
             }
-            assertThat(t.meanRelativeError(H200, data)).as(model + " per GEMM").isLessThan(0.25);
+            assertThat(t.meanRelativeError(H200, data)).as(model + " per GEMM").isLessThan(0.12);
         }
     }
 
