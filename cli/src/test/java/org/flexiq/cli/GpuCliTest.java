@@ -25,7 +25,38 @@ class GpuCliTest {
         for (JsonNode k : j.get("runs").get(2).get("kernels")) {
             sum += k.get("us").asDouble();
         }
-        assertThat(j.get("runs").get(2).get("latencyUs").asDouble()).isCloseTo(sum, org.assertj.core.api.Assertions.within(1e-6));
+        JsonNode run = j.get("runs").get(2);
+        assertThat(run.get("kernelsUs").asDouble()).isCloseTo(sum, org.assertj.core.api.Assertions.within(1e-6));
+        // the host launches each kernel in 7.83 us (measured): a batch-4 MLP's few short kernels wait for it
+        assertThat(run.get("hostLaunchUs").asDouble()).isCloseTo(7.827 * j.get("runs").get(2).get("kernels").size(),
+                org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(run.get("latencyUs").asDouble()).isEqualTo(Math.max(sum, run.get("hostLaunchUs").asDouble()));
+        assertThat(j.get("gemmKernel").asText()).isEqualTo("shipped");
+    }
+
+    @Test
+    void theRooflineKernelIsFasterThanTheShippedOneOnAWideModel(@TempDir Path dir) throws IOException {
+        double[] us = new double[2];
+        String[] kernels = {"shipped", "roofline"};
+        for (int i = 0; i < 2; i++) {
+            Path json = dir.resolve(kernels[i] + ".json");
+            SimCliTest.Result r = sim("gpu", "fmnist-resnet-wide", "--ratio", "0", "--batch", "64", "--no-check", "--kernel", kernels[i], "--json",
+                    json.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            us[i] = new ObjectMapper().readTree(json.toFile()).get("runs").get(0).get("kernelsUs").asDouble();
+        }
+        assertThat(us[1]).isLessThan(us[0]);
+        SimCliTest.Result bad = sim("gpu", "mlp", "--group", "16", "--kernel", "cublas");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--kernel: unknown GEMM kernel 'cublas'; expected shipped or roofline");
+    }
+
+    @Test
+    void gpuCalibrationPrintsTheFitAndItsHeldBackErrors() {
+        SimCliTest.Result r = sim("gpu-calibration");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("flexiq_gemm tile model, fitted on NVIDIA H200", "resnet50 (held back)", "vitb16 (held back)",
+                "synthetic (fit)", "layernorm 3152x768 fp16", "host launches one kernel per 7.83 us");
     }
 
     @Test
