@@ -19,7 +19,7 @@ public record AccuracyTable(String source, Map<Double, Double> top1) {
     public double at(double ratio) {
         Double v = top1.get(ratio);
         if (v == null) {
-            throw new BadInputException(source + ": no accuracy at ratio " + Ratios.text(ratio) + "; it has " + top1.keySet());
+            throw new BadInputException(source + ": no accuracy at ratio " + org.flexiq.reports.SweepPoint.ratioText(ratio) + "; it has " + top1.keySet());
         }
         return v;
     }

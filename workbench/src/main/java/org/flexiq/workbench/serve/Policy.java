@@ -25,7 +25,7 @@ public interface Policy {
     record Static(double ratio) implements Policy {
         @Override
         public String id() {
-            return "static:" + Ratios.text(ratio);
+            return "static:" + org.flexiq.reports.SweepPoint.ratioText(ratio);
         }
 
         @Override
@@ -87,7 +87,7 @@ public interface Policy {
 
         @Override
         public String id() {
-            return "slo:" + Ratios.seconds(target);
+            return "slo:" + Durations.text(target);
         }
 
         @Override
@@ -119,7 +119,7 @@ public interface Policy {
     record Oracle(double target) implements Policy {
         @Override
         public String id() {
-            return "oracle:" + Ratios.seconds(target);
+            return "oracle:" + Durations.text(target);
         }
 
         @Override
@@ -179,10 +179,10 @@ public interface Policy {
                 return new QueueThresholds(List.copyOf(q));
             }
             case "slo" -> {
-                return new Slo(Ratios.parseSeconds(option, arg));
+                return new Slo(Durations.parse(option, arg));
             }
             case "oracle" -> {
-                return new Oracle(Ratios.parseSeconds(option, arg));
+                return new Oracle(Durations.parse(option, arg));
             }
             default -> throw new BadInputException(option + ": '" + spec + "' is not static:R, queue:Q1,Q2,..., slo:TARGET or oracle:TARGET");
         }

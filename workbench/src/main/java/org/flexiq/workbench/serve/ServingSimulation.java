@@ -18,7 +18,7 @@ import java.util.function.LongConsumer;
 public final class ServingSimulation {
     /** Completions the recent p90 is taken over. */
     static final int WINDOW = 256;
-    /** Progress is reported every this many arrivals. */
+    /** Progress: every this many arrivals, the callback hears this many more. */
     static final int PROGRESS_STEP = 1 << 16;
 
     private final ServerSetup setup;
@@ -82,7 +82,7 @@ public final class ServingSimulation {
                 }
                 next++;
                 if (progress != null && next % PROGRESS_STEP == 0) {
-                    progress.accept(next);
+                    progress.accept(PROGRESS_STEP);
                 }
             }
             // completions the policy may know of by now
@@ -226,8 +226,8 @@ public final class ServingSimulation {
                 return i;
             }
         }
-        throw new org.flexiq.workbench.BadInputException("--policy " + policy.id() + ": ratio " + Ratios.text(r) + " is not one the model stores "
-                + ratios.stream().map(Ratios::text).toList());
+        throw new org.flexiq.workbench.BadInputException("--policy " + policy.id() + ": ratio " + org.flexiq.reports.SweepPoint.ratioText(r) + " is not one the model stores "
+                + ratios.stream().map(org.flexiq.reports.SweepPoint::ratioText).toList());
     }
 
     /** The index of the first arrival after t. */

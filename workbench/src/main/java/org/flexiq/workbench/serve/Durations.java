@@ -4,17 +4,13 @@ import org.flexiq.workbench.BadInputException;
 
 import java.util.Locale;
 
-/** How serving prints and reads ratios and durations. */
-final class Ratios {
-    private Ratios() {
-    }
-
-    static String text(double ratio) {
-        return org.flexiq.reports.SweepPoint.ratioText(ratio);
+/** Durations as serving's options take and print them: a number and a unit (s, ms, us). */
+public final class Durations {
+    private Durations() {
     }
 
     /** A duration with its unit, as short as it stays exact: 2ms, 500us, 1.5s. */
-    static String seconds(double s) {
+    public static String text(double s) {
         if (s >= 1) {
             return trim(s) + "s";
         }
@@ -30,7 +26,7 @@ final class Ratios {
     }
 
     /** A positive duration: NUMBER followed by s, ms or us. */
-    static double parseSeconds(String option, String text) {
+    public static double parse(String option, String text) {
         String t = text.strip();
         double scale;
         String number;

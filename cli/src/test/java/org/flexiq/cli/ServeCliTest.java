@@ -1,0 +1,71 @@
+package org.flexiq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.flexiq.cli.SimCliTest.sim;
+
+class ServeCliTest {
+    @Test
+    void serveGivesTheSameBytesForTheSameSeedAndTheFiguresItPrints(@TempDir Path dir) throws IOException {
+        String[] args = {"serve", "mlp", "--group", "16", "--arrivals", "steps:20000@0.2,60000@0.2", "--requests", "20000", "--slo", "100us",
+                "--policy", "static:0", "--policy", "slo:100us", "--policy", "queue:2,8", "--policy", "oracle:100us", "--batch", "2",
+                "--batch-timeout", "20us"};
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        Path csv = dir.resolve("series.csv");
+        SimCliTest.Result r = sim(concat(args, "--json", a.toString(), "--csv", csv.toString(), "--charts", dir.resolve("charts").toString()));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fast engine; a switch writes", "static:0", "slo:100us", "queue:2,8", "oracle:100us", "time at 1");
+        assertThat(sim(concat(args, "--json", b.toString())).code()).isZero();
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+        JsonNode j = new ObjectMapper().readTree(a.toFile());
+        assertThat(j.get("runs")).hasSize(4);
+        for (JsonNode run : j.get("runs")) {
+            assertThat(run.get("served").asLong() + run.get("dropped").asLong()).isEqualTo(run.get("requests").asLong());
+            assertThat(run.get("p50").asDouble()).isLessThanOrEqualTo(run.get("p90").asDouble());
+            assertThat(run.get("p90").asDouble()).isLessThanOrEqualTo(run.get("p99").asDouble());
+            double share = 0;
+            for (JsonNode v : run.get("requestShare")) {
+                share += v.asDouble();
+            }
+            assertThat(share).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+        }
+        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("policy,start_s,rate_per_s,ratio,queue_max,p90_ms");
+        assertThat(dir.resolve("charts").resolve("serve-slo_100us.png")).exists();
+    }
+
+    @Test
+    void ratesSweepGivesLatencyAgainstLoadAndTheRateEachRatioSustains(@TempDir Path dir) {
+        SimCliTest.Result r = sim("serve", "mlp", "--group", "16", "--requests", "2000", "--sweep-requests", "5000", "--rates", "20000,40000,80000",
+                "--slo", "200us", "--charts", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("latency against Poisson rate (5000 requests per point)", "static:0.5", "rate with p90 under 200us: 8-bit");
+        assertThat(dir.resolve("latency-vs-rate.svg")).exists();
+    }
+
+    @Test
+    void badServingInputIsOneLineWithExitTwo(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("trace.csv");
+        Files.writeString(trace, "timestamp\n0.5\nsoon\n");
+        SimCliTest.Result r = sim("serve", "mlp", "--group", "16", "--arrivals", "trace:" + trace);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("sim: " + trace + ":3: field 'timestamp': expected a finite number, got 'soon'");
+        assertThat(sim("serve", "mlp", "--group", "16", "--policy", "static:0.3").err()).contains("ratio 0.3 is not one the model stores");
+        assertThat(sim("serve", "mlp", "--group", "16", "--slo", "5").err()).contains("--slo: '5' needs a unit: s, ms or us");
+        assertThat(sim("serve", "mlp", "--group", "16", "--arrivals", "uniform:3").code()).isEqualTo(2);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
