@@ -68,14 +68,18 @@ public interface Policy {
     /**
      * {@code slo:TARGET}: a feedback controller that keeps the p90 of recent requests under the target with the least ratio.
      * When the recent p90 exceeds the target it steps one ratio up; when it falls under {@link #LOWER} of the target it steps
-     * one down; after a step it waits for {@link #SETTLE} more completions, so that the p90 it reads reflects the step.
+     * one down; after a step it waits for {@link #SETTLE} more completions, so that the p90 it reads reflects the step. It
+     * reads the p90 once every {@link #SAMPLE} completions, a controller's sampling period (and what keeps a million-request
+     * run from sorting the window at every batch).
      */
     final class Slo implements Policy {
         static final double LOWER = 0.6;
         static final int SETTLE = 128;
+        static final int SAMPLE = 32;
         private final double target;
         private int level;
         private long changedAt = Long.MIN_VALUE / 2;
+        private long readAt = Long.MIN_VALUE / 2;
 
         public Slo(double targetSeconds) {
             this.target = targetSeconds;
@@ -93,6 +97,10 @@ public interface Policy {
         @Override
         public double choose(ServerView view) {
             List<Double> rs = view.service().ratios();
+            if (view.completed() - readAt < SAMPLE) {
+                return rs.get(level);
+            }
+            readAt = view.completed();
             if (!Double.isNaN(view.recentP90()) && view.completed() - changedAt >= SETTLE) {
                 if (view.recentP90() > target && level < rs.size() - 1) {
                     level++;
