@@ -18,7 +18,7 @@ import torch
 def median_us(fn, warmup=3, samples=9, burst=20, graph=True):
     """Median over samples of one burst of `burst` calls, per call. The burst is replayed as a CUDA graph where it can be
     captured, so that Python's launch cost (tens of microseconds) does not leave the GPU idle between kernels; a lone launch
-    timed by events counts the launch latency too (measured separately as empty_launch_lone)."""
+    timed by events counts the launch latency too (empty_launch_lone: samples of one eager call)."""
     for _ in range(warmup):
         fn()
     torch.cuda.synchronize()
@@ -50,22 +50,6 @@ def median_us(fn, warmup=3, samples=9, burst=20, graph=True):
     return statistics.median(times)
 
 
-def lone_us(fn, repeats=50):
-    """One launch at a time between events: the latency a lone kernel sees, launch included."""
-    for _ in range(3):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    for _ in range(repeats):
-        start.record()
-        fn()
-        stop.record()
-        stop.synchronize()
-        times.append(start.elapsed_time(stop) * 1000.0)
-    return statistics.median(times)
-
-
 def row(what, shape, dtype, nbytes, us):
     print(f"{what},{'x'.join(map(str, shape))},{dtype},{nbytes},{us:.3f}", flush=True)
 
@@ -86,7 +70,7 @@ def main():
 
     def launch():
         x = torch.zeros(1, device=dev)
-        row("empty_launch_lone", [1], "fp32", 8, lone_us(lambda: x.add_(0)))
+        row("empty_launch_lone", [1], "fp32", 8, median_us(lambda: x.add_(0), samples=50, burst=1, graph=False))
         row("empty_launch_eager_burst", [1], "fp32", 8, median_us(lambda: x.add_(0), graph=False))
         row("empty_launch_graph", [1], "fp32", 8, median_us(lambda: x.add_(0)))
     guarded("launch", launch)

@@ -5,42 +5,28 @@ import org.flexiq.gpubackend.GpuPlan;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Service times from the GPU timing model (modelled, gpu-backend/README.md): a batch is one inference at that batch size.
  * Switching ratio changes the GEMM kernels' k4 argument only, so it costs nothing beyond the launches already counted.
  */
-public final class GpuServiceModel implements ServiceModel {
+public final class GpuServiceModel extends CachedServiceModel {
     private final QuantizedModel model;
     private final GpuSpec gpu;
     private final GpuTimingModel.GemmKernel kernel;
-    private final List<Double> ratios;
-    private final Map<Long, Double> cache = new ConcurrentHashMap<>();
 
     public GpuServiceModel(QuantizedModel model, GpuSpec gpu, GpuTimingModel.GemmKernel kernel, List<Double> ratios) {
+        super(ratios);
         this.model = model;
         this.gpu = gpu;
         this.kernel = kernel;
-        List<Double> sorted = new ArrayList<>(ratios);
-        Collections.sort(sorted);
-        this.ratios = List.copyOf(sorted);
     }
 
     @Override
-    public List<Double> ratios() {
-        return ratios;
-    }
-
-    @Override
-    public double seconds(double ratio, int batch) {
-        long key = Double.doubleToLongBits(ratio) * 31 + batch;
-        return cache.computeIfAbsent(key, k -> GpuTimingModel.run(gpu, ratio, batch, GpuPlan.of(model, ratio, batch), kernel).us() * 1e-6);
+    double compute(double ratio, int batch) {
+        return GpuTimingModel.run(gpu, ratio, batch, GpuPlan.of(model, ratio, batch), kernel).us() * 1e-6;
     }
 
     @Override

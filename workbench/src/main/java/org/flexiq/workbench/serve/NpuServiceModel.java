@@ -6,53 +6,37 @@ import org.flexiq.simulator.FastEngine;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Service times from the fast engine: a batch of b requests is b inferences of the compiled program scheduled back to back
  * at one ratio (the engine overlaps one inference's start with the last one's tail, as the hardware would). A switch costs
  * what the program really issues to change ratio: one MAX_4BIT_CH register write per 4-bit layer, one dispatch cycle each.
  */
-public final class NpuServiceModel implements ServiceModel {
+public final class NpuServiceModel extends CachedServiceModel {
     private final CompiledProgram compiled;
     private final NpuConfig config;
     private final int extractionMode;
-    private final List<Double> ratios;
-    private final Map<Long, Double> cache = new ConcurrentHashMap<>();
 
     public NpuServiceModel(CompiledProgram compiled, NpuConfig config, int extractionMode, List<Double> ratios) {
+        super(ratios);
         this.compiled = compiled;
         this.config = config;
         this.extractionMode = extractionMode;
-        List<Double> sorted = new ArrayList<>(ratios);
-        Collections.sort(sorted);
-        this.ratios = List.copyOf(sorted);
     }
 
     @Override
-    public List<Double> ratios() {
-        return ratios;
-    }
-
-    @Override
-    public double seconds(double ratio, int batch) {
-        long key = Double.doubleToLongBits(ratio) * 31 + batch;
-        return cache.computeIfAbsent(key, k -> {
-            List<RunStats> runs = FastEngine.schedule(compiled.program(), config, Collections.nCopies(batch, NpuCompiler.profileName(ratio)),
-                    extractionMode);
-            long cycles = runs.stream().mapToLong(RunStats::cycles).sum();
-            return cycles / (config.clockMHz() * 1e6);
-        });
+    double compute(double ratio, int batch) {
+        List<RunStats> runs = FastEngine.schedule(compiled.program(), config, Collections.nCopies(batch, NpuCompiler.profileName(ratio)),
+                extractionMode);
+        return runs.stream().mapToLong(RunStats::cycles).sum() / (config.clockMHz() * 1e6);
     }
 
     /** Registers written per switch: the 4-bit layers' MAX_4BIT_CH. */
     public int switchRegisters() {
-        return compiled.program().profile(NpuCompiler.profileName(ratios.get(ratios.size() - 1))).values().size();
+        return compiled.program().profile(NpuCompiler.profileName(ratios().get(ratios().size() - 1))).values().size();
     }
 
     @Override
