@@ -5,7 +5,6 @@ import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
 import org.flexiq.reports.AtomicFiles;
-import org.flexiq.reports.ChartFiles;
 import org.flexiq.reports.ServeCharts;
 import org.flexiq.reports.TextTable;
 import org.flexiq.simulator.FunctionalExecutor;
@@ -15,6 +14,7 @@ import org.flexiq.workbench.serve.AccuracyTable;
 import org.flexiq.workbench.serve.Durations;
 import org.flexiq.workbench.serve.Arrivals;
 import org.flexiq.workbench.serve.Policy;
+import org.flexiq.workbench.serve.ServeReport;
 import org.flexiq.workbench.serve.ServerSetup;
 import org.flexiq.workbench.serve.ServiceModel;
 import org.flexiq.workbench.serve.Serving;
@@ -116,12 +116,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--json", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write every figure as JSON.")
     Path json;
 
-    @Option(names = "--csv", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write the time series of every policy as CSV.")
-    Path csv;
-
-    @Option(names = "--charts", converter = OutputPaths.Folder.class, paramLabel = "DIR",
-            description = "Write the time series per policy and, with --rates, latency against rate (PNG and SVG).")
-    Path charts;
+    @Option(names = "--report", converter = OutputPaths.Folder.class, paramLabel = "DIR",
+            description = "Write report.html, series.csv (every policy's time series) and the charts: the time series per policy and, with --rates, "
+                    + "latency against rate (PNG and SVG).")
+    Path report;
 
     @Override
     public Integer call() throws Exception {
@@ -197,17 +195,8 @@ final class ServeCommand implements Callable<Integer> {
         if (json != null) {
             AtomicFiles.write(json, Json.write(json(q.graph().name(), service, results, sweep)));
         }
-        if (csv != null) {
-            AtomicFiles.write(csv, csv(results));
-        }
-        if (charts != null) {
-            for (ServingResult r : results) {
-                ChartFiles.write(charts, "serve-" + r.policy().replaceAll("[^A-Za-z0-9.]+", "_"), ServeCharts.timeSeries(q.graph().name() + ", "
-                        + arrivals + ", " + r.policy(), Serving.intervals(r), 1e3 * sloSeconds));
-            }
-            if (sweep != null) {
-                ChartFiles.write(charts, "latency-vs-rate", ServeCharts.latencyVsRate(q.graph().name() + ": latency against request rate", sweep));
-            }
+        if (report != null) {
+            ServeReport.write(report, q.graph().name(), results, sweep);
         }
         return Sim.OK;
     }
@@ -298,11 +287,11 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static String ms(double seconds) {
-        return msText(1e3 * seconds);
+        return ServeReport.ms(seconds);
     }
 
     private static String msText(double ms) {
-        return Double.isNaN(ms) ? "-" : ms < 1 ? String.format(Locale.ROOT, "%.1f us", 1e3 * ms) : String.format(Locale.ROOT, "%.2f ms", ms);
+        return ServeReport.ms(ms / 1e3);
     }
 
     private static Map<String, Object> json(String model, ServiceModel service, List<ServingResult> results, Map<String, List<ServeCharts.RatePoint>> sweep) {
@@ -320,17 +309,5 @@ final class ServeCommand implements Callable<Integer> {
             m.put("sweep", sweep);
         }
         return m;
-    }
-
-    private static String csv(List<ServingResult> results) {
-        StringBuilder b = new StringBuilder("policy,start_s,rate_per_s,ratio,queue_max,p90_ms\n");
-        for (ServingResult r : results) {
-            for (ServingResult.Bin bin : r.series()) {
-                b.append(String.format(Locale.ROOT, "%s,%.6f,%.3f,%s,%d,%s%n", r.policy(), bin.start(), bin.rate(),
-                        Double.isNaN(bin.ratio()) ? "" : String.format(Locale.ROOT, "%.4f", bin.ratio()), bin.queue(),
-                        Double.isNaN(bin.p90()) ? "" : String.format(Locale.ROOT, "%.6f", 1e3 * bin.p90())));
-            }
-        }
-        return b.toString();
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.flexiq.cli.SimCliTest.sim;
@@ -20,8 +21,8 @@ class ServeCliTest {
                 "--batch-timeout", "20us"};
         Path a = dir.resolve("a.json");
         Path b = dir.resolve("b.json");
-        Path csv = dir.resolve("series.csv");
-        SimCliTest.Result r = sim(concat(args, "--json", a.toString(), "--csv", csv.toString(), "--charts", dir.resolve("charts").toString()));
+        Path report = dir.resolve("report");
+        SimCliTest.Result r = sim(concat(args, "--json", a.toString(), "--report", report.toString()));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("fast engine; a switch writes", "static:0", "slo:100us", "queue:2,8", "oracle:100us", "time at 1");
         assertThat(sim(concat(args, "--json", b.toString())).code()).isZero();
@@ -38,17 +39,20 @@ class ServeCliTest {
             }
             assertThat(share).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
         }
-        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("policy,start_s,rate_per_s,ratio,queue_max,p90_ms");
-        assertThat(dir.resolve("charts").resolve("serve-slo_100us.png")).exists();
+        List<String> csv = Files.readAllLines(report.resolve("series.csv"));
+        assertThat(csv.get(0)).isEqualTo("policy,start_s,rate_per_s,ratio,queue_max,p90_ms");
+        assertThat(csv).hasSize(1 + 4 * 100); // 100 intervals per policy
+        assertThat(report.resolve("charts").resolve("serve-slo_100us.png")).exists();
+        assertThat(Files.readString(report.resolve("report.html"))).contains("Serving: mlp", "oracle:100us", "time at each ratio");
     }
 
     @Test
     void ratesSweepGivesLatencyAgainstLoadAndTheRateEachRatioSustains(@TempDir Path dir) {
         SimCliTest.Result r = sim("serve", "mlp", "--group", "16", "--requests", "2000", "--sweep-requests", "5000", "--rates", "20000,40000,80000",
-                "--slo", "200us", "--charts", dir.toString());
+                "--slo", "200us", "--report", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("latency against Poisson rate (5000 requests per point)", "static:0.5", "rate with p90 under 200us: 8-bit");
-        assertThat(dir.resolve("latency-vs-rate.svg")).exists();
+        assertThat(dir.resolve("charts").resolve("latency-vs-rate.svg")).exists();
     }
 
     @Test
