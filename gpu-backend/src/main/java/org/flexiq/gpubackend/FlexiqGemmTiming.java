@@ -16,8 +16,9 @@ import java.util.List;
  * <pre>
  *   time = sum over w of [ int8 chunks x w8 + 4-bit chunks x w4 + c  +  r(w) x (int8 steps x s8 + 4-bit steps x s4 + slices x cs) ] / clock
  * </pre>
- * with blocks per SM from the kernel's registers and shared memory (every wave full but the last). s4 is the widened step (32 codes sign-extended to
- * int8, one {@code .s8} MMA per tile) where the GPU has no int4 tensor cores; with int4 MMAs a step carries 64 codes
+ * with blocks per SM from the kernel's registers and shared memory (every wave full but the last). s4 is the widened step
+ * (32 codes sign-extended to int8, one {@code .s8} MMA per tile) where the GPU has no int4 tensor cores; with int4 MMAs a
+ * step carries 64 codes
  * ({@code m16n8k64.s4}; {@code k32} for a slice's last 32) with the same register traffic and MMA count as an int8 step,
  * so it is priced at s8: an assumption, since no int4-capable GPU has been measured. The cycle costs are fitted on one
  * GPU and carried to others in cycles.
