@@ -82,6 +82,8 @@ public final class ServeCharts {
         }
         LogAxis y = new LogAxis("latency (ms)");
         y.setSmallestValue(1e-3);
+        y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1)); // one tick per decade
+        y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
                 new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
@@ -91,7 +93,9 @@ public final class ServeCharts {
                 r.setSeriesStroke(i, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{5, 4}, 0));
             }
         }
-        XYPlot plot = new XYPlot(data, new NumberAxis("requests / s"), y, r);
+        NumberAxis x = new NumberAxis("requests / s");
+        x.setAutoRangeIncludesZero(false);
+        XYPlot plot = new XYPlot(data, x, y, r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));

@@ -67,13 +67,15 @@ public interface Policy {
 
     /**
      * {@code slo:TARGET}: a feedback controller that keeps the p90 of recent requests under the target with the least ratio.
-     * When the recent p90 exceeds the target it steps one ratio up; when it falls under {@link #LOWER} of the target it steps
+     * When the recent p90 exceeds {@link #UPPER} of the target it steps one ratio up (the margin absorbs the p90's noise over a
+     * short window, so that the long-run p90 stays under the target); when it falls under {@link #LOWER} of the target it steps
      * one down; after a step it waits for {@link #SETTLE} more completions, so that the p90 it reads reflects the step. It
      * reads the p90 once every {@link #SAMPLE} completions, a controller's sampling period (and what keeps a million-request
      * run from sorting the window at every batch).
      */
     final class Slo implements Policy {
-        static final double LOWER = 0.6;
+        static final double UPPER = 0.85;
+        static final double LOWER = 0.5;
         static final int SETTLE = 128;
         static final int SAMPLE = 32;
         private final double target;
@@ -102,7 +104,7 @@ public interface Policy {
             }
             readAt = view.completed();
             if (!Double.isNaN(view.recentP90()) && view.completed() - changedAt >= SETTLE) {
-                if (view.recentP90() > target && level < rs.size() - 1) {
+                if (view.recentP90() > UPPER * target && level < rs.size() - 1) {
                     level++;
                     changedAt = view.completed();
                 } else if (view.recentP90() < LOWER * target && level > 0) {
