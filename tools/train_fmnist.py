@@ -159,7 +159,7 @@ class GraphModule(torch.nn.Module):
                 s = a * L["scale"]
                 if L["causal"]:
                     t = s.shape[-1]
-                    s = s.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool), 1), float("-inf"))
+                    s = s.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool, device=s.device), 1), float("-inf"))
                 y = torch.softmax(s, dim=-1)
             elif op == "GlobalAvgPool":
                 y = a.mean(dim=(2, 3))
@@ -190,9 +190,9 @@ class GraphModule(torch.nn.Module):
         for name in tensors:
             k = self._key(name)
             if k in self.params:
-                out[name] = self.params[k].detach().numpy()
+                out[name] = self.params[k].detach().cpu().numpy()
             else:
-                out[name] = getattr(self, k).numpy()
+                out[name] = getattr(self, k).cpu().numpy()
         return out
 
 
@@ -212,12 +212,12 @@ def augment(x, gen):
     return out.unsqueeze(1)
 
 
-def evaluate(model, x, y):
+def evaluate(model, x, y, device):
     model.eval()
     correct = 0
     with torch.no_grad():
         for i in range(0, len(x), 1000):
-            correct += (model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item()
+            correct += (model(x[i:i + 1000].to(device)).argmax(1).cpu() == y[i:i + 1000]).sum().item()
     return correct / len(x)
 
 
@@ -231,7 +231,14 @@ def main():
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2, help="torch threads (1 leaves a core free; results are deterministic for a given count)")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (a lent GPU machine: the batches are augmented on the CPU, as on cpu, "
+                    "and trained there; cuBLAS is made deterministic, so a seed gives one result per GPU model and library version)")
+    ap.add_argument("--time-budget", type=float, default=0, help="seconds: after the first epoch, stop at once if all of them would take "
+                    "longer (for a lent machine's limited time); 0: no limit")
     args = ap.parse_args()
+    if args.device == "cuda":
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS, read when CUDA starts
+    device = torch.device(args.device)
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -239,7 +246,7 @@ def main():
     gen = torch.Generator().manual_seed(args.seed)
 
     header, tensors = read_flx(args.init)
-    model = GraphModule(header["graph"], tensors, gen)
+    model = GraphModule(header["graph"], tensors, gen).to(device)
     xtr, ytr = load_split("train")
     xte, yte = load_split("t10k")
     decay = [p for n, p in model.params.items() if p.dim() >= 2]
@@ -255,21 +262,25 @@ def main():
         total = 0.0
         for i in range(0, len(xtr), args.batch):
             idx = perm[i:i + args.batch]
-            xb = augment(xtr[idx], gen)
-            loss = F.cross_entropy(model(xb), ytr[idx], label_smoothing=0.1)
+            xb = augment(xtr[idx], gen).to(device)
+            loss = F.cross_entropy(model(xb), ytr[idx].to(device), label_smoothing=0.1)
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total += loss.item() * len(idx)
-        acc = evaluate(model, xte, yte)
+        acc = evaluate(model, xte, yte, device)
         print(f"epoch {epoch + 1}/{args.epochs}: loss {total / len(xtr):.4f}, test top-1 {acc:.4f}, "
               f"{time.time() - t0:.0f} s", flush=True)
-    acc = evaluate(model, xte, yte)
+        if epoch == 0 and args.time_budget > 0 and (time.time() - t0) * args.epochs > args.time_budget:
+            raise SystemExit(f"train_fmnist.py: {args.epochs} epochs would take about {(time.time() - t0) * args.epochs:.0f} s, over "
+                             f"--time-budget {args.time_budget:.0f} s")
+    acc = evaluate(model, xte, yte, device)
     meta = dict(header["metadata"])
     meta.update({"source": "trained", "weights": "trained on fashion-mnist:train by tools/train_fmnist.py",
                  "train.epochs": str(args.epochs), "train.seed": str(args.seed), "train.lr": str(args.lr),
-                 "train.torch": torch.__version__, "float.top1.fashion-mnist:test": f"{acc:.4f}"})
+                 "train.torch": torch.__version__, "train.device": torch.cuda.get_device_name(0) if args.device == "cuda" else "cpu",
+                 "float.top1.fashion-mnist:test": f"{acc:.4f}"})
     for k in ("zoo.seed",):
         meta.pop(k, None)
     write_flx(args.output, dict(header, metadata=meta), model.export([t["name"] for t in header["tensors"]]))
