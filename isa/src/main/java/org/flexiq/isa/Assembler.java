@@ -29,6 +29,9 @@ public final class Assembler {
         List<IoTensor> tensors = new ArrayList<>();
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         List<Instruction> code = new ArrayList<>();
+        List<Integer> codeLines = new ArrayList<>();
+        int targetLine = 0;
+        int dramLine = 0;
         String[] lines = text.split("\n", -1);
         for (int n = 0; n < lines.length; n++) {
             String where = label + ": line " + (n + 1);
@@ -39,12 +42,25 @@ public final class Assembler {
             String head = tok.get(0);
             if (!head.startsWith(".")) {
                 code.add(instruction(tok, where));
+                codeLines.add(n + 1);
                 continue;
             }
             Map<String, String> kv = keyValues(tok, head.equals(".tensor") || head.equals(".data") ? tok.size() : head.equals(".layer") ? 3 : head.equals(".profile") ? 2 : 1, where);
             switch (head) {
-                case ".target" -> target = new Target(num(kv, "rows", where), num(kv, "cols", where), num(kv, "sp", where), num(kv, "acc", where));
-                case ".dram" -> dram = num(kv, "bytes", where);
+                case ".target" -> {
+                    if (targetLine > 0) {
+                        throw new IsaException(where + ": a second .target (the first is on line " + targetLine + ")");
+                    }
+                    targetLine = n + 1;
+                    target = new Target(num(kv, "rows", where), num(kv, "cols", where), num(kv, "sp", where), num(kv, "acc", where));
+                }
+                case ".dram" -> {
+                    if (dramLine > 0) {
+                        throw new IsaException(where + ": a second .dram (the first is on line " + dramLine + ")");
+                    }
+                    dramLine = n + 1;
+                    dram = num(kv, "bytes", where);
+                }
                 case ".layer" -> {
                     int id = parse(arg(tok, 1, where), where + ": layer id");
                     if (id != layers.size()) {
@@ -99,7 +115,14 @@ public final class Assembler {
         if (dram == null) {
             throw new IsaException(label + ": missing .dram line");
         }
-        return new NpuProgram(target, code, layers, profiles, tensors, data.toByteArray(), dram);
+        NpuProgram program = new NpuProgram(target, code, layers, profiles, tensors, data.toByteArray(), dram);
+        List<ProgramCheck.Problem> problems = ProgramCheck.problems(program);
+        if (!problems.isEmpty()) {
+            ProgramCheck.Problem first = problems.get(0);
+            throw new IsaException(label + ": line " + codeLines.get(first.instruction()) + ": " + first.message()
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+        }
+        return program;
     }
 
     private static Instruction instruction(List<String> tok, String where) {

@@ -61,4 +61,26 @@ class AssemblerTest {
         assertThatThrownBy(() -> Assembler.program("p.s", ok + ".data 4 00\n")).hasMessage("p.s: line 3: data offset 4 is not where the image ends (0)");
         assertThatThrownBy(() -> Assembler.program("p.s", ok + ".wat\n")).hasMessage("p.s: line 3: unknown directive .wat");
     }
+
+    @Test
+    void programsThatCannotRunOnTheirTargetAreRefusedNamingTheLine() {
+        String ok = ".target rows=4 cols=4 sp=1024 acc=16\n.dram bytes=64\n";
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".target rows=4 cols=4 sp=1024 acc=16\n"))
+                .hasMessage("p.s: line 3: a second .target (the first is on line 1)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".dram bytes=32\n")).hasMessage("p.s: line 3: a second .dram (the first is on line 2)");
+        // 4 rows of 16 bytes, 300 apart, from 100: the last byte is 100 + 900 + 16 - 1 = 1015, inside; from 200 it is past 1024
+        assertThat(Assembler.program("p.s", ok + "mvin dram=0 sp=100 rows=4 cols=16 dstride=16 estride=1 spstride=300\n").code()).hasSize(1);
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "halt\nmvin dram=0 sp=200 rows=4 cols=16 dstride=16 estride=1 spstride=300\n"))
+                .hasMessage("p.s: line 4: mvin: scratchpad bytes [200, 1116) pass its end (1024 bytes)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "mvout sp=0 dram=60 rows=1 cols=8 estride=1\n"))
+                .hasMessage("p.s: line 3: mvout: DRAM bytes [60, 68) pass its end (64 bytes)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "requant acc=12 sp=0 rows=8 cols=4 spstride=4\n"))
+                .hasMessage("p.s: line 3: requant: accumulator rows [12, 20) pass its 16 rows");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "loop.ws n=8 g=4\n")).hasMessage("p.s: line 3: loop.ws: 8 columns, wider than the array's 4");
+        // g=0 runs only where no profile gives the loop 4-bit channels
+        String loop = "loop.ws n=4 k=8 taps=1 g=0 mreg=2\n";
+        assertThat(Assembler.program("p.s", ok + ".profile \"0\" r2=0\n" + loop).code()).hasSize(1);
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".profile \"0\" r2=0\n.profile \"1\" r2=8\n" + loop))
+                .hasMessage("p.s: line 5: loop.ws: g=0, but register r2 can hold 4-bit channels (a group width must be at least 1)");
+    }
 }

@@ -1,0 +1,92 @@
+package org.flexiq.isa;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What makes a program unable to run on its own target, found before it runs: loads, stores and requantizations whose
+ * scratchpad, accumulator or DRAM ranges pass the end of the memory, columns past the array's width, and 4-bit loops or
+ * extractions with a group width of 0 where a register profile (or a {@code setreg}) can give them 4-bit channels. The
+ * ranges are the instructions' own semantics (Opcode's text): rows times the row stride plus the last row's bytes.
+ */
+public final class ProgramCheck {
+    private ProgramCheck() {
+    }
+
+    /** One problem: the instruction's index in the code, and what is wrong. */
+    public record Problem(int instruction, String message) {
+    }
+
+    public static List<Problem> problems(NpuProgram p) {
+        List<Problem> out = new ArrayList<>();
+        Target t = p.target();
+        long sp = t.scratchpadBytes();
+        long dram = p.dramBytes();
+        for (int i = 0; i < p.code().size(); i++) {
+            Instruction ins = p.code().get(i);
+            String op = ins.opcode().mnemonic();
+            if (ins instanceof Instruction.Mvin m) {
+                range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
+                range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), m.estride(), dram);
+            } else if (ins instanceof Instruction.Mvout m) {
+                range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
+                range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), m.estride(), dram);
+            } else if (ins instanceof Instruction.MvinIdx m) {
+                range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
+            } else if (ins instanceof Instruction.MvinAcc m) {
+                rows(out, i, op, m.acc(), m.rows(), t.accumulatorRows());
+                columns(out, i, op, m.cols(), t.cols());
+                if (m.rows() > 0 && m.cols() > 0) {
+                    long end = m.dram() + (m.dstride() == 0 ? 0 : (long) (m.rows() - 1) * m.dstride()) + 4L * m.cols();
+                    if (end > dram) {
+                        out.add(new Problem(i, op + ": DRAM bytes [" + m.dram() + ", " + end + ") pass the program's " + dram + " DRAM bytes"));
+                    }
+                }
+            } else if (ins instanceof Instruction.Requant m) {
+                rows(out, i, op, m.acc(), m.rows(), t.accumulatorRows());
+                columns(out, i, op, m.cols(), t.cols());
+                range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
+            } else if (ins instanceof Instruction.LoopWs m) {
+                columns(out, i, op, m.n(), t.cols());
+                group(out, i, op, m.g(), m.mreg(), p);
+            } else if (ins instanceof Instruction.Extract m) {
+                group(out, i, op, m.g(), m.mreg(), p);
+            }
+        }
+        return out;
+    }
+
+    /** Bytes [base, base + (rows - 1) x stride + (cols - 1) x step + 1) inside [0, size). */
+    private static void range(List<Problem> out, int i, String op, String memory, long base, int rows, int stride, int cols, int step, long size) {
+        if (rows <= 0 || cols <= 0) {
+            return;
+        }
+        long end = base + (long) (rows - 1) * stride + (long) (cols - 1) * Math.max(1, step) + 1;
+        if (end > size) {
+            out.add(new Problem(i, op + ": " + memory + " bytes [" + base + ", " + end + ") pass its end (" + size + " bytes)"));
+        }
+    }
+
+    private static void rows(List<Problem> out, int i, String op, int acc, int rows, int accRows) {
+        if ((long) acc + rows > accRows) {
+            out.add(new Problem(i, op + ": accumulator rows [" + acc + ", " + ((long) acc + rows) + ") pass its " + accRows + " rows"));
+        }
+    }
+
+    private static void columns(List<Problem> out, int i, String op, int cols, int arrayCols) {
+        if (cols > arrayCols) {
+            out.add(new Problem(i, op + ": " + cols + " columns, wider than the array's " + arrayCols));
+        }
+    }
+
+    private static void group(List<Problem> out, int i, String op, int g, int mreg, NpuProgram p) {
+        if (g > 0) {
+            return;
+        }
+        boolean fourBit = p.profiles().stream().anyMatch(r -> r.values().getOrDefault(mreg, 0) > 0)
+                || p.code().stream().anyMatch(c -> c instanceof Instruction.SetReg s && s.reg() == mreg && s.value() > 0);
+        if (fourBit) {
+            out.add(new Problem(i, op + ": g=0, but register r" + mreg + " can hold 4-bit channels (a group width must be at least 1)"));
+        }
+    }
+}
