@@ -118,6 +118,9 @@ public final class FlxReader {
         long dataStart = FlxFormat.align(FlxFormat.PREAMBLE_BYTES + headerLen);
         long dataBytes = size - Math.min(size, dataStart);
         checkTable(file, header.tensors(), dataBytes);
+        // no CRC covers the alignment padding: the writers fill it with zeros, so anything else is damage
+        zeros(file, ch, FlxFormat.PREAMBLE_BYTES + headerLen, Math.min(size, dataStart), "header padding");
+        gaps(file, ch, dataStart, header.tensors(), dataBytes);
         if (quantization == null) {
             checkParams(file, graph, header.tensors());
         }
@@ -160,6 +163,35 @@ public final class FlxReader {
             throw new FlxFormatException(file, "header", "malformed JSON" + where + ": " + oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new FlxFormatException(file, "header", oneLine(e.getMessage()));
+        }
+    }
+
+    /** The bytes between tensors (each table entry's end to the next offset, and after the last) must be zero padding. */
+    private static void gaps(Path file, Bytes ch, long dataStart, List<FlxTensorEntry> table, long dataBytes) throws IOException {
+        List<FlxTensorEntry> byOffset = new java.util.ArrayList<>(table);
+        byOffset.sort(java.util.Comparator.comparingLong(FlxTensorEntry::offset));
+        long end = 0;
+        for (FlxTensorEntry e : byOffset) {
+            if (e.offset() > end) {
+                zeros(file, ch, dataStart + end, dataStart + e.offset(), "padding before tensor '" + e.name() + "'");
+            }
+            end = Math.max(end, e.offset() + e.length());
+        }
+        zeros(file, ch, dataStart + end, dataStart + dataBytes, "padding after the last tensor");
+    }
+
+    private static void zeros(Path file, Bytes ch, long from, long to, String field) throws IOException {
+        for (long at = from; at < to; ) {
+            int n = (int) Math.min(to - at, 1 << 16);
+            ByteBuffer b = ch.readAt(at, n);
+            for (int i = 0; i < n; i++) {
+                byte v = b.get(i);
+                if (v != 0) {
+                    throw new FlxFormatException(file, field, String.format("expected zero bytes in [%d, %d), found 0x%02x at offset %d", from, to, v & 0xff,
+                            at + i));
+                }
+            }
+            at += n;
         }
     }
 

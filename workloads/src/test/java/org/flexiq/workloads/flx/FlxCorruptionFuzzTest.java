@@ -74,6 +74,35 @@ class FlxCorruptionFuzzTest {
         assertThat(refused).isGreaterThan(CASES / 2);
     }
 
+    /** No CRC covers the alignment padding, so every byte of it is checked to be zero: any flip there is refused. */
+    @Test
+    void everyPaddingByteIsCheckedToBeZero() throws IOException {
+        int headerLen = java.nio.ByteBuffer.wrap(valid, 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        long dataStart = FlxFormat.align(FlxFormat.PREAMBLE_BYTES + headerLen);
+        FlxFile f = FlxReader.read(dir.resolve("valid.flx"));
+        java.util.BitSet covered = new java.util.BitSet(valid.length);
+        covered.set(0, FlxFormat.PREAMBLE_BYTES + headerLen);
+        for (FlxTensorEntry e : f.tensors()) {
+            covered.set((int) (dataStart + e.offset()), (int) (dataStart + e.offset() + e.length()));
+        }
+        int padding = 0;
+        for (int i = covered.nextClearBit(0); i < valid.length; i = covered.nextClearBit(i + 1)) {
+            byte[] b = valid.clone();
+            b[i] = 1;
+            assertThat(readOrRefuse(b, i)).as("a 1 at padding offset %d", i).isFalse();
+            padding++;
+        }
+        assertThat(padding).as("the test file has header and tensor padding").isGreaterThan(64);
+        byte[] b = valid.clone();
+        b[(int) dataStart - 1] = 7;
+        if (FlxFormat.PREAMBLE_BYTES + headerLen < dataStart) {
+            Path p = dir.resolve("pad.flx");
+            Files.write(p, b);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FlxReader.read(p)).hasMessageContaining("header padding")
+                    .hasMessageContaining("found 0x07 at offset " + (dataStart - 1));
+        }
+    }
+
     /** True when the file was read; false when refused with a FlxFormatException; fails on anything else. */
     private boolean readOrRefuse(byte[] bytes, int c) throws IOException {
         Path f = dir.resolve("fuzz.flx");
