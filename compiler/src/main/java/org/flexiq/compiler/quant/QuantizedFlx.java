@@ -336,6 +336,15 @@ public final class QuantizedFlx {
                 throw bad(path + ".kind", "a " + n.layer().kind() + " node needs " + want.getSimpleName().toLowerCase(Locale.ROOT)
                         + ", found " + nq.getClass().getSimpleName().toLowerCase(Locale.ROOT));
             }
+            if (nq instanceof NodeQuant.Clamp c) {
+                // every backend clamps int8 codes: bounds outside int8, or crossed, have no meaning any of them agrees on
+                if (c.min() < -128 || c.min() > 127) {
+                    throw bad(path + ".min", c.min() + " is not an int8 code in [-128, 127]");
+                }
+                if (c.max() < c.min() || c.max() > 127) {
+                    throw bad(path + ".max", c.max() + " is not an int8 code in [min = " + c.min() + ", 127]");
+                }
+            }
             if (nq instanceof NodeQuant.Gemm g) {
                 org.flexiq.workloads.ir.Graph graph = f.model().graph();
                 long weights = 0;

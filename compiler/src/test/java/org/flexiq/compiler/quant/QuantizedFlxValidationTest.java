@@ -72,6 +72,16 @@ class QuantizedFlxValidationTest {
     }
 
     @Test
+    void crossedOrOutOfRangeClampsAreRefusedBeforeAnyBackendDisagreesOnThem() throws IOException {
+        FlxFormatException crossed = refused(h -> ((ObjectNode) h.get("quantization").get("nodes").get("relu1")).put("min", 50).put("max", -50));
+        assertThat(crossed.field()).isEqualTo("quantization.nodes.relu1.max");
+        assertThat(crossed.getMessage()).contains("-50 is not an int8 code in [min = 50, 127]");
+        FlxFormatException wide = refused(h -> ((ObjectNode) h.get("quantization").get("nodes").get("relu1")).put("min", -200));
+        assertThat(wide.field()).isEqualTo("quantization.nodes.relu1.min");
+        assertThat(wide.getMessage()).contains("-200 is not an int8 code in [-128, 127]");
+    }
+
+    @Test
     void aKindThatKeepsItsCodesCarriesNoQuantization() throws IOException {
         FlxFormatException e = refused(h -> ((ObjectNode) h.get("quantization").get("nodes")).set("flatten",
                 h.get("quantization").get("nodes").get("relu1").deepCopy()));
