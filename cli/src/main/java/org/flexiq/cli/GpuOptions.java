@@ -15,16 +15,26 @@ final class GpuOptions {
     String kernel;
 
     GpuTimingModel.GemmKernel kernel() {
+        return kernel(kernel);
+    }
+
+    GpuSpec spec() {
+        return spec(gpu);
+    }
+
+    /** --kernel's value, or a one-line usage error. */
+    static GpuTimingModel.GemmKernel kernel(String text) {
         try {
-            return GpuTimingModel.GemmKernel.parse(kernel);
+            return GpuTimingModel.GemmKernel.parse(text);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--kernel: " + e.getMessage());
         }
     }
 
-    GpuSpec spec() {
+    /** --gpu's value, or a one-line usage error. */
+    static GpuSpec spec(String id) {
         try {
-            return GpuSpec.named(gpu);
+            return GpuSpec.named(id);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--gpu: " + e.getMessage());
         }

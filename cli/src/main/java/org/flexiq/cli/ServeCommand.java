@@ -2,8 +2,6 @@ package org.flexiq.cli;
 
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
-import org.flexiq.gpubackend.GpuSpec;
-import org.flexiq.gpubackend.GpuTimingModel;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.reports.ServeCharts;
 import org.flexiq.reports.TextTable;
@@ -131,9 +129,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new BadInputException("--batch and --servers must be positive, --queue-limit not negative");
         }
         Arrivals load = Arrivals.parse("--arrivals", arrivals);
-        double seconds = duration == null ? Double.POSITIVE_INFINITY : seconds("--duration", duration);
-        double sloSeconds = slo == null ? 0 : seconds("--slo", slo);
-        ServerSetup setup = new ServerSetup(servers, batch, fixedBatch, batchTimeout == null ? 0 : seconds("--batch-timeout", batchTimeout), queueLimit,
+        double seconds = duration == null ? Double.POSITIVE_INFINITY : Durations.parse("--duration", duration);
+        double sloSeconds = slo == null ? 0 : Durations.parse("--slo", slo);
+        ServerSetup setup = new ServerSetup(servers, batch, fixedBatch, batchTimeout == null ? 0 : Durations.parse("--batch-timeout", batchTimeout), queueLimit,
                 sloSeconds);
         List<Policy> ps = new ArrayList<>();
         if (policies == null || policies.isEmpty()) {
@@ -151,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
         int g = group != null ? group : npu.config(null).groupWidth();
         QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, out);
         ServiceModel service = gpu != null
-                ? Serving.gpu(q, spec(gpu), GpuTimingModel.GemmKernel.parse(kernel), q.ratios())
+                ? Serving.gpu(q, GpuOptions.spec(gpu), GpuOptions.kernel(kernel), q.ratios())
                 : Serving.npu(q, npu.config(q.groupWidth()), e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC, q.ratios());
         AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, accuracySeries);
         out.printf(Locale.ROOT, "%s on %s%n", q.graph().name(), service.describe());
@@ -169,17 +167,7 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, List<ServeCharts.RatePoint>> sweep = null;
         if (rates != null) {
             List<Double> rs = rateList(rates);
-            List<Policy> swept = new ArrayList<>(List.of(new Policy.Static(0), new Policy.Static(0.5), new Policy.Static(1)));
-            for (Policy p : ps) {
-                if (swept.stream().noneMatch(x -> x.id().equals(p.id()))) {
-                    swept.add(p);
-                }
-            }
-            for (Policy p : swept) {
-                if (p instanceof Policy.Static s && !service.ratios().contains(s.ratio())) {
-                    throw new BadInputException("--rates sweeps static:0, static:0.5 and static:1; the model stores " + service.ratios());
-                }
-            }
+            List<Policy> swept = Serving.sweptPolicies(ps, service);
             Progress sp = new Progress(spec.commandLine().getErr(), "rates", (int) Math.min(Integer.MAX_VALUE, sweepRequests * rs.size() * swept.size()));
             sweep = Serving.sweep(rs, swept, service, setup, sweepRequests, seed, n -> sp.advance((int) n));
             sp.finish();
@@ -201,17 +189,6 @@ final class ServeCommand implements Callable<Integer> {
         return Sim.OK;
     }
 
-    private static GpuSpec spec(String id) {
-        try {
-            return GpuSpec.named(id);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--gpu: " + e.getMessage());
-        }
-    }
-
-    private static double seconds(String option, String text) {
-        return Durations.parse(option, text);
-    }
 
     private static List<Double> rateList(String text) {
         List<Double> out = new ArrayList<>();

@@ -65,6 +65,23 @@ public final class Serving {
         return plan.policies().parallelStream().map(p -> sim.run(arrivals, plan.arrivalsText(), p.fresh(), plan.bins(), progress)).toList();
     }
 
+    /** What a rate sweep compares: static 0, 0.5 and 1 (which the model must store), then the given policies not among them. */
+    public static List<Policy> sweptPolicies(List<Policy> given, ServiceModel service) {
+        List<Policy> swept = new ArrayList<>(List.of(new Policy.Static(0), new Policy.Static(0.5), new Policy.Static(1)));
+        for (Policy p : given) {
+            if (swept.stream().noneMatch(x -> x.id().equals(p.id()))) {
+                swept.add(p);
+            }
+        }
+        for (Policy p : swept) {
+            if (p instanceof Policy.Static s && !service.ratios().contains(s.ratio())) {
+                throw new org.flexiq.workbench.BadInputException("--rates sweeps static:0, static:0.5 and static:1; the model stores "
+                        + service.ratios());
+            }
+        }
+        return swept;
+    }
+
     /** Latency percentiles at each Poisson rate, for each policy: FlexiQ's Fig. 8. */
     public static Map<String, List<ServeCharts.RatePoint>> sweep(List<Double> rates, List<Policy> policies, ServiceModel service, ServerSetup setup,
                                                                  long requests, long seed, LongConsumer progress) {
