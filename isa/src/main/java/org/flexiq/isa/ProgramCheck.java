@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What makes a program unable to run on its own target, found before it runs: loads, stores and requantizations whose
- * scratchpad, accumulator or DRAM ranges pass the end of the memory, columns past the array's width, and 4-bit loops or
+ * What makes a program unable to run on its own target, found before it runs: loads, stores, requantizations and
+ * weight-stationary loops' weights whose scratchpad, accumulator or DRAM ranges pass the end of the memory, columns past the array's width, and 4-bit loops or
  * extractions with a group width of 0 where a register profile (or a {@code setreg}) can give them 4-bit channels. The
  * ranges are the instructions' own semantics (Opcode's text): rows times the row stride plus the last row's bytes.
  */
@@ -49,6 +49,8 @@ public final class ProgramCheck {
             } else if (ins instanceof Instruction.LoopWs m) {
                 columns(out, i, op, m.n(), t.cols());
                 group(out, i, op, m.g(), m.mreg(), p);
+                // weights: taps x k rows of n bytes, row (t - tap0) x k + c
+                range(out, i, op, "scratchpad (weights)", m.w(), m.taps() * m.k(), m.wstride(), m.n(), 1, sp);
             } else if (ins instanceof Instruction.Extract m) {
                 group(out, i, op, m.g(), m.mreg(), p);
             }

@@ -77,6 +77,9 @@ class AssemblerTest {
         assertThatThrownBy(() -> Assembler.program("p.s", ok + "requant acc=12 sp=0 rows=8 cols=4 spstride=4\n"))
                 .hasMessage("p.s: line 3: requant: accumulator rows [12, 20) pass its 16 rows");
         assertThatThrownBy(() -> Assembler.program("p.s", ok + "loop.ws n=8 g=4\n")).hasMessage("p.s: line 3: loop.ws: 8 columns, wider than the array's 4");
+        // 9 taps x 16 channels of weight rows, 4 bytes each, 8 apart from 0: the last byte is 143 x 8 + 4 - 1 = 1147
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "loop.ws w=0 wstride=8 n=4 k=16 taps=9 g=4\n"))
+                .hasMessage("p.s: line 3: loop.ws: scratchpad (weights) bytes [0, 1148) pass its end (1024 bytes)");
         // g=0 runs only where no profile gives the loop 4-bit channels
         String loop = "loop.ws n=4 k=8 taps=1 g=0 mreg=2\n";
         assertThat(Assembler.program("p.s", ok + ".profile \"0\" r2=0\n" + loop).code()).hasSize(1);
