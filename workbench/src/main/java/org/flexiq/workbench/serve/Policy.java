@@ -69,7 +69,9 @@ public interface Policy {
      * {@code slo:TARGET}: a feedback controller that keeps the p90 of recent requests under the target with the least ratio.
      * When the recent p90 exceeds {@link #UPPER} of the target it steps one ratio up (the margin absorbs the p90's noise over a
      * short window, so that the long-run p90 stays under the target); when it falls under {@link #LOWER} of the target it steps
-     * one down; after a step it waits for {@link #SETTLE} more completions, so that the p90 it reads reflects the step. It
+     * one down; after a step it waits for {@link #SETTLE} more completions, so that the p90 it reads reflects the step, and
+     * for {@link #SETTLE_DOWN} before stepping down (quick to protect the target, slow to give it back: under a steady load
+     * that only the higher ratios carry, stepping down as fast as up made it oscillate over the target). It
      * reads the p90 once every {@link #SAMPLE} completions, a controller's sampling period (and what keeps a million-request
      * run from sorting the window at every batch).
      */
@@ -78,6 +80,7 @@ public interface Policy {
         static final double LOWER = 0.5;
         static final int SETTLE = 128;
         static final int SAMPLE = 32;
+        static final int SETTLE_DOWN = 256;
         private final double target;
         private int level;
         private long changedAt = Long.MIN_VALUE / 2;
@@ -107,7 +110,7 @@ public interface Policy {
                 if (view.recentP90() > UPPER * target && level < rs.size() - 1) {
                     level++;
                     changedAt = view.completed();
-                } else if (view.recentP90() < LOWER * target && level > 0) {
+                } else if (view.recentP90() < LOWER * target && level > 0 && view.completed() - changedAt >= SETTLE_DOWN) {
                     level--;
                     changedAt = view.completed();
                 }
