@@ -174,7 +174,7 @@ final class GpuCommand implements Callable<Integer> {
         for (GpuTimingModel.Run r : runs) {
             for (GpuTimingModel.KernelTime k : r.kernels()) {
                 var l = k.layer();
-                if (l.kind().equals("cuda")) {
+                if (!l.kind().equals("gemm") && !l.kind().equals("matmul")) {
                     continue;
                 }
                 long slice = l.shiftSlices() == 0 ? 32 : l.issuedK4() / l.shiftSlices();

@@ -4,7 +4,9 @@ package org.flexiq.gpubackend;
  * One kernel of the GPU path at a ratio and batch, as the timing model needs it.
  *
  * @param kind       {@code gemm} (mixed-precision tensor-core GEMM), {@code matmul} (int8 product of two
- *                   activations), {@code cuda} (elementwise, normalization, pooling, depthwise: CUDA cores)
+ *                   activations), {@code cuda} (elementwise, normalization, pooling, depthwise: CUDA cores),
+ *                   {@code extract} and {@code im2col} (the shipped path's activation kernels before a GEMM: m is
+ *                   their positions or rows, bytes what they read and write)
  * @param k8         reduction length on int8 MMAs (taps x 8-bit channels)
  * @param k4         reduction length on int4 MMAs (taps x 4-bit channels)
  * @param issuedK8   reduction length the int8 MMAs run over: k8 zero-padded to the MMA's 32

@@ -16,12 +16,26 @@ import java.util.List;
 /**
  * The kernels one inference launches at a ratio and batch: a mixed GEMM per product with weights (requant
  * and activation fused in its epilogue), an int8 GEMM per product of two activations, a CUDA-core kernel per
- * other computing layer; layout-only layers (reshape, flatten) launch nothing. 4-bit extraction is fused into
- * the epilogue of the kernel that produces a site (it writes the 4-bit channels packed, two per byte, with a
- * shift per position and group), so a GEMM reads its 4-bit channels at half a byte each.
+ * other computing layer; layout-only layers (reshape, flatten) launch nothing. Before each weight GEMM, the shipped
+ * path's extraction and im2col kernels ({@link #EXTRACT}, {@link #IM2COL}); a tuned implementation would fuse them into
+ * the producer's epilogue, so that a GEMM reads its 4-bit channels at half a byte each.
  */
 public final class GpuPlan {
+    /**
+     * The kernels that prepare a GEMM's activations in the shipped path: {@code flexiq_extract} (the 4-bit channels
+     * gathered, shifted and packed, the 8-bit ones copied, per input position) and {@code flexiq_im2col} (each GEMM row's
+     * taps gathered). An ideal kernel would fuse both into the producer's epilogue; the timing model prices them for the
+     * shipped kernel only, by their bytes.
+     */
+    public static final String EXTRACT = "extract";
+    public static final String IM2COL = "im2col";
+
     private GpuPlan() {
+    }
+
+    /** Whether a kernel is one of the shipped path's activation kernels. */
+    public static boolean activationKernel(GpuLayer l) {
+        return l.kind().equals(EXTRACT) || l.kind().equals(IM2COL);
     }
 
     public static List<GpuLayer> of(QuantizedModel q, double ratio, int batch) {
@@ -54,6 +68,12 @@ public final class GpuPlan {
                 long issuedK4 = groups * taps * KernelOperands.slice(q.groupWidth());
                 long weightBytes = w.outChannels() * (k8 + (k4 + 1) / 2);
                 long actBytes = inBytes - (long) batch * in.elementCount() / w.inChannels() * four / 2;
+                // the shipped path's activation kernels (KernelOperands): extract per input position, then gather per GEMM row
+                long positions = (long) batch * in.elementCount() / w.inChannels();
+                long block = groups * KernelOperands.slice(q.groupWidth()) / 2;
+                long extracted = positions * (block + groups + (w.inChannels() - four));
+                out.add(new GpuLayer(n.name() + " extract", EXTRACT, positions, 0, 0, 0, 0, inBytes + extracted, 0));
+                out.add(new GpuLayer(n.name() + " im2col", IM2COL, m, 0, 0, 0, 0, extracted + m * (taps * (block + groups) + padded(k8)), 0));
                 out.add(new GpuLayer(n.name(), "gemm", m, w.outChannels(), k8, k4, padded(k8), issuedK4, groups * taps,
                         actBytes + weightBytes + outBytes, 0));
             } else if (l instanceof MatMul) {

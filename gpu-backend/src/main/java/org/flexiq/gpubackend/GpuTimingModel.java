@@ -13,7 +13,8 @@ import java.util.List;
  *       tuned kernel, a roofline of 128 x 128 tiles at the tensor rates, whose CUDA cores shift each group slice in one
  *       IMAD per output element, overlapped with the tensor cores, then requantize in 4 operations;</li>
  *   <li>every other layer by its DRAM bytes at the measured bandwidth efficiency, or its integer operations at 64 lanes
- *       per SM, whichever is longer, plus a small kernel's measured fixed cost ({@link StreamKernelTiming});</li>
+ *       per SM, whichever is longer, plus a small kernel's measured fixed cost ({@link StreamKernelTiming}); so are the
+ *       shipped path's extraction and im2col kernels, which the roofline kernel fuses;</li>
  *   <li>each GEMM at least its own DRAM bytes.</li>
  * </ul>
  */
@@ -81,6 +82,9 @@ public final class GpuTimingModel {
         List<KernelTime> out = new ArrayList<>();
         double total = 0;
         for (GpuLayer l : layers) {
+            if (gemm == GemmKernel.ROOFLINE && GpuPlan.activationKernel(l)) {
+                continue; // fused into the producer's epilogue by an ideal kernel
+            }
             KernelTime k = kernel(gpu, l, gemm);
             out.add(k);
             total += k.us();

@@ -154,4 +154,27 @@ class GpuTimingModelTest {
         assertThat(run.us()).isCloseTo(3 * StreamKernelTiming.H200.hostLaunchUs(), within(1e-9));
         assertThat(run.gpuUs()).isCloseTo(3 * GpuTimingModel.kernel(A6000, tiny, SHIPPED).us(), within(1e-9));
     }
+
+    @Test
+    void theShippedPathPaysForItsActivationKernelsWhichTheRooflineFuses() {
+        var q = GpuEmulatorTest.quantized("mlp", null, 16);
+        List<GpuLayer> plan = GpuPlan.of(q, 1.0, 4);
+        GpuLayer extract = plan.stream().filter(l -> l.name().equals("fc2 extract")).findFirst().orElseThrow();
+        GpuLayer im2col = plan.stream().filter(l -> l.name().equals("fc2 im2col")).findFirst().orElseThrow();
+        GpuLayer gemm = plan.stream().filter(l -> l.name().equals("fc2")).findFirst().orElseThrow();
+        assertThat(plan.indexOf(extract)).isEqualTo(plan.indexOf(gemm) - 2);
+        // batch 4 x 256 int8 inputs; at 100% every channel 4-bit: 16 groups of 16 codes, each in a 32-code slice (16 bytes),
+        // and a shift byte; im2col writes the GEMM's rows (one tap: the same blocks) and no int8 part
+        long extracted = 4 * (16 * 16 + 16);
+        assertThat(extract.bytes()).isEqualTo(4 * 256 + extracted);
+        assertThat(im2col.bytes()).isEqualTo(extracted + 4 * (16 * 16 + 16));
+        // the image feeding fc1 stays 8-bit: its extraction only copies
+        assertThat(plan.stream().filter(l -> l.name().equals("fc1 extract")).findFirst().orElseThrow().bytes()).isEqualTo(2 * 4 * 784);
+        GpuTimingModel.Run shipped = GpuTimingModel.run(A6000, 1.0, 4, plan, SHIPPED);
+        GpuTimingModel.Run ideal = GpuTimingModel.run(A6000, 1.0, 4, plan, ROOFLINE);
+        assertThat(shipped.kernels()).hasSize(plan.size());
+        assertThat(ideal.kernels()).hasSize(plan.size() - 6).noneMatch(k -> GpuPlan.activationKernel(k.layer())); // 3 GEMMs, 2 each
+        GpuTimingModel.KernelTime e = shipped.kernels().get(plan.indexOf(extract));
+        assertThat(e.us()).isCloseTo(StreamKernelTiming.H200.memoryUs(A6000, extract.bytes()) + FIXED, within(1e-9));
+    }
 }
