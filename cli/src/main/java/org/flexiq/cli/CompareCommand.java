@@ -93,11 +93,15 @@ final class CompareCommand implements Callable<Integer> {
         return Sim.OK;
     }
 
-    /** NPU layers (named by their fused nodes, "a+b") with the GPU kernels of those nodes; kernels of no NPU layer at the end. */
+    /**
+     * NPU layers (named by their fused nodes, "a+b") with the GPU kernels of those nodes (a GEMM's extraction and im2col
+     * kernels counted with it); kernels of no NPU layer at the end.
+     */
     static TextTable perLayer(RunStats npu, GpuTimingModel.Run gpu) {
-        Map<String, GpuTimingModel.KernelTime> byNode = new LinkedHashMap<>();
+        Map<String, List<GpuTimingModel.KernelTime>> byNode = new LinkedHashMap<>();
         for (GpuTimingModel.KernelTime k : gpu.kernels()) {
-            byNode.put(k.layer().name(), k);
+            String node = GpuPlan.activationKernel(k.layer()) ? k.layer().name().substring(0, k.layer().name().lastIndexOf(' ')) : k.layer().name();
+            byNode.computeIfAbsent(node, x -> new ArrayList<>()).add(k);
         }
         TextTable t = new TextTable(List.of("layer", "NPU us", "NPU PE util", "GPU us", "GPU tensor util"),
                 List.of(TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
@@ -111,18 +115,20 @@ final class CompareCommand implements Callable<Integer> {
             double peak = 0;
             List<GpuTimingModel.KernelTime> mine = new ArrayList<>();
             for (String node : l.name().split("\\+")) {
-                GpuTimingModel.KernelTime k = byNode.remove(node);
-                if (k != null) {
+                for (GpuTimingModel.KernelTime k : byNode.getOrDefault(node, List.of())) {
                     mine.add(k);
                     gpuUs += k.us();
                     peak += k.tensorUtilization() * k.us();
                 }
+                byNode.remove(node);
             }
             t.row(l.name(), us(l.cycles() / npu.config().clockMHz()), RunCommand.percent(l.peUtilization(r, c)), mine.isEmpty() ? "-" : us(gpuUs),
                     mine.isEmpty() ? "-" : RunCommand.percent(peak / gpuUs));
         }
-        for (GpuTimingModel.KernelTime k : byNode.values()) {
-            t.row(k.layer().name() + " (GPU only)", "-", "-", us(k.us()), RunCommand.percent(k.tensorUtilization()));
+        for (List<GpuTimingModel.KernelTime> ks : byNode.values()) {
+            for (GpuTimingModel.KernelTime k : ks) {
+                t.row(k.layer().name() + " (GPU only)", "-", "-", us(k.us()), RunCommand.percent(k.tensorUtilization()));
+            }
         }
         return t;
     }
