@@ -89,7 +89,7 @@ public final class GpuTimingModel {
             out.add(k);
             total += k.us();
         }
-        double host = layers.size() * StreamKernelTiming.H200.hostLaunchUs();
+        double host = out.size() * StreamKernelTiming.H200.hostLaunchUs(); // the kernels launched: a fused one is not
         return new Run(gpu, ratio, batch, gemm, Math.max(total, host), total, host, out);
     }
 

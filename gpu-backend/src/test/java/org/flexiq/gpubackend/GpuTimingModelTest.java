@@ -174,6 +174,9 @@ class GpuTimingModelTest {
         GpuTimingModel.Run ideal = GpuTimingModel.run(A6000, 1.0, 4, plan, ROOFLINE);
         assertThat(shipped.kernels()).hasSize(plan.size());
         assertThat(ideal.kernels()).hasSize(plan.size() - 6).noneMatch(k -> GpuPlan.activationKernel(k.layer())); // 3 GEMMs, 2 each
+        // the host launches only the kernels that run
+        assertThat(ideal.hostUs()).isCloseTo((plan.size() - 6) * StreamKernelTiming.H200.hostLaunchUs(), within(1e-9));
+        assertThat(shipped.hostUs()).isCloseTo(plan.size() * StreamKernelTiming.H200.hostLaunchUs(), within(1e-9));
         GpuTimingModel.KernelTime e = shipped.kernels().get(plan.indexOf(extract));
         assertThat(e.us()).isCloseTo(StreamKernelTiming.H200.memoryUs(A6000, extract.bytes()) + FIXED, within(1e-9));
     }

@@ -35,7 +35,7 @@ public final class ServingSimulation {
     }
 
     /** A batch that has started: the policy hears of its latencies at {@code finish}. */
-    private record Pending(double finish, int count, int[] ids) {
+    private record Pending(double finish, int[] ids) {
     }
 
     public ServingResult run(double[] arrivals, String arrivalsText, Policy policy, int bins, LongConsumer progress) {
@@ -88,10 +88,10 @@ public final class ServingSimulation {
             // completions the policy may know of by now
             while (!pending.isEmpty() && pending.peek().finish() <= now) {
                 Pending p = pending.poll();
-                for (int j = 0; j < p.count(); j++) {
-                    recent.add(latency[p.ids()[j]]);
+                for (int id : p.ids()) {
+                    recent.add(latency[id]);
                 }
-                completed += p.count();
+                completed += p.ids().length;
             }
             int bin = Math.min(nb - 1, (int) (now / binWidth));
             binQueue[bin] = Math.max(binQueue[bin], size);
@@ -134,7 +134,7 @@ public final class ServingSimulation {
                 busy += finish - now;
                 freeAt[s] = finish;
                 lastFinish = Math.max(lastFinish, finish);
-                pending.add(new Pending(finish, k, ids));
+                pending.add(new Pending(finish, ids));
                 binRatioSum[bin] += (double) k * ratios.get(chosen);
                 binStarted[bin] += k;
             }
