@@ -163,7 +163,8 @@ final class RunCommand implements Callable<Integer> {
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
         List<RunStats> runs = new ArrayList<>();
         List<String> checks = new ArrayList<>();
-        Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
+        // the check's input, drawn only where values are computed
+        Map<String, FloatTensor> input = engine.equals("cycle") || !timingOnly() ? CalibrationData.load("synthetic:1", q.graph(), seed).get(0) : null;
         NpuConfig cfg = config;
         RunStats base;
         if (engine.equals("cycle")) {
@@ -186,8 +187,8 @@ final class RunCommand implements Callable<Integer> {
                 // ratios are independent runs: both cores, results in the order asked
                 runs.addAll(profiles.parallelStream().map(p -> FastEngine.run(c.program(), cfg, p, mode)).toList());
             }
-            base = FastEngine.run(c.program(), config, "0", mode);
-            if (!noCheck) {
+            base = schedule == null && rs.contains(0.0) ? runs.get(rs.indexOf(0.0)) : FastEngine.run(c.program(), config, "0", mode);
+            if (!timingOnly()) {
                 checks.addAll(rs.parallelStream().map(r -> FunctionalComparison.run(q, c.program(), r, e, input).matched() ? "match" : "DIFFER")
                         .toList());
             }
@@ -244,14 +245,28 @@ final class RunCommand implements Callable<Integer> {
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
 
+    /**
+     * The fast engine times a program without its values: with nothing to check (--no-check, or a topology, which has
+     * no values of its own) the model is quantized from its shapes alone. The cycle engine computes values, so it gets
+     * the full quantization.
+     */
+    private boolean timingOnly() {
+        return engine.equals("fast") && (noCheck || topology != null);
+    }
+
     private QuantizedModel resolve(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo) throws IOException {
         int g = group != null ? group : scalesim != null ? defaultGroup(scalesim.arrayHeight()) : npu.config(null).groupWidth();
         if (topo != null) {
             out.printf(Locale.ROOT, "%s: %d layers (%s form) as matrix products on their im2col operands%n", topology, topo.layers().size(),
                     topo.form().name().toLowerCase(Locale.ROOT));
+            if (timingOnly()) {
+                out.printf(Locale.ROOT, "timing only: shapes and per-ratio 4-bit channel counts (G = %d), no values; --engine cycle "
+                        + "computes synthetic ones and checks them%n", g);
+                return NpuModels.timingOnly(topo.toModel(g, seed).graph(), topology.toString(), g);
+            }
             return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, out);
         }
-        return NpuModels.quantized(model, group, g, 16, seed, out);
+        return timingOnly() ? NpuModels.forTiming(model, group, g) : NpuModels.quantized(model, group, g, 16, seed, out);
     }
 
     /** The scalesim-compatible preset's G when the array takes it (at most 2R or a multiple of 2R), else 2R. */

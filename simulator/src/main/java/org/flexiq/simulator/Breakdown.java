@@ -24,6 +24,14 @@ final class Breakdown {
         return Activity.DMA_STALL;
     }
 
+    private static long time(long event) {
+        return event >>> 8;
+    }
+
+    private static void apply(int[] active, long event) {
+        active[(int) (event & 15)] += (event >> 4 & 1) != 0 ? 1 : -1;
+    }
+
     /** @param intervals {start, end, activity ordinal}, end exclusive */
     static List<Map<Activity, Long>> perWindow(List<long[]> intervals, long from, long[] windowEnd) {
         int n = windowEnd.length;
@@ -38,17 +46,19 @@ final class Breakdown {
         if (n == 0) {
             return out;
         }
-        long[][] events = new long[2 * intervals.size()][];
+        // one primitive key per event, sorted by time: time << 8 | starts << 4 | activity (the order among events at one
+        // time does not matter: all of them apply before the next span is counted)
+        long[] events = new long[2 * intervals.size()];
         int k = 0;
         for (long[] iv : intervals) {
-            events[k++] = new long[]{iv[0], 1, iv[2]};
-            events[k++] = new long[]{iv[1], -1, iv[2]};
+            events[k++] = iv[0] << 8 | 1 << 4 | iv[2];
+            events[k++] = iv[1] << 8 | iv[2];
         }
-        Arrays.sort(events, (a, b) -> Long.compare(a[0], b[0]));
+        Arrays.sort(events);
         int[] active = new int[Activity.values().length];
         int e = 0;
-        while (e < events.length && events[e][0] <= from) {
-            active[(int) events[e][2]] += (int) events[e][1];
+        while (e < events.length && time(events[e]) <= from) {
+            apply(active, events[e]);
             e++;
         }
         long last = windowEnd[n - 1];
@@ -58,11 +68,11 @@ final class Breakdown {
             w++;
         }
         while (t < last) {
-            long next = Math.min(e < events.length ? events[e][0] : Long.MAX_VALUE, windowEnd[w]);
+            long next = Math.min(e < events.length ? time(events[e]) : Long.MAX_VALUE, windowEnd[w]);
             out.get(w).merge(top(active), next - t, Long::sum);
             t = next;
-            while (e < events.length && events[e][0] == t) {
-                active[(int) events[e][2]] += (int) events[e][1];
+            while (e < events.length && time(events[e]) == t) {
+                apply(active, events[e]);
                 e++;
             }
             while (w < n - 1 && windowEnd[w] <= t) {

@@ -12,9 +12,11 @@ import java.util.concurrent.FutureTask;
 
 /**
  * A model quantized on the fly once per group width, whichever thread asks first (the others wait for it).
- * Keyed by (model, G, seed): the calibration is the quick synthetic one of {@link NpuModels#quantize}.
+ * Keyed by (model, G, seed): the calibration is the quick synthetic one of {@link NpuModels#quantize}. Timing-only models
+ * are kept beside them.
  */
 public final class ModelCache {
+    /** seed is -1 for the timing-only model, which has no calibration to seed. */
     private record Key(String model, int group, long seed) {
     }
 
@@ -22,8 +24,17 @@ public final class ModelCache {
 
     /** The model quantized with G = {@code group}; a model G does not fit is an {@link InfeasibleException}. */
     public QuantizedModel quantized(String model, int group, long seed) throws Exception {
-        FutureTask<QuantizedModel> task = models.computeIfAbsent(new Key(model, group, seed), k -> new FutureTask<>(() ->
-                NpuModels.quantize(ModelSource.resolve(model).model(), model, group, 16, seed, new PrintWriter(new StringWriter()))));
+        return get(new Key(model, group, seed), () ->
+                NpuModels.quantize(ModelSource.resolve(model).model(), model, group, 16, seed, new PrintWriter(new StringWriter())));
+    }
+
+    /** The timing-only model ({@link NpuModels#timingOnly}) with G = {@code group}: for runs that need cycles alone. */
+    public QuantizedModel timingOnly(String model, int group) throws Exception {
+        return get(new Key(model, group, -1), () -> NpuModels.timingOnly(ModelSource.resolve(model).model().graph(), model, group));
+    }
+
+    private QuantizedModel get(Key key, java.util.concurrent.Callable<QuantizedModel> make) throws Exception {
+        FutureTask<QuantizedModel> task = models.computeIfAbsent(key, k -> new FutureTask<>(make));
         task.run(); // a no-op if another thread ran it
         try {
             return task.get();

@@ -4,10 +4,13 @@ import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
 import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.compiler.select.SearchProgress;
+import org.flexiq.compiler.select.ShapeSelection;
 import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Graph;
 import org.flexiq.workloads.ir.Model;
 
 import java.io.IOException;
@@ -92,6 +95,31 @@ public final class NpuModels {
             return q;
         }
         return quantize(a.model(), a.label(), group, samples, seed, out);
+    }
+
+    /**
+     * MODEL for timing alone: a quantized file as it is (its own counts), else the timing-only model of its graph with the
+     * counts {@link #quantize} would give ({@link #timingOnly(Graph, String, int)}).
+     */
+    public static QuantizedModel forTiming(String model, Integer requestedGroup, int group) throws IOException {
+        ModelSource a = ModelSource.resolve(model);
+        if (a.file() != null && a.file().quantized()) {
+            return quantized(model, requestedGroup, group, 0, 0, null);
+        }
+        return timingOnly(a.model().graph(), a.label(), group);
+    }
+
+    /**
+     * The model {@link #quantize} would give, for timing only: the same graph, sites and per-ratio 4-bit channel counts
+     * (a layer budget's, which greedy selection uses), from the shapes, without weights, calibration or selection. Its
+     * programs time exactly as the quantized model's do; it has no values to check.
+     */
+    public static QuantizedModel timingOnly(Graph graph, String label, int group) {
+        try {
+            return ShapeSelection.of(Quantizer.timingOnly(graph, group, Map.of("quant.source", label)), ON_THE_FLY_RATIOS);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(label + ": " + e.getMessage());
+        }
     }
 
     /** A float model quantized with quick defaults: greedy selection, synthetic calibration. */

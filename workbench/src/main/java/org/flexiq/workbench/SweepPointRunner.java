@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a sweep unit into its points: quantize (cached), compile for the unit's array and G, time ratio 0
+ * Turns a sweep unit into its points: quantize (cached; timing-only on the fast engine), compile for the unit's array and G, time ratio 0
  * and each asked ratio. A unit the hardware or the model cannot take gives infeasible points with the reason.
  */
 public final class SweepPointRunner {
@@ -46,7 +46,9 @@ public final class SweepPointRunner {
                 throw new InfeasibleException(plan.model() + " is quantized with G = " + fixed.groupWidth() + "; sweep group widths from a "
                         + "float model or zoo name, which is quantized for each");
             }
-            QuantizedModel q = fixed != null ? fixed : cache.quantized(plan.model(), u.group(), plan.seed());
+            // the fast engine needs cycles alone: the model's shapes and counts, not its values
+            QuantizedModel q = fixed != null ? fixed : plan.engine() == Engine.FAST ? cache.timingOnly(plan.model(), u.group())
+                    : cache.quantized(plan.model(), u.group(), plan.seed());
             NpuProgram p = NpuCompiler.compile(q, c.target()).program();
             RunStats base = time(q, p, c, 0);
             EnergyTable priced = EnergyTable.of(plan.energy(), c);

@@ -4,6 +4,7 @@ import org.flexiq.isa.arith.IntArithmetic;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.NodeQuant;
 import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
 import org.flexiq.compiler.quant.Site;
 import org.flexiq.workloads.exec.DataMovement;
 import org.flexiq.workloads.ir.Add;
@@ -51,6 +52,7 @@ public final class GoldenExecutor {
     private final Map<String, Integer> lastUse = new HashMap<>();
 
     public GoldenExecutor(QuantizedModel model, double ratio, Extraction extraction) {
+        Quantizer.requireValues(model, "the golden executor");
         this.model = model;
         this.ratio = ratio;
         this.extraction = extraction;

@@ -1,19 +1,33 @@
 package org.flexiq.compiler.lower;
 
-import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The program's initial DRAM contents (weights, bias, multipliers, tables), 64-byte aligned blobs from address 0. */
+/**
+ * The program's initial DRAM contents (weights, bias, multipliers, tables), 64-byte aligned blobs from address 0.
+ * Blobs are kept as given and copied once into the image; a timing-only model's all-zero blobs are only reserved.
+ */
 final class DramImage {
     private static final int ALIGN = 64;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final List<byte[]> blobs = new ArrayList<>();
+    private final List<Integer> at = new ArrayList<>();
+    private long size;
 
     int put(byte[] blob) {
-        while (bytes.size() % ALIGN != 0) {
-            bytes.write(0);
+        int a = reserve(blob.length);
+        blobs.add(blob);
+        at.add(a);
+        return a;
+    }
+
+    /** {@code n} zero bytes: what a blob of zeros would take, without building it. */
+    int reserve(long n) {
+        long a = (size + ALIGN - 1) / ALIGN * ALIGN;
+        if (a + n > Integer.MAX_VALUE - ALIGN) {
+            throw new InfeasibleException("the model's constants need more than 2 GiB of DRAM");
         }
-        int at = bytes.size();
-        bytes.writeBytes(blob);
-        return at;
+        size = a + n;
+        return (int) a;
     }
 
     int putInts(int[] v) {
@@ -27,10 +41,14 @@ final class DramImage {
     }
 
     int size() {
-        return bytes.size();
+        return (int) size;
     }
 
     byte[] bytes() {
-        return bytes.toByteArray();
+        byte[] image = new byte[(int) size];
+        for (int i = 0; i < blobs.size(); i++) {
+            System.arraycopy(blobs.get(i), 0, image, at.get(i), blobs.get(i).length);
+        }
+        return image;
     }
 }

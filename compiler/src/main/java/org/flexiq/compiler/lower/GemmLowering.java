@@ -18,7 +18,8 @@ final class GemmLowering {
     record Constants(int weights, int bias, int params, GemmTiling.FourBitSite site) {
     }
 
-    static Constants constants(LoweringContext cx, Node n, NodeQuant.Gemm q) {
+    /** Weights [O, K, taps] as the array reads them: [taps K, N]. */
+    private static byte[] transposed(NodeQuant.Gemm q) {
         int k = q.inChannels();
         int taps = q.taps();
         int o = q.outChannels();
@@ -30,7 +31,15 @@ final class GemmLowering {
                 }
             }
         }
-        int weights = cx.image.put(w);
+        return w;
+    }
+
+    static Constants constants(LoweringContext cx, Node n, NodeQuant.Gemm q) {
+        int k = q.inChannels();
+        int taps = q.taps();
+        int o = q.outChannels();
+        // a timing-only model's weights and shifts are zeros: reserved, not rearranged
+        int weights = cx.timingOnly ? cx.image.reserve((long) taps * k * o) : cx.image.put(transposed(q));
         int bias = cx.image.putInts(q.bias());
         int params = cx.image.put(multipliers(q.requant()));
         Site site = cx.model.siteOf(n.name());
@@ -39,20 +48,27 @@ final class GemmLowering {
         }
         int g = cx.model.groupWidth();
         int groups = site.channels() / g;
-        int[] ws = BitExtractor.weightShifts(q, site, g, Extraction.STATIC);
-        byte[] wsT = new byte[groups * o];
-        for (int oc = 0; oc < o; oc++) {
-            for (int j = 0; j < groups; j++) {
-                wsT[j * o + oc] = (byte) ws[oc * groups + j];
+        int weightShifts;
+        int shiftTable;
+        if (cx.timingOnly) {
+            weightShifts = cx.image.reserve((long) groups * o);
+            shiftTable = cx.image.reserve(groups);
+        } else {
+            int[] ws = BitExtractor.weightShifts(q, site, g, Extraction.STATIC);
+            byte[] wsT = new byte[groups * o];
+            for (int oc = 0; oc < o; oc++) {
+                for (int j = 0; j < groups; j++) {
+                    wsT[j * o + oc] = (byte) ws[oc * groups + j];
+                }
             }
+            weightShifts = cx.image.put(wsT);
+            int[] as = BitExtractor.staticShifts(site, g, Extraction.STATIC);
+            byte[] asB = new byte[as.length];
+            for (int j = 0; j < as.length; j++) {
+                asB[j] = (byte) as[j];
+            }
+            shiftTable = cx.image.put(asB);
         }
-        int weightShifts = cx.image.put(wsT);
-        int[] as = BitExtractor.staticShifts(site, g, Extraction.STATIC);
-        byte[] asB = new byte[as.length];
-        for (int j = 0; j < as.length; j++) {
-            asB[j] = (byte) as[j];
-        }
-        int shiftTable = cx.image.put(asB);
         Integer gather = cx.gatherTables.get(site.tensor());
         return new Constants(weights, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts,
                 gather == null ? -1 : gather));

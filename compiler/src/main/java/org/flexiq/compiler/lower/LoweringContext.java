@@ -32,9 +32,13 @@ final class LoweringContext {
     int reorders;
     long reorderBytes;
 
+    /** The model has no values ({@link org.flexiq.compiler.quant.Quantizer#timingOnly}): its constants are reserved zeros. */
+    final boolean timingOnly;
+
     LoweringContext(Target target, QuantizedModel model) {
         this.target = target;
         this.model = model;
+        this.timingOnly = model.metadata().containsKey(org.flexiq.compiler.quant.Quantizer.TIMING_ONLY);
     }
 
     /** Starts the activation arena after the image; constants may no longer be added. */

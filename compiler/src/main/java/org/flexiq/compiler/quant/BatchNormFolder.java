@@ -29,18 +29,12 @@ public final class BatchNormFolder {
 
     public static Model fold(Model model) {
         Graph g = model.graph();
-        Map<String, String> rename = new HashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        Map<String, Node> foldedConvs = new HashMap<>();
         for (Node n : g.nodes()) {
             if (!(n.layer() instanceof BatchNorm bn)) {
                 continue;
             }
-            String src = n.inputs().get(0);
-            Node conv = foldable(g, src);
-            if (conv == null) {
-                throw new IrException(n.name() + ": BatchNorm does not follow a Conv2d that only it reads, so it cannot be folded");
-            }
+            Node conv = convBefore(g, n);
             Conv2d c = (Conv2d) conv.layer();
             float[] w = data(model, conv.name() + ".weight").clone();
             float[] b = c.bias() ? data(model, conv.name() + ".bias").clone() : new float[c.outChannels()];
@@ -56,15 +50,40 @@ public final class BatchNormFolder {
                 }
                 b[o] = (float) ((b[o] - mean[o]) * k + beta[o]);
             }
-            Conv2d withBias = new Conv2d(c.outChannels(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
-                    c.padH(), c.padW(), c.dilation(), c.groups(), true);
-            foldedConvs.put(conv.name(), new Node(conv.name(), withBias, conv.inputs()));
             tensors.put(conv.name() + ".weight", new FloatTensor(model.tensors().get(conv.name() + ".weight").shape(), w));
             tensors.put(conv.name() + ".bias", new FloatTensor(org.flexiq.workloads.ir.Shape.of(c.outChannels()), b));
-            rename.put(n.name(), conv.name());
+        }
+        if (tensors.isEmpty()) {
+            return model;
+        }
+        Graph folded = foldGraph(g);
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (Map.Entry<String, ParamSpec> p : folded.paramTensors().entrySet()) {
+            Tensor t = tensors.get(p.getKey());
+            all.put(p.getKey(), t != null ? t : model.tensors().get(p.getKey()));
+        }
+        return new Model(folded, new MapTensorSource(all), model.metadata());
+    }
+
+    /**
+     * The graph {@link #fold} leaves, from the graph alone (no weights read): each folded convolution gains a bias and
+     * its BatchNorm's readers read it. The timing-only path needs exactly this structure.
+     */
+    public static Graph foldGraph(Graph g) {
+        Map<String, String> rename = new HashMap<>();
+        Map<String, Node> foldedConvs = new HashMap<>();
+        for (Node n : g.nodes()) {
+            if (n.layer() instanceof BatchNorm) {
+                Node conv = convBefore(g, n);
+                Conv2d c = (Conv2d) conv.layer();
+                Conv2d withBias = new Conv2d(c.outChannels(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
+                        c.padH(), c.padW(), c.dilation(), c.groups(), true);
+                foldedConvs.put(conv.name(), new Node(conv.name(), withBias, conv.inputs()));
+                rename.put(n.name(), conv.name());
+            }
         }
         if (rename.isEmpty()) {
-            return model;
+            return g;
         }
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
@@ -82,13 +101,16 @@ public final class BatchNormFolder {
         for (String o : g.outputs()) {
             outputs.add(rename.getOrDefault(o, o));
         }
-        Graph folded = Graph.of(g.name(), g.inputs(), nodes, outputs);
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        for (Map.Entry<String, ParamSpec> p : folded.paramTensors().entrySet()) {
-            Tensor t = tensors.get(p.getKey());
-            all.put(p.getKey(), t != null ? t : model.tensors().get(p.getKey()));
+        return Graph.of(g.name(), g.inputs(), nodes, outputs);
+    }
+
+    /** The Conv2d a BatchNorm folds into; refused when there is none that only the BatchNorm reads. */
+    private static Node convBefore(Graph g, Node bn) {
+        Node conv = foldable(g, bn.inputs().get(0));
+        if (conv == null) {
+            throw new IrException(bn.name() + ": BatchNorm does not follow a Conv2d that only it reads, so it cannot be folded");
         }
-        return new Model(folded, new MapTensorSource(all), model.metadata());
+        return conv;
     }
 
     private static Node foldable(Graph g, String tensor) {

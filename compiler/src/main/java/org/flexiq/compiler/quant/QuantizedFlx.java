@@ -40,6 +40,7 @@ public final class QuantizedFlx {
     }
 
     public static void write(Path target, QuantizedModel m) throws IOException {
+        Quantizer.requireValues(m, "writing " + target);
         Map<String, Tensor> t = new LinkedHashMap<>();
         ObjectNode q = JSON.objectNode();
         q.put("groupWidth", m.groupWidth());

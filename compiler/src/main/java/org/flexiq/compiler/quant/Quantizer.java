@@ -21,6 +21,7 @@ import org.flexiq.workloads.ir.MatMul;
 import org.flexiq.workloads.ir.MaxPool;
 import org.flexiq.workloads.ir.Model;
 import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.ParamSpec;
 import org.flexiq.workloads.ir.Relu;
 import org.flexiq.workloads.ir.Relu6;
 import org.flexiq.workloads.ir.Reshape;
@@ -56,13 +57,85 @@ public final class Quantizer {
                 nodes.put(n.name(), q);
             }
         }
-        Map<String, Site> sites = findSites(g, stats, scales, options.groupWidth());
+        Map<String, Site> sites = findSites(g, t -> channelCodes(stats.channelMax().get(t), scales.get(t)), options.groupWidth());
         Map<String, long[][]> codes = Calibrator.codeHistograms(folded, calibration, scales, sites.values());
         sites.replaceAll((t, s) -> s.withProfile(ShiftProfile.of(codes.get(t))));
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples");
         meta.put("quant.groupWidth", Integer.toString(options.groupWidth()));
         return new QuantizedModel(g, scales, nodes, sites, options.groupWidth(), List.of(), meta);
+    }
+
+    /**
+     * The timing-only model of {@code model}'s graph: the structure {@link #quantize} gives (BatchNorm folded, one node
+     * quantization of the right kind and size per node, the same sites with the same producers), with no weights read and
+     * no calibration run. Every value is zero and every scale 1/127, so it computes nothing meaningful: cycles depend on
+     * shapes and the per-ratio 4-bit channel counts only. Marked by {@link #TIMING_ONLY} in its metadata, which the value
+     * paths (golden executor, .flx writer) refuse.
+     */
+    public static QuantizedModel timingOnly(Graph graph, int groupWidth, Map<String, String> metadata) {
+        Graph g = BatchNormFolder.foldGraph(graph);
+        Map<String, Double> scales = new HashMap<>();
+        g.inputs().forEach(t -> scales.put(t.name(), 1.0 / 127));
+        Map<String, NodeQuant> nodes = new HashMap<>();
+        for (Node n : g.nodes()) {
+            scales.put(n.name(), 1.0 / 127);
+            NodeQuant q = zeroQuant(g, n);
+            if (q != null) {
+                nodes.put(n.name(), q);
+            }
+        }
+        Map<String, Site> sites = findSites(g, t -> new int[g.shape(t).dim(Calibrator.channelAxis(g, t))], groupWidth);
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put(TIMING_ONLY, "shapes only: no weights, calibration or selection");
+        meta.put("quant.groupWidth", Integer.toString(groupWidth));
+        return new QuantizedModel(g, scales, nodes, sites, groupWidth, List.of(), meta);
+    }
+
+    /** Metadata key of a {@link #timingOnly} model. */
+    public static final String TIMING_ONLY = "quant.timingOnly";
+
+    /** Refuses a {@link #timingOnly} model where values are needed. */
+    public static void requireValues(QuantizedModel m, String what) {
+        if (m.metadata().containsKey(TIMING_ONLY)) {
+            throw new IllegalArgumentException(what + " needs values, and " + m.graph().name() + " is a timing-only model (shapes only)");
+        }
+    }
+
+    /** A node's quantization of the kind {@link #expectedQuant} names, sized from the graph, all values zero. */
+    private static NodeQuant zeroQuant(Graph g, Node n) {
+        Class<? extends NodeQuant> kind = expectedQuant(n.layer());
+        if (kind == null) {
+            return null;
+        }
+        Map<String, Integer> sizes = new HashMap<>();
+        for (ParamSpec p : g.params(n)) {
+            sizes.put(p.role(), p.shape().elementCount());
+        }
+        FixedPoint unit = FixedPoint.of(1.0);
+        if (kind == NodeQuant.Gemm.class) {
+            int out = n.layer() instanceof Conv2d c ? c.outChannels() : ((Linear) n.layer()).outFeatures();
+            int taps = n.layer() instanceof Conv2d c ? c.kernelH() * c.kernelW() : 1;
+            int weights = sizes.get("weight");
+            FixedPoint[] requant = new FixedPoint[out];
+            java.util.Arrays.fill(requant, unit);
+            return new NodeQuant.Gemm(new byte[weights], new int[out], requant, out, weights / out / taps, taps);
+        } else if (kind == NodeQuant.MatMul.class) {
+            return new NodeQuant.MatMul(unit);
+        } else if (kind == NodeQuant.Add.class) {
+            return new NodeQuant.Add(unit, unit);
+        } else if (kind == NodeQuant.Rescale.class) {
+            return new NodeQuant.Rescale(java.util.Collections.nCopies(n.layer() instanceof Concat ? n.inputs().size() : 1, unit));
+        } else if (kind == NodeQuant.Clamp.class) {
+            return new NodeQuant.Clamp(0, 127);
+        } else if (kind == NodeQuant.Lookup.class) {
+            return new NodeQuant.Lookup(new byte[256]);
+        } else if (kind == NodeQuant.Softmax.class) {
+            return new NodeQuant.Softmax(new int[256]);
+        } else if (kind == NodeQuant.LayerNorm.class) {
+            return new NodeQuant.LayerNorm(new int[sizes.get("gamma")], new int[sizes.get("beta")], 0);
+        }
+        return new NodeQuant.Values(new byte[sizes.get(n.layer() instanceof Constant ? "value" : "weight")]);
     }
 
     /** Kinds whose output reuses the input's scale: they only move, compare or clamp values. */
@@ -254,7 +327,16 @@ public final class Quantizer {
         }
     }
 
-    private static Map<String, Site> findSites(Graph g, CalibrationStats stats, Map<String, Double> scales, int groupWidth) {
+    /** Calibrated per-channel maxima in int8 codes of the tensor's scale. */
+    private static int[] channelCodes(float[] channelMax, double scale) {
+        int[] cmq = new int[channelMax.length];
+        for (int c = 0; c < cmq.length; c++) {
+            cmq[c] = (int) Math.min(127, roundHalfAway(channelMax[c] / scale));
+        }
+        return cmq;
+    }
+
+    private static Map<String, Site> findSites(Graph g, java.util.function.Function<String, int[]> channelMax, int groupWidth) {
         Map<String, List<String>> consumers = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             if (eligible(g, n)) {
@@ -270,11 +352,7 @@ public final class Quantizer {
                 throw new IrException(e.getValue().get(0) + ": its " + channels + " input channels are not a multiple of the group width "
                         + groupWidth + " (choose a group width that divides every 4-bit layer's input channels)");
             }
-            float[] cm = stats.channelMax().get(t);
-            int[] cmq = new int[channels];
-            for (int c = 0; c < channels; c++) {
-                cmq[c] = (int) Math.min(127, roundHalfAway(cm[c] / scales.get(t)));
-            }
+            int[] cmq = channelMax.apply(t);
             String producer = foldableProducer(g, t, e.getValue());
             sites.put(t, new Site(t, axis, channels, e.getValue(), cmq, Site.identity(channels), new int[0], null, producer, null));
         }

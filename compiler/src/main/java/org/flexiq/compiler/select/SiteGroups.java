@@ -98,7 +98,12 @@ final class SiteGroups {
 
     /** 4-bit groups of this site at a ratio: round(ratio x groups). */
     int groupsAt(double ratio) {
-        return (int) Math.round(ratio * groups.length);
+        return groupsAt(ratio, groups.length);
+    }
+
+    /** 4-bit groups of a site of {@code groupCount} groups at a ratio under a layer budget: round(ratio x groups). */
+    static int groupsAt(double ratio, int groupCount) {
+        return (int) Math.round(ratio * groupCount);
     }
 
     /** The site with channels in the order of {@code groupOrder} and {@code groupCounts} 4-bit groups at the ratios. */
