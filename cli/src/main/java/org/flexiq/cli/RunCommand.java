@@ -10,6 +10,9 @@ import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.reports.ComputeReport;
+import org.flexiq.reports.ScaleSimMemoryReports;
+import org.flexiq.workloads.scalesim.ScaleSimAccess;
+import org.flexiq.workloads.scalesim.ScaleSimMemory;
 import org.flexiq.reports.EnergySection;
 import org.flexiq.simulator.energy.EnergyComponent;
 import org.flexiq.simulator.energy.EnergyReport;
@@ -241,6 +244,7 @@ final class RunCommand implements Callable<Integer> {
                 Path dir = runs.size() == 1 ? csvScalesim : csvScalesim.resolve("ratio-" + r.profile());
                 AtomicFiles.write(dir.resolve("COMPUTE_REPORT.csv"), ComputeReport.csv(r));
             }
+            writeMemoryReports(out, scalesim, topo, rs);
         }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
@@ -267,6 +271,27 @@ final class RunCommand implements Callable<Integer> {
             return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, out);
         }
         return timingOnly() ? NpuModels.forTiming(model, group, g) : NpuModels.quantized(model, group, g, 16, seed, out);
+    }
+
+    /**
+     * SCALE-Sim's BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv beside the ratio-0 COMPUTE_REPORT.csv: its own memory
+     * accounting of the layers' 8-bit folds (CALC mode), which has no 4-bit ratio to follow. Where they cannot be SCALE-Sim's
+     * figures, one line says why and they are not written.
+     */
+    private void writeMemoryReports(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo, List<Double> rs) throws IOException {
+        String why = scalesim == null || topo == null ? "they need --scalesim-cfg and --topology (SCALE-Sim's layers on its array)"
+                : scalesim.userBandwidth() ? scalesim.file() + " sets InterfaceBandwidth: USER, and SCALE-Sim's prefetching read buffers "
+                + "of that mode are not modelled (CALC mode is)"
+                : !rs.contains(0.0) ? "SCALE-Sim's folds are all 8-bit: run ratio 0 too" : null;
+        if (why != null) {
+            out.printf(Locale.ROOT, "BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv not written: %s%n", why);
+            return;
+        }
+        Path dir = rs.size() == 1 ? csvScalesim : csvScalesim.resolve("ratio-" + NpuCompiler.profileName(0));
+        List<ScaleSimAccess> access = ScaleSimMemory.ofTopology(topo, scalesim.arrayHeight(), scalesim.arrayWidth(), scalesim.ifmapSramKB(),
+                scalesim.filterSramKB(), scalesim.ofmapSramKB());
+        AtomicFiles.write(dir.resolve("BANDWIDTH_REPORT.csv"), ScaleSimMemoryReports.bandwidthCsv(access));
+        AtomicFiles.write(dir.resolve("DETAILED_ACCESS_REPORT.csv"), ScaleSimMemoryReports.detailedAccessCsv(access));
     }
 
     /** The scalesim-compatible preset's G when the array takes it (at most 2R or a multiple of 2R), else 2R. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.flexiq.cli.SimCliTest.sim;
@@ -139,6 +140,36 @@ class RunCliTest {
         for (String line : Files.readAllLines(out.resolve("ratio-1").resolve("COMPUTE_REPORT.csv")).subList(1, 3)) {
             assertThat(Double.parseDouble(line.split(", ")[3])).isBetween(0.0, 100.0);
         }
+    }
+
+    /**
+     * SCALE-Sim v2's own regression case (its test/scripts/function_test.sh: scale.cfg with the ws dataflow, alexnet_part):
+     * all three reports equal the ones its CI expects, byte for byte in SCALE-Sim's columns.
+     */
+    @Test
+    void scaleSimsOwnGoldenTraceComesOutOfAllThreeReports() throws IOException {
+        Path v2 = Path.of("..", "validation", "scalesim-v2");
+        Path cfg = dir.resolve("scale-ws.cfg");
+        Files.writeString(cfg, Files.readString(v2.resolve("scale.cfg")).replace("Dataflow : os", "Dataflow : ws"));
+        Path out = dir.resolve("golden");
+        SimCliTest.Result r = sim("run", "--scalesim-cfg", cfg.toString(), "--topology", v2.resolve("topologies/conv_nets/alexnet_part.csv").toString(),
+                "--ratio", "0", "--csv-scalesim", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        for (String report : List.of("BANDWIDTH_REPORT.csv", "DETAILED_ACCESS_REPORT.csv")) {
+            assertThat(Files.readString(out.resolve(report))).as(report).isEqualTo(Files.readString(v2.resolve("golden_trace").resolve(report)));
+        }
+        List<String> ours = Files.readAllLines(out.resolve("COMPUTE_REPORT.csv"));
+        List<String> theirs = Files.readAllLines(v2.resolve("golden_trace/COMPUTE_REPORT.csv"));
+        assertThat(ours).hasSameSizeAs(theirs);
+        for (int i = 0; i < ours.size(); i++) {
+            // SCALE-Sim's six columns, then ours
+            assertThat(ours.get(i)).startsWith(theirs.get(i));
+        }
+        // at a 4-bit ratio only COMPUTE_REPORT is ours to write; the memory reports stay with ratio 0, SCALE-Sim's 8-bit folds
+        SimCliTest.Result mixed = sim("run", "--scalesim-cfg", cfg.toString(), "--topology", v2.resolve("topologies/conv_nets/alexnet_part.csv")
+                .toString(), "--ratio", "0.5", "--group", "16", "--csv-scalesim", dir.resolve("half").toString());
+        assertThat(mixed.out()).contains("BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv not written: SCALE-Sim's folds are all 8-bit");
+        assertThat(Files.exists(dir.resolve("half").resolve("BANDWIDTH_REPORT.csv"))).isFalse();
     }
 
     @Test

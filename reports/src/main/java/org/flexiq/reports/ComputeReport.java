@@ -54,10 +54,22 @@ public final class ComputeReport {
                 python(l.scalesimMappingEfficiency() * 100), python(l.scalesimComputeUtilization() * 100)};
     }
 
-    /** Python's str(float) for the values a report holds (0 to 100): the shortest repr, ".0" on whole numbers. */
+    /**
+     * Python's str(float): the shortest digits that read back as the value, ".0" on whole numbers, and the exponent form
+     * ("3e-05", "1.5e+16") below 1e-4 and from 1e16 on.
+     */
     static String python(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().scale() <= 0
-                ? new java.math.BigDecimal(Double.toString(v)).setScale(1).toPlainString()
-                : new java.math.BigDecimal(Double.toString(v)).toPlainString();
+        if (v == 0) {
+            return 1 / v < 0 ? "-0.0" : "0.0";
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros();
+        double a = Math.abs(v);
+        if (a >= 1e-4 && a < 1e16) {
+            return d.scale() <= 0 ? d.setScale(1).toPlainString() : d.toPlainString();
+        }
+        String digits = d.unscaledValue().abs().toString();
+        int exponent = d.precision() - d.scale() - 1;
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (v < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format(java.util.Locale.ROOT, "%02d", Math.abs(exponent));
     }
 }

@@ -27,7 +27,8 @@ final class Statistics {
             windowEnd[l] = e;
         }
         long[][] work = new long[n][6];
-        double[][] perFold = new double[n][2];
+        // per layer: mapping efficiency's sum and compensation, compute utilization's sum and compensation
+        double[][] perFold = new double[n][4];
         long[] busyFrom = new long[n];
         long[] busyTo = new long[n];
         int r = config.arrayRows();
@@ -43,9 +44,11 @@ final class Statistics {
             if (op.kind == TimedOp.Kind.COMPUTE) {
                 // SCALE-Sim's per-fold figures (systolic_compute_ws): PE-equivalents used over R C, and the
                 // same over the cycles its demand matrices give a fold, 2R + 2C + M - 3
-                double used = (op.int8Macs + op.int4Macs / 2.0) / op.occupancy;
-                perFold[op.layer][0] += used / ((double) r * c);
-                perFold[op.layer][1] += used * op.occupancy / ((double) r * c * (2L * r + 2L * c + op.occupancy - 3));
+                // same, computed as SCALE-Sim computes them (one division of exact integers each), so that the figures agree
+                // to the last bit on 8-bit folds
+                double macs = op.int8Macs + op.int4Macs / 2.0;
+                addCompensated(perFold[op.layer], 0, macs / op.occupancy / ((double) r * c));
+                addCompensated(perFold[op.layer], 2, macs / ((double) r * c * (2L * r + 2L * c + op.occupancy - 3)));
             }
             if (op.kind == TimedOp.Kind.COMPUTE || op.kind == TimedOp.Kind.PRELOAD) {
                 // array ops start in program order: the union of their spans grows at its end
@@ -70,9 +73,20 @@ final class Statistics {
             long arrayCycles = w[5] + busyTo[l] - busyFrom[l];
             double folds = Math.max(1, w[4]);
             layers.add(new LayerStats(names.get(l), windowEnd[l] - prev, breakdown.get(l), w[0], w[1], w[2], w[3], w[4], arrayCycles,
-                    perFold[l][0] / folds, perFold[l][1] / folds, EventCounts.of(events.get(l))));
+                    (perFold[l][0] + perFold[l][1]) / folds, (perFold[l][2] + perFold[l][3]) / folds, EventCounts.of(events.get(l))));
             prev = windowEnd[l];
         }
         return new RunStats(engine, config, profile, prev - from, layers);
+    }
+
+    /**
+     * Adds x to the sum at {@code a[i]} with its compensation at {@code a[i + 1]} (Neumaier's algorithm, which Python's
+     * sum() of floats uses since 3.12): SCALE-Sim's averages over folds come out to the last bit.
+     */
+    private static void addCompensated(double[] a, int i, double x) {
+        double s = a[i];
+        double t = s + x;
+        a[i + 1] += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
+        a[i] = t;
     }
 }

@@ -8,17 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * A SCALE-Sim v2 topology file, in either of its forms, read with SCALE-Sim's quirks: the first line is a
- * header; blank lines are skipped; fields are comma-separated with a trailing comma (empty trailing fields
- * are dropped); a conv row without "Stride width" uses its stride height; a conv layer whose name contains
- * {@code DP} is depthwise and becomes one single-channel layer per channel, named
- * {@code <name>Channel_<i>}, as SCALE-Sim expands it.
+ * A SCALE-Sim v2 topology file, in either of its forms, read as SCALE-Sim's {@code topology_utils} reads it, quirks
+ * included: the first line is the header whatever it holds; blank lines are skipped; a row is split at commas and what
+ * follows its last comma is dropped (a row needs its trailing comma, and a comment after it is ignored); a conv row
+ * without "Stride width" uses its stride height, and every field of a conv row must be an integer; a GEMM row's fields
+ * after K are ignored; a conv layer whose name contains {@code DP} is depthwise and becomes one single-channel layer
+ * per channel, named {@code <name>Channel_<i>}. A repeated name is kept, numbered ({@code name#2}). Where SCALE-Sim
+ * itself fails on a row (a missing field, a field that is not an integer), one line says why.
  * <ul>
  * <li>conv: {@code Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,}</li>
  * <li>GEMM: {@code Layer, M, N, K,}</li>
@@ -44,38 +46,33 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
 
     /** @param where the file, for messages */
     public static ScaleSimTopology parse(String where, String name, List<String> lines) {
-        int first = 0;
-        while (first < lines.size() && lines.get(first).isBlank()) {
-            first++;
-        }
-        if (first == lines.size()) {
+        if (lines.isEmpty()) {
             throw new TopologyFormatException(where + ": empty: expected a header line and one line per layer");
         }
-        List<String> header = fields(lines.get(first));
+        if (lines.get(0).isBlank()) {
+            // SCALE-Sim skips the first line whatever it holds, and would read the header as a layer
+            throw new TopologyFormatException(where + ":1: header: blank; SCALE-Sim takes the first line as the header");
+        }
+        List<String> header = fields(lines.get(0));
         Form form = header.size() >= 4 && header.get(1).equalsIgnoreCase("M") && header.get(2).equalsIgnoreCase("N")
                 && header.get(3).equalsIgnoreCase("K") ? Form.GEMM : Form.CONV;
         if (form == Form.CONV && (header.size() < 8 || !header.get(1).toLowerCase(Locale.ROOT).contains("ifmap"))) {
-            throw new TopologyFormatException(where + ":" + (first + 1) + ": header: expected a conv header (" + String.join(", ", CONV_FIELDS)
-                    + ") or a GEMM header (Layer, M, N, K), got '" + lines.get(first).strip() + "'");
+            throw new TopologyFormatException(where + ":1: header: expected a conv header (" + String.join(", ", CONV_FIELDS)
+                    + ") or a GEMM header (Layer, M, N, K), got '" + lines.get(0).strip() + "'");
         }
         List<TopologyLayer> layers = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (int i = first + 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
                 continue;
             }
-            Row row = new Row(where, i + 1, fields(line), form == Form.GEMM ? GEMM_FIELDS : CONV_FIELDS);
-            if (!names.add(row.name())) {
-                throw new TopologyFormatException(where + ":" + (i + 1) + ": Layer name: '" + row.name() + "' is used by an earlier layer");
-            }
-            if (form == Form.GEMM) {
-                int m = row.positive(1);
-                int n = row.positive(2);
-                int k = row.positive(3);
-                layers.add(new TopologyLayer(row.name(), m, k, 1, k, 1, n, 1, 1));
-            } else {
-                layers.addAll(conv(row));
+            Row row = new Row(where, i + 1, scalesimFields(line), line.endsWith(","), form == Form.GEMM ? GEMM_FIELDS : CONV_FIELDS);
+            for (TopologyLayer l : form == Form.GEMM ? List.of(gemm(row)) : conv(row)) {
+                // SCALE-Sim keeps repeated names; our layers are graph nodes, so a repeat gets its occurrence number
+                int k = seen.merge(l.name(), 1, Integer::sum);
+                layers.add(k == 1 ? l : new TopologyLayer(l.name() + "#" + k, l.ifmapH(), l.ifmapW(), l.filterH(), l.filterW(), l.channels(),
+                        l.filters(), l.strideH(), l.strideW()));
             }
         }
         if (layers.isEmpty()) {
@@ -84,11 +81,22 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
         return new ScaleSimTopology(name, form, layers);
     }
 
+    /** A GEMM row as SCALE-Sim's load_arrays_gemm takes it: name, M, N, K; anything after K is ignored. */
+    private static TopologyLayer gemm(Row row) {
+        row.require(4);
+        int m = row.positive(1);
+        int n = row.positive(2);
+        int k = row.positive(3);
+        return new TopologyLayer(row.name(), m, k, 1, k, 1, n, 1, 1);
+    }
+
+    /**
+     * A conv row as SCALE-Sim's load_arrays_conv and append_topo_arrays take it: seven numbers after the name, an eighth
+     * for the stride width (else the stride height is used), every further field an integer too (SCALE-Sim converts
+     * them all), and a name holding "DP" split per channel.
+     */
     private static List<TopologyLayer> conv(Row row) {
-        if (row.cells.size() < 8) {
-            throw new TopologyFormatException(row.at() + ": expected at least 8 fields (" + String.join(", ", java.util.Arrays.copyOf(CONV_FIELDS, 8))
-                    + "), got " + row.cells.size());
-        }
+        row.require(8);
         int h = row.positive(1);
         int w = row.positive(2);
         int fh = row.positive(3);
@@ -97,6 +105,9 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
         int f = row.positive(6);
         int sh = row.positive(7);
         int sw = row.cells.size() > 8 ? row.positive(8) : sh;
+        for (int i = 9; i < row.cells.size(); i++) {
+            row.integer(i);
+        }
         if (fh > h) {
             throw new TopologyFormatException(row.at() + ": Filter Height: " + fh + " exceeds the IFMAP Height " + h);
         }
@@ -122,6 +133,7 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
         return IndependentGemms.of(name, gemms, groupWidth, seed);
     }
 
+    /** The header's fields, stripped, empty trailing ones dropped: only to tell the form. */
     private static List<String> fields(String line) {
         List<String> out = new ArrayList<>();
         for (String s : line.split(",", -1)) {
@@ -133,7 +145,17 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
         return out;
     }
 
-    private record Row(String file, int line, List<String> cells, String[] names) {
+    /** A row's fields as SCALE-Sim splits them, {@code row.split(',')[:-1]}: what follows the last comma is dropped. */
+    private static List<String> scalesimFields(String line) {
+        String[] parts = line.split(",", -1);
+        List<String> out = new ArrayList<>(parts.length);
+        for (int i = 0; i < parts.length - 1; i++) {
+            out.add(parts[i].strip());
+        }
+        return out;
+    }
+
+    private record Row(String file, int line, List<String> cells, boolean trailingComma, String[] names) {
         String at() {
             return file + ":" + line;
         }
@@ -145,20 +167,33 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
             return cells.get(0);
         }
 
-        int positive(int i) {
-            if (i >= cells.size()) {
-                throw new TopologyFormatException(at() + ": " + names[i] + ": missing (the line has " + cells.size() + " fields)");
+        /** At least n fields, saying why when a missing trailing comma cost SCALE-Sim the last one. */
+        void require(int n) {
+            if (cells.size() < n) {
+                throw new TopologyFormatException(at() + ": " + names[Math.min(cells.size(), names.length - 1)] + ": missing (expected at least "
+                        + n + " fields: " + String.join(", ", java.util.Arrays.copyOf(names, n)) + "; the line has " + cells.size()
+                        + (trailingComma ? ")" : " as SCALE-Sim reads it, which drops what follows the last comma: end the line with a comma)"));
             }
+        }
+
+        int positive(int i) {
+            int v = integer(i);
+            if (v >= 1) {
+                return v;
+            }
+            throw new TopologyFormatException(at() + ": " + names[i] + ": expected a positive integer, got '" + cells.get(i) + "'");
+        }
+
+        /** Field i as Python's int() reads it; SCALE-Sim fails on anything else. */
+        int integer(int i) {
             String s = cells.get(i);
             try {
-                int v = Integer.parseInt(s);
-                if (v >= 1) {
-                    return v;
-                }
+                return Integer.parseInt(s);
             } catch (NumberFormatException e) {
-                // reported below
+                String what = i < names.length ? names[i] : "field " + (i + 1);
+                throw new TopologyFormatException(at() + ": " + what + ": expected " + (i < names.length ? "a positive integer" : "an integer "
+                        + "(SCALE-Sim converts every field of a conv row)") + ", got '" + s + "'");
             }
-            throw new TopologyFormatException(at() + ": " + names[i] + ": expected a positive integer, got '" + s + "'");
         }
     }
 }

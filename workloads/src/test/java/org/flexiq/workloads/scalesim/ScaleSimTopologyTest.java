@@ -19,7 +19,7 @@ class ScaleSimTopologyTest {
                 "Conv1, 224, 224, 7, 7, 3, 64, 2,",
                 "",
                 "Conv2,56,56,3,3,64,64,1,2,",
-                "  CB2a_1 , 56, 56, 1, 1, 64, 256, 1");
+                "  CB2a_1 , 56, 56, 1, 1, 64, 256, 1, #what follows the last comma is dropped");
         assertThat(t.form()).isEqualTo(ScaleSimTopology.Form.CONV);
         assertThat(t.layers()).hasSize(3);
         TopologyLayer c1 = t.layers().get(0);
@@ -49,13 +49,16 @@ class ScaleSimTopologyTest {
 
     @Test
     void gemmRowsAreAnMByKMapWithOneFilterRowOfK() {
-        ScaleSimTopology t = parse("Layer, M, N, K,", "fc1, 197, 3072, 768,", "head,1,1000,768");
+        ScaleSimTopology t = parse("Layer, M, N, K,", "fc1, 197, 3072, 768,", "head,1,1000,768,", "fc1, 5, 6, 7, 8, comment,");
         assertThat(t.form()).isEqualTo(ScaleSimTopology.Form.GEMM);
         TopologyLayer l = t.layers().get(0);
         assertThat(l.m()).isEqualTo(197);
         assertThat(l.n()).isEqualTo(3072);
         assertThat(l.k()).isEqualTo(768);
         assertThat(l.macs()).isEqualTo(197L * 3072 * 768);
+        // SCALE-Sim keeps a repeated name and ignores fields after K
+        assertThat(t.layers().get(2).name()).isEqualTo("fc1#2");
+        assertThat(t.layers().get(2).k()).isEqualTo(7);
     }
 
     @Test
@@ -77,15 +80,20 @@ class ScaleSimTopologyTest {
         assertThatThrownBy(() -> parse(header, "c, 10, 10, 3, x, 4, 8, 1,"))
                 .hasMessage("t.csv:2: Filter Width: expected a positive integer, got 'x'");
         assertThatThrownBy(() -> parse(header, "c, 10, 10, 3, 3, 4, 8,"))
-                .hasMessageStartingWith("t.csv:2: expected at least 8 fields");
+                .hasMessageStartingWith("t.csv:2: Stride height: missing (expected at least 8 fields");
+        // SCALE-Sim drops what follows a row's last comma: without the trailing comma the stride is lost
+        assertThatThrownBy(() -> parse(header, "c, 10, 10, 3, 3, 4, 8, 1"))
+                .hasMessageEndingWith("the line has 7 as SCALE-Sim reads it, which drops what follows the last comma: end the line with a comma)");
+        assertThatThrownBy(() -> parse(header, "c, 10, 10, 3, 3, 4, 8, 1, 1, B,"))
+                .hasMessage("t.csv:2: field 10: expected an integer (SCALE-Sim converts every field of a conv row), got 'B'");
+        assertThatThrownBy(() -> parse("", header, "c, 10, 10, 3, 3, 4, 8, 1,"))
+                .hasMessage("t.csv:1: header: blank; SCALE-Sim takes the first line as the header");
         assertThatThrownBy(() -> parse(header, "c, 10, 10, 3, 3, 0, 8, 1,"))
                 .hasMessage("t.csv:2: Channels: expected a positive integer, got '0'");
         assertThatThrownBy(() -> parse(header, "c, 2, 10, 3, 3, 4, 8, 1,"))
                 .hasMessage("t.csv:2: Filter Height: 3 exceeds the IFMAP Height 2");
-        assertThatThrownBy(() -> parse(header, "c, 9, 9, 3, 3, 4, 8, 1,", "c, 9, 9, 3, 3, 4, 8, 1,"))
-                .hasMessage("t.csv:3: Layer name: 'c' is used by an earlier layer");
         assertThatThrownBy(() -> parse("Layer, M, N, K,", "g, 4, 4,"))
-                .hasMessage("t.csv:2: K: missing (the line has 3 fields)");
+                .hasMessage("t.csv:2: K: missing (expected at least 4 fields: Layer, M, N, K; the line has 3)");
         assertThatThrownBy(() -> parse("name, rows, cols,", "g, 4, 4,"))
                 .hasMessageStartingWith("t.csv:1: header: expected a conv header");
         assertThatThrownBy(() -> parse("Layer, M, N, K,")).hasMessage("t.csv: no layers after the header");
