@@ -27,6 +27,7 @@ public record ScaleSimConfig(String file, String runName, int arrayHeight, int a
 
     public static ScaleSimConfig parse(String file, List<String> lines) {
         Map<String, String[]> values = new HashMap<>(); // "section.key" -> {value, line}
+        Map<String, Integer> sectionLines = new java.util.LinkedHashMap<>();
         String section = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -38,6 +39,7 @@ public record ScaleSimConfig(String file, String runName, int arrayHeight, int a
                     throw new ConfigException(file + ":" + (i + 1) + ": section header '" + line + "' has no closing ']'");
                 }
                 section = line.substring(1, line.length() - 1).strip().toLowerCase(Locale.ROOT);
+                sectionLines.putIfAbsent(section, i + 1);
                 continue;
             }
             int colon = line.indexOf(':');
@@ -53,6 +55,7 @@ public record ScaleSimConfig(String file, String runName, int arrayHeight, int a
                     new String[]{line.substring(sep + 1).strip(), String.valueOf(i + 1)});
         }
         Fields f = new Fields(file, values);
+        checkScaleSimV3(f, values, sectionLines);
         String dataflow = f.text("architecture_presets", "Dataflow").toLowerCase(Locale.ROOT);
         if (!dataflow.equals("ws")) {
             throw new ConfigException(f.at("architecture_presets", "Dataflow") + ": Dataflow: '" + dataflow + "' is not supported: the FlexiQ NPU "
@@ -76,6 +79,50 @@ public record ScaleSimConfig(String file, String runName, int arrayHeight, int a
         return new ScaleSimConfig(file, run, f.positive("architecture_presets", "ArrayHeight"), f.positive("architecture_presets", "ArrayWidth"),
                 f.positive("architecture_presets", "IfmapSramSzkB"), f.positive("architecture_presets", "FilterSramSzkB"),
                 f.positive("architecture_presets", "OfmapSramSzkB"), dataflow, user, bw);
+    }
+
+    /** SCALE-Sim v2's sections and those v3 adds ([layout], [sparsity]); [network_presets] names a topology, given here by --topology. */
+    private static final java.util.Set<String> SECTIONS = java.util.Set.of("general", "architecture_presets", "run_presets", "network_presets",
+            "layout", "sparsity");
+
+    /**
+     * SCALE-Sim v3's additions, honoured where they change nothing the NPU models and refused in one line where they would:
+     * ReadRequestBuffer and WriteRequestBuffer size Ramulator's request queues, and the [layout] banks matter only with a
+     * custom layout, so both are accepted and unused; a custom layout (SRAM bank conflicts), sparsity support (sparse
+     * mappings) and Ramulator traces (a cycle-level DRAM) are refused. Values are read as v3 reads them: UseRamulatorTrace
+     * is on only when exactly "True", SparsitySupport when "true" in any case, the custom layouts as configparser booleans.
+     */
+    private static void checkScaleSimV3(Fields f, Map<String, String[]> values, Map<String, Integer> sectionLines) {
+        for (Map.Entry<String, Integer> s : sectionLines.entrySet()) {
+            if (!SECTIONS.contains(s.getKey())) {
+                throw new ConfigException(f.file() + ":" + s.getValue() + ": [" + s.getKey() + "]: not a section of SCALE-Sim v2 or v3 (expected one of "
+                        + "general, architecture_presets, run_presets, network_presets, layout, sparsity)");
+            }
+        }
+        String[] ramulator = values.get("run_presets.useramulatortrace");
+        if (ramulator != null && ramulator[0].equals("True")) {
+            throw new ConfigException(f.file() + ":" + ramulator[1] + ": [run_presets] UseRamulatorTrace: True is not modelled (Ramulator's "
+                    + "cycle-level DRAM); set it to False (then SCALE-Sim v3 uses its own memory model, as here)");
+        }
+        String[] sparsity = values.get("sparsity.sparsitysupport");
+        if (sparsity != null && sparsity[0].equalsIgnoreCase("true")) {
+            throw new ConfigException(f.file() + ":" + sparsity[1] + ": [sparsity] SparsitySupport: true is not modelled (SCALE-Sim v3's sparse "
+                    + "mappings); set it to false");
+        }
+        for (String key : new String[]{"IfmapCustomLayout", "FilterCustomLayout"}) {
+            String[] v = values.get("layout." + key.toLowerCase(Locale.ROOT));
+            if (v == null) {
+                continue;
+            }
+            String b = v[0].toLowerCase(Locale.ROOT);
+            if (b.equals("1") || b.equals("yes") || b.equals("true") || b.equals("on")) {
+                throw new ConfigException(f.file() + ":" + v[1] + ": [layout] " + key + ": " + v[0] + " is not modelled (SCALE-Sim v3's SRAM bank "
+                        + "layouts and their conflicts); set it to False");
+            }
+            if (!(b.equals("0") || b.equals("no") || b.equals("false") || b.equals("off"))) {
+                throw new ConfigException(f.file() + ":" + v[1] + ": [layout] " + key + ": expected a boolean (True or False), got '" + v[0] + "'");
+            }
+        }
     }
 
     /**

@@ -77,4 +77,36 @@ class ScaleSimConfigTest {
         assertThatThrownBy(() -> ScaleSimConfig.parse("g.cfg", with("; a comment", "just words")))
                 .hasMessage("g.cfg:15: expected 'key: value' or 'key = value', got 'just words'");
     }
+
+    /**
+     * SCALE-Sim v3's shipped configs (validation/scalesim-v3/configs): its extra keys are read, honoured where they
+     * change nothing modelled here, and refused in one line naming the file, line and section otherwise.
+     */
+    @Test
+    void scaleSimV3ConfigsAreReadOrRefusedNamingTheSection() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("..", "validation", "scalesim-v3", "configs");
+        // [layout] without custom layouts, [sparsity] off, UseRamulatorTrace False, request buffers: all accepted
+        ScaleSimConfig scale = ScaleSimConfig.read(dir.resolve("scale.cfg"));
+        assertThat(scale.arrayHeight()).isEqualTo(32);
+        assertThat(scale.userBandwidth()).isFalse();
+        assertThat(ScaleSimConfig.read(dir.resolve("eyeriss.cfg")).arrayWidth()).isEqualTo(14);
+        assertThatThrownBy(() -> ScaleSimConfig.read(dir.resolve("sparsity.cfg")))
+                .hasMessage(dir.resolve("sparsity.cfg") + ":20: [sparsity] SparsitySupport: true is not modelled (SCALE-Sim v3's sparse mappings); "
+                        + "set it to false");
+        assertThatThrownBy(() -> ScaleSimConfig.read(dir.resolve("rebuttal_test_ws.cfg")))
+                .hasMessageStartingWith(dir.resolve("rebuttal_test_ws.cfg") + ":17: [layout] IfmapCustomLayout: True is not modelled");
+        assertThatThrownBy(() -> ScaleSimConfig.read(dir.resolve("google_ramulator.cfg")))
+                .hasMessageStartingWith(dir.resolve("google_ramulator.cfg") + ":37: [run_presets] UseRamulatorTrace: True is not modelled");
+        assertThatThrownBy(() -> ScaleSimConfig.read(dir.resolve("google.cfg"))).hasMessageContaining("Dataflow: 'os' is not supported");
+        List<String> lines = new ArrayList<>(GOOGLE);
+        lines.add("[accelergy]");
+        lines.add("Enabled: true");
+        assertThatThrownBy(() -> ScaleSimConfig.parse("g.cfg", lines)).hasMessage("g.cfg:18: [accelergy]: not a section of SCALE-Sim v2 or v3 "
+                + "(expected one of general, architecture_presets, run_presets, network_presets, layout, sparsity)");
+        List<String> badBool = new ArrayList<>(GOOGLE);
+        badBool.add("[layout]");
+        badBool.add("FilterCustomLayout: maybe");
+        assertThatThrownBy(() -> ScaleSimConfig.parse("g.cfg", badBool))
+                .hasMessage("g.cfg:19: [layout] FilterCustomLayout: expected a boolean (True or False), got 'maybe'");
+    }
 }
