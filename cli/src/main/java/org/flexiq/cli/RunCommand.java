@@ -240,11 +240,16 @@ final class RunCommand implements Callable<Integer> {
             AtomicFiles.write(csv, LayerCsv.csv(runs, energies));
         }
         if (csvScalesim != null) {
+            List<ScaleSimAccess> memory = writeMemoryReports(out, scalesim, topo, rs);
+            if (scalesim != null && scalesim.v3() && memory == null) {
+                out.printf(Locale.ROOT, "COMPUTE_REPORT.csv in SCALE-Sim v2's form: v3's Total Cycles (incl. prefetch) comes from the memory "
+                        + "accounting above%n");
+            }
             for (RunStats r : runs) {
                 Path dir = runs.size() == 1 ? csvScalesim : csvScalesim.resolve("ratio-" + r.profile());
-                AtomicFiles.write(dir.resolve("COMPUTE_REPORT.csv"), ComputeReport.csv(r));
+                boolean v3 = memory != null && scalesim.v3() && r.profile().equals(NpuCompiler.profileName(0));
+                AtomicFiles.write(dir.resolve("COMPUTE_REPORT.csv"), ComputeReport.csv(r, v3 ? memory : null));
             }
-            writeMemoryReports(out, scalesim, topo, rs);
         }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
@@ -276,22 +281,24 @@ final class RunCommand implements Callable<Integer> {
     /**
      * SCALE-Sim's BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv beside the ratio-0 COMPUTE_REPORT.csv: its own memory
      * accounting of the layers' 8-bit folds (CALC mode), which has no 4-bit ratio to follow. Where they cannot be SCALE-Sim's
-     * figures, one line says why and they are not written.
+     * figures, one line says why and they are not written (null). A v3 config gets v3's forms.
      */
-    private void writeMemoryReports(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo, List<Double> rs) throws IOException {
+    private List<ScaleSimAccess> writeMemoryReports(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo, List<Double> rs)
+            throws IOException {
         String why = scalesim == null || topo == null ? "they need --scalesim-cfg and --topology (SCALE-Sim's layers on its array)"
                 : scalesim.userBandwidth() ? scalesim.file() + " sets InterfaceBandwidth: USER, and SCALE-Sim's prefetching read buffers "
                 + "of that mode are not modelled (CALC mode is)"
                 : !rs.contains(0.0) ? "SCALE-Sim's folds are all 8-bit: run ratio 0 too" : null;
         if (why != null) {
             out.printf(Locale.ROOT, "BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv not written: %s%n", why);
-            return;
+            return null;
         }
         Path dir = rs.size() == 1 ? csvScalesim : csvScalesim.resolve("ratio-" + NpuCompiler.profileName(0));
         List<ScaleSimAccess> access = ScaleSimMemory.ofTopology(topo, scalesim.arrayHeight(), scalesim.arrayWidth(), scalesim.ifmapSramKB(),
-                scalesim.filterSramKB(), scalesim.ofmapSramKB());
+                scalesim.filterSramKB(), scalesim.ofmapSramKB(), scalesim.v3());
         AtomicFiles.write(dir.resolve("BANDWIDTH_REPORT.csv"), ScaleSimMemoryReports.bandwidthCsv(access));
         AtomicFiles.write(dir.resolve("DETAILED_ACCESS_REPORT.csv"), ScaleSimMemoryReports.detailedAccessCsv(access));
+        return access;
     }
 
     /** The scalesim-compatible preset's G when the array takes it (at most 2R or a multiple of 2R), else 2R. */

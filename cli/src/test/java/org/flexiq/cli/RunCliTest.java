@@ -172,6 +172,32 @@ class RunCliTest {
         assertThat(Files.exists(dir.resolve("half").resolve("BANDWIDTH_REPORT.csv"))).isFalse();
     }
 
+    /**
+     * SCALE-Sim v3's regression case in CALC mode (its test/general/scripts/diff_calc.sh: its scale.cfg, alexnet_part): the
+     * memory reports equal its golden files byte for byte; COMPUTE_REPORT has v3's leading column and SCALE-Sim's
+     * columns, Compute Util % to the last bits a Python sum() may differ in.
+     */
+    @Test
+    void scaleSimV3sGoldenTraceComesOutForAV3Config() throws IOException {
+        Path v3 = Path.of("..", "validation", "scalesim-v3");
+        Path out = dir.resolve("v3");
+        SimCliTest.Result r = sim("run", "--scalesim-cfg", v3.resolve("configs/scale.cfg").toString(), "--topology",
+                Path.of("..", "validation", "scalesim-v2", "topologies", "conv_nets", "alexnet_part.csv").toString(), "--ratio", "0",
+                "--csv-scalesim", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        for (String report : List.of("BANDWIDTH_REPORT.csv", "DETAILED_ACCESS_REPORT.csv")) {
+            assertThat(Files.readString(out.resolve(report))).as(report)
+                    .isEqualTo(Files.readString(v3.resolve("golden_trace_calc").resolve(report)));
+        }
+        List<String> ours = Files.readAllLines(out.resolve("COMPUTE_REPORT.csv"));
+        List<String> theirs = Files.readAllLines(v3.resolve("golden_trace_calc/COMPUTE_REPORT.csv"));
+        assertThat(ours.get(0)).startsWith(theirs.get(0));
+        String[] o = ours.get(1).split(", ");
+        String[] t = theirs.get(1).split(", ");
+        assertThat(java.util.Arrays.copyOf(o, 6)).containsExactly(java.util.Arrays.copyOf(t, 6));
+        assertThat(Double.parseDouble(o[6])).isCloseTo(Double.parseDouble(t[6].replace(",", "")), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
     @Test
     void badScaleSimFilesExitTwoNamingFileLineAndField() throws IOException {
         Path topo = dir.resolve("bad.csv");

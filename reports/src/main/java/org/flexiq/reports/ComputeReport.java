@@ -3,6 +3,9 @@ package org.flexiq.reports;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
+import org.flexiq.workloads.scalesim.ScaleSimAccess;
+
+import java.util.List;
 
 /**
  * A run as SCALE-Sim v2's {@code COMPUTE_REPORT.csv}: its header and columns with its meanings, one row per layer
@@ -21,12 +24,23 @@ public final class ComputeReport {
     public static final String HEADER = "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,";
     /** SCALE-Sim's header, then ours. */
     public static final String HEADER_WITH_NPU = HEADER + " NPU Cycles, NPU Other Cycles,";
+    /** SCALE-Sim v3's header (a leading column, from its memory accounting), then ours. */
+    public static final String V3_HEADER_WITH_NPU = "LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, Overall Util %, "
+            + "Mapping Efficiency %, Compute Util %, NPU Cycles, NPU Other Cycles,";
 
     private ComputeReport() {
     }
 
     public static String csv(RunStats run) {
-        StringBuilder b = new StringBuilder(HEADER_WITH_NPU).append('\n');
+        return csv(run, null);
+    }
+
+    /**
+     * In SCALE-Sim v3's form when {@code v3Memory} is given (its accounting of the same layers, in order): Total Cycles
+     * (incl. prefetch) first, from the first DRAM read to the last ofmap DRAM write.
+     */
+    public static String csv(RunStats run, List<ScaleSimAccess> v3Memory) {
+        StringBuilder b = new StringBuilder(v3Memory == null ? HEADER_WITH_NPU : V3_HEADER_WITH_NPU).append('\n');
         int id = 0;
         int r = run.config().arrayRows();
         int c = run.config().arrayCols();
@@ -35,7 +49,12 @@ public final class ComputeReport {
                 long stall = run.config().idealMemory() ? 0 : l.breakdown().getOrDefault(org.flexiq.simulator.Activity.DMA_STALL, 0L);
                 long total = Math.max(0, l.arrayCycles() - 1) + stall;
                 double overall = total == 0 ? 0 : (l.int8Macs() + l.int4Macs() / 2.0) * 100.0 / (total * (double) r * c);
-                b.append(id++).append(", ").append(total).append(", ").append(stall).append(", ").append(python(overall)).append(", ")
+                b.append(id).append(", ");
+                if (v3Memory != null) {
+                    b.append(v3Memory.get(id).cyclesWithPrefetch()).append(", ");
+                }
+                id++;
+                b.append(total).append(", ").append(stall).append(", ").append(python(overall)).append(", ")
                         .append(python(l.scalesimMappingEfficiency() * 100)).append(", ").append(python(l.scalesimComputeUtilization() * 100))
                         .append(", ").append(l.cycles()).append(", ").append(Math.max(0, l.cycles() - l.arrayCycles())).append(",\n");
             }

@@ -17,9 +17,11 @@ import java.util.Map;
  *
  * @param bandwidthWordsPerCycle {@code Bandwidth} in USER mode (one-byte words per cycle); 0 in CALC mode,
  *                               where SCALE-Sim computes the bandwidth that avoids stalls
+ * @param v3                     a SCALE-Sim v3 config (it has v3's UseRamulatorTrace or a [layout] section, which v3
+ *                               requires): its reports are written in v3's form
  */
 public record ScaleSimConfig(String file, String runName, int arrayHeight, int arrayWidth, int ifmapSramKB, int filterSramKB,
-                             int ofmapSramKB, String dataflow, boolean userBandwidth, int bandwidthWordsPerCycle) {
+                             int ofmapSramKB, String dataflow, boolean userBandwidth, int bandwidthWordsPerCycle, boolean v3) {
 
     public static ScaleSimConfig read(Path file) throws IOException {
         return parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
@@ -78,7 +80,8 @@ public record ScaleSimConfig(String file, String runName, int arrayHeight, int a
         String run = values.containsKey("general.run_name") ? values.get("general.run_name")[0] : Path.of(file).getFileName().toString();
         return new ScaleSimConfig(file, run, f.positive("architecture_presets", "ArrayHeight"), f.positive("architecture_presets", "ArrayWidth"),
                 f.positive("architecture_presets", "IfmapSramSzkB"), f.positive("architecture_presets", "FilterSramSzkB"),
-                f.positive("architecture_presets", "OfmapSramSzkB"), dataflow, user, bw);
+                f.positive("architecture_presets", "OfmapSramSzkB"), dataflow, user, bw,
+                values.containsKey("run_presets.useramulatortrace") || sectionLines.containsKey("layout"));
     }
 
     /** SCALE-Sim v2's sections and those v3 adds ([layout], [sparsity]); [network_presets] names a topology, given here by --topology. */

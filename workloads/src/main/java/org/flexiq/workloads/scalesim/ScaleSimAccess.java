@@ -16,6 +16,11 @@ public record ScaleSimAccess(long totalCycles, long stallCycles, Operand ifmapSr
         }
     }
 
+    /** SCALE-Sim v3's "Total Cycles (incl. prefetch)": from the first DRAM read to the last ofmap DRAM write. */
+    public long cyclesWithPrefetch() {
+        return ofmapDram.stop() - Math.min(ifmapDram.start(), filterDram.start());
+    }
+
     /** SCALE-Sim's average SRAM bandwidth: the count over the layer's Total Cycles. */
     public double sramBandwidth(Operand o) {
         return o.count() / (double) totalCycles;

@@ -23,16 +23,24 @@ public final class ScaleSimMemory {
 
     /** Every layer of a topology, in its order (the layers are independent: they are counted in parallel). */
     public static java.util.List<ScaleSimAccess> ofTopology(ScaleSimTopology topology, int rows, int cols, int ifmapKB, int filterKB,
-                                                           int ofmapKB) {
-        return topology.layers().parallelStream().map(l -> ofLayer(l, rows, cols, ifmapKB, filterKB, ofmapKB)).toList();
+                                                           int ofmapKB, boolean v3) {
+        return topology.layers().parallelStream().map(l -> ofLayer(l, rows, cols, ifmapKB, filterKB, ofmapKB, v3)).toList();
+    }
+
+    /** As SCALE-Sim v2 reports it. */
+    public static ScaleSimAccess ofLayer(TopologyLayer layer, int rows, int cols, int ifmapKB, int filterKB, int ofmapKB) {
+        return ofLayer(layer, rows, cols, ifmapKB, filterKB, ofmapKB, false);
     }
 
     /**
      * @param rows    the array's rows R (the reduction)
      * @param cols    its columns C (the filters)
      * @param ifmapKB its SRAM sizes, kB of one-byte words, as the config gives them
+     * @param v3      as SCALE-Sim v3 reports it: the ofmap DRAM span runs from the earliest to the latest drain cycle
+     *                ({@code np.amin}, {@code np.amax}), where v2 takes the first and the last drained; a drain started
+     *                late in the layer may end after the final ones, which begin at the last output line
      */
-    public static ScaleSimAccess ofLayer(TopologyLayer layer, int rows, int cols, int ifmapKB, int filterKB, int ofmapKB) {
+    public static ScaleSimAccess ofLayer(TopologyLayer layer, int rows, int cols, int ifmapKB, int filterKB, int ofmapKB, boolean v3) {
         int t = layer.m();
         int sr = layer.k();
         int sc = layer.n();
@@ -104,7 +112,7 @@ public final class ScaleSimMemory {
                 new ScaleSimAccess.Operand(ifmapFirst, ifmapLast, (long) t * sr * colFolds),
                 new ScaleSimAccess.Operand(filterFirst, filterLast, (long) sr * sc),
                 new ScaleSimAccess.Operand(ofmapFirst, ofmapLast, (long) t * sc * rowFolds),
-                ifmap.dram(), filter.dram(), ofmap.dram());
+                ifmap.dram(), filter.dram(), ofmap.dram(v3));
     }
 
     /** operand_matrix's ifmap addresses: element (pixel, window index) of the im2col matrix, -1 where the window leaves the map. */
@@ -270,6 +278,8 @@ public final class ScaleSimMemory {
         private long accesses;
         private long traceFirst = Long.MIN_VALUE;
         private long traceLast;
+        private long traceMin = Long.MAX_VALUE;
+        private long traceMax = Long.MIN_VALUE;
 
         WriteBuffer(long bytes, int bandwidth) {
             this.total = bytes;
@@ -336,6 +346,8 @@ public final class ScaleSimMemory {
                 traceFirst = start;
             }
             traceLast = start + n - 1;
+            traceMin = Math.min(traceMin, start);
+            traceMax = Math.max(traceMax, traceLast);
             freeSpace += words;
             drainStartLine = end;
             return start + n - 1;
@@ -350,8 +362,8 @@ public final class ScaleSimMemory {
             }
         }
 
-        ScaleSimAccess.Operand dram() {
-            return new ScaleSimAccess.Operand(traceFirst, traceLast, accesses);
+        ScaleSimAccess.Operand dram(boolean v3) {
+            return v3 ? new ScaleSimAccess.Operand(traceMin, traceMax, accesses) : new ScaleSimAccess.Operand(traceFirst, traceLast, accesses);
         }
     }
 
