@@ -275,7 +275,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, out);
         }
-        return timingOnly() ? NpuModels.forTiming(model, group, g) : NpuModels.quantized(model, group, g, 16, seed, out);
+        return timingOnly() ? NpuModels.forTiming(model, group, g, out) : NpuModels.quantized(model, group, g, 16, seed, out);
     }
 
     /**

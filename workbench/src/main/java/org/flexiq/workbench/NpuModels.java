@@ -87,25 +87,32 @@ public final class NpuModels {
     public static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, PrintWriter out) throws IOException {
         ModelSource a = ModelSource.resolve(model);
         if (a.file() != null && a.file().quantized()) {
-            QuantizedModel q = QuantizedFlx.read(Path.of(model));
-            if (requestedGroup != null && requestedGroup != q.groupWidth()) {
-                throw new BadInputException("--group " + requestedGroup + ": " + model + " was quantized with G = " + q.groupWidth()
-                        + "; quantize again for another group width");
-            }
-            return q;
+            return read(model, requestedGroup);
         }
         return quantize(a.model(), a.label(), group, samples, seed, out);
+    }
+
+    /** A quantized file, its G checked against the user's --group (may be null). */
+    private static QuantizedModel read(String model, Integer requestedGroup) throws IOException {
+        QuantizedModel q = QuantizedFlx.read(Path.of(model));
+        if (requestedGroup != null && requestedGroup != q.groupWidth()) {
+            throw new BadInputException("--group " + requestedGroup + ": " + model + " was quantized with G = " + q.groupWidth()
+                    + "; quantize again for another group width");
+        }
+        return q;
     }
 
     /**
      * MODEL for timing alone: a quantized file as it is (its own counts), else the timing-only model of its graph with the
      * counts {@link #quantize} would give ({@link #timingOnly(Graph, String, int)}).
      */
-    public static QuantizedModel forTiming(String model, Integer requestedGroup, int group) throws IOException {
+    public static QuantizedModel forTiming(String model, Integer requestedGroup, int group, PrintWriter out) throws IOException {
         ModelSource a = ModelSource.resolve(model);
         if (a.file() != null && a.file().quantized()) {
-            return quantized(model, requestedGroup, group, 0, 0, null);
+            return read(model, requestedGroup);
         }
+        out.printf(Locale.ROOT, "timing only: %s's shapes and the per-ratio 4-bit channel counts on-the-fly quantization gives (G = %d), "
+                + "no weights, calibration or selection%n", a.label(), group);
         return timingOnly(a.model().graph(), a.label(), group);
     }
 
