@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What makes a program unable to run on its own target, found before it runs: loads, stores, requantizations and
- * weight-stationary loops' weights whose scratchpad, accumulator or DRAM ranges pass the end of the memory, columns past the array's width, and 4-bit loops or
+ * What makes a program unable to run on its own target, found before it runs: loads, stores, requantizations, preloads,
+ * weight-stationary loops' weights, the elementwise vector ops' operands and tables (lut, add, gather, softmax,
+ * layernorm) and the outputs and parameters of pool and dwconv whose scratchpad, accumulator or DRAM ranges pass the
+ * end of the memory, columns past the array's width, and 4-bit loops or
  * extractions with a group width of 0 where a register profile (or a {@code setreg}) can give them 4-bit channels. The
  * ranges are the instructions' own semantics (Opcode's text): rows times the row stride plus the last row's bytes.
  */
@@ -22,10 +24,14 @@ public final class ProgramCheck {
         Target t = p.target();
         long sp = t.scratchpadBytes();
         long dram = p.dramBytes();
+        // the window geometry dwconv reads, as set by the last config.conv before it in program order
+        Instruction.ConfigConv conv = null;
         for (int i = 0; i < p.code().size(); i++) {
             Instruction ins = p.code().get(i);
             String op = ins.opcode().mnemonic();
-            if (ins instanceof Instruction.Mvin m) {
+            if (ins instanceof Instruction.ConfigConv c) {
+                conv = c;
+            } else if (ins instanceof Instruction.Mvin m) {
                 range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
                 range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), m.estride(), dram);
             } else if (ins instanceof Instruction.Mvout m) {
@@ -33,6 +39,7 @@ public final class ProgramCheck {
                 range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), m.estride(), dram);
             } else if (ins instanceof Instruction.MvinIdx m) {
                 range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
+                range(out, i, op, "scratchpad (ids)", m.ids(), 1, 0, 4 * m.rows(), 1, sp);
             } else if (ins instanceof Instruction.MvinAcc m) {
                 rows(out, i, op, m.acc(), m.rows(), t.accumulatorRows());
                 columns(out, i, op, m.cols(), t.cols());
@@ -46,6 +53,37 @@ public final class ProgramCheck {
                 rows(out, i, op, m.acc(), m.rows(), t.accumulatorRows());
                 columns(out, i, op, m.cols(), t.cols());
                 range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
+                range(out, i, op, "scratchpad (params)", m.params(), 1, 0, (m.cols() - 1) * m.pstride() + 8, 1, sp);
+            } else if (ins instanceof Instruction.Preload m) {
+                columns(out, i, op, m.cols(), t.cols());
+                range(out, i, op, "scratchpad (weights)", m.sp(), m.rows(), m.stride(), m.cols(), 1, sp);
+                if (m.mode() == 1) {
+                    range(out, i, op, "scratchpad (shifts)", m.shifts(), 1, 0, m.cols(), 1, sp);
+                }
+            } else if (ins instanceof Instruction.Lut m) {
+                rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.src(), m.srcstride(), m.dst(), m.dststride()});
+                range(out, i, op, "scratchpad (table)", m.table(), 1, 0, 256, 1, sp);
+            } else if (ins instanceof Instruction.Add m) {
+                rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.a(), m.astride(), m.b(), m.bstride(), m.dst(), m.dststride()});
+                range(out, i, op, "scratchpad (params)", m.params(), 1, 0, 16, 1, sp);
+            } else if (ins instanceof Instruction.Gather m) {
+                rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.src(), m.srcstride(), m.dst(), m.dststride()});
+                range(out, i, op, "scratchpad (table)", m.table(), 1, 0, 2 * m.cols(), 1, sp);
+            } else if (ins instanceof Instruction.Softmax m) {
+                rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.src(), m.srcstride(), m.dst(), m.dststride()});
+                range(out, i, op, "scratchpad (table)", m.table(), 1, 0, 4 * 256, 1, sp);
+            } else if (ins instanceof Instruction.LayerNorm m) {
+                rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.src(), m.srcstride(), m.dst(), m.dststride()});
+                range(out, i, op, "scratchpad (params)", m.params(), 1, 0, 8 * m.cols() + 8, 1, sp);
+            } else if (ins instanceof Instruction.Pool m) {
+                range(out, i, op, "scratchpad", m.dst(), m.rows(), m.dststride(), m.cols(), 1, sp);
+            } else if (ins instanceof Instruction.DwConv m) {
+                range(out, i, op, "scratchpad", m.dst(), m.rows(), m.dststride(), m.cols(), 1, sp);
+                if (conv != null) {
+                    range(out, i, op, "scratchpad (weights)", m.weights(), 1, 0, m.cols() * conv.kh() * conv.kw(), 1, sp);
+                }
+                range(out, i, op, "scratchpad (bias)", m.bias(), 1, 0, 4 * m.cols(), 1, sp);
+                range(out, i, op, "scratchpad (params)", m.params(), 1, 0, 8 * m.cols(), 1, sp);
             } else if (ins instanceof Instruction.LoopWs m) {
                 columns(out, i, op, m.n(), t.cols());
                 group(out, i, op, m.g(), m.mreg(), p);
@@ -56,6 +94,13 @@ public final class ProgramCheck {
             }
         }
         return out;
+    }
+
+    /** Each (address, row stride) pair's rows x cols bytes inside the scratchpad: an elementwise op's operands. */
+    private static void rowsOf(List<Problem> out, int i, String op, long sp, int rows, int cols, int[] addressAndStride) {
+        for (int k = 0; k < addressAndStride.length; k += 2) {
+            range(out, i, op, "scratchpad", addressAndStride[k], rows, addressAndStride[k + 1], cols, 1, sp);
+        }
     }
 
     /** Bytes [base, base + (rows - 1) x stride + (cols - 1) x step + 1) inside [0, size). */

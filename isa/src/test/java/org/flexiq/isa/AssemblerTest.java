@@ -86,4 +86,28 @@ class AssemblerTest {
         assertThatThrownBy(() -> Assembler.program("p.s", ok + ".profile \"0\" r2=0\n.profile \"1\" r2=8\n" + loop))
                 .hasMessage("p.s: line 5: loop.ws: g=0, but register r2 can hold 4-bit channels (a group width must be at least 1)");
     }
+
+    /** The vector ops' operands and tables, and the matrix unit's preloads, are checked as the executors check them. */
+    @Test
+    void vectorOperandsAndTablesPastTheScratchpadAreRefused() {
+        String ok = ".target rows=4 cols=4 sp=1024 acc=16\n.dram bytes=64\n";
+        assertThat(Assembler.program("p.s", ok + "lut src=0 dst=512 rows=4 cols=16 srcstride=16 dststride=16 table=768\n").code()).hasSize(1);
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "lut src=0 dst=512 rows=4 cols=16 srcstride=16 dststride=16 table=800\n"))
+                .hasMessage("p.s: line 3: lut: scratchpad (table) bytes [800, 1056) pass its end (1024 bytes)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "add a=0 b=0 dst=1000 rows=2 cols=16 astride=16 dststride=16\n"))
+                .hasMessage("p.s: line 3: add: scratchpad bytes [1000, 1032) pass its end (1024 bytes)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "gather src=0 dst=0 rows=1 cols=16 table=1000\n"))
+                .hasMessage("p.s: line 3: gather: scratchpad (table) bytes [1000, 1032) pass its end (1024 bytes)");
+        // 256 int32 exponentials: from 0 they fill the scratchpad exactly, from 8 they pass it
+        assertThat(Assembler.program("p.s", ok + "softmax src=0 dst=0 rows=1 cols=8 table=0\n").code()).hasSize(1);
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "softmax src=0 dst=0 rows=1 cols=8 table=8\n"))
+                .hasMessage("p.s: line 3: softmax: scratchpad (table) bytes [8, 1032) pass its end (1024 bytes)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "layernorm src=0 dst=0 rows=1 cols=120 params=64\n"))
+                .hasMessage("p.s: line 3: layernorm: scratchpad (params) bytes [64, 1032) pass its end (1024 bytes)");
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "preload sp=1000 rows=4 cols=4 stride=8\n"))
+                .hasMessage("p.s: line 3: preload: scratchpad (weights) bytes [1000, 1028) pass its end (1024 bytes)");
+        // dwconv's weights follow the window of the last config.conv: 3x3 taps of 16 channels
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + "config.conv kh=3 kw=3\ndwconv rows=1 cols=16 weights=900\n"))
+                .hasMessage("p.s: line 4: dwconv: scratchpad (weights) bytes [900, 1044) pass its end (1024 bytes)");
+    }
 }
