@@ -31,6 +31,12 @@ final class NpuOptions {
                 throw new BadInputException("--array: '" + array + "' is not ROWSxCOLS, e.g. 32x32");
             }
         }
-        return c.with(rows, cols, groupWidth == null ? c.groupWidth() : groupWidth);
+        try {
+            return c.with(rows, cols, groupWidth == null ? c.groupWidth() : groupWidth);
+        } catch (org.flexiq.simulator.ConfigException e) {
+            // the preset is valid on its own: what the user overrode (--array, or a G from --group or the model) is not
+            throw new BadInputException("--npu " + npu + (array != null ? " --array " + array : "") + (groupWidth != null ? " with G = "
+                    + groupWidth : "") + ": " + e.getMessage());
+        }
     }
 }

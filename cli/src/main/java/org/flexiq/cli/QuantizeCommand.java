@@ -73,6 +73,9 @@ final class QuantizeCommand implements Callable<Integer> {
         ChannelSelection.Options opts;
         QuantizerOptions qo;
         List<Double> rs;
+        if (group < 1 || group > 4096) {
+            throw new BadInputException("--group: expected a group width in 1..4096, got " + group);
+        }
         try {
             opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), searchOpts.population, searchOpts.generations, searchOpts.seed,
                     searchOpts.budget());

@@ -158,7 +158,12 @@ final class RunCommand implements Callable<Integer> {
         }
         config = energyOptions.spec().configure(config);
         if (clockMHz != null || dramGBps != null) {
-            config = config.withClock(clockMHz != null ? clockMHz : config.clockMHz(), dramGBps != null ? dramGBps : config.dramBandwidthGBps());
+            try {
+                config = config.withClock(clockMHz != null ? clockMHz : config.clockMHz(), dramGBps != null ? dramGBps : config.dramBandwidthGBps());
+            } catch (org.flexiq.simulator.ConfigException ex) {
+                throw new BadInputException((clockMHz != null ? "--clock-mhz " + clockMHz + " " : "") + (dramGBps != null ? "--dram-gbps " + dramGBps : "")
+                        + ": expected positive, finite values (" + ex.getMessage() + ")");
+            }
         }
         List<Double> rs = NpuModels.ratios(q, schedule != null ? "--ratio-schedule" : "--ratio", schedule != null ? schedule : ratios);
         CompiledProgram c = NpuCompiler.compile(q, config.target());

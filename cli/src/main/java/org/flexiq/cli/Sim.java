@@ -22,7 +22,7 @@ import java.util.Properties;
 @Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Sim.Version.class,
         description = "FlexiQ NPU workbench: quantize, compile and simulate mixed 4/8-bit models.",
         subcommands = {ZooCommand.class, InspectCommand.class, QuantizeCommand.class, AccuracyCommand.class, CompileCommand.class,
-                DisasmCommand.class, AsmCommand.class, ExecCommand.class, RunCommand.class, TradeoffCommand.class, SweepCommand.class, WorkerCommand.class, ReportCommand.class, GpuCommand.class, GpuCalibrationCommand.class, ServeCommand.class, CompareCommand.class, BenchCommand.class, NpuCommand.class, EnergyCommand.class, CommandLine.HelpCommand.class},
+                DisasmCommand.class, AsmCommand.class, ExecCommand.class, RunCommand.class, TradeoffCommand.class, SweepCommand.class, WorkerCommand.class, ReportCommand.class, GpuCommand.class, GpuCalibrationCommand.class, ServeCommand.class, CompareCommand.class, BenchCommand.class, FuzzCommand.class, NpuCommand.class, EnergyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:bad input or usage"})
 public final class Sim implements Runnable {

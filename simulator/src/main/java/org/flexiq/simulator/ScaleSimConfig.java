@@ -23,6 +23,9 @@ import java.util.Map;
 public record ScaleSimConfig(String file, String runName, int arrayHeight, int arrayWidth, int ifmapSramKB, int filterSramKB,
                              int ofmapSramKB, String dataflow, boolean userBandwidth, int bandwidthWordsPerCycle, boolean v3) {
 
+    /** The largest array side an {@link NpuConfig} takes. */
+    private static final int MAX_ARRAY = 4096;
+
     public static ScaleSimConfig read(Path file) throws IOException {
         return parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
     }
@@ -78,7 +81,16 @@ public record ScaleSimConfig(String file, String runName, int arrayHeight, int a
             }
         }
         String run = values.containsKey("general.run_name") ? values.get("general.run_name")[0] : Path.of(file).getFileName().toString();
-        return new ScaleSimConfig(file, run, f.positive("architecture_presets", "ArrayHeight"), f.positive("architecture_presets", "ArrayWidth"),
+        int rows = f.positive("architecture_presets", "ArrayHeight");
+        int cols = f.positive("architecture_presets", "ArrayWidth");
+        for (String key : new String[]{"ArrayHeight", "ArrayWidth"}) {
+            int v = key.equals("ArrayHeight") ? rows : cols;
+            if (v > MAX_ARRAY) {
+                throw new ConfigException(f.at("architecture_presets", key) + ": " + key + ": " + v + " is past the " + MAX_ARRAY
+                        + " PEs a side the NPU model takes");
+            }
+        }
+        return new ScaleSimConfig(file, run, rows, cols,
                 f.positive("architecture_presets", "IfmapSramSzkB"), f.positive("architecture_presets", "FilterSramSzkB"),
                 f.positive("architecture_presets", "OfmapSramSzkB"), dataflow, user, bw,
                 values.containsKey("run_presets.useramulatortrace") || sectionLines.containsKey("layout"));

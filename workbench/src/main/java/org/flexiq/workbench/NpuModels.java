@@ -133,7 +133,13 @@ public final class NpuModels {
     public static QuantizedModel quantize(Model model, String label, int group, int samples, long seed, PrintWriter out) {
         String spec = "synthetic:" + samples;
         List<Map<String, FloatTensor>> calib = CalibrationData.load(spec, model.graph(), seed);
-        QuantizedModel int8 = Quantization.int8(model, label, calib, new QuantizerOptions(group, CalibrationMethod.MAX));
+        QuantizerOptions options;
+        try {
+            options = new QuantizerOptions(group, CalibrationMethod.MAX);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(label + ": " + e.getMessage());
+        }
+        QuantizedModel int8 = Quantization.int8(model, label, calib, options);
         QuantizedModel q = Quantization.select(int8, ON_THE_FLY_RATIOS, new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
                 Extraction.STATIC, 1, 1, seed), calib, 4, SearchProgress.NONE, spec, label).model();
         out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration (sim quantize gives full control)%n",

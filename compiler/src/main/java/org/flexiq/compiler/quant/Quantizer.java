@@ -74,6 +74,9 @@ public final class Quantizer {
      * paths (golden executor, .flx writer) refuse.
      */
     public static QuantizedModel timingOnly(Graph graph, int groupWidth, Map<String, String> metadata) {
+        if (groupWidth < 1 || groupWidth > 4096) {
+            throw new IllegalArgumentException("group width must be in 1..4096, got " + groupWidth); // as QuantizerOptions says
+        }
         Graph g = BatchNormFolder.foldGraph(graph);
         Map<String, Double> scales = new HashMap<>();
         g.inputs().forEach(t -> scales.put(t.name(), 1.0 / 127));

@@ -129,6 +129,13 @@ public final class FlxReader {
             FlxTensorEntry e = header.tensors().get(i);
             tensors.put(e.name(), load(file, ch, dataStart, e, "tensors[" + i + "] '" + e.name() + "'"));
         }
+        if (header.metadata() != null) {
+            for (Map.Entry<String, String> m : header.metadata().entrySet()) {
+                if (m.getValue() == null) {
+                    throw new FlxFormatException(file, "metadata." + m.getKey(), "expected a string, got null");
+                }
+            }
+        }
         Model model = new Model(graph, new MapTensorSource(tensors), header.metadata());
         return new FlxFile(file, version, size, (int) headerLen, model, header.tensors(), quantization);
     }
@@ -153,6 +160,12 @@ public final class FlxReader {
             if (e.getPath().isEmpty()) {
                 throw new FlxFormatException(file, "header", "expected a JSON object with the fields graph, tensors and metadata"
                         + (type == FlxHeader.Quantized.class ? " and quantization" : ""));
+            }
+            // a value of the wrong JSON type (not a missing one): say what the field takes, not which Java type failed
+            if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null
+                    && (String.valueOf(e.getOriginalMessage()).startsWith("Cannot deserialize")
+                    || String.valueOf(e.getOriginalMessage()).startsWith("Cannot construct instance"))) {
+                throw new FlxFormatException(file, path(e), "expected " + describe(m.getTargetType()) + got(e.getOriginalMessage()));
             }
             // Jackson names our classes with their packages; a user needs only the simple name.
             String msg = oneLine(e.getOriginalMessage()).replaceAll("`(?:[a-z0-9_]+\\.)+(?:[A-Za-z0-9_]+\\$)?([A-Za-z0-9_]+)`", "`$1`");
@@ -195,11 +208,43 @@ public final class FlxReader {
         }
     }
 
+    /** What a header field of this Java type holds, in a user's words. */
+    private static String describe(Class<?> type) {
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        } else if (java.util.Map.class.isAssignableFrom(type)) {
+            return "an object";
+        } else if (type == String.class) {
+            return "a string";
+        } else if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        } else if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        } else if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "an object (" + type.getSimpleName() + ")";
+    }
+
+    /** ", got a string" from Jackson's "... from String value ...", or nothing when it says no more. */
+    private static String got(String jacksonMessage) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("from ([A-Za-z]+) value").matcher(jacksonMessage == null ? "" : jacksonMessage);
+        if (!m.find()) {
+            return "";
+        }
+        String what = m.group(1).toLowerCase(java.util.Locale.ROOT);
+        return ", got " + (what.equals("integer") ? "an integer" : what.equals("array") ? "a list" : what.equals("object") ? "an object"
+                : what.equals("string") ? "a string" : what.equals("boolean") ? "true or false" : "a " + what);
+    }
+
     private static void checkTable(Path file, List<FlxTensorEntry> table, long dataBytes) throws FlxFormatException {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < table.size(); i++) {
             FlxTensorEntry e = table.get(i);
             String f = "tensors[" + i + "]";
+            if (e == null) {
+                throw new FlxFormatException(file, f, "expected a tensor entry (name, dtype, shape, offset, bytes), got null");
+            }
             if (e.name() == null || e.name().isEmpty() || !names.add(e.name())) {
                 throw new FlxFormatException(file, f + ".name", e.name() == null || e.name().isEmpty() ? "missing" : "duplicate name '" + e.name() + "'");
             }

@@ -69,6 +69,7 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
             }
             Row row = new Row(where, i + 1, scalesimFields(line), line.endsWith(","), form == Form.GEMM ? GEMM_FIELDS : CONV_FIELDS);
             for (TopologyLayer l : form == Form.GEMM ? List.of(gemm(row)) : conv(row)) {
+                fits(row, l);
                 // SCALE-Sim keeps repeated names; our layers are graph nodes, so a repeat gets its occurrence number
                 int k = seen.merge(l.name(), 1, Integer::sum);
                 layers.add(k == 1 ? l : new TopologyLayer(l.name() + "#" + k, l.ifmapH(), l.ifmapW(), l.filterH(), l.filterW(), l.channels(),
@@ -79,6 +80,21 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
             throw new TopologyFormatException(where + ": no layers after the header");
         }
         return new ScaleSimTopology(name, form, layers);
+    }
+
+    /** The most elements one of our tensors holds (a Java array's limit). */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /** The layer's operands (M x K im2col rows, K x N weights, M x N outputs) each fit in one tensor. */
+    private static void fits(Row row, TopologyLayer l) {
+        long m = (long) l.ofmapH() * l.ofmapW();
+        long k = (long) l.filterH() * l.filterW() * l.channels();
+        long n = l.n();
+        long biggest = Math.max(m * k, Math.max(k * n, m * n));
+        if (m * k > MAX_ELEMENTS || k * n > MAX_ELEMENTS || m * n > MAX_ELEMENTS || (long) l.ifmapH() * l.ifmapW() * l.channels() > MAX_ELEMENTS) {
+            throw new TopologyFormatException(row.at() + ": the layer's operands (M = " + m + " output pixels, K = " + k + ", N = " + n + ") hold up to "
+                    + biggest + " elements, past the " + MAX_ELEMENTS + " a tensor holds");
+        }
     }
 
     /** A GEMM row as SCALE-Sim's load_arrays_gemm takes it: name, M, N, K; anything after K is ignored. */

@@ -9,11 +9,11 @@ public record TopologyLayer(String name, int ifmapH, int ifmapW, int filterH, in
                             int strideW) {
     /** Output rows as SCALE-Sim computes them: no padding, ceil((H - FH + S) / S). */
     public int ofmapH() {
-        return ceilDiv(ifmapH - filterH + strideH, strideH);
+        return ceilDiv((long) ifmapH - filterH + strideH, strideH);
     }
 
     public int ofmapW() {
-        return ceilDiv(ifmapW - filterW + strideW, strideW);
+        return ceilDiv((long) ifmapW - filterW + strideW, strideW);
     }
 
     /** Rows streamed through the array: the output pixels. */
@@ -35,7 +35,8 @@ public record TopologyLayer(String name, int ifmapH, int ifmapW, int filterH, in
         return (long) m() * k() * n();
     }
 
-    private static int ceilDiv(int a, int b) {
-        return Math.floorDiv(a + b - 1, b);
+    /** In long arithmetic: H - FH + S may pass an int for a stride near its top. */
+    private static int ceilDiv(long a, long b) {
+        return (int) Math.floorDiv(a + b - 1, b);
     }
 }

@@ -71,6 +71,21 @@ class FlxMalformedTest {
         }
     }
 
+    /** What `sim fuzz` found: a null metadata value and a null tensor entry were NullPointerExceptions (exit 1). */
+    @Test
+    void nullMetadataValuesAndTensorEntriesAreRefused() throws IOException {
+        rejectedHeader(h -> ((ObjectNode) h.get("metadata")).putNull("zoo"), "metadata.zoo", "expected a string, got null");
+        rejectedHeader(h -> ((com.fasterxml.jackson.databind.node.ArrayNode) h.get("tensors")).setNull(1), "tensors[1]", "got null");
+    }
+
+    /** What `sim fuzz` found: a field of the wrong JSON type showed Jackson's Java type names; now it says what was expected. */
+    @Test
+    void aFieldOfTheWrongTypeSaysWhatWasExpected() throws IOException {
+        FlxFormatException e = rejectedHeader(h -> tensor(h, 0).put("shape", 5), "tensors[0].shape", "expected a list, got an integer");
+        assertThat(e.getMessage()).doesNotContain("java.", "`");
+        rejectedHeader(h -> node(h, 1).put("inputs", "x"), "graph.nodes[1].inputs", "expected a list, got a string");
+    }
+
     /** Issue 20: a header that is the JSON literal null used to surface as a NullPointerException. */
     @Test
     void aNullHeaderIsRefused() throws IOException {
