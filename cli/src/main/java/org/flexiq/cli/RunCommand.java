@@ -142,6 +142,9 @@ final class RunCommand implements Callable<Integer> {
         }
         ScaleSimConfig scalesim = scalesimCfg == null ? null : ScaleSimConfig.read(scalesimCfg);
         ScaleSimTopology topo = topology == null ? null : ScaleSimTopology.read(topology);
+        if (topo != null) {
+            topo.requireTensorSized(topology.toString());
+        }
         QuantizedModel q = resolve(out, scalesim, topo);
         if (scalesim != null && npu.array != null) {
             throw new BadInputException("--array: the array comes from " + scalesim.file() + " (ArrayHeight, ArrayWidth)");
@@ -312,12 +315,20 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The config file's array; SRAMs that hold a topology layer's operands whole (what SCALE-Sim's compute model assumes). */
+    /** The largest accumulator the compatible machine is given (4 bytes a column a row). */
+    private static final long MAX_ACCUMULATOR_BYTES = 1L << 28;
+
     static NpuConfig scalesimMachine(ScaleSimConfig s, ScaleSimTopology topo, int g) {
         int rows = 1;
         long bytes = 0;
         if (topo != null) {
             for (TopologyLayer l : topo.layers()) {
                 int n = Math.min(l.n(), s.arrayWidth());
+                // every output row of a layer in the accumulator (SCALE-Sim streams a fold's M rows at once): within reason
+                if (4L * s.arrayWidth() * l.m() > MAX_ACCUMULATOR_BYTES) {
+                    throw new BadInputException(s.file() + ": layer " + l.name() + " streams M = " + l.m() + " rows through a " + s.arrayWidth()
+                            + "-column array: its accumulator would pass " + (MAX_ACCUMULATOR_BYTES >> 20) + " MiB");
+                }
                 rows = Math.max(rows, l.m());
                 // twice the operands: room for the compiler to keep every row of a layer in one tile
                 bytes = Math.max(bytes, 2 * ((long) l.m() * l.k() + 2L * l.k() * n + (long) l.m() * n) + 256 * 1024);

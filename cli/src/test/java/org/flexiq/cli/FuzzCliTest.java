@@ -39,7 +39,12 @@ class FuzzCliTest {
         // a stride near the top of an int: one output pixel, not an overflow
         assertThat(SimCliTest.sim("run", "--topology", stride.toString(), "--ratio", "0").code()).isZero();
         Path huge = Files.writeString(dir.resolve("h.csv"), "Layer, M, N, K,\na, 2147483647, 4, 9,\n");
-        assertRefused(SimCliTest.sim("run", "--topology", huge.toString()), huge + ":2: the layer's operands");
+        assertRefused(SimCliTest.sim("run", "--topology", huge.toString()), huge + ": layer a: its operands");
+        // fits a tensor, but not the compatible machine's accumulator (it holds a layer's every output row)
+        Path tall = Files.writeString(dir.resolve("tall.csv"), "Layer, M, N, K,\na, 200000000, 1, 1,\n");
+        Path ws = Files.writeString(dir.resolve("ws.cfg"), "[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\n"
+                + "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nDataflow: ws\n[run_presets]\nInterfaceBandwidth: CALC\n");
+        assertRefused(SimCliTest.sim("run", "--scalesim-cfg", ws.toString(), "--topology", tall.toString()), ws + ": layer a streams M = 200000000");
     }
 
     private static void assertRefused(SimCliTest.Result r, String message) {

@@ -36,8 +36,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The timing-only path (shapes and per-ratio counts, no weights, calibration or selection) times every zoo model
  * exactly as the quantized model does: the same statistics, layer by layer, at every ratio and extraction, on
- * machines that tile differently (the preset with both extractions, a DRAM-bound small array, a wide array).
+ * machines that tile differently (the preset with both extractions, a DRAM-bound small array, a wide array). Tagged
+ * with the whole-zoo equivalence tests: CI runs it once, on the first JDK.
  */
+@org.junit.jupiter.api.Tag("zoo-equivalence")
 class TimingOnlyTest {
     private static final List<String> PROFILES = List.of("0", "0.25", "0.5", "0.75", "1");
 

@@ -69,7 +69,6 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
             }
             Row row = new Row(where, i + 1, scalesimFields(line), line.endsWith(","), form == Form.GEMM ? GEMM_FIELDS : CONV_FIELDS);
             for (TopologyLayer l : form == Form.GEMM ? List.of(gemm(row)) : conv(row)) {
-                fits(row, l);
                 // SCALE-Sim keeps repeated names; our layers are graph nodes, so a repeat gets its occurrence number
                 int k = seen.merge(l.name(), 1, Integer::sum);
                 layers.add(k == 1 ? l : new TopologyLayer(l.name() + "#" + k, l.ifmapH(), l.ifmapW(), l.filterH(), l.filterW(), l.channels(),
@@ -85,15 +84,21 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
     /** The most elements one of our tensors holds (a Java array's limit). */
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
-    /** The layer's operands (M x K im2col rows, K x N weights, M x N outputs) each fit in one tensor. */
-    private static void fits(Row row, TopologyLayer l) {
-        long m = (long) l.ofmapH() * l.ofmapW();
-        long k = (long) l.filterH() * l.filterW() * l.channels();
-        long n = l.n();
-        long biggest = Math.max(m * k, Math.max(k * n, m * n));
-        if (m * k > MAX_ELEMENTS || k * n > MAX_ELEMENTS || m * n > MAX_ELEMENTS || (long) l.ifmapH() * l.ifmapW() * l.channels() > MAX_ELEMENTS) {
-            throw new TopologyFormatException(row.at() + ": the layer's operands (M = " + m + " output pixels, K = " + k + ", N = " + n + ") hold up to "
-                    + biggest + " elements, past the " + MAX_ELEMENTS + " a tensor holds");
+    /**
+     * Refuses, naming the file and the layer, a topology whose layer has an operand (M x K im2col rows, K x N weights,
+     * M x N outputs, the input map) past what one of our tensors holds. SCALE-Sim reads such a file (its operands are
+     * address ranges), so parsing accepts it; running it here needs tensors.
+     */
+    public void requireTensorSized(String where) {
+        for (TopologyLayer l : layers) {
+            long m = (long) l.ofmapH() * l.ofmapW();
+            long k = (long) l.filterH() * l.filterW() * l.channels();
+            long n = l.n();
+            long biggest = Math.max(Math.max(m * k, k * n), Math.max(m * n, (long) l.ifmapH() * l.ifmapW() * l.channels()));
+            if (biggest > MAX_ELEMENTS) {
+                throw new TopologyFormatException(where + ": layer " + l.name() + ": its operands (M = " + m + " output pixels, K = " + k
+                        + ", N = " + n + ") hold up to " + biggest + " elements, past the " + MAX_ELEMENTS + " a tensor holds here");
+            }
         }
     }
 
