@@ -93,7 +93,7 @@ class NpuCliTest {
         // issue 20's reproductions: the preset's name, never "null"; an infinite clock refused
         SimCliTest.Result z = sim("run", model.toString(), "--array", "0x0", "--no-check");
         assertThat(z.code()).isEqualTo(2);
-        assertThat(z.err().strip()).isEqualTo("sim: flexiq-npu: arrayRows = 0 is not in [1, 4096]");
+        assertThat(z.err().strip()).isEqualTo("sim: --npu flexiq-npu --array 0x0: flexiq-npu: arrayRows = 0 is not in [1, 4096]");
         SimCliTest.Result inf = sim("run", model.toString(), "--clock-mhz", "Infinity", "--no-check");
         assertThat(inf.code()).isEqualTo(2);
         assertThat(inf.err()).contains("flexiq-npu: clockMHz and dramBandwidthGBps must be positive and finite");
