@@ -81,6 +81,9 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
         return new ScaleSimTopology(name, form, layers);
     }
 
+    /** The most layers one depthwise row may expand to (SCALE-Sim makes them all, whatever their number). */
+    private static final int MAX_DEPTHWISE_CHANNELS = 1 << 16;
+
     /** The most elements one of our tensors holds (a Java array's limit). */
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
@@ -137,6 +140,10 @@ public record ScaleSimTopology(String name, Form form, List<TopologyLayer> layer
         }
         if (!row.name().contains("DP")) {
             return List.of(new TopologyLayer(row.name(), h, w, fh, fw, c, f, sh, sw));
+        }
+        if (c > MAX_DEPTHWISE_CHANNELS) {
+            throw new TopologyFormatException(row.at() + ": Channels: " + c + ": a depthwise (DP) row becomes one layer per channel, and "
+                    + MAX_DEPTHWISE_CHANNELS + " is the most this reads");
         }
         List<TopologyLayer> perChannel = new ArrayList<>(c);
         for (int i = 0; i < c; i++) {

@@ -84,6 +84,9 @@ class ScaleSimTopologyTest {
         // SCALE-Sim drops what follows a row's last comma: without the trailing comma the stride is lost
         assertThatThrownBy(() -> parse(header, "c, 10, 10, 3, 3, 4, 8, 1"))
                 .hasMessageEndingWith("the line has 7 as SCALE-Sim reads it, which drops what follows the last comma: end the line with a comma)");
+        // what `sim fuzz` found: a depthwise row of 2^31 channels was 2^31 layers (out of memory)
+        assertThatThrownBy(() -> parse(header, "c_DP, 10, 10, 3, 3, 2147483647, 1, 1,"))
+                .hasMessageStartingWith("t.csv:2: Channels: 2147483647: a depthwise (DP) row becomes one layer per channel");
         assertThatThrownBy(() -> parse(header, "c, 10, 10, 3, 3, 4, 8, 1, 1, B,"))
                 .hasMessage("t.csv:2: field 10: expected an integer (SCALE-Sim converts every field of a conv row), got 'B'");
         assertThatThrownBy(() -> parse("", header, "c, 10, 10, 3, 3, 4, 8, 1,"))
