@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * output file left behind by a refused command. Prints one row per kind of input and the first violations.
  */
 @Command(name = "fuzz", hidden = true, mixinStandardHelpOptions = true,
-        description = "Robustness of sim itself: generated bad inputs (edited .flx headers, corrupted files, SCALE-Sim files, option values), "
+        description = "Robustness of sim itself: generated bad inputs (edited .flx headers, corrupted files, SCALE-Sim files, option values, "
+                + "assembly text), "
                 + "each held to the exit-code policy; exits 1 on any violation.")
 final class FuzzCommand implements Callable<Integer> {
     @Spec
@@ -68,7 +69,13 @@ final class FuzzCommand implements Callable<Integer> {
             if (made != Sim.OK) {
                 throw new IllegalStateException("the valid model every .flx case starts from was not made: " + sink);
             }
-            FuzzInputs inputs = new FuzzInputs(work, base);
+            Path program = work.resolve("base.npu");
+            StringWriter text = new StringWriter();
+            if (Sim.run(new PrintWriter(sink), new PrintWriter(sink), "compile", base.toString(), "--npu", "gemmini-like", "-o", program.toString()) != Sim.OK
+                    || Sim.run(new PrintWriter(text), new PrintWriter(sink), "disasm", program.toString()) != Sim.OK) {
+                throw new IllegalStateException("the valid program every asm case starts from was not made: " + sink);
+            }
+            FuzzInputs inputs = new FuzzInputs(work, base, text.toString());
             SplittableRandom rng = new SplittableRandom(seed);
             for (int i = 0; i < cases; i++) {
                 FuzzInputs.Case c = inputs.next(i, rng);

@@ -31,7 +31,7 @@ final class FuzzInputs {
     record Case(String kind, List<String> args, Path input, List<Path> outputs) {
     }
 
-    static final List<String> KINDS = List.of("flx-header", "flx-bytes", "topology", "scalesim-cfg", "options");
+    static final List<String> KINDS = List.of("flx-header", "flx-bytes", "topology", "scalesim-cfg", "options", "asm");
 
     private static final String[] BAD_NUMBERS = {"0", "-1", "1", "7", "2147483647", "-2147483648", "99999999999", "1e300", "3.5", "NaN",
         "", "x", "0x10"};
@@ -47,10 +47,15 @@ final class FuzzInputs {
     private final JsonNode header;
     private final Path topology;
     private final Path config;
+    private final String assembly;
     private final ObjectMapper json = new ObjectMapper();
 
-    /** @param quantized a valid quantized .flx every .flx case starts from */
-    FuzzInputs(Path work, Path quantized) throws IOException {
+    /**
+     * @param quantized a valid quantized .flx every .flx case starts from
+     * @param assembly  its compiled program as sim disasm prints it, every asm case's start
+     */
+    FuzzInputs(Path work, Path quantized, String assembly) throws IOException {
+        this.assembly = assembly;
         this.work = work;
         this.flx = Files.readAllBytes(quantized);
         int len = ByteBuffer.wrap(flx, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -74,6 +79,11 @@ final class FuzzInputs {
                 Path f = write(i, "cfg", mutateLines(CONFIG, ":", rng).getBytes(StandardCharsets.UTF_8));
                 yield new Case(kind, List.of("run", "--scalesim-cfg", f.toString(), "--topology", topology.toString(), "--ratio", "0",
                         "--csv-scalesim", out.toString()), f, List.of(out));
+            }
+            case "asm" -> {
+                Path f = write(i, "s", mutateFields(assembly, rng).getBytes(StandardCharsets.UTF_8));
+                Path npu = out.resolveSibling(out.getFileName() + ".npu");
+                yield new Case(kind, List.of("asm", f.toString(), "-o", npu.toString()), f, List.of(npu));
             }
             default -> options(out, rng);
         };
@@ -192,6 +202,30 @@ final class FuzzInputs {
             return b;
         }
         return Arrays.copyOf(b, rng.nextInt(b.length));
+    }
+
+    /** One key=value field of a random line set to a bad value, or a line dropped or repeated. */
+    private static String mutateFields(String text, SplittableRandom rng) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        int at = rng.nextInt(lines.size());
+        String[] words = lines.get(at).split(" ");
+        List<Integer> fields = new ArrayList<>();
+        for (int w = 0; w < words.length; w++) {
+            if (words[w].contains("=")) {
+                fields.add(w);
+            }
+        }
+        int choice = rng.nextInt(5);
+        if (choice == 0 || fields.isEmpty()) {
+            lines.remove(at);
+        } else if (choice == 1) {
+            lines.add(at, lines.get(at));
+        } else {
+            int w = fields.get(rng.nextInt(fields.size()));
+            words[w] = words[w].substring(0, words[w].indexOf('=') + 1) + BAD_NUMBERS[rng.nextInt(BAD_NUMBERS.length)];
+            lines.set(at, String.join(" ", words));
+        }
+        return String.join("\n", lines);
     }
 
     /** A field of a random line after the first set to a bad value, or a line dropped or repeated. */

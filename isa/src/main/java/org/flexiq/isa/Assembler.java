@@ -92,8 +92,12 @@ public final class Assembler {
                         throw new IsaException(where + ": tensor dtype '" + dtype + "' is not i8 or i32");
                     }
                     kv = keyValues(tok, 4, where);
-                    tensors.add(new IoTensor(unquote(arg(tok, 2, where), where), IoTensor.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT)),
-                            dtype.equals("i32"), num(kv, "dram", where), list(kv, "shape", where), list(kv, "strides", where)));
+                    try {
+                        tensors.add(new IoTensor(unquote(arg(tok, 2, where), where), IoTensor.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT)),
+                                dtype.equals("i32"), num(kv, "dram", where), list(kv, "shape", where), list(kv, "strides", where)));
+                    } catch (IsaException e) {
+                        throw new IsaException(where + ": " + e.getMessage()); // the record's own check, placed at its line
+                    }
                 }
                 case ".data" -> {
                     int off = parse(arg(tok, 1, where), where + ": data offset");

@@ -106,6 +106,9 @@ class AssemblerTest {
                 .hasMessage("p.s: line 3: layernorm: scratchpad (params) bytes [64, 1032) pass its end (1024 bytes)");
         assertThatThrownBy(() -> Assembler.program("p.s", ok + "preload sp=1000 rows=4 cols=4 stride=8\n"))
                 .hasMessage("p.s: line 3: preload: scratchpad (weights) bytes [1000, 1028) pass its end (1024 bytes)");
+        // what `sim fuzz` found: a tensor whose shape and strides disagree was refused without its line
+        assertThatThrownBy(() -> Assembler.program("p.s", ok + ".tensor input \"x\" i8 dram=0 shape=1,2,3 strides=1\n"))
+                .hasMessage("p.s: line 3: tensor x: shape has 3 dims but strides 1");
         // dwconv's weights follow the window of the last config.conv: 3x3 taps of 16 channels
         assertThatThrownBy(() -> Assembler.program("p.s", ok + "config.conv kh=3 kw=3\ndwconv rows=1 cols=16 weights=900\n"))
                 .hasMessage("p.s: line 4: dwconv: scratchpad (weights) bytes [900, 1044) pass its end (1024 bytes)");
