@@ -136,15 +136,16 @@ public final class ScaleSimMemory {
         }
 
         long address(int pixel, int k) {
-            int iRow = pixel / ew * sh;
-            int iCol = pixel % ew * sw;
+            // in long arithmetic, as Python's ints: a stride near 2^31 puts the second window row past any map, not negative
+            long iRow = (long) (pixel / ew) * sh;
+            long iCol = (long) (pixel % ew) * sw;
             int cRow = k / (fw * c);
             int rem = k % (fw * c);
             int cCol = rem / c;
             if (cRow + iRow >= h || cCol + iCol >= w) {
                 return -1;
             }
-            return ((long) (iRow + cRow) * w + iCol + cCol) * c + rem % c;
+            return ((iRow + cRow) * w + iCol + cCol) * c + rem % c;
         }
     }
 

@@ -45,6 +45,14 @@ class ScaleSimMemoryTest {
         assertThat(drains).isGreaterThan(10);
     }
 
+    /** What `sim fuzz` found: a stride near 2^31 overflowed a window's row into a negative address. */
+    @Test
+    void aHugeStrideLeavesTheMapAsInPython() {
+        TopologyLayer l = new TopologyLayer("s", 10, 10, 3, 3, 1, 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        assertThat(l.m()).isEqualTo(4); // ceil((10 - 3 + S) / S) = 2 per axis
+        assertThat(ScaleSimMemory.ofLayer(l, 4, 4, 1, 1, 1)).isEqualTo(Literal.run(l, 4, 4, 1, 1, 1));
+    }
+
     @Test
     void sramFiguresFollowTheClosedForms() {
         // alexnet_part's Conv1 on 32x32 (SCALE-Sim's golden trace): 12 x 3 folds of 2R + C + T - 2 = 3119 lines
@@ -71,15 +79,15 @@ class ScaleSimMemoryTest {
             for (int p = 0; p < T; p++) {
                 int oRow = p / l.ofmapW();
                 int oCol = p % l.ofmapW();
-                int iRow = oRow * l.strideH();
-                int iCol = oCol * l.strideW();
+                long iRow = (long) oRow * l.strideH(); // Python's ints do not overflow
+                long iCol = (long) oCol * l.strideW();
                 for (int j = 0; j < sr; j++) {
                     int cRow = j / (l.filterW() * l.channels());
                     int k = j % (l.filterW() * l.channels());
                     int cCol = k / l.channels();
                     int ch = k % l.channels();
                     boolean valid = cRow + iRow < l.ifmapH() && cCol + iCol < l.ifmapW();
-                    ifmapOp[p][j] = valid ? ((long) (cRow * l.ifmapW() + cCol) * l.channels() + ch) + (long) (iRow * l.ifmapW() + iCol) * l.channels() : -1;
+                    ifmapOp[p][j] = valid ? ((long) (cRow * l.ifmapW() + cCol) * l.channels() + ch) + (iRow * l.ifmapW() + iCol) * l.channels() : -1;
                 }
             }
             int rowFold = (sr + R - 1) / R;
