@@ -60,6 +60,9 @@ public final class Assembler {
                     }
                     dramLine = n + 1;
                     dram = num(kv, "bytes", where);
+                    if (dram < 0) {
+                        throw new IsaException(where + ": .dram bytes: expected a size of at least 0, got " + dram);
+                    }
                 }
                 case ".layer" -> {
                     int id = parse(arg(tok, 1, where), where + ": layer id");

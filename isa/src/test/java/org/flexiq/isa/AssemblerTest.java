@@ -106,7 +106,9 @@ class AssemblerTest {
                 .hasMessage("p.s: line 3: layernorm: scratchpad (params) bytes [64, 1032) pass its end (1024 bytes)");
         assertThatThrownBy(() -> Assembler.program("p.s", ok + "preload sp=1000 rows=4 cols=4 stride=8\n"))
                 .hasMessage("p.s: line 3: preload: scratchpad (weights) bytes [1000, 1028) pass its end (1024 bytes)");
-        // what `sim fuzz` found: a tensor whose shape and strides disagree was refused without its line
+        // what `sim fuzz` found: a negative DRAM size, and a tensor whose shape and strides disagree, were refused without their line
+        assertThatThrownBy(() -> Assembler.program("p.s", ".target rows=4 cols=4 sp=1024 acc=16\n.dram bytes=-1\n"))
+                .hasMessage("p.s: line 2: .dram bytes: expected a size of at least 0, got -1");
         assertThatThrownBy(() -> Assembler.program("p.s", ok + ".tensor input \"x\" i8 dram=0 shape=1,2,3 strides=1\n"))
                 .hasMessage("p.s: line 3: tensor x: shape has 3 dims but strides 1");
         // dwconv's weights follow the window of the last config.conv: 3x3 taps of 16 channels
