@@ -61,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--topology", paramLabel = "FILE.csv", description = "A SCALE-Sim topology (conv or GEMM form) instead of MODEL: its "
-            + "layers as matrix products on their im2col operands, synthetic weights, quantized on the fly.")
+            + "layers as matrix products on their im2col operands, timed from their shapes (the cycle engine quantizes synthetic weights and checks them).")
     Path topology;
 
     @Option(names = "--scalesim-cfg", paramLabel = "FILE.cfg", description = "A SCALE-Sim config instead of --npu: its array on the "
@@ -69,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
     Path scalesimCfg;
 
     @Option(names = "--csv-scalesim", converter = OutputPaths.Folder.class, paramLabel = "DIR", description = "Write COMPUTE_REPORT.csv in SCALE-Sim's format (one per ratio, "
-            + "under ratio-R/ when several are run).")
+            + "under ratio-R/ when several are run), and with --scalesim-cfg, --topology and ratio 0 in CALC mode BANDWIDTH_REPORT.csv and "
+            + "DETAILED_ACCESS_REPORT.csv beside ratio 0's.")
     Path csvScalesim;
 
     @Mixin
@@ -104,7 +105,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "Print the per-layer table for every ratio (it is printed when one ratio is run).")
     boolean layers;
 
-    @Option(names = "--no-check", description = "Skip comparing the outputs (the functional executor's, or the cycle engine's) with the golden executor's.")
+    @Option(names = "--no-check", description = "Skip comparing the outputs (the functional executor's, or the cycle engine's) with the golden executor's; "
+            + "on the fast engine a float or zoo model is then timed from its shapes, not quantized.")
     boolean noCheck;
 
     @Option(names = "--json", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write every statistic as JSON.")
