@@ -140,7 +140,7 @@ class GraphModule(torch.nn.Module):
                 y = F.batch_norm(a, self.B(name, "mean"), self.B(name, "var"), self.P(name, "gamma"),
                                  self.P(name, "beta"), self.training, 0.1, L["eps"])
             elif op == "LayerNorm":
-                y = F.layer_norm(a, a.shape[-1:], self.P(name, "gamma"), self.P(name, "beta"), L["eps"])
+                y = F.layer_norm(a, self.P(name, "gamma").shape, self.P(name, "gamma"), self.P(name, "beta"), L["eps"])
             elif op == "Relu":
                 y = F.relu(a)
             elif op == "Relu6":
