@@ -8,6 +8,7 @@ before the Softmax: the patterns the importer recognizes. CI never runs this; th
 
     /usr/bin/python3 tools/export_onnx.py workloads/src/main/resources/org/flexiq/workloads/zoo/fmnist-resnet.flx \
         -o workloads/src/test/resources/onnx/fmnist-resnet.onnx
+    (the same for fmnist-vit; fmnist-resnet-folded.onnx adds --fold-batchnorm)
 """
 import argparse
 import os
@@ -24,6 +25,9 @@ def main():
     ap.add_argument("flx", help="a trained float .flx (the zoo's fmnist-* files)")
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--opset", type=int, default=13)
+    ap.add_argument("--fold-batchnorm", action="store_true",
+                    help="let the exporter fold eval-mode BatchNorm into the convs (its float32 folding differs from the "
+                         "quantizer's in the last bits; by default BatchNormalization nodes are kept, as the zoo graph has them)")
     args = ap.parse_args()
     header, tensors = read_flx(args.flx)
     model = GraphModule(header["graph"], tensors, torch.Generator().manual_seed(0))
@@ -38,7 +42,9 @@ def main():
     g = header["graph"]
     shape = [1] + g["inputs"][0]["shape"]
     x = torch.zeros(shape)
-    torch.onnx.export(model, (x,), args.output, opset_version=args.opset, do_constant_folding=True,
+    # TrainingMode.PRESERVE exports the eval-mode model without the exporter's eval peephole (Conv-BN fusion).
+    mode = torch.onnx.TrainingMode.EVAL if args.fold_batchnorm else torch.onnx.TrainingMode.PRESERVE
+    torch.onnx.export(model, (x,), args.output, opset_version=args.opset, do_constant_folding=True, training=mode,
                       input_names=[g["inputs"][0]["name"]], output_names=list(g["outputs"]),
                       dynamic_axes={g["inputs"][0]["name"]: {0: "batch"}, g["outputs"][0]: {0: "batch"}})
     print(f"{args.output}: opset {args.opset}, {os.path.getsize(args.output)} bytes")

@@ -10,6 +10,8 @@ import org.flexiq.workloads.flx.FlxFile;
 import org.flexiq.workloads.ir.Graph;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.onnx.OnnxImport;
+import org.flexiq.workloads.onnx.OnnxImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +30,13 @@ import java.util.stream.Collectors;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Check a .flx file (magic, version, CRCs, graph, parameter shapes) and show its layers, "
-                + "shapes, parameters and MACs. A zoo name shows the zoo model.")
+                + "shapes, parameters and MACs. An .onnx file shows what import makes of it and lists every unsupported "
+                + "node (exit 2 when there is one). A zoo name shows the zoo model.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL", description = "A .flx file or a zoo model name.")
+    @Parameters(paramLabel = "MODEL", description = "A .flx or .onnx file, or a zoo model name.")
     String model;
 
     @Option(names = "--json", description = "Print JSON instead of tables.")
@@ -40,9 +44,25 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelSource arg = ModelSource.resolve(model);
-        Graph g = arg.model().graph();
         PrintWriter out = spec.commandLine().getOut();
+        OnnxImport onnx = null;
+        ModelSource arg;
+        if (ModelSource.isOnnx(Path.of(model))) {
+            onnx = OnnxImporter.survey(Path.of(model));
+            if (onnx.model() == null) {
+                out.printf("%s: ONNX opset %d, %s, %d nodes; %d not supported:%n", model, onnx.opset(), onnx.producer(),
+                        onnx.onnxNodes(), onnx.unsupported().size());
+                onnx.unsupported().forEach(u -> out.println("  " + u));
+                out.flush();
+                spec.commandLine().getErr().printf("sim: %s: %d unsupported node(s), listed above; the first: %s%n", model,
+                        onnx.unsupported().size(), onnx.unsupported().get(0));
+                return Sim.BAD_INPUT;
+            }
+            arg = new ModelSource(model, onnx.model(), null);
+        } else {
+            arg = ModelSource.resolve(model);
+        }
+        Graph g = arg.model().graph();
         List<Map<String, Object>> layers = new ArrayList<>();
         TextTable t = new TextTable(List.of("#", "layer", "kind", "inputs", "output", "params", "MACs"),
                 List.of(Align.RIGHT, Align.LEFT, Align.LEFT, Align.LEFT, Align.LEFT, Align.RIGHT, Align.RIGHT));
@@ -64,7 +84,8 @@ final class InspectCommand implements Callable<Integer> {
         t.footer("", "total", "", "", "", HumanFormat.count(g.totalParams()), HumanFormat.count(g.totalMacs()));
         FlxFile f = arg.file();
         QuantizedModel q = f != null && f.quantized() ? QuantizedFlx.read(f.path()) : null;
-        List<String> checks = f == null ? List.of("graph (acyclic, all shapes inferred)") : List.of(
+        List<String> checks = f == null ? List.of(onnx != null ? "every ONNX node imported" : "graph (acyclic, all shapes inferred)",
+                "graph (acyclic, all shapes inferred)").subList(onnx != null ? 0 : 1, 2) : List.of(
                 "magic", "version " + f.version(), "header CRC32", "graph (acyclic, all shapes inferred)",
                 f.tensors().size() + " tensor CRC32s", "tensor offsets, sizes and alignment",
                 q == null ? "parameter shapes" : "quantization section (scales, integer parameters, sites, permutations)");
@@ -77,6 +98,10 @@ final class InspectCommand implements Callable<Integer> {
                 r.put("sizeBytes", f.sizeBytes());
                 r.put("headerBytes", f.headerBytes());
                 r.put("tensors", f.tensors().size());
+            }
+            if (onnx != null) {
+                r.put("onnx", Map.of("opset", onnx.opset(), "producer", onnx.producer(), "nodes", onnx.onnxNodes(),
+                        "folded", onnx.folded(), "patterns", onnx.patterns()));
             }
             r.put("metadata", new java.util.TreeMap<>(arg.model().metadata()));
             r.put("inputs", g.inputs().stream().map(ZooCommand::describe).collect(Collectors.toList()));
@@ -94,6 +119,10 @@ final class InspectCommand implements Callable<Integer> {
         if (f != null) {
             out.printf("%s: .flx version %d, %s, header %s, %d tensors%n", f.path(), f.version(),
                     HumanFormat.bytes(f.sizeBytes()), HumanFormat.bytes(f.headerBytes()), f.tensors().size());
+        }
+        if (onnx != null) {
+            out.printf("%s: ONNX opset %d, %s: %d nodes -> %d layers (%d nodes folded at import, %d decomposed patterns recognized)%n",
+                    model, onnx.opset(), onnx.producer(), onnx.onnxNodes(), g.nodes().size(), onnx.folded(), onnx.patterns());
         }
         out.printf("model: %s   inputs: %s   outputs: %s%n", g.name(),
                 g.inputs().stream().map(x -> x.name() + " " + x.shape()).collect(Collectors.joining(", ")),

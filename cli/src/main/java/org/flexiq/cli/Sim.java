@@ -7,6 +7,7 @@ import org.flexiq.simulator.ConfigException;
 import org.flexiq.workloads.flx.FlxFormatException;
 import org.flexiq.workloads.data.DatasetException;
 import org.flexiq.workloads.ir.IrException;
+import org.flexiq.workloads.onnx.OnnxImportException;
 import org.flexiq.workloads.scalesim.TopologyFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ import java.util.Properties;
 /** The `sim` command: the workbench's front door. Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage. */
 @Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Sim.Version.class,
         description = "FlexiQ NPU workbench: quantize, compile and simulate mixed 4/8-bit models.",
-        subcommands = {ZooCommand.class, InspectCommand.class, QuantizeCommand.class, AccuracyCommand.class, CompileCommand.class,
+        subcommands = {ZooCommand.class, InspectCommand.class, ImportCommand.class, QuantizeCommand.class, AccuracyCommand.class, CompileCommand.class,
                 DisasmCommand.class, AsmCommand.class, ExecCommand.class, RunCommand.class, TradeoffCommand.class, SweepCommand.class, WorkerCommand.class, ReportCommand.class, GpuCommand.class, GpuCalibrationCommand.class, ServeCommand.class, CompareCommand.class, BenchCommand.class, FuzzCommand.class, NpuCommand.class, EnergyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:bad input or usage"})
@@ -75,7 +76,7 @@ public final class Sim implements Runnable {
         if (ex instanceof FlxFormatException || ex instanceof NoSuchFileException || ex instanceof AccessDeniedException
                 || ex instanceof BadInputException || ex instanceof IrException || ex instanceof DatasetException
                 || ex instanceof IsaException || ex instanceof ConfigException || ex instanceof InfeasibleException
-                || ex instanceof TopologyFormatException) {
+                || ex instanceof TopologyFormatException || ex instanceof OnnxImportException) {
             return BAD_INPUT;
         }
         return FAILURE;

@@ -28,7 +28,13 @@ final class ConstantFolding {
     static List<ConstTensor> fold(OnnxNode n, List<ConstTensor> in, TensorDecoder decoder) throws OnnxNode.UnsupportedNodeException {
         ConstTensor a = in.isEmpty() ? null : in.get(0);
         return switch (n.op()) {
-            case "Identity", "Dropout" -> List.of(a);
+            case "Identity" -> List.of(a);
+            case "Dropout" -> {
+                if (in.size() > 2 && in.get(2) != null && in.get(2).scalar() != 0 || n.outputCount() > 1 && !n.output(1).isEmpty()) {
+                    throw n.unsupported("training mode and the mask output are not supported; inference only");
+                }
+                yield List.of(a);
+            }
             case "Constant" -> List.of(constant(n, decoder));
             case "Shape" -> List.of(shapeOf(a.dims(), n));
             case "Size" -> List.of(ConstTensor.ofLongs(new int[0], new long[]{a.size()}));

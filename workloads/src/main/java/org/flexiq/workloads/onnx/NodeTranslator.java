@@ -74,7 +74,8 @@ final class NodeTranslator {
             case "Gather" -> one(gather(n, in));
             case "Slice" -> one(slice(n, in));
             case "Split" -> split(n, in);
-            case "Identity", "Dropout" -> one(live(n, in, 0));
+            case "Identity" -> one(live(n, in, 0));
+            case "Dropout" -> one(dropout(n, in));
             case "Expand" -> one(expand(n, in));
             case "Cast" -> one(cast(n, in));
             case "QuantizeLinear", "DequantizeLinear" -> one(qdq(n, in));
@@ -460,8 +461,8 @@ final class NodeTranslator {
         if ((axis < 0 ? axis + rank : axis) != rank - 1) {
             throw n.unsupported("axis " + axis + ": only normalization over the last axis is supported");
         }
-        if (n.outputCount() > 1 && !n.output(1).isEmpty() && !c.index.consumers(n.output(1)).isEmpty()) {
-            throw n.unsupported("its Mean and InvStdDev outputs are not supported");
+        if (usesExtraOutputs(n)) {
+            throw n.unsupported("its Mean and InvStdDev outputs are not supported (only Y)");
         }
         ConstTensor gamma = known(n, in, 1, "scale");
         ConstTensor beta = optionalKnown(n, in, 2, "B");
@@ -744,6 +745,29 @@ final class NodeTranslator {
         return out;
     }
 
+    /** Whether any output past the first is read by a node or is a graph output. */
+    private boolean usesExtraOutputs(OnnxNode n) {
+        for (int k = 1; k < n.outputCount(); k++) {
+            String o = n.output(k);
+            if (!o.isEmpty() && (!c.index.consumers(o).isEmpty() || c.index.graphOutputs.contains(o))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Inference-mode Dropout is the identity; training mode (random) and its mask are refused. */
+    private Value dropout(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        ConstTensor training = optionalKnown(n, in, 2, "training_mode");
+        if (training != null && training.scalar() != 0 || n.opset < 7 && n.i("is_test", 0) == 0 && n.has("is_test")) {
+            throw n.unsupported("training mode (random dropping) is not supported; inference only");
+        }
+        if (usesExtraOutputs(n)) {
+            throw n.unsupported("the mask output is not supported");
+        }
+        return live(n, in, 0);
+    }
+
     private Value expand(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
         long[] shape = known(n, in, 1, "shape").asLongs();
@@ -761,11 +785,15 @@ final class NodeTranslator {
 
     private Value cast(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         long to = n.i("to", 0);
-        if (to != TensorDecoder.FLOAT && to != TensorDecoder.DOUBLE && to != TensorDecoder.FLOAT16 && to != TensorDecoder.INT64
-                && to != TensorDecoder.INT32) {
-            throw n.unsupported("cast of an activation to type " + to + " is not supported (float types, and int32/int64 of ids)");
+        Value.Live x = live(n, in, 0);
+        boolean toFloat = to == TensorDecoder.FLOAT || to == TensorDecoder.DOUBLE;
+        boolean toInt = to == TensorDecoder.INT64 || to == TensorDecoder.INT32;
+        // Activations are float32 and integer inputs (token ids) exact in it: these casts change no value.
+        if (toFloat || toInt && c.integralInputs.contains(x.tensor())) {
+            return x;
         }
-        return live(n, in, 0);
+        throw n.unsupported("cast of an activation to data type " + to + " is not supported (to float or double; "
+                + "integer ids to int32 or int64)");
     }
 
     /**

@@ -50,6 +50,8 @@ public final class OnnxImporter {
     OnnxGraphIndex index;
     /** The batch size shapes are folded with (the graph inputs' leading dimension; 1 when symbolic). */
     int batch = 1;
+    /** IR inputs whose ONNX type is an integer type (token ids). */
+    final Set<String> integralInputs = new HashSet<>();
     /** Nodes a translation took into an earlier layer (the Add of a MatMul's bias). */
     final Set<Integer> absorbed = new HashSet<>();
     private final boolean strict;
@@ -70,7 +72,12 @@ public final class OnnxImporter {
     }
 
     public static Model read(Path file, Batch batch) throws IOException {
-        return new OnnxImporter(file, batch, true).run(parse(file)).model();
+        return read(parse(file), file, batch);
+    }
+
+    /** Imports a parsed model; {@code file} names it in errors and locates its external data. */
+    static Model read(ModelProto model, Path file, Batch batch) throws IOException {
+        return new OnnxImporter(file, batch, true).run(model).model();
     }
 
     /** What import makes of {@code file}, listing every unsupported node instead of stopping at the first. */
@@ -208,6 +215,12 @@ public final class OnnxImporter {
             if (!v.getType().hasTensorType()) {
                 throw new OnnxImportException(file, "input '" + v.getName() + "': only tensor inputs are supported");
             }
+            int type = v.getType().getTensorType().getElemType();
+            boolean integral = type == TensorDecoder.INT64 || type == TensorDecoder.INT32;
+            if (type != TensorDecoder.FLOAT && type != TensorDecoder.DOUBLE && !integral) {
+                throw new OnnxImportException(file, "input '" + v.getName() + "': element type " + type
+                        + " is not supported (float, double; int32 or int64 for ids)");
+            }
             List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
             int skip = batchMode == Batch.LEADING ? 1 : 0;
             if (dims.size() <= skip) {
@@ -234,6 +247,9 @@ public final class OnnxImporter {
             try {
                 String t = ir.input(v.getName(), Shape.of(irDims));
                 values.put(v.getName(), new Value.Live(t, skip == 1));
+                if (integral) {
+                    integralInputs.add(t);
+                }
             } catch (IrException e) {
                 throw new OnnxImportException(file, "input '" + v.getName() + "': " + e.getMessage());
             }

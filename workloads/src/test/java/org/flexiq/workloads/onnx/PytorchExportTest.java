@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Fashion-MNIST zoo models as PyTorch's exporter wrote them (tools/export_onnx.py, opset 13, dynamic batch:
- * LayerNorm and GELU decomposed, shape arithmetic in the graph): import recovers the zoo's layers and the same
- * float outputs.
+ * LayerNorm and GELU decomposed, shape arithmetic in the graph; the -folded CNN with the exporter's Conv-BN fusion):
+ * import recovers the zoo's layers and the same float outputs.
  */
 class PytorchExportTest {
     static Path file(String model) {
@@ -48,9 +48,10 @@ class PytorchExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fmnist-resnet", "fmnist-vit"})
-    void importsTheZooGraphAndComputesItsOutputs(String name) throws Exception {
-        Model imported = OnnxImporter.read(file(name));
+    @ValueSource(strings = {"fmnist-resnet", "fmnist-resnet-folded", "fmnist-vit"})
+    void importsTheZooGraphAndComputesItsOutputs(String file) throws Exception {
+        Model imported = OnnxImporter.read(file(file));
+        String name = file.replace("-folded", "");
         ZooModel z = ModelZoo.get(name);
         Model zoo = z.model(z.defaults(), 0);
         assertEquals(kinds(zoo.graph()), kinds(imported.graph()), "layer kinds in order");

@@ -1,0 +1,224 @@
+package org.flexiq.workloads.onnx;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import org.flexiq.workloads.exec.FloatExecutor;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.ir.TensorInfo;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ONNX's own operator conformance tests (Debian's libonnx-testdata: model.onnx with input and expected output
+ * .pb files, written by ONNX's reference implementation): every test of an op we support is imported and run
+ * by the float executor, and where import accepts it, the outputs equal ONNX's within its backend tolerance.
+ * Where import refuses a test (an attribute or a layout the IR has no layer for), the refusal must be a clean
+ * one-line error; the counts per op are in workloads/README.md and floors here keep them from sliding.
+ *
+ * <p>How a single-node test becomes a model: its weights, shapes and axes arrive as graph inputs, so the
+ * harness makes every input but the first an initializer (the form exporters write); when that is refused it
+ * tries all inputs as activations (Add, MatMul of two tensors). Dimension 0 is read as the batch, run sample by
+ * sample, when all activations share it; else the shapes are taken as they are.
+ */
+class OnnxBackendNodeTest {
+    static final Path DATA = Path.of("/usr/share/libonnx-testdata/data/node");
+
+    /** Ops we translate, and the number of their node tests that must pass (measured, 2026-11-30, ONNX 1.12 data). */
+    static final Map<String, Integer> FLOORS = new TreeMap<>(Map.ofEntries(
+            Map.entry("Conv", 6), Map.entry("Gemm", 8), Map.entry("MatMul", 3), Map.entry("Add", 0), Map.entry("Sub", 3),
+            Map.entry("Mul", 0), Map.entry("Div", 0), Map.entry("Relu", 1), Map.entry("Clip", 1), Map.entry("Tanh", 2),
+            Map.entry("Softmax", 5), Map.entry("LayerNormalization", 0), Map.entry("BatchNormalization", 2),
+            Map.entry("MaxPool", 6), Map.entry("AveragePool", 6), Map.entry("GlobalAveragePool", 0), Map.entry("Flatten", 9),
+            Map.entry("Reshape", 9), Map.entry("Transpose", 7), Map.entry("Concat", 12), Map.entry("Gather", 0),
+            Map.entry("Split", 6), Map.entry("Slice", 6), Map.entry("Squeeze", 2), Map.entry("Unsqueeze", 8),
+            Map.entry("Identity", 1), Map.entry("Sigmoid", 0), Map.entry("Erf", 0), Map.entry("Gelu", 0),
+            Map.entry("ReduceMean", 0), Map.entry("Dropout", 4), Map.entry("Expand", 0), Map.entry("Cast", 4)));
+
+    record Outcome(String test, String op, boolean passed, String refusal) {
+    }
+
+    @Test
+    void everySupportedOpPassesWhatItImports() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(DATA), "libonnx-testdata is not installed");
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(DATA)) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path model = dir.resolve("model.onnx");
+                Path data = dir.resolve("test_data_set_0");
+                if (!Files.exists(model) || !Files.isDirectory(data)) {
+                    continue;
+                }
+                ModelProto m;
+                try (InputStream in = Files.newInputStream(model)) {
+                    m = ModelProto.parseFrom(in);
+                }
+                if (m.getGraph().getNodeCount() != 1 || !FLOORS.containsKey(m.getGraph().getNode(0).getOpType())) {
+                    continue;
+                }
+                String op = m.getGraph().getNode(0).getOpType();
+                Outcome o = run(dir, m, op, data, wrong);
+                outcomes.add(o);
+            }
+        }
+        Map<String, int[]> perOp = new TreeMap<>();
+        for (Outcome o : outcomes) {
+            int[] c = perOp.computeIfAbsent(o.op(), k -> new int[2]);
+            c[0]++;
+            c[1] += o.passed() ? 1 : 0;
+        }
+        StringBuilder table = new StringBuilder();
+        perOp.forEach((op, c) -> table.append(String.format("| %s | %d | %d |%n", op, c[0], c[1])));
+        System.out.print(table);
+        for (Outcome o : outcomes) {
+            if (!o.passed()) {
+                System.out.println("refused " + o.test() + ": " + o.refusal());
+            }
+        }
+        assertTrue(wrong.isEmpty(), "imported but computed wrong outputs: " + wrong);
+        for (Map.Entry<String, Integer> f : FLOORS.entrySet()) {
+            int passed = perOp.getOrDefault(f.getKey(), new int[2])[1];
+            assertTrue(passed >= f.getValue(), f.getKey() + ": " + passed + " node tests pass, the floor is " + f.getValue());
+        }
+    }
+
+    private Outcome run(Path dir, ModelProto m, String op, Path data, List<String> wrong) throws IOException {
+        List<TensorProto> inputs = new ArrayList<>();
+        List<TensorProto> outputs = new ArrayList<>();
+        for (int i = 0; Files.exists(data.resolve("input_" + i + ".pb")); i++) {
+            inputs.add(readTensor(data.resolve("input_" + i + ".pb")));
+        }
+        for (int i = 0; Files.exists(data.resolve("output_" + i + ".pb")); i++) {
+            outputs.add(readTensor(data.resolve("output_" + i + ".pb")));
+        }
+        String test = dir.getFileName().toString();
+        String firstRefusal = null;
+        GraphProto g = m.getGraph();
+        for (boolean allLive : new boolean[]{false, true}) {
+            for (OnnxImporter.Batch batch : OnnxImporter.Batch.values()) {
+                ModelProto variant = variant(m, inputs, allLive);
+                Model imported;
+                try {
+                    imported = OnnxImporter.read(variant, dir.resolve("model.onnx"), batch);
+                } catch (OnnxImportException e) {
+                    assertEquals(1, e.getMessage().lines().count(), "one-line refusal: " + e.getMessage());
+                    firstRefusal = firstRefusal == null ? e.getMessage().substring(e.getMessage().indexOf(": ") + 2) : firstRefusal;
+                    continue;
+                }
+                String mismatch = compare(imported, variant, inputs, outputs, g, batch);
+                if (mismatch != null) {
+                    wrong.add(test + " (" + batch + (allLive ? ", all inputs live" : "") + "): " + mismatch);
+                    return new Outcome(test, op, false, mismatch);
+                }
+                return new Outcome(test, op, true, null);
+            }
+        }
+        return new Outcome(test, op, false, firstRefusal);
+    }
+
+    private static TensorProto readTensor(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return TensorProto.parseFrom(in);
+        }
+    }
+
+    /** The test's model with every input but the first moved to the initializers (unless {@code allLive}). */
+    private static ModelProto variant(ModelProto m, List<TensorProto> data, boolean allLive) {
+        GraphProto.Builder g = m.getGraph().toBuilder().clearInput();
+        List<ValueInfoProto> in = m.getGraph().getInputList();
+        for (int i = 0; i < in.size(); i++) {
+            if (i == 0 || allLive) {
+                g.addInput(in.get(i));
+            } else if (i < data.size()) {
+                g.addInitializer(data.get(i).toBuilder().setName(in.get(i).getName()));
+            }
+        }
+        return m.toBuilder().setGraph(g).build();
+    }
+
+    /** Runs the imported model on the test's inputs; null when every output matches, else what differs. */
+    private static String compare(Model model, ModelProto variant, List<TensorProto> inputs, List<TensorProto> outputs,
+                                  GraphProto original, OnnxImporter.Batch batch) throws IOException {
+        TensorDecoder dec = new TensorDecoder(null);
+        Map<String, ConstTensor> feed = new HashMap<>();
+        List<ValueInfoProto> declared = original.getInputList();
+        Set<String> live = new java.util.HashSet<>();
+        for (ValueInfoProto v : variant.getGraph().getInputList()) {
+            live.add(v.getName());
+        }
+        for (int i = 0; i < declared.size() && i < inputs.size(); i++) {
+            if (live.contains(declared.get(i).getName())) {
+                try {
+                    feed.put(declared.get(i).getName(), dec.decode(inputs.get(i), "input " + i));
+                } catch (TensorDecoder.TensorFormatException e) {
+                    return e.getMessage();
+                }
+            }
+        }
+        int samples = batch == OnnxImporter.Batch.LEADING ? feed.values().iterator().next().dims()[0] : 1;
+        FloatExecutor exec = new FloatExecutor(model);
+        List<float[]> got = new ArrayList<>();
+        for (int k = 0; k < model.graph().outputs().size(); k++) {
+            got.add(new float[0]);
+        }
+        for (int s = 0; s < samples; s++) {
+            Map<String, FloatTensor> in = new HashMap<>();
+            for (TensorInfo t : model.graph().inputs()) {
+                ConstTensor c = feed.get(t.name());
+                float[] all = c.asFloats();
+                int per = t.shape().elementCount();
+                in.put(t.name(), new FloatTensor(t.shape(), Arrays.copyOfRange(all, s * per, (s + 1) * per)));
+            }
+            Map<String, FloatTensor> out = exec.run(in);
+            int k = 0;
+            for (FloatTensor t : out.values()) {
+                float[] prev = got.get(k);
+                float[] next = Arrays.copyOf(prev, prev.length + t.data().length);
+                System.arraycopy(t.data(), 0, next, prev.length, t.data().length);
+                got.set(k++, next);
+            }
+        }
+        for (int k = 0; k < outputs.size() && k < got.size(); k++) {
+            ConstTensor want;
+            try {
+                want = dec.decode(outputs.get(k), "output " + k);
+            } catch (TensorDecoder.TensorFormatException e) {
+                return e.getMessage();
+            }
+            float[] w = want.asFloats();
+            float[] y = got.get(k);
+            if (w.length != y.length) {
+                return "output " + k + " has " + y.length + " elements, ONNX's has " + w.length;
+            }
+            for (int i = 0; i < w.length; i++) {
+                // numpy.testing.assert_allclose as ONNX's backend tests call it: rtol 1e-3, atol 1e-7; a little
+                // more absolute room for float32 sums computed in another order.
+                if (Math.abs(y[i] - w[i]) > 1e-5 + 1e-3 * Math.abs(w[i]) && !(Float.isNaN(w[i]) && Float.isNaN(y[i]))) {
+                    return "output " + k + " element " + i + " is " + y[i] + ", ONNX's is " + w[i];
+                }
+            }
+        }
+        return null;
+    }
+}
