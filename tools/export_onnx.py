@@ -8,7 +8,8 @@ before the Softmax: the patterns the importer recognizes. CI never runs this; th
 
     /usr/bin/python3 tools/export_onnx.py workloads/src/main/resources/org/flexiq/workloads/zoo/fmnist-resnet.flx \
         -o workloads/src/test/resources/onnx/fmnist-resnet.onnx
-    (the same for fmnist-vit; fmnist-resnet-folded.onnx adds --fold-batchnorm)
+    (the same for fmnist-vit; fmnist-resnet-folded.onnx adds --fold-batchnorm; fmnist-vit-opset11.onnx and
+    fmnist-vit-opset17.onnx add --opset 11 and --opset 17)
 """
 import argparse
 import os

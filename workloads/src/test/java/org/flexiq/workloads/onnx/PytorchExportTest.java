@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Fashion-MNIST zoo models as PyTorch's exporter wrote them (tools/export_onnx.py, opset 13, dynamic batch:
- * LayerNorm and GELU decomposed, shape arithmetic in the graph; the -folded CNN with the exporter's Conv-BN fusion):
+ * LayerNorm and GELU decomposed, shape arithmetic in the graph; the -folded CNN with the exporter's Conv-BN fusion;
+ * the ViT again at opset 11 (Unsqueeze and Split axes as attributes) and 17 (LayerNormalization as one op)):
  * import recovers the zoo's layers and the same float outputs.
  */
 class PytorchExportTest {
@@ -48,10 +49,10 @@ class PytorchExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fmnist-resnet", "fmnist-resnet-folded", "fmnist-vit"})
+    @ValueSource(strings = {"fmnist-resnet", "fmnist-resnet-folded", "fmnist-vit", "fmnist-vit-opset11", "fmnist-vit-opset17"})
     void importsTheZooGraphAndComputesItsOutputs(String file) throws Exception {
         Model imported = OnnxImporter.read(file(file));
-        String name = file.replace("-folded", "");
+        String name = file.replaceAll("-folded|-opset\\d+", "");
         ZooModel z = ModelZoo.get(name);
         Model zoo = z.model(z.defaults(), 0);
         assertEquals(kinds(zoo.graph()), kinds(imported.graph()), "layer kinds in order");
