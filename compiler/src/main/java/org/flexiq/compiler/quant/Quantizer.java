@@ -32,9 +32,11 @@ import org.flexiq.workloads.ir.Transpose;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Int8 post-training quantization (DESIGN.md's numeric contract): BatchNorm folded, one symmetric scale per
@@ -49,7 +51,8 @@ public final class Quantizer {
         Model folded = BatchNormFolder.fold(model);
         CalibrationStats stats = Calibrator.calibrate(folded, calibration, options.calibration());
         Graph g = folded.graph();
-        Map<String, Double> scales = scales(g, stats);
+        Map<String, Double> given = throughScaleKeepers(folded.graph(), givenRanges(model.metadata()));
+        Map<String, Double> scales = scales(g, stats, given);
         Map<String, NodeQuant> nodes = new HashMap<>();
         for (Node n : g.nodes()) {
             NodeQuant q = quantizeNode(folded, n, scales);
@@ -61,7 +64,9 @@ public final class Quantizer {
         Map<String, long[][]> codes = Calibrator.codeHistograms(folded, calibration, scales, sites.values());
         sites.replaceAll((t, s) -> s.withProfile(ShiftProfile.of(codes.get(t))));
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
-        meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples");
+        long used = given.keySet().stream().filter(scales::containsKey).count();
+        meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples"
+                + (used > 0 ? ", " + used + " activation ranges given by the model (" + GIVEN_RANGE + "*)" : ""));
         meta.put("quant.groupWidth", Integer.toString(options.groupWidth()));
         return new QuantizedModel(g, scales, nodes, sites, options.groupWidth(), List.of(), meta);
     }
@@ -147,10 +152,53 @@ public final class Quantizer {
                 || l instanceof Reshape || l instanceof Transpose || l instanceof Slice;
     }
 
-    private static Map<String, Double> scales(Graph g, CalibrationStats stats) {
+    /**
+     * Metadata key prefix of an activation range the model itself fixes (an imported QDQ graph's quantization
+     * parameters): {@code quant.givenRange.TENSOR = R} makes that tensor's scale R / 127 whatever calibration saw.
+     */
+    public static final String GIVEN_RANGE = "quant.givenRange.";
+
+    private static Map<String, Double> givenRanges(Map<String, String> metadata) {
+        Map<String, Double> r = new HashMap<>();
+        metadata.forEach((k, v) -> {
+            if (k.startsWith(GIVEN_RANGE)) {
+                try {
+                    double d = Double.parseDouble(v);
+                    if (d > 0 && Double.isFinite(d)) {
+                        r.put(k.substring(GIVEN_RANGE.length()), d);
+                        return;
+                    }
+                } catch (NumberFormatException e) {
+                    // refused below
+                }
+                throw new IllegalArgumentException("metadata " + k + " is '" + v + "', expected a positive finite range");
+            }
+        });
+        return r;
+    }
+
+    /**
+     * A range given for the output of a kind that keeps its input's scale (a QDQ pair after a ReLU or a reshape)
+     * is the range of the tensor that scale comes from.
+     */
+    private static Map<String, Double> throughScaleKeepers(Graph g, Map<String, Double> given) {
+        Set<String> produced = new HashSet<>();
+        g.nodes().forEach(n -> produced.add(n.name()));
+        Map<String, Double> r = new HashMap<>();
+        given.forEach((t, v) -> {
+            String u = t;
+            while (produced.contains(u) && keepsScale(g.node(u).layer())) {
+                u = g.node(u).inputs().get(0);
+            }
+            r.merge(u, v, Math::max);
+        });
+        return r;
+    }
+
+    private static Map<String, Double> scales(Graph g, CalibrationStats stats, Map<String, Double> given) {
         Map<String, Double> s = new HashMap<>();
         for (TensorInfo in : g.inputs()) {
-            s.put(in.name(), scaleOf(stats.range().get(in.name())));
+            s.put(in.name(), scaleOf(given.getOrDefault(in.name(), stats.range().get(in.name()))));
         }
         for (Node n : g.nodes()) {
             Layer l = n.layer();
@@ -159,7 +207,7 @@ public final class Quantizer {
             } else if (l instanceof Softmax) {
                 s.put(n.name(), 1.0 / 127);
             } else {
-                s.put(n.name(), scaleOf(stats.range().get(n.name())));
+                s.put(n.name(), scaleOf(given.getOrDefault(n.name(), stats.range().get(n.name()))));
             }
         }
         return s;

@@ -13,8 +13,9 @@ import java.util.Arrays;
  * @param dims   ONNX dimensions; rank 0 is a scalar, a 0 dimension an empty tensor
  * @param floats the elements, row-major, when the tensor is floating; else null
  * @param longs  the elements, row-major, when the tensor is integral or boolean; else null
+ * @param type   the ONNX data type it was read as (FLOAT or INT64 for values computed here)
  */
-record ConstTensor(int[] dims, float[] floats, long[] longs) {
+record ConstTensor(int[] dims, float[] floats, long[] longs, int type) {
     ConstTensor {
         if ((floats == null) == (longs == null)) {
             throw new IllegalArgumentException("exactly one of floats and longs");
@@ -26,11 +27,21 @@ record ConstTensor(int[] dims, float[] floats, long[] longs) {
     }
 
     static ConstTensor ofFloats(int[] dims, float[] values) {
-        return new ConstTensor(dims.clone(), values, null);
+        return new ConstTensor(dims.clone(), values, null, TensorDecoder.FLOAT);
     }
 
     static ConstTensor ofLongs(int[] dims, long[] values) {
-        return new ConstTensor(dims.clone(), null, values);
+        return new ConstTensor(dims.clone(), null, values, TensorDecoder.INT64);
+    }
+
+    ConstTensor withType(int onnxType) {
+        return new ConstTensor(dims, floats, longs, onnxType);
+    }
+
+    /** Whether its ONNX type is a signed one (uint and bool are not). */
+    boolean signed() {
+        return type != TensorDecoder.UINT8 && type != TensorDecoder.UINT16 && type != TensorDecoder.UINT32
+                && type != TensorDecoder.UINT64 && type != TensorDecoder.BOOL;
     }
 
     static ConstTensor vector(long... values) {
@@ -93,7 +104,7 @@ record ConstTensor(int[] dims, float[] floats, long[] longs) {
     }
 
     ConstTensor withDims(int[] newDims) {
-        return floats != null ? ofFloats(newDims, floats) : ofLongs(newDims, longs);
+        return new ConstTensor(newDims.clone(), floats, longs, type);
     }
 
     /** As an IR float tensor of {@code shape} (same element count). */

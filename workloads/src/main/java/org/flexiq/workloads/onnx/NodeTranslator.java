@@ -798,16 +798,22 @@ final class NodeTranslator {
 
     /**
      * QDQ activations: QuantizeLinear then DequantizeLinear around an activation is read as the float value it
-     * approximates (weights behind DequantizeLinear were folded to float before this point).
+     * approximates, and the pair's per-tensor scale becomes that tensor's activation range for the quantizer
+     * (weights behind DequantizeLinear were folded to float before this point).
      */
     private Value qdq(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
-        known(n, in, 1, "y_scale");
+        ConstTensor scale = known(n, in, 1, "y_scale");
+        ConstTensor zero = optionalKnown(n, in, 2, "y_zero_point");
         if (n.op().equals("QuantizeLinear")) {
             OnnxNode dq = c.index.soleConsumer(n.output(0));
             if (dq == null || !dq.op().equals("DequantizeLinear")) {
                 throw n.unsupported("a QuantizeLinear must feed one DequantizeLinear (a QDQ pair); integer activations are not supported");
             }
+            if (scale.size() != 1 || !(scale.get(0) > 0) || zero != null && zero.size() != 1) {
+                throw n.unsupported("activations take one scale and zero point per tensor (per-axis is for weights)");
+            }
+            c.givenRanges.merge(x.tensor(), QdqRange.of(scale.get(0), zero), Math::max);
         }
         return x;
     }

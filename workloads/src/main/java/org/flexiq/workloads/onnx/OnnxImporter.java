@@ -38,6 +38,9 @@ public final class OnnxImporter {
     /** How graph inputs' leading dimension is read. */
     public enum Batch { LEADING, NONE }
 
+    /** The quantizer's metadata key for an activation range the model fixes (compiler's Quantizer.GIVEN_RANGE). */
+    public static final String GIVEN_RANGE = "quant.givenRange.";
+
     /** Opsets whose semantics this importer implements for the default domain. */
     static final int MIN_OPSET = 7;
     static final int MAX_OPSET = 21;
@@ -50,6 +53,8 @@ public final class OnnxImporter {
     OnnxGraphIndex index;
     /** The batch size shapes are folded with (the graph inputs' leading dimension; 1 when symbolic). */
     int batch = 1;
+    /** Activation ranges fixed by QDQ pairs, per IR tensor (the quantizer's given ranges). */
+    final Map<String, Double> givenRanges = new java.util.TreeMap<>();
     /** IR inputs whose ONNX type is an integer type (token ids). */
     final Set<String> integralInputs = new HashSet<>();
     /** Nodes a translation took into an earlier layer (the Add of a MatMul's bias). */
@@ -175,6 +180,7 @@ public final class OnnxImporter {
         meta.put("onnx.file", String.valueOf(file.getFileName()));
         meta.put("onnx.producer", (m.getProducerName() + " " + m.getProducerVersion()).trim());
         meta.put("onnx.opset", String.valueOf(opset));
+        givenRanges.forEach((t, r) -> meta.put(GIVEN_RANGE + t, Double.toString(r)));
         if (!unsupported.isEmpty()) {
             return new OnnxImport(null, unsupported, nodes.size(), folded, matches.size(), opset, meta.get("onnx.producer"));
         }

@@ -46,9 +46,9 @@ final class TensorDecoder {
         int type = t.getDataType();
         ByteString raw = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL ? external(t, what) : t.getRawData();
         if (!raw.isEmpty() || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            return fromRaw(raw, type, dims, n, what);
+            return fromRaw(raw, type, dims, n, what).withType(type);
         }
-        return fromTyped(t, type, dims, n, what);
+        return fromTyped(t, type, dims, n, what).withType(type);
     }
 
     private ConstTensor fromRaw(ByteString raw, int type, int[] dims, int n, String what) throws TensorFormatException {
