@@ -24,14 +24,14 @@ import java.util.zip.CRC32;
  * quantized .flx whose JSON header is edited structurally (a value set to a boundary, a wrong type or null, a member
  * dropped, an array emptied) with its CRC made valid again, so that the readers' validation rather than the checksum
  * meets it; the same file with bytes flipped or cut; SCALE-Sim topologies and configs with a field changed or a line
- * dropped; and option values no command takes.
+ * dropped; option values no command takes; and ONNX models damaged or edited ({@link FuzzOnnx}).
  */
 final class FuzzInputs {
     /** One generated command line, the input file it names (null for options alone) and the outputs it may write. */
     record Case(String kind, List<String> args, Path input, List<Path> outputs) {
     }
 
-    static final List<String> KINDS = List.of("flx-header", "flx-bytes", "topology", "scalesim-cfg", "options", "asm");
+    static final List<String> KINDS = List.of("flx-header", "flx-bytes", "topology", "scalesim-cfg", "options", "asm", "onnx");
 
     private static final String[] BAD_NUMBERS = {"0", "-1", "1", "7", "2147483647", "-2147483648", "99999999999", "1e300", "3.5", "NaN",
         "", "x", "0x10"};
@@ -49,6 +49,7 @@ final class FuzzInputs {
     private final Path config;
     private final String assembly;
     private final ObjectMapper json = new ObjectMapper();
+    private final ai.onnx.proto.OnnxMl.ModelProto onnx = FuzzOnnx.base();
 
     /**
      * @param quantized a valid quantized .flx every .flx case starts from
@@ -84,6 +85,17 @@ final class FuzzInputs {
                 Path f = write(i, "s", mutateFields(assembly, rng).getBytes(StandardCharsets.UTF_8));
                 Path npu = out.resolveSibling(out.getFileName() + ".npu");
                 yield new Case(kind, List.of("asm", f.toString(), "-o", npu.toString()), f, List.of(npu));
+            }
+            case "onnx" -> {
+                Path f = write(i, "onnx", FuzzOnnx.mutate(onnx, rng));
+                Path flxOut = out.resolveSibling(out.getFileName() + ".flx");
+                Path json = out.resolveSibling(out.getFileName() + ".json");
+                List<String> args = switch (rng.nextInt(3)) {
+                    case 0 -> List.of("inspect", f.toString());
+                    case 1 -> List.of("import", f.toString(), "-o", flxOut.toString());
+                    default -> List.of("run", f.toString(), "--group", "4", "--ratio", "0,1", "--no-check", "--json", json.toString());
+                };
+                yield new Case(kind, args, f, List.of(flxOut, json));
             }
             default -> options(out, rng);
         };

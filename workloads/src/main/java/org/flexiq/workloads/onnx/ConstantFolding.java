@@ -24,8 +24,24 @@ final class ConstantFolding {
     private ConstantFolding() {
     }
 
+    /** Inputs each op needs present; the rest are optional. */
+    private static int required(String op) {
+        return switch (op) {
+            case "Constant" -> 0;
+            case "Gather", "Reshape", "Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Equal", "Less", "Greater", "Expand",
+                 "DequantizeLinear" -> 2;
+            case "Where", "Range" -> 3;
+            default -> 1;
+        };
+    }
+
     /** The node's outputs from known inputs (null entries are omitted optional inputs). */
     static List<ConstTensor> fold(OnnxNode n, List<ConstTensor> in, TensorDecoder decoder) throws OnnxNode.UnsupportedNodeException {
+        for (int i = 0; i < required(n.op()); i++) {
+            if (i >= in.size() || in.get(i) == null) {
+                throw n.unsupported("input " + i + " is missing (" + n.op() + " needs " + required(n.op()) + ")");
+            }
+        }
         ConstTensor a = in.isEmpty() ? null : in.get(0);
         return switch (n.op()) {
             case "Identity" -> List.of(a);

@@ -2,6 +2,7 @@ package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.IrException;
 import org.flexiq.workloads.ir.Layer;
 import org.flexiq.workloads.ir.MapTensorSource;
 import org.flexiq.workloads.ir.Model;
@@ -62,7 +63,8 @@ final class IrGraphBuilder {
         for (ParamSpec p : layer.params(inShapes)) {
             FloatTensor t = params.get(p.role());
             if (t == null || !t.shape().equals(p.shape())) {
-                throw new IllegalStateException(n + "." + p.role() + ": " + (t == null ? "missing" : t.shape() + " for " + p.shape()));
+                throw new IrException(p.role() + (t == null ? " is missing" : " is " + t.shape() + ", the layer needs " + p.shape()
+                        + " for its input " + inShapes));
             }
             tensors.put(p.tensorName(n), t);
         }

@@ -47,7 +47,24 @@ final class NodeTranslator {
         this.c = context;
     }
 
+    /** Inputs each op needs present (the rest are optional). */
+    private static int required(OnnxNode n) {
+        return switch (n.op()) {
+            case "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Gather", "Reshape", "Expand", "LayerNormalization",
+                 "QuantizeLinear", "DequantizeLinear" -> 2;
+            case "Slice" -> n.opset < 10 ? 1 : 3; // starts and ends were attributes before opset 10
+            case "BatchNormalization" -> 5;
+            default -> 1;
+        };
+    }
+
     List<Value> translate(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        int need = required(n);
+        for (int i = 0; i < need; i++) {
+            if (i >= in.size() || in.get(i) == null) {
+                throw n.unsupported("input " + i + " is missing (" + n.op() + " needs " + need + ")");
+            }
+        }
         return switch (n.op()) {
             case "Conv" -> one(conv(n, in));
             case "Gemm" -> one(gemm(n, in));

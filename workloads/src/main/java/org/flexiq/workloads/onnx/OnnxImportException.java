@@ -11,6 +11,20 @@ public class OnnxImportException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public OnnxImportException(Path file, String message) {
-        super(file + ": " + message);
+        super(oneLine(file + ": " + message));
+    }
+
+    /** Names from the file may hold any character: control characters are escaped so a message stays one line. */
+    static String oneLine(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }
