@@ -2,7 +2,6 @@ package org.flexiq.workloads.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;

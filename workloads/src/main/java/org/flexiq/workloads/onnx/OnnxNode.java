@@ -89,10 +89,6 @@ final class OnnxNode {
         return attrs.get(name);
     }
 
-    Iterable<String> attributeNames() {
-        return attrs.keySet();
-    }
-
     UnsupportedNodeException unsupported(String why) {
         return new UnsupportedNodeException(label() + ": " + why);
     }

@@ -75,8 +75,7 @@ final class TensorDecoder {
             case BFLOAT16: {
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) {
-                    int bits = b.getShort(i * 2) & 0xffff;
-                    f[i] = type == FLOAT16 ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
+                    f[i] = sixteenBit(b.getShort(i * 2) & 0xffff, type);
                 }
                 return ConstTensor.ofFloats(dims, f);
             }
@@ -132,8 +131,7 @@ final class TensorDecoder {
             case BFLOAT16: {
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) {
-                    int bits = t.getInt32Data(i) & 0xffff;
-                    f[i] = type == FLOAT16 ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
+                    f[i] = sixteenBit(t.getInt32Data(i) & 0xffff, type);
                 }
                 return ConstTensor.ofFloats(dims, f);
             }
@@ -160,6 +158,11 @@ final class TensorDecoder {
             default -> throw new TensorFormatException(what + ": data_type " + type
                     + " is not supported (float, double, float16, bfloat16, int8..int64, uint8..uint64, bool)");
         };
+    }
+
+    /** A float16 or bfloat16 value from its 16 bits. */
+    private static float sixteenBit(int bits, int type) {
+        return type == FLOAT16 ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
     }
 
     /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
