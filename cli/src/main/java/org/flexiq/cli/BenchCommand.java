@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--ratio: " + e.getMessage());
         }
-        NpuConfig config = npu.config(q.groupWidth());
+        NpuConfig config = npu.config(q.groupWidth(), model);
         long t0 = System.nanoTime();
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         double compileS = (System.nanoTime() - t0) / 1e9;

@@ -65,7 +65,7 @@ final class CompareCommand implements Callable<Integer> {
         Extraction e = NpuModels.extraction(extraction);
         QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, out);
         List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
-        NpuConfig c = npu.config(q.groupWidth());
+        NpuConfig c = npu.config(q.groupWidth(), model);
         CompiledProgram p = NpuCompiler.compile(q, c.target());
         int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
         RunStats npuBase = FastEngine.run(p.program(), c, "0", mode);

@@ -44,7 +44,7 @@ final class CompileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         QuantizedModel q = QuantizedArgument.read(model);
-        NpuConfig config = npu.config(q.groupWidth());
+        NpuConfig config = npu.config(q.groupWidth(), model);
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         AtomicFiles.write(output, NpuFile.write(c.program()));
         PrintWriter out = spec.commandLine().getOut();

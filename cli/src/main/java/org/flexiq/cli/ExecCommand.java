@@ -64,7 +64,7 @@ final class ExecCommand implements Callable<Integer> {
         QuantizedModel q = QuantizedArgument.read(model);
         Extraction e = NpuModels.extraction(extraction);
         List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
-        NpuConfig config = npu.config(q.groupWidth());
+        NpuConfig config = npu.config(q.groupWidth(), model);
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         List<Map<String, FloatTensor>> inputs = CalibrationData.load(data, q.graph(), seed);
         PrintWriter out = spec.commandLine().getOut();

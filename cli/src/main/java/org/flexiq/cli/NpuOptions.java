@@ -14,8 +14,17 @@ final class NpuOptions {
     @Option(names = "--array", paramLabel = "RxC", description = "Override the preset's array size, e.g. 16x16.")
     String array;
 
-    /** The preset with --array applied, built for {@code groupWidth} (a quantized model's G) when it is not null. */
+    /** The machine for a quantized model: its G, which the preset must take, is named as the model's. */
+    NpuConfig config(int groupWidth, String model) {
+        return configure(groupWidth, model + " is quantized with G = " + groupWidth);
+    }
+
     NpuConfig config(Integer groupWidth) {
+        return configure(groupWidth, groupWidth == null ? null : "with G = " + groupWidth);
+    }
+
+    /** The preset with --array applied, built for {@code groupWidth} (a quantized model's G) when it is not null. */
+    private NpuConfig configure(Integer groupWidth, String groupSource) {
         NpuConfig c = NpuPresets.load(npu);
         int rows = c.arrayRows();
         int cols = c.arrayCols();
@@ -35,8 +44,8 @@ final class NpuOptions {
             return c.with(rows, cols, groupWidth == null ? c.groupWidth() : groupWidth);
         } catch (org.flexiq.simulator.ConfigException e) {
             // the preset is valid on its own: what the user overrode (--array, or a G from --group or the model) is not
-            throw new BadInputException("--npu " + npu + (array != null ? " --array " + array : "") + (groupWidth != null ? " with G = "
-                    + groupWidth : "") + ": " + e.getMessage());
+            throw new BadInputException("--npu " + npu + (array != null ? " --array " + array : "") + (groupSource != null ? ": " + groupSource
+                    : "") + ": " + e.getMessage());
         }
     }
 }

@@ -154,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
         if (scalesim != null && spec.commandLine().getParseResult().hasMatchedOption("--npu")) {
             throw new BadInputException("--npu: the machine comes from " + scalesim.file() + " (give one of --npu and --scalesim-cfg)");
         }
-        NpuConfig config = scalesim == null ? npu.config(q.groupWidth()) : scalesimMachine(scalesim, topo, q.groupWidth());
+        NpuConfig config = scalesim == null ? npu.config(q.groupWidth(), model == null ? topology.toString() : model) : scalesimMachine(scalesim, topo, q.groupWidth());
         if (scalesim != null) {
             out.printf(Locale.ROOT, "%s: %dx%d ws array; SRAM sizes (ifmap %d kB, filter %d kB, ofmap %d kB) shape SCALE-Sim's DRAM traffic, "
                             + "not its compute cycles: the NPU gets %d KiB of scratchpad and %d KiB of accumulator%n", scalesim.file(),

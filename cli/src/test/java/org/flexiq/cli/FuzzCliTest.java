@@ -45,6 +45,36 @@ class FuzzCliTest {
         Path ws = Files.writeString(dir.resolve("ws.cfg"), "[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\n"
                 + "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nDataflow: ws\n[run_presets]\nInterfaceBandwidth: CALC\n");
         assertRefused(SimCliTest.sim("run", "--scalesim-cfg", ws.toString(), "--topology", tall.toString()), ws + ": layer a streams M = 200000000");
+        // a quantized file whose G the preset cannot take: the file is named, not only the option
+        Path g1 = dir.resolve("g1.q.flx");
+        assertThat(SimCliTest.sim("quantize", "mlp", "--group", "1", "--method", "greedy", "-o", g1.toString()).code()).isZero();
+        assertRefused(SimCliTest.sim("exec", g1.toString(), "--ratio", "0.5", "--functional"), g1 + " is quantized with G = 1");
+    }
+
+    @Test
+    void whatTheFuzzerFoundInOnnxFilesIsRefusedInOneLine() throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto base = FuzzOnnx.base();
+        // Flatten with its input dropped: all (zero) inputs known, so it reached constant folding
+        var noInput = base.toBuilder();
+        noInput.getGraphBuilder().getNodeBuilder(5).clearInput();
+        Path a = Files.write(dir.resolve("a.onnx"), noInput.build().toByteArray());
+        assertRefused(SimCliTest.sim("inspect", a.toString()), "node 5 'f' (Flatten): input 0 is missing");
+        // a Gemm weight that does not fit its input
+        var narrow = base.toBuilder();
+        narrow.getGraphBuilder().getNodeBuilder(6).setInput(0, "r");
+        Path b = Files.write(dir.resolve("b.onnx"), narrow.build().toByteArray());
+        assertRefused(SimCliTest.sim("import", b.toString(), "-o", dir.resolve("b.flx").toString()), "(Gemm): ");
+        assertThat(dir.resolve("b.flx")).doesNotExist();
+        // a name with a line break in it stays on one line
+        var newline = base.toBuilder();
+        newline.getGraphBuilder().getNodeBuilder(6).setInput(0, "f\nx");
+        Path c = Files.write(dir.resolve("c.onnx"), newline.build().toByteArray());
+        assertRefused(SimCliTest.sim("run", c.toString(), "--ratio", "0", "--no-check"), "input 'f\\u000ax' is not a graph input");
+        // a node with no output
+        var noOutput = base.toBuilder();
+        noOutput.getGraphBuilder().getNodeBuilder(2).clearOutput();
+        Path d = Files.write(dir.resolve("d.onnx"), noOutput.build().toByteArray());
+        assertRefused(SimCliTest.sim("inspect", d.toString()), "(Relu): has no output");
     }
 
     private static void assertRefused(SimCliTest.Result r, String message) {
