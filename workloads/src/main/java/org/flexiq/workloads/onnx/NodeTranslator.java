@@ -461,14 +461,34 @@ final class NodeTranslator {
         return unary(n, in, new Gelu());
     }
 
+    /**
+     * Softmax over the last axis is our layer. Over another axis it is composed of ours: from opset 13 a transpose
+     * brings the axis last and back; before 13 ONNX takes the softmax over all dimensions from the axis on
+     * jointly, which a reshape to one trailing dimension and back gives.
+     */
     private Value softmax(OnnxNode n, List<Value> in, double scale) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
         int rank = c.onnxDims(x).length;
         long axis = n.i("axis", n.opset < 13 ? 1 : -1);
-        if ((axis < 0 ? axis + rank : axis) != rank - 1) {
-            throw n.unsupported("axis " + axis + " of a rank-" + rank + " input: only the last axis is supported");
+        if ((axis < 0 ? axis + rank : axis) == rank - 1) {
+            return emit(n, new Softmax(scale, false), Map.of(), x.batched(), x.tensor());
         }
-        return emit(n, new Softmax(scale, false), Map.of(), x.batched(), x.tensor());
+        int a = irAxis(n, x, axis);
+        int[] d = c.ir.shape(x.tensor()).dims();
+        String name = n.output(0);
+        if (n.opset < 13) {
+            int[] flat = Arrays.copyOf(d, a + 1);
+            flat[a] = (int) ConstantFolding.prod(d, a, d.length);
+            String sm = c.ir.add(name + ".softmax", new Softmax(scale, false), c.ir.reshape(name + ".flat", x.tensor(), flat));
+            return new Value.Live(c.ir.reshape(name, sm, d), x.batched());
+        }
+        List<Integer> perm = new ArrayList<>();
+        for (int i = 0; i < d.length; i++) {
+            perm.add(i == a ? d.length - 1 : i == d.length - 1 ? a : i);
+        }
+        String t = c.ir.add(name + ".in", new Transpose(perm), x.tensor());
+        String sm = c.ir.add(name + ".softmax", new Softmax(scale, false), t);
+        return new Value.Live(c.ir.add(name, new Transpose(perm), sm), x.batched());
     }
 
     private List<Value> layerNormalization(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
@@ -684,31 +704,42 @@ final class NodeTranslator {
         ConstTensor idx = known(n, in, 1, "indices");
         int axis = irAxis(n, x, n.i("axis", 0));
         int dim = c.ir.shape(x.tensor()).dim(axis);
-        if (idx.size() == 0 || idx.rank() > 1) {
-            throw n.unsupported("indices " + idx.describe() + ": a scalar or a 1-D run of consecutive indices is supported");
+        if (idx.size() == 0) {
+            throw n.unsupported("empty indices give an empty tensor");
         }
-        long first = idx.longAt(0) < 0 ? idx.longAt(0) + dim : idx.longAt(0);
+        // Runs of consecutive indices are slices; several runs are concatenated (our Concat takes up to 64).
+        List<int[]> runs = new ArrayList<>();
         for (int i = 0; i < idx.size(); i++) {
             long v = idx.longAt(i) < 0 ? idx.longAt(i) + dim : idx.longAt(i);
-            if (v != first + i || v < 0 || v >= dim) {
-                throw n.unsupported("indices must be consecutive and in range (a slice)");
+            if (v < 0 || v >= dim) {
+                throw n.unsupported("index " + idx.longAt(i) + " is out of range for dimension " + dim);
+            }
+            int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last[1] == v) {
+                last[1]++;
+            } else {
+                runs.add(new int[]{(int) v, (int) v + 1});
             }
         }
-        String s = c.ir.add(n.output(0) + (idx.rank() == 0 ? ".slice" : ""), new Slice(axis, (int) first, (int) first + idx.size()), x.tensor());
-        if (idx.rank() == 1) {
-            return new Value.Live(s, x.batched());
+        if (runs.size() > 64) {
+            throw n.unsupported("indices form " + runs.size() + " runs; at most 64 (slices joined by one Concat) are supported");
         }
-        int[] sd = c.ir.shape(s).dims();
-        int[] out = new int[sd.length - 1];
-        for (int i = 0, j = 0; i < sd.length; i++) {
-            if (i != axis) {
-                out[j++] = sd[i];
-            }
+        String name = n.output(0);
+        List<String> parts = new ArrayList<>();
+        for (int[] r : runs) {
+            parts.add(c.ir.add(name + ".slice", new Slice(axis, r[0], r[1]), x.tensor()));
         }
+        String g = parts.size() == 1 ? parts.get(0) : c.ir.add(name + ".concat", new Concat(axis), parts.toArray(new String[0]));
+        // the gathered axis becomes the indices' dimensions (none for a scalar index)
+        int[] sd = c.ir.shape(g).dims();
+        int[] out = new int[sd.length - 1 + idx.rank()];
+        System.arraycopy(sd, 0, out, 0, axis);
+        System.arraycopy(idx.dims(), 0, out, axis, idx.rank());
+        System.arraycopy(sd, axis + 1, out, axis + idx.rank(), sd.length - axis - 1);
         if (out.length == 0) {
             throw n.unsupported("a scalar output is not supported");
         }
-        return new Value.Live(c.ir.reshape(n.output(0), s, out), x.batched());
+        return new Value.Live(c.ir.reshape(name, g, out), x.batched());
     }
 
     private Value slice(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

@@ -48,9 +48,9 @@ class OnnxBackendNodeTest {
     static final Map<String, Integer> FLOORS = new TreeMap<>(Map.ofEntries(
             Map.entry("Conv", 6), Map.entry("Gemm", 8), Map.entry("MatMul", 3), Map.entry("Add", 0), Map.entry("Sub", 3),
             Map.entry("Mul", 0), Map.entry("Div", 0), Map.entry("Relu", 1), Map.entry("Clip", 1), Map.entry("Tanh", 2),
-            Map.entry("Softmax", 5), Map.entry("LayerNormalization", 0), Map.entry("BatchNormalization", 2),
+            Map.entry("Softmax", 7), Map.entry("LayerNormalization", 0), Map.entry("BatchNormalization", 2),
             Map.entry("MaxPool", 6), Map.entry("AveragePool", 6), Map.entry("GlobalAveragePool", 0), Map.entry("Flatten", 9),
-            Map.entry("Reshape", 9), Map.entry("Transpose", 7), Map.entry("Concat", 12), Map.entry("Gather", 0),
+            Map.entry("Reshape", 9), Map.entry("Transpose", 7), Map.entry("Concat", 12), Map.entry("Gather", 4),
             Map.entry("Split", 6), Map.entry("Slice", 6), Map.entry("Squeeze", 2), Map.entry("Unsqueeze", 8),
             Map.entry("Identity", 1), Map.entry("Sigmoid", 0), Map.entry("Erf", 0), Map.entry("Gelu", 0),
             Map.entry("ReduceMean", 0), Map.entry("Dropout", 4), Map.entry("Expand", 0), Map.entry("Cast", 4)));
@@ -91,9 +91,11 @@ class OnnxBackendNodeTest {
         StringBuilder table = new StringBuilder();
         perOp.forEach((op, c) -> table.append(String.format("| %s | %d | %d |%n", op, c[0], c[1])));
         System.out.print(table);
-        for (Outcome o : outcomes) {
-            if (!o.passed()) {
-                System.out.println("refused " + o.test() + ": " + o.refusal());
+        if (Boolean.getBoolean("onnx.refusals")) { // -Donnx.refusals=true lists why each test was refused
+            for (Outcome o : outcomes) {
+                if (!o.passed()) {
+                    System.out.println("refused " + o.test() + ": " + o.refusal());
+                }
             }
         }
         assertTrue(wrong.isEmpty(), "imported but computed wrong outputs: " + wrong);
