@@ -567,11 +567,15 @@ final class NodeTranslator {
         if (pads[0] != pads[1]) {
             throw n.unsupported("only equal padding on both axes is supported");
         }
-        if (!max && pads[0] > 0 && n.i("count_include_pad", 0) != 0) {
-            throw n.unsupported("count_include_pad = 1 with padding is not supported (padding is not counted in a mean)");
-        }
         org.flexiq.workloads.ir.Layer layer = max ? new MaxPool(k, (int) strides[0], pads[0]) : new AvgPool(k, (int) strides[0], pads[0]);
-        Value.Live out = emit(n, layer, Map.of(), true, x.tensor());
+        Map<String, FloatTensor> params = Map.of();
+        if (!max && pads[0] > 0 && n.i("count_include_pad", 0) != 0) {
+            // our AvgPool leaves padding out of the mean; counting it is a depthwise convolution with weights 1 / k^2
+            int ch = xd[1];
+            layer = new Conv2d(ch, k, k, (int) strides[0], (int) strides[0], pads[0], pads[0], 1, ch, false);
+            params = Map.of("weight", tensor(Shape.of(ch, 1, k, k), filled(ch * k * k, 1f / (k * k))));
+        }
+        Value.Live out = emit(n, layer, params, true, x.tensor());
         if (n.i("ceil_mode", 0) != 0) {
             int s = (int) strides[0];
             for (int i = 2; i < 4; i++) {
