@@ -75,7 +75,11 @@ final class FuzzCommand implements Callable<Integer> {
                     || Sim.run(new PrintWriter(text), new PrintWriter(sink), "disasm", program.toString()) != Sim.OK) {
                 throw new IllegalStateException("the valid program every asm case starts from was not made: " + sink);
             }
-            FuzzInputs inputs = new FuzzInputs(work, base, text.toString());
+            Path ert = work.resolve("ert");
+            if (Sim.run(new PrintWriter(sink), new PrintWriter(sink), "energy", "--npu", "gemmini-like", "--write-ert", ert.toString()) != Sim.OK) {
+                throw new IllegalStateException("the valid ERT and ART every ert case starts from were not written: " + sink);
+            }
+            FuzzInputs inputs = new FuzzInputs(work, base, text.toString(), ert);
             SplittableRandom rng = new SplittableRandom(seed);
             for (int i = 0; i < cases; i++) {
                 FuzzInputs.Case c = inputs.next(i, rng);

@@ -24,17 +24,20 @@ import java.util.zip.CRC32;
  * quantized .flx whose JSON header is edited structurally (a value set to a boundary, a wrong type or null, a member
  * dropped, an array emptied) with its CRC made valid again, so that the readers' validation rather than the checksum
  * meets it; the same file with bytes flipped or cut; SCALE-Sim topologies and configs with a field changed or a line
- * dropped; option values no command takes; and ONNX models damaged or edited ({@link FuzzOnnx}).
+ * dropped; option values no command takes; ONNX models damaged or edited ({@link FuzzOnnx}); Accelergy ERT and ART
+ * tables with a value changed or a line dropped or repeated; and serving traces likewise.
  */
 final class FuzzInputs {
     /** One generated command line, the input file it names (null for options alone) and the outputs it may write. */
     record Case(String kind, List<String> args, Path input, List<Path> outputs) {
     }
 
-    static final List<String> KINDS = List.of("flx-header", "flx-bytes", "topology", "scalesim-cfg", "options", "asm", "onnx");
+    static final List<String> KINDS = List.of("flx-header", "flx-bytes", "topology", "scalesim-cfg", "options", "asm", "onnx", "ert", "trace");
 
     private static final String[] BAD_NUMBERS = {"0", "-1", "1", "7", "2147483647", "-2147483648", "99999999999", "1e300", "3.5", "NaN",
         "", "x", "0x10"};
+    private static final String TRACE = "timestamp\n0.0001\n0.0003\n0.0003\n0.0009\n0.0020\n";
+    private static final String RATE_TRACE = "seconds,rate\n0.001,2000\n0.002,8000\n";
     private static final String TOPOLOGY = "Layer, M, N, K,\na, 40, 24, 32,\nb, 9, 8, 64,\n";
     private static final String CONV_TOPOLOGY = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
             + "c1, 12, 12, 3, 3, 4, 8, 1,\nc2_DP, 10, 10, 3, 3, 2, 1, 2,\n";
@@ -48,15 +51,22 @@ final class FuzzInputs {
     private final Path topology;
     private final Path config;
     private final String assembly;
+    private final Path base;
+    private final String ert;
+    private final String art;
     private final ObjectMapper json = new ObjectMapper();
     private final ai.onnx.proto.OnnxMl.ModelProto onnx = FuzzOnnx.base();
 
     /**
      * @param quantized a valid quantized .flx every .flx case starts from
      * @param assembly  its compiled program as sim disasm prints it, every asm case's start
+     * @param ertDir    ERT.yaml and ART.yaml of the gemmini-like preset (sim energy --write-ert), every ert case's start
      */
-    FuzzInputs(Path work, Path quantized, String assembly) throws IOException {
+    FuzzInputs(Path work, Path quantized, String assembly, Path ertDir) throws IOException {
         this.assembly = assembly;
+        this.base = quantized;
+        this.ert = Files.readString(ertDir.resolve("ERT.yaml"));
+        this.art = Files.readString(ertDir.resolve("ART.yaml"));
         this.work = work;
         this.flx = Files.readAllBytes(quantized);
         int len = ByteBuffer.wrap(flx, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -96,6 +106,20 @@ final class FuzzInputs {
                     default -> List.of("run", f.toString(), "--group", "4", "--ratio", "0,1", "--no-check", "--json", json.toString());
                 };
                 yield new Case(kind, args, f, List.of(flxOut, json));
+            }
+            case "ert" -> {
+                boolean table = rng.nextBoolean();
+                Path e = write(i, "ERT.yaml", (table ? mutateLines(ert, ":", rng) : ert).getBytes(StandardCharsets.UTF_8));
+                Path a = write(i, "ART.yaml", (table ? art : mutateLines(art, ":", rng)).getBytes(StandardCharsets.UTF_8));
+                Path json = out.resolveSibling(out.getFileName() + ".json");
+                yield new Case(kind, List.of("run", base.toString(), "--npu", "gemmini-like", "--ratio", "0,1", "--no-check",
+                        "--energy", e.toString(), "--art", a.toString(), "--json", json.toString()), table ? e : a, List.of(json));
+            }
+            case "trace" -> {
+                Path f = write(i, "csv", mutateLines(rng.nextBoolean() ? TRACE : RATE_TRACE, ",", rng).getBytes(StandardCharsets.UTF_8));
+                Path json = out.resolveSibling(out.getFileName() + ".json");
+                yield new Case(kind, List.of("serve", base.toString(), "--npu", "gemmini-like", "--arrivals", "trace:" + f,
+                        "--requests", "40", "--json", json.toString()), f, List.of(json));
             }
             default -> options(out, rng);
         };
