@@ -1,0 +1,202 @@
+package org.flexiq.workloads.onnx;
+
+import org.flexiq.workloads.ir.Concat;
+import org.flexiq.workloads.ir.Embedding;
+import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.ir.Slice;
+import org.flexiq.workloads.ir.Transpose;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Nodes that only move data: reshapes, Transpose, Concat, Gather, Slice and Split, with the batch kept in front. */
+final class DataMovementOps extends OpTranslator {
+    DataMovementOps(OnnxImporter context) {
+        super(context);
+    }
+
+    /** A reshape-like node: the ONNX output dimensions, keeping the batch in front. */
+    Value reshapeTo(OnnxNode n, Value.Live x, int[] onnxOut) throws OnnxNode.UnsupportedNodeException {
+        int[] irOut = onnxOut;
+        if (x.batched()) {
+            if (onnxOut.length < 2 || onnxOut[0] != c.batch) {
+                throw n.unsupported("output " + Arrays.toString(onnxOut) + " does not keep the batch (" + c.batch + ") as its first dimension");
+            }
+            irOut = Arrays.copyOfRange(onnxOut, 1, onnxOut.length);
+        }
+        for (int d : irOut) {
+            if (d < 1) {
+                throw n.unsupported("output " + Arrays.toString(onnxOut) + " is empty");
+            }
+        }
+        if (irOut.length == 0) {
+            throw n.unsupported("a scalar output is not supported");
+        }
+        return new Value.Live(c.ir.reshape(n.output(0), x.tensor(), irOut), x.batched());
+    }
+
+    Value transpose(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        int r = c.onnxDims(x).length;
+        long[] perm = n.ints("perm");
+        if (perm == null) {
+            perm = new long[r];
+            for (int i = 0; i < r; i++) {
+                perm[i] = r - 1 - i;
+            }
+        }
+        if (perm.length != r) {
+            throw n.unsupported("perm " + Arrays.toString(perm) + " does not fit rank " + r);
+        }
+        int off = x.batched() ? 1 : 0;
+        if (off == 1 && perm[0] != 0) {
+            throw n.unsupported("perm " + Arrays.toString(perm) + " moves the batch dimension");
+        }
+        List<Integer> p = new ArrayList<>();
+        boolean identity = true;
+        for (int i = off; i < r; i++) {
+            p.add((int) perm[i] - off);
+            identity &= perm[i] == i;
+        }
+        if (identity) {
+            return x;
+        }
+        return emit(n, new Transpose(p), Map.of(), x.batched(), x.tensor());
+    }
+
+    Value concat(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live like = null;
+        for (Value v : in) {
+            if (v instanceof Value.Live l) {
+                like = l;
+                break;
+            }
+        }
+        if (like == null) {
+            throw n.unsupported("no activation input");
+        }
+        int axis = irAxis(n, like, n.i("axis", 1));
+        List<String> ins = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            Value v = in.get(i);
+            if (v instanceof Value.Live l) {
+                if (l.batched() != like.batched() || c.onnxDims(l).length != c.onnxDims(like).length) {
+                    throw n.unsupported("inputs have different ranks");
+                }
+                ins.add(l.tensor());
+            } else if (v instanceof Value.Known k) {
+                if (k.tensor().rank() != c.onnxDims(like).length) {
+                    throw n.unsupported("constant input " + i + " " + k.tensor().describe() + " has a different rank");
+                }
+                ins.add(constantLike(n, k.tensor(), like, ".in" + i));
+            }
+        }
+        if (ins.size() == 1) {
+            return new Value.Live(ins.get(0), like.batched());
+        }
+        return emit(n, new Concat(axis), Map.of(), like.batched(), ins.toArray(new String[0]));
+    }
+
+    Value gather(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        if (in.get(0) instanceof Value.Known table && in.get(1) instanceof Value.Live ids) {
+            if (table.tensor().rank() != 2 || n.i("axis", 0) != 0 || c.ir.shape(ids.tensor()).rank() != 1) {
+                throw n.unsupported("an embedding lookup needs a 2-D table, axis 0 and ids [N, T]");
+            }
+            int[] d = table.tensor().dims();
+            return emit(n, new Embedding(d[0], d[1]), Map.of("weight", table.tensor().toFloatTensor(Shape.of(d))), ids.batched(), ids.tensor());
+        }
+        Value.Live x = live(n, in, 0);
+        ConstTensor idx = known(n, in, 1, "indices");
+        int axis = irAxis(n, x, n.i("axis", 0));
+        int dim = c.ir.shape(x.tensor()).dim(axis);
+        if (idx.size() == 0) {
+            throw n.unsupported("empty indices give an empty tensor");
+        }
+        // Runs of consecutive indices are slices; several runs are concatenated (our Concat takes up to 64).
+        List<int[]> runs = new ArrayList<>();
+        for (int i = 0; i < idx.size(); i++) {
+            long v = idx.longAt(i) < 0 ? idx.longAt(i) + dim : idx.longAt(i);
+            if (v < 0 || v >= dim) {
+                throw n.unsupported("index " + idx.longAt(i) + " is out of range for dimension " + dim);
+            }
+            int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last[1] == v) {
+                last[1]++;
+            } else {
+                runs.add(new int[]{(int) v, (int) v + 1});
+            }
+        }
+        if (runs.size() > 64) {
+            throw n.unsupported("indices form " + runs.size() + " runs; at most 64 (slices joined by one Concat) are supported");
+        }
+        String name = n.output(0);
+        List<String> parts = new ArrayList<>();
+        for (int[] r : runs) {
+            parts.add(c.ir.add(name + ".slice", new Slice(axis, r[0], r[1]), x.tensor()));
+        }
+        String g = parts.size() == 1 ? parts.get(0) : c.ir.add(name + ".concat", new Concat(axis), parts.toArray(new String[0]));
+        // the gathered axis becomes the indices' dimensions (none for a scalar index)
+        int[] sd = c.ir.shape(g).dims();
+        int[] out = new int[sd.length - 1 + idx.rank()];
+        System.arraycopy(sd, 0, out, 0, axis);
+        System.arraycopy(idx.dims(), 0, out, axis, idx.rank());
+        System.arraycopy(sd, axis + 1, out, axis + idx.rank(), sd.length - axis - 1);
+        if (out.length == 0) {
+            throw n.unsupported("a scalar output is not supported");
+        }
+        return new Value.Live(c.ir.reshape(name, g, out), x.batched());
+    }
+
+    Value slice(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        List<ConstTensor> k = new ArrayList<>();
+        k.add(null);
+        for (int i = 1; i < in.size(); i++) {
+            k.add(optionalKnown(n, in, i, "slice bound"));
+        }
+        SliceSpec spec = SliceSpec.of(n, k, c.onnxDims(x));
+        String t = x.tensor();
+        int step = 0;
+        for (SliceSpec.Axis a : spec.axes()) {
+            int full = c.onnxDims(x)[a.axis()];
+            if (a.start() == 0 && a.length() == full && a.step() == 1) {
+                continue;
+            }
+            if (a.step() != 1 || a.length() < 1) {
+                throw n.unsupported("only non-empty slices with step 1 are supported");
+            }
+            int ax = irAxis(n, x, a.axis());
+            t = c.ir.add(n.output(0) + (step++ == 0 ? "" : "#" + step), new Slice(ax, (int) a.start(), (int) a.start() + a.length()), t);
+        }
+        return new Value.Live(t, x.batched());
+    }
+
+    List<Value> split(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        int axis = irAxis(n, x, n.i("axis", 0));
+        int dim = c.ir.shape(x.tensor()).dim(axis);
+        int parts = n.outputCount();
+        long[] sizes = n.has("split") ? n.ints("split") : (in.size() > 1 && in.get(1) != null ? known(n, in, 1, "split").asLongs() : null);
+        if (sizes == null) {
+            int each = (dim + parts - 1) / parts;
+            sizes = new long[parts];
+            for (int i = 0; i < parts; i++) {
+                sizes[i] = Math.min(each, dim - (long) each * i);
+            }
+        }
+        long total = Arrays.stream(sizes).sum();
+        if (sizes.length != parts || total != dim || Arrays.stream(sizes).anyMatch(s -> s < 1)) {
+            throw n.unsupported("split " + Arrays.toString(sizes) + " does not divide dimension " + dim + " into " + parts + " non-empty parts");
+        }
+        List<Value> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < parts; i++) {
+            String name = n.output(i).isEmpty() ? n.output(0) + "#" + i : n.output(i);
+            out.add(new Value.Live(c.ir.add(name, new Slice(axis, start, start + (int) sizes[i]), x.tensor()), x.batched()));
+            start += (int) sizes[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,269 @@
+package org.flexiq.workloads.onnx;
+
+import org.flexiq.workloads.ir.Activation;
+import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Gelu;
+import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.Relu;
+import org.flexiq.workloads.ir.Relu6;
+import org.flexiq.workloads.ir.Softmax;
+import org.flexiq.workloads.ir.Transpose;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Element-wise nodes: Add and Sub, Mul and Div by constants (folded into the layer before), activations, Softmax,
+ * and the nodes that change no value (Dropout, Expand, Cast, QDQ pairs).
+ */
+final class ElementwiseOps extends OpTranslator {
+    ElementwiseOps(OnnxImporter context) {
+        super(context);
+    }
+
+    Value addOrSub(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        boolean sub = n.op().equals("Sub");
+        if (in.get(0) instanceof Value.Live a && in.get(1) instanceof Value.Live b) {
+            if (sub) {
+                throw n.unsupported("subtracting one activation from another is not supported (an activation minus a constant is)");
+            }
+            int[] da = c.ir.shape(a.tensor()).dims();
+            int[] db = c.ir.shape(b.tensor()).dims();
+            if (ConstantFolding.broadcast(da, db) == null || a.batched() != b.batched()) {
+                throw n.unsupported("inputs " + Arrays.toString(c.onnxDims(a)) + " and " + Arrays.toString(c.onnxDims(b)) + " do not broadcast");
+            }
+            // IR Add broadcasts its second input only: put the full-size one first, at equal ranks.
+            boolean swap = !Arrays.equals(ConstantFolding.broadcast(da, db), da);
+            Value.Live big = swap ? b : a;
+            Value.Live small = swap ? a : b;
+            if (!Arrays.equals(ConstantFolding.broadcast(da, db), c.ir.shape(big.tensor()).dims())) {
+                throw n.unsupported("inputs " + Arrays.toString(da) + " and " + Arrays.toString(db) + " both broadcast; only one side may");
+            }
+            String s = small.tensor();
+            int rank = c.ir.shape(big.tensor()).rank();
+            int[] sd = c.ir.shape(s).dims();
+            if (sd.length < rank) {
+                int[] padded = new int[rank];
+                Arrays.fill(padded, 1);
+                System.arraycopy(sd, 0, padded, rank - sd.length, sd.length);
+                s = c.ir.reshape(n.output(0) + ".rhs", s, padded);
+            }
+            return emit(n, new Add(), Map.of(), big.batched(), big.tensor(), s);
+        }
+        if (in.get(0) instanceof Value.Known && sub) {
+            throw n.unsupported("a constant minus an activation is not supported (an activation minus a constant is)");
+        }
+        Value.Live x = in.get(0) instanceof Value.Live l ? l : live(n, in, 1);
+        ConstTensor k = known(n, in, x == in.get(0) ? 1 : 0, "operand");
+        if (ConstantFolding.broadcast(c.onnxDims(x), k.dims()) == null
+                || !Arrays.equals(ConstantFolding.broadcast(c.onnxDims(x), k.dims()), c.onnxDims(x))) {
+            throw n.unsupported("constant " + k.describe() + " does not broadcast onto " + Arrays.toString(c.onnxDims(x)));
+        }
+        if (sub) {
+            float[] neg = k.asFloats().clone();
+            for (int i = 0; i < neg.length; i++) {
+                neg[i] = -neg[i];
+            }
+            k = ConstTensor.ofFloats(k.dims(), neg);
+        }
+        String kn = constantLike(n, k, x, ".const");
+        return emit(n, new Add(), Map.of(), x.batched(), x.tensor(), kn);
+    }
+
+    /**
+     * Mul or Div of an activation by a constant: folded into the Conv or Linear that produced the activation
+     * (scalar or one factor per output channel), when nothing else reads that layer's output.
+     */
+    Value scale(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        boolean div = n.op().equals("Div");
+        Value.Live x = in.get(0) instanceof Value.Live l ? l : (!div && in.get(1) instanceof Value.Live l2 ? l2 : null);
+        ConstTensor k = x == null ? null : (in.get(x == in.get(0) ? 1 : 0) instanceof Value.Known kk ? kk.tensor() : null);
+        String why = "an activation can be multiplied or divided by a constant only when it folds into the Conv, Gemm or MatMul "
+                + "before it, feeds a Softmax, or is part of a LayerNorm, GELU or SiLU pattern";
+        if (x == null || k == null) {
+            throw n.unsupported(why);
+        }
+        Node p = c.ir.producer(x.tensor());
+        String xName = x == in.get(0) ? n.input(0) : n.input(1);
+        boolean single = c.index.soleConsumer(xName) == n;
+        if (p == null || !single || !(p.layer() instanceof Linear || p.layer() instanceof Conv2d)) {
+            throw n.unsupported(why);
+        }
+        int outCh = p.layer() instanceof Linear lin ? lin.outFeatures() : ((Conv2d) p.layer()).outChannels();
+        int[] od = c.onnxDims(x);
+        int chAxis = p.layer() instanceof Linear ? od.length - 1 : 1;
+        float[] f = new float[outCh];
+        for (int j = 0; j < outCh; j++) {
+            f[j] = Float.NaN;
+        }
+        if (k.size() == 1) {
+            Arrays.fill(f, (float) k.get(0));
+        } else {
+            int[] kd = new int[od.length];
+            Arrays.fill(kd, 1);
+            if (k.rank() > od.length) {
+                throw n.unsupported(why);
+            }
+            System.arraycopy(k.dims(), 0, kd, od.length - k.rank(), k.rank());
+            for (int d = 0; d < kd.length; d++) {
+                if (kd[d] != 1 && d != chAxis) {
+                    throw n.unsupported(why + " (the constant " + k.describe() + " varies off the channel axis)");
+                }
+            }
+            if (kd[chAxis] != outCh) {
+                throw n.unsupported(why);
+            }
+            for (int j = 0; j < outCh; j++) {
+                f[j] = (float) k.get(j);
+            }
+        }
+        FloatTensor w = c.ir.param(p.name(), "weight");
+        float[] nw = w.data().clone();
+        int per = nw.length / outCh;
+        for (int j = 0; j < outCh; j++) {
+            for (int i = 0; i < per; i++) {
+                nw[j * per + i] = div ? nw[j * per + i] / f[j] : nw[j * per + i] * f[j];
+            }
+        }
+        c.ir.replaceParam(p.name(), "weight", new FloatTensor(w.shape(), nw));
+        FloatTensor b = c.ir.param(p.name(), "bias");
+        if (b != null) {
+            float[] nb = b.data().clone();
+            for (int j = 0; j < outCh; j++) {
+                nb[j] = div ? nb[j] / f[j] : nb[j] * f[j];
+            }
+            c.ir.replaceParam(p.name(), "bias", new FloatTensor(b.shape(), nb));
+        }
+        return x;
+    }
+
+    Value unary(OnnxNode n, List<Value> in, Activation a) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        return emit(n, a, Map.of(), x.batched(), x.tensor());
+    }
+
+    Value clip(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        double lo;
+        double hi;
+        if (n.opset < 11) {
+            lo = n.f("min", Float.NEGATIVE_INFINITY);
+            hi = n.f("max", Float.POSITIVE_INFINITY);
+        } else {
+            ConstTensor min = optionalKnown(n, in, 1, "min");
+            ConstTensor max = optionalKnown(n, in, 2, "max");
+            lo = min == null ? Double.NEGATIVE_INFINITY : min.scalar();
+            hi = max == null ? Double.POSITIVE_INFINITY : max.scalar();
+        }
+        if (lo == 0 && hi == 6) {
+            return unary(n, in, new Relu6());
+        }
+        if (lo == 0 && hi == Double.POSITIVE_INFINITY) {
+            return unary(n, in, new Relu());
+        }
+        throw n.unsupported("Clip(" + lo + ", " + hi + "): only Clip(0, 6) (ReLU6) and Clip(0, inf) (ReLU) are supported");
+    }
+
+    Value gelu(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        if (!n.s("approximate", "none").equals("none")) {
+            throw n.unsupported("approximate = " + n.s("approximate", "") + ": only the exact (erf) GELU is supported");
+        }
+        return unary(n, in, new Gelu());
+    }
+
+    /**
+     * Softmax over the last axis is our layer. Over another axis it is composed of ours: from opset 13 a transpose
+     * brings the axis last and back; before 13 ONNX takes the softmax over all dimensions from the axis on
+     * jointly, which a reshape to one trailing dimension and back gives.
+     */
+    Value softmax(OnnxNode n, List<Value> in, double scale) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        int rank = c.onnxDims(x).length;
+        long axis = n.i("axis", n.opset < 13 ? 1 : -1);
+        if ((axis < 0 ? axis + rank : axis) == rank - 1) {
+            return emit(n, new Softmax(scale, false), Map.of(), x.batched(), x.tensor());
+        }
+        int a = irAxis(n, x, axis);
+        int[] d = c.ir.shape(x.tensor()).dims();
+        String name = n.output(0);
+        if (n.opset < 13) {
+            int[] flat = Arrays.copyOf(d, a + 1);
+            flat[a] = (int) ConstantFolding.prod(d, a, d.length);
+            String sm = c.ir.add(name + ".softmax", new Softmax(scale, false), c.ir.reshape(name + ".flat", x.tensor(), flat));
+            return new Value.Live(c.ir.reshape(name, sm, d), x.batched());
+        }
+        List<Integer> perm = new ArrayList<>();
+        for (int i = 0; i < d.length; i++) {
+            perm.add(i == a ? d.length - 1 : i == d.length - 1 ? a : i);
+        }
+        String t = c.ir.add(name + ".in", new Transpose(perm), x.tensor());
+        String sm = c.ir.add(name + ".softmax", new Softmax(scale, false), t);
+        return new Value.Live(c.ir.add(name, new Transpose(perm), sm), x.batched());
+    }
+
+    /** Inference-mode Dropout is the identity; training mode (random) and its mask are refused. */
+    Value dropout(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        ConstTensor training = optionalKnown(n, in, 2, "training_mode");
+        if (training != null && training.scalar() != 0 || n.opset < 7 && n.i("is_test", 0) == 0 && n.has("is_test")) {
+            throw n.unsupported("training mode (random dropping) is not supported; inference only");
+        }
+        if (usesExtraOutputs(n)) {
+            throw n.unsupported("the mask output is not supported");
+        }
+        return live(n, in, 0);
+    }
+
+    Value expand(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        long[] shape = known(n, in, 1, "shape").asLongs();
+        int[] target = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            target[i] = (int) shape[i];
+        }
+        int[] b = ConstantFolding.broadcast(c.onnxDims(x), target);
+        if (b == null || !Arrays.equals(b, c.onnxDims(x))) {
+            throw n.unsupported("expanding an activation " + Arrays.toString(c.onnxDims(x)) + " to " + Arrays.toString(shape)
+                    + " is not supported (only expansions that keep its shape)");
+        }
+        return x;
+    }
+
+    Value cast(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        long to = n.i("to", 0);
+        Value.Live x = live(n, in, 0);
+        boolean toFloat = to == TensorDecoder.FLOAT || to == TensorDecoder.DOUBLE;
+        boolean toInt = to == TensorDecoder.INT64 || to == TensorDecoder.INT32;
+        // Activations are float32 and integer inputs (token ids) exact in it: these casts change no value.
+        if (toFloat || toInt && c.integralInputs.contains(x.tensor())) {
+            return x;
+        }
+        throw n.unsupported("cast of an activation to data type " + to + " is not supported (to float or double; "
+                + "integer ids to int32 or int64)");
+    }
+
+    /**
+     * QDQ activations: QuantizeLinear then DequantizeLinear around an activation is read as the float value it
+     * approximates, and the pair's per-tensor scale becomes that tensor's activation range for the quantizer
+     * (weights behind DequantizeLinear were folded to float before this point).
+     */
+    Value qdq(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        ConstTensor scale = known(n, in, 1, "y_scale");
+        ConstTensor zero = optionalKnown(n, in, 2, "y_zero_point");
+        if (n.op().equals("QuantizeLinear")) {
+            OnnxNode dq = c.index.soleConsumer(n.output(0));
+            if (dq == null || !dq.op().equals("DequantizeLinear")) {
+                throw n.unsupported("a QuantizeLinear must feed one DequantizeLinear (a QDQ pair); integer activations are not supported");
+            }
+            if (scale.size() != 1 || !(scale.get(0) > 0) || zero != null && zero.size() != 1) {
+                throw n.unsupported("activations take one scale and zero point per tensor (per-axis is for weights)");
+            }
+            c.givenRanges.merge(x.tensor(), QdqRange.of(scale.get(0), zero), Math::max);
+        }
+        return x;
+    }
+}

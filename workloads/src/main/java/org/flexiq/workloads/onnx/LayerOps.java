@@ -1,0 +1,243 @@
+package org.flexiq.workloads.onnx;
+
+import org.flexiq.workloads.ir.AvgPool;
+import org.flexiq.workloads.ir.BatchNorm;
+import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.GlobalAvgPool;
+import org.flexiq.workloads.ir.LayerNorm;
+import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.MatMul;
+import org.flexiq.workloads.ir.MaxPool;
+import org.flexiq.workloads.ir.Shape;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Nodes with weights or windows: Conv, Gemm, MatMul, the normalizations, pooling and spatial means. */
+final class LayerOps extends OpTranslator {
+    LayerOps(OnnxImporter context) {
+        super(context);
+    }
+
+    Value conv(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        ConstTensor w = known(n, in, 1, "weight");
+        ConstTensor b = optionalKnown(n, in, 2, "bias");
+        if (w.rank() != 4 || !x.batched() || c.onnxDims(x).length != 4) {
+            throw n.unsupported("only 2-D convolutions of a batched [N, C, H, W] input are supported (weight " + w.describe() + ")");
+        }
+        int[] xd = c.onnxDims(x);
+        int[] k = {w.dims()[2], w.dims()[3]};
+        long[] ks = n.ints("kernel_shape");
+        if (ks != null && (ks.length != 2 || ks[0] != k[0] || ks[1] != k[1])) {
+            throw n.unsupported("kernel_shape " + Arrays.toString(ks) + " disagrees with the weight " + w.describe());
+        }
+        long[] strides = orDefault(n.ints("strides"), 1, 1);
+        long[] dil = orDefault(n.ints("dilations"), 1, 1);
+        if (dil[0] != dil[1]) {
+            throw n.unsupported("dilations " + Arrays.toString(dil) + ": only equal dilations are supported");
+        }
+        int[] pads = pads(n, new int[]{xd[2], xd[3]}, k, strides, dil);
+        int group = (int) n.i("group", 1);
+        if (w.dims()[1] * group != xd[1]) {
+            throw n.unsupported("weight " + w.describe() + " with group " + group + " does not fit " + xd[1] + " input channels");
+        }
+        int o = w.dims()[0];
+        Conv2d layer = new Conv2d(o, k[0], k[1], (int) strides[0], (int) strides[1], pads[0], pads[1], (int) dil[0], group, b != null);
+        Map<String, FloatTensor> p = new HashMap<>();
+        p.put("weight", w.toFloatTensor(Shape.of(w.dims())));
+        if (b != null) {
+            if (b.size() != o) {
+                throw n.unsupported("bias has " + b.size() + " values for " + o + " output channels");
+            }
+            p.put("bias", b.toFloatTensor(Shape.of(o)));
+        }
+        return emit(n, layer, p, true, x.tensor());
+    }
+
+    Value gemm(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live a = live(n, in, 0);
+        ConstTensor b = known(n, in, 1, "B");
+        ConstTensor cc = optionalKnown(n, in, 2, "C");
+        if (n.i("transA", 0) != 0) {
+            throw n.unsupported("transA = 1 is not supported (the activation must be A)");
+        }
+        if (b.rank() != 2 || c.onnxDims(a).length != 2) {
+            throw n.unsupported("needs a 2-D activation and a 2-D B, got " + b.describe());
+        }
+        boolean transB = n.i("transB", 0) != 0;
+        float alpha = n.f("alpha", 1f);
+        float beta = n.f("beta", 1f);
+        ConstTensor w = transB ? b : ConstantFolding.transpose(b, null); // [N, K]
+        int nOut = w.dims()[0];
+        float[] wf = w.asFloats().clone();
+        for (int i = 0; i < wf.length; i++) {
+            wf[i] *= alpha;
+        }
+        float[] bias = null;
+        if (cc != null) {
+            if (cc.size() != 1 && cc.size() != nOut || cc.rank() == 2 && cc.dims()[0] != 1) {
+                throw n.unsupported("C " + cc.describe() + " must be a scalar or one value per output (" + nOut + ")");
+            }
+            bias = new float[nOut];
+            for (int j = 0; j < nOut; j++) {
+                bias[j] = (float) (beta * cc.get(cc.size() == 1 ? 0 : j));
+            }
+        }
+        return linear(n, a, nOut, w.dims()[1], wf, bias);
+    }
+
+    Value.Live linear(OnnxNode n, Value.Live x, int nOut, int k, float[] weight, float[] bias) {
+        Map<String, FloatTensor> p = new HashMap<>();
+        p.put("weight", tensor(Shape.of(nOut, k), weight));
+        if (bias != null) {
+            p.put("bias", tensor(Shape.of(nOut), bias));
+        }
+        return emit(n, new Linear(nOut, bias != null), p, x.batched(), x.tensor());
+    }
+
+    Value matMul(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live a = live(n, in, 0);
+        if (in.get(1) instanceof Value.Known k) {
+            if (k.tensor().rank() != 2) {
+                throw n.unsupported("a constant right operand must be 2-D, got " + k.tensor().describe());
+            }
+            ConstTensor w = ConstantFolding.transpose(k.tensor(), null);
+            int nOut = w.dims()[0];
+            // PyTorch's Linear exports as MatMul then Add(bias): take the bias into the layer.
+            OnnxNode add = c.index.soleConsumer(n.output(0));
+            String other = add == null || !add.op().equals("Add") ? null
+                    : add.input(0).equals(n.output(0)) ? add.input(1) : add.input(0);
+            ConstTensor bias = other == null || other.equals(n.output(0)) || !(c.values.get(other) instanceof Value.Known kb) ? null : kb.tensor();
+            if (bias != null && bias.size() == nOut && bias.dims()[bias.rank() - 1] == nOut) {
+                Value.Live out = linear(n, a, nOut, w.dims()[1], w.asFloats().clone(), bias.asFloats().clone());
+                c.values.put(add.output(0), out);
+                c.absorbed.add(add.index);
+                return out;
+            }
+            return linear(n, a, nOut, w.dims()[1], w.asFloats().clone(), null);
+        }
+        Value.Live b = live(n, in, 1);
+        return emit(n, new MatMul(), Map.of(), a.batched() || b.batched(), a.tensor(), b.tensor());
+    }
+
+    List<Value> layerNormalization(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        int rank = c.onnxDims(x).length;
+        long axis = n.i("axis", -1);
+        if ((axis < 0 ? axis + rank : axis) != rank - 1) {
+            throw n.unsupported("axis " + axis + ": only normalization over the last axis is supported");
+        }
+        if (usesExtraOutputs(n)) {
+            throw n.unsupported("its Mean and InvStdDev outputs are not supported (only Y)");
+        }
+        ConstTensor gamma = known(n, in, 1, "scale");
+        ConstTensor beta = optionalKnown(n, in, 2, "B");
+        return one(layerNorm(n.output(0), x, n.f("epsilon", 1e-5f), gamma, beta, n));
+    }
+
+    Value.Live layerNorm(String name, Value.Live x, double eps, ConstTensor gamma, ConstTensor beta, OnnxNode n)
+            throws OnnxNode.UnsupportedNodeException {
+        int d = c.ir.shape(x.tensor()).last();
+        if (gamma != null && gamma.size() != d || beta != null && beta.size() != d) {
+            throw n.unsupported("scale and bias must have " + d + " values");
+        }
+        float[] g = gamma == null ? filled(d, 1f) : gamma.asFloats().clone();
+        float[] b = beta == null ? new float[d] : beta.asFloats().clone();
+        return new Value.Live(c.ir.add(name, new LayerNorm(eps), Map.of("gamma", tensor(Shape.of(d), g), "beta", tensor(Shape.of(d), b)),
+                x.tensor()), x.batched());
+    }
+
+    Value batchNorm(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        if (n.i("training_mode", 0) != 0) {
+            throw n.unsupported("training_mode = 1 is not supported (inference form only)");
+        }
+        if (!x.batched() || c.onnxDims(x).length < 2) {
+            throw n.unsupported("needs a batched [N, C, ...] input");
+        }
+        int ch = c.onnxDims(x)[1];
+        String[] roles = {"gamma", "beta", "mean", "var"};
+        String[] names = {"scale", "B", "input_mean", "input_var"};
+        Map<String, FloatTensor> p = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            ConstTensor t = known(n, in, i + 1, names[i]);
+            if (t.size() != ch) {
+                throw n.unsupported(names[i] + " has " + t.size() + " values for " + ch + " channels");
+            }
+            p.put(roles[i], t.toFloatTensor(Shape.of(ch)));
+        }
+        return emit(n, new BatchNorm(n.f("epsilon", 1e-5f)), p, true, x.tensor());
+    }
+
+    List<Value> pool(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        boolean max = n.op().equals("MaxPool");
+        if (n.outputCount() > 1 && !n.output(1).isEmpty()) {
+            throw n.unsupported("the Indices output is not supported");
+        }
+        int[] xd = c.onnxDims(x);
+        long[] ks = n.ints("kernel_shape");
+        if (!x.batched() || xd.length != 4 || ks == null || ks.length != 2 || ks[0] != ks[1]) {
+            throw n.unsupported("only square 2-D windows on a batched [N, C, H, W] input are supported");
+        }
+        long[] strides = orDefault(n.ints("strides"), 1, 1);
+        long[] dil = orDefault(n.ints("dilations"), 1, 1);
+        if (strides[0] != strides[1] || dil[0] != 1 || dil[1] != 1 || n.i("storage_order", 0) != 0) {
+            throw n.unsupported("only equal strides, no dilation and row-major storage are supported");
+        }
+        int k = (int) ks[0];
+        int[] pads = pads(n, new int[]{xd[2], xd[3]}, new int[]{k, k}, strides, dil);
+        if (pads[0] != pads[1]) {
+            throw n.unsupported("only equal padding on both axes is supported");
+        }
+        org.flexiq.workloads.ir.Layer layer = max ? new MaxPool(k, (int) strides[0], pads[0]) : new AvgPool(k, (int) strides[0], pads[0]);
+        Map<String, FloatTensor> params = Map.of();
+        if (!max && pads[0] > 0 && n.i("count_include_pad", 0) != 0) {
+            // our AvgPool leaves padding out of the mean; counting it is a depthwise convolution with weights 1 / k^2
+            int ch = xd[1];
+            layer = new Conv2d(ch, k, k, (int) strides[0], (int) strides[0], pads[0], pads[0], 1, ch, false);
+            params = Map.of("weight", tensor(Shape.of(ch, 1, k, k), filled(ch * k * k, 1f / (k * k))));
+        }
+        Value.Live out = emit(n, layer, params, true, x.tensor());
+        if (n.i("ceil_mode", 0) != 0) {
+            int s = (int) strides[0];
+            for (int i = 2; i < 4; i++) {
+                long ceil = (xd[i] + 2L * pads[0] - k + s - 1) / s + 1;
+                if (ceil != c.onnxDims(out)[i]) {
+                    throw n.unsupported("ceil_mode = 1 changes the output size here; only floor rounding is supported");
+                }
+            }
+        }
+        return one(out);
+    }
+
+    Value globalPool(OnnxNode n, Value.Live x, boolean keepDims) throws OnnxNode.UnsupportedNodeException {
+        if (!x.batched() || c.onnxDims(x).length != 4) {
+            throw n.unsupported("needs a batched [N, C, H, W] input");
+        }
+        String name = c.ir.add(n.output(0) + (keepDims ? ".pool" : ""), new GlobalAvgPool(), x.tensor());
+        if (!keepDims) {
+            return new Value.Live(name, true);
+        }
+        return new Value.Live(c.ir.reshape(n.output(0), name, new int[]{c.ir.shape(name).dim(0), 1, 1}), true);
+    }
+
+    Value reduceMean(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        long[] axes = n.has("axes") ? n.ints("axes") : (in.size() > 1 && in.get(1) != null ? known(n, in, 1, "axes").asLongs() : null);
+        int rank = c.onnxDims(x).length;
+        if (axes != null && axes.length == 2 && rank == 4) {
+            long a0 = axes[0] < 0 ? axes[0] + 4 : axes[0];
+            long a1 = axes[1] < 0 ? axes[1] + 4 : axes[1];
+            if (Math.min(a0, a1) == 2 && Math.max(a0, a1) == 3) {
+                return globalPool(n, x, n.i("keepdims", 1) != 0);
+            }
+        }
+        throw n.unsupported("only a mean over the spatial axes [2, 3] (global average pooling) is supported, "
+                + "or over the last axis inside a LayerNorm pattern");
+    }
+}

@@ -1,0 +1,144 @@
+package org.flexiq.workloads.onnx;
+
+import org.flexiq.workloads.ir.Constant;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Shape;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every translation of ONNX nodes into IR layers needs: its inputs as activations or known tensors, ONNX axes
+ * mapped past the batch, and layers added to the IR graph. Subclasses group the ops by what they are.
+ */
+abstract class OpTranslator {
+    final OnnxImporter c;
+
+    OpTranslator(OnnxImporter context) {
+        this.c = context;
+    }
+
+    static List<Value> one(Value v) {
+        return List.of(v);
+    }
+
+    Value.Live live(OnnxNode n, List<Value> in, int i) throws OnnxNode.UnsupportedNodeException {
+        Value v = i < in.size() ? in.get(i) : null;
+        if (v instanceof Value.Live l) {
+            return l;
+        }
+        throw n.unsupported("input " + i + (v == null ? " is missing" : " must be an activation, not a constant"));
+    }
+
+    ConstTensor known(OnnxNode n, List<Value> in, int i, String what) throws OnnxNode.UnsupportedNodeException {
+        Value v = i < in.size() ? in.get(i) : null;
+        if (v instanceof Value.Known k) {
+            return k.tensor();
+        }
+        throw n.unsupported(what + " (input " + i + ") " + (v == null ? "is missing" : "must be known at import time (an initializer or constant)"));
+    }
+
+    ConstTensor optionalKnown(OnnxNode n, List<Value> in, int i, String what) throws OnnxNode.UnsupportedNodeException {
+        return i < in.size() && in.get(i) != null ? known(n, in, i, what) : null;
+    }
+
+    long[] axes(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        if (n.has("axes")) {
+            return n.ints("axes");
+        }
+        ConstTensor a = optionalKnown(n, in, 1, "axes");
+        return a == null ? null : a.asLongs();
+    }
+
+    /** ONNX axis (negative counts from the end) to the IR's, refusing the batch axis. */
+    int irAxis(OnnxNode n, Value.Live l, long axis) throws OnnxNode.UnsupportedNodeException {
+        int r = c.onnxDims(l).length;
+        long a = axis < 0 ? axis + r : axis;
+        if (a < 0 || a >= r) {
+            throw n.unsupported("axis " + axis + " is out of range for rank " + r);
+        }
+        if (l.batched() && a == 0) {
+            throw n.unsupported("works across the batch dimension (axis 0), which import keeps per sample");
+        }
+        return (int) a - (l.batched() ? 1 : 0);
+    }
+
+    Value.Live emit(OnnxNode n, org.flexiq.workloads.ir.Layer layer, Map<String, FloatTensor> params, boolean batched, String... inputs) {
+        return new Value.Live(c.ir.add(n.output(0), layer, params, inputs), batched);
+    }
+
+    static FloatTensor tensor(Shape s, float[] data) {
+        return new FloatTensor(s, data);
+    }
+
+    /** {@code k} as an IR Constant broadcastable onto {@code like} (leading 1s added; the batch's 1 dropped). */
+    String constantLike(OnnxNode n, ConstTensor k, Value.Live like, String suffix) throws OnnxNode.UnsupportedNodeException {
+        int rank = c.onnxDims(like).length;
+        if (k.rank() > rank) {
+            throw n.unsupported("constant " + k.describe() + " has a higher rank than the activation it combines with");
+        }
+        int[] d = new int[rank];
+        Arrays.fill(d, 1);
+        System.arraycopy(k.dims(), 0, d, rank - k.rank(), k.rank());
+        if (like.batched()) {
+            if (d[0] != 1) {
+                throw n.unsupported("constant " + k.describe() + " varies along the batch dimension");
+            }
+            d = Arrays.copyOfRange(d, 1, rank);
+        }
+        Shape s = Shape.of(d);
+        return c.ir.add(n.output(0) + suffix, new Constant(s), Map.of("value", k.toFloatTensor(s)));
+    }
+
+    static long[] orDefault(long[] v, long... dflt) {
+        return v == null ? dflt : v;
+    }
+
+    /** Symmetric [padH, padW] from pads or auto_pad; asymmetric padding is refused. */
+    static int[] pads(OnnxNode n, int[] in, int[] k, long[] strides, long[] dil) throws OnnxNode.UnsupportedNodeException {
+        String auto = n.s("auto_pad", "NOTSET");
+        int[] out = new int[2];
+        if (auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER")) {
+            for (int i = 0; i < 2; i++) {
+                long outDim = (in[i] + strides[i] - 1) / strides[i];
+                long total = Math.max(0, (outDim - 1) * strides[i] + (k[i] - 1) * dil[i] + 1 - in[i]);
+                if (total % 2 != 0) {
+                    throw n.unsupported("auto_pad " + auto + " needs asymmetric padding here (total " + total + "); only symmetric padding is supported");
+                }
+                out[i] = (int) (total / 2);
+            }
+            return out;
+        }
+        if (!auto.equals("NOTSET") && !auto.equals("VALID")) {
+            throw n.unsupported("auto_pad " + auto + " is not supported (NOTSET, VALID, SAME_UPPER, SAME_LOWER)");
+        }
+        long[] p = auto.equals("VALID") ? null : n.ints("pads");
+        if (p == null) {
+            return out;
+        }
+        if (p.length != 4 || p[0] != p[2] || p[1] != p[3]) {
+            throw n.unsupported("pads " + Arrays.toString(p) + ": only symmetric 2-D padding (top = bottom, left = right) is supported");
+        }
+        out[0] = (int) p[0];
+        out[1] = (int) p[1];
+        return out;
+    }
+
+    static float[] filled(int n, float v) {
+        float[] f = new float[n];
+        Arrays.fill(f, v);
+        return f;
+    }
+
+    /** Whether any output past the first is read by a node or is a graph output. */
+    boolean usesExtraOutputs(OnnxNode n) {
+        for (int k = 1; k < n.outputCount(); k++) {
+            String o = n.output(k);
+            if (!o.isEmpty() && (!c.index.consumers(o).isEmpty() || c.index.graphOutputs.contains(o))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
