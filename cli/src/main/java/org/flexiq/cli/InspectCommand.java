@@ -50,9 +50,17 @@ final class InspectCommand implements Callable<Integer> {
         if (ModelSource.isOnnx(Path.of(model))) {
             onnx = OnnxImporter.survey(Path.of(model));
             if (onnx.model() == null) {
-                out.printf("%s: ONNX opset %d, %s, %d nodes; %d not supported:%n", model, onnx.opset(), onnx.producer(),
-                        onnx.onnxNodes(), onnx.unsupported().size());
-                onnx.unsupported().forEach(u -> out.println("  " + u));
+                if (json) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("file", model);
+                    r.put("onnx", Map.of("opset", onnx.opset(), "producer", onnx.producer(), "nodes", onnx.onnxNodes()));
+                    r.put("unsupported", onnx.unsupported());
+                    out.print(Json.write(r));
+                } else {
+                    out.printf("%s: ONNX opset %d, %s, %d nodes; %d not supported:%n", model, onnx.opset(), onnx.producer(),
+                            onnx.onnxNodes(), onnx.unsupported().size());
+                    onnx.unsupported().forEach(u -> out.println("  " + u));
+                }
                 out.flush();
                 spec.commandLine().getErr().printf("sim: %s: %d unsupported node(s), listed above; the first: %s%n", model,
                         onnx.unsupported().size(), onnx.unsupported().get(0));

@@ -42,6 +42,24 @@ class ImportCliTest {
     }
 
     @Test
+    void inspectListsEveryUnsupportedNodeWithExitTwo() throws IOException {
+        var m = FuzzOnnx.base().toBuilder();
+        m.getGraphBuilder().getNodeBuilder(2).setOpType("Sigmoid");
+        // a second branch from the input, with an op of its own we do not take (nodes after the Sigmoid are not listed:
+        // they are unsupported only because their input is)
+        m.getGraphBuilder().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("LeakyRelu").addInput("x").addOutput("z"))
+                .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("z"));
+        Path f = Files.write(dir.resolve("two.onnx"), m.build().toByteArray());
+        SimCliTest.Result r = sim("inspect", f.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("2 not supported", "node 2 'r' (Sigmoid)", "node 8 'z' (LeakyRelu)");
+        assertThat(r.err().strip()).startsWith("sim: " + f + ": 2 unsupported node(s)").doesNotContain("\n");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(sim("inspect", f.toString(), "--json").out());
+        assertThat(json.get("unsupported").size()).isEqualTo(2);
+    }
+
+    @Test
     void anOnnxFileRunsWhereAModelIsTaken() {
         SimCliTest.Result r = sim("run", RESNET.toString(), "--group", "8", "--ratio", "0,1", "--npu", "gemmini-like", "--no-check");
         assertThat(r.code()).as(r.err()).isZero();
