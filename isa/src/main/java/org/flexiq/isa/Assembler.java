@@ -52,7 +52,11 @@ public final class Assembler {
                         throw new IsaException(where + ": a second .target (the first is on line " + targetLine + ")");
                     }
                     targetLine = n + 1;
-                    target = new Target(num(kv, "rows", where), num(kv, "cols", where), num(kv, "sp", where), num(kv, "acc", where));
+                    try {
+                        target = new Target(num(kv, "rows", where), num(kv, "cols", where), num(kv, "sp", where), num(kv, "acc", where));
+                    } catch (IsaException e) {
+                        throw new IsaException(where + ": .target: " + e.getMessage()); // the record's own check, placed at its line
+                    }
                 }
                 case ".dram" -> {
                     if (dramLine > 0) {

@@ -68,6 +68,11 @@ class AssemblerTest {
         assertThatThrownBy(() -> Assembler.program("p.s", ok + ".target rows=4 cols=4 sp=1024 acc=16\n"))
                 .hasMessage("p.s: line 3: a second .target (the first is on line 1)");
         assertThatThrownBy(() -> Assembler.program("p.s", ok + ".dram bytes=32\n")).hasMessage("p.s: line 3: a second .dram (the first is on line 2)");
+        // found by sim fuzz (10^5 cases, seeds 101 and 102): the target's own checks, placed at its line
+        assertThatThrownBy(() -> Assembler.program("p.s", ".target rows=-2147483648 cols=16 sp=1024 acc=16\n"))
+                .hasMessage("p.s: line 1: .target: array -2147483648x16 is not within 1x1 .. 4096x4096");
+        assertThatThrownBy(() -> Assembler.program("p.s", ".target rows=4 cols=4 sp=0 acc=16\n"))
+                .hasMessage("p.s: line 1: .target: scratchpad bytes and accumulator rows must be positive");
         // 4 rows of 16 bytes, 300 apart, from 100: the last byte is 100 + 900 + 16 - 1 = 1015, inside; from 200 it is past 1024
         assertThat(Assembler.program("p.s", ok + "mvin dram=0 sp=100 rows=4 cols=16 dstride=16 estride=1 spstride=300\n").code()).hasSize(1);
         assertThatThrownBy(() -> Assembler.program("p.s", ok + "halt\nmvin dram=0 sp=200 rows=4 cols=16 dstride=16 estride=1 spstride=300\n"))
