@@ -66,7 +66,7 @@ public final class Quantizer {
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         long used = given.keySet().stream().filter(scales::containsKey).count();
         meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples"
-                + (used > 0 ? ", " + used + " activation ranges given by the model (" + GIVEN_RANGE + "*)" : ""));
+                + (used > 0 ? ", " + used + " activation ranges given by the model (" + Model.GIVEN_RANGE + "*)" : ""));
         meta.put("quant.groupWidth", Integer.toString(options.groupWidth()));
         return new QuantizedModel(g, scales, nodes, sites, options.groupWidth(), List.of(), meta);
     }
@@ -152,20 +152,15 @@ public final class Quantizer {
                 || l instanceof Reshape || l instanceof Transpose || l instanceof Slice;
     }
 
-    /**
-     * Metadata key prefix of an activation range the model itself fixes (an imported QDQ graph's quantization
-     * parameters): {@code quant.givenRange.TENSOR = R} makes that tensor's scale R / 127 whatever calibration saw.
-     */
-    public static final String GIVEN_RANGE = "quant.givenRange.";
-
+    /** The ranges a model fixes itself ({@link Model#GIVEN_RANGE}), by tensor. */
     private static Map<String, Double> givenRanges(Map<String, String> metadata) {
         Map<String, Double> r = new HashMap<>();
         metadata.forEach((k, v) -> {
-            if (k.startsWith(GIVEN_RANGE)) {
+            if (k.startsWith(Model.GIVEN_RANGE)) {
                 try {
                     double d = Double.parseDouble(v);
                     if (d > 0 && Double.isFinite(d)) {
-                        r.put(k.substring(GIVEN_RANGE.length()), d);
+                        r.put(k.substring(Model.GIVEN_RANGE.length()), d);
                         return;
                     }
                 } catch (NumberFormatException e) {

@@ -8,6 +8,12 @@ import java.util.Objects;
  * string metadata (zoo name, seed, provenance).
  */
 public record Model(Graph graph, TensorSource tensors, Map<String, String> metadata) {
+    /**
+     * Metadata key prefix of an activation range the model itself fixes: {@code quant.givenRange.TENSOR = R} (what ONNX
+     * import records from a QDQ pair); the quantizer then gives that tensor the scale R / 127 instead of calibrating it.
+     */
+    public static final String GIVEN_RANGE = "quant.givenRange.";
+
     public Model {
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(tensors, "tensors");

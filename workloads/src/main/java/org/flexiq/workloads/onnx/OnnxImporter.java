@@ -38,9 +38,6 @@ public final class OnnxImporter {
     /** How graph inputs' leading dimension is read. */
     public enum Batch { LEADING, NONE }
 
-    /** The quantizer's metadata key for an activation range the model fixes (compiler's Quantizer.GIVEN_RANGE). */
-    public static final String GIVEN_RANGE = "quant.givenRange.";
-
     /** Opsets whose semantics this importer implements for the default domain. */
     static final int MIN_OPSET = 7;
     static final int MAX_OPSET = 21;
@@ -183,7 +180,7 @@ public final class OnnxImporter {
         meta.put("onnx.file", String.valueOf(file.getFileName()));
         meta.put("onnx.producer", (m.getProducerName() + " " + m.getProducerVersion()).trim());
         meta.put("onnx.opset", String.valueOf(opset));
-        givenRanges.forEach((t, r) -> meta.put(GIVEN_RANGE + t, Double.toString(r)));
+        givenRanges.forEach((t, r) -> meta.put(Model.GIVEN_RANGE + t, Double.toString(r)));
         if (!unsupported.isEmpty()) {
             return new OnnxImport(null, unsupported, nodes.size(), folded, matches.size(), opset, meta.get("onnx.producer"));
         }
