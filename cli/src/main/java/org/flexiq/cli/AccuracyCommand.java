@@ -93,7 +93,7 @@ final class AccuracyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(model + ": " + e.getMessage());
         }
-        LabeledImages images = DataSpec.parse(data).load();
+        LabeledImages images = DataOption.read("--data", () -> DataSpec.parse(data).load());
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", q.graph().name());

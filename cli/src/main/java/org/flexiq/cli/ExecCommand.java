@@ -66,7 +66,7 @@ final class ExecCommand implements Callable<Integer> {
         List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
         NpuConfig config = npu.config(q.groupWidth(), model);
         CompiledProgram c = NpuCompiler.compile(q, config.target());
-        List<Map<String, FloatTensor>> inputs = CalibrationData.load(data, q.graph(), seed);
+        List<Map<String, FloatTensor>> inputs = DataOption.read("--data", () -> CalibrationData.load(data, q.graph(), seed));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d): %d instructions, %d inputs, %s extraction%n", q.graph().name(), config.name(),
                 config.arrayRows(), config.arrayCols(), q.groupWidth(), c.report().instructions(), inputs.size(), e.id());

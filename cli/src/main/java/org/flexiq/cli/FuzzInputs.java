@@ -154,6 +154,9 @@ final class FuzzInputs {
             {"sweep", "mlp", "--array", bad + "x" + bad, "--group", "16", "--ratio", "0", "--out", out.toString()},
             {"quantize", "mlp", "--group", bad, "-o", out.toString() + ".q.flx"},
             {"gpu", "mlp", "--ratio", bad},
+            {"accuracy", base.toString(), "--ratios", "0", "--compare", "greedy", "--data", "fashion-mnist:test:" + bad},
+            {"accuracy", base.toString(), "--ratios", "0", "--compare", "greedy", "--data", bad + ":test"},
+            {"quantize", "mlp", "--method", "greedy", "--calib", "fashion-mnist:" + bad + ":4", "-o", out.toString() + ".q.flx"},
         };
         String[] pick = lines[rng.nextInt(lines.length)];
         List<Path> outputs = new ArrayList<>();

@@ -88,7 +88,7 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         String calibSpec = searchOpts.calib == null ? CalibrationData.defaultSpec(m.graph()) : searchOpts.calib;
-        List<Map<String, FloatTensor>> samples = CalibrationData.load(calibSpec, m.graph(), searchOpts.seed);
+        List<Map<String, FloatTensor>> samples = DataOption.read("--calib", () -> CalibrationData.load(calibSpec, m.graph(), searchOpts.seed));
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         QuantizedModel int8 = Quantization.int8(m, model, samples, qo);

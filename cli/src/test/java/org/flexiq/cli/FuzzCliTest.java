@@ -49,6 +49,10 @@ class FuzzCliTest {
         Path g1 = dir.resolve("g1.q.flx");
         assertThat(SimCliTest.sim("quantize", "mlp", "--group", "1", "--method", "greedy", "-o", g1.toString()).code()).isZero();
         assertRefused(SimCliTest.sim("exec", g1.toString(), "--ratio", "0.5", "--functional"), g1 + " is quantized with G = 1");
+        // a data spec that cannot be read names the option it came in
+        assertRefused(SimCliTest.sim("accuracy", g1.toString(), "--ratios", "0", "--data", "fashion-mnist:0"), "--data: data spec 'fashion-mnist:0'");
+        assertRefused(SimCliTest.sim("quantize", "mlp", "--method", "greedy", "--calib", "synthetic:x", "-o", dir.resolve("c.q.flx").toString()),
+                "--calib: calibration spec 'synthetic:x'");
     }
 
     @Test
