@@ -2,13 +2,11 @@ package org.flexiq.workloads.onnx;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import org.flexiq.workloads.exec.FloatExecutor;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Model;
-import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.ir.TensorInfo;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,6 @@ package org.flexiq.workloads.onnx;
 import org.flexiq.workloads.data.FashionMnist;
 import org.flexiq.workloads.data.LabeledImages;
 import org.flexiq.workloads.exec.FloatExecutor;
-import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Graph;
 import org.flexiq.workloads.ir.Model;
 import org.flexiq.workloads.ir.Node;
@@ -20,7 +19,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Fashion-MNIST zoo models as PyTorch's exporter wrote them (tools/export_onnx.py, opset 13, dynamic batch:
