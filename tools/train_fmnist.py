@@ -116,6 +116,14 @@ class GraphModule(torch.nn.Module):
             v = tensors[f"{name}.weight"]
             p("weight", torch.randn(v.shape, generator=gen) * 0.02)
 
+    def load(self, tensors):
+        """Takes the values of a trained file instead of the fresh initialization (for finetuning)."""
+        with torch.no_grad():
+            for name, value in tensors.items():
+                k = self._key(name)
+                target = self.params[k] if k in self.params else getattr(self, k)
+                target.copy_(torch.from_numpy(value))
+
     def P(self, name, role):
         return self.params[self._key(f"{name}.{role}")]
 
@@ -127,63 +135,66 @@ class GraphModule(torch.nn.Module):
         env = {g["inputs"][0]["name"]: x}
         n_batch = x.shape[0]
         for node in g["nodes"]:
-            L, name = node["layer"], node["name"]
-            op = L["op"]
-            ins = [env[i] for i in node["inputs"]]
-            a = ins[0] if ins else None
-            if op == "Conv2d":
-                y = F.conv2d(a, self.P(name, "weight"), self.P(name, "bias") if L["bias"] else None,
-                             (L["strideH"], L["strideW"]), (L["padH"], L["padW"]), L["dilation"], L["groups"])
-            elif op == "Linear":
-                y = F.linear(a, self.P(name, "weight"), self.P(name, "bias") if L["bias"] else None)
-            elif op == "BatchNorm":
-                y = F.batch_norm(a, self.B(name, "mean"), self.B(name, "var"), self.P(name, "gamma"),
-                                 self.P(name, "beta"), self.training, 0.1, L["eps"])
-            elif op == "LayerNorm":
-                y = F.layer_norm(a, self.P(name, "gamma").shape, self.P(name, "gamma"), self.P(name, "beta"), L["eps"])
-            elif op == "Relu":
-                y = F.relu(a)
-            elif op == "Relu6":
-                y = F.relu6(a)
-            elif op == "Gelu":
-                y = F.gelu(a)
-            elif op == "Silu":
-                y = F.silu(a)
-            elif op == "Tanh":
-                y = torch.tanh(a)
-            elif op == "Add":
-                y = a + ins[1]
-            elif op == "MatMul":
-                y = torch.matmul(a, ins[1])
-            elif op == "Softmax":
-                s = a * L["scale"]
-                if L["causal"]:
-                    t = s.shape[-1]
-                    s = s.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool, device=s.device), 1), float("-inf"))
-                y = torch.softmax(s, dim=-1)
-            elif op == "GlobalAvgPool":
-                y = a.mean(dim=(2, 3))
-            elif op == "MaxPool":
-                y = F.max_pool2d(a, L["kernel"], L["stride"], L["pad"])
-            elif op == "AvgPool":
-                y = F.avg_pool2d(a, L["kernel"], L["stride"], L["pad"], count_include_pad=False)
-            elif op == "Flatten":
-                y = torch.flatten(a, L["startAxis"] + 1)
-            elif op == "Reshape":
-                y = a.reshape([n_batch] + L["shape"])
-            elif op == "Transpose":
-                y = a.permute([0] + [d + 1 for d in L["perm"]])
-            elif op == "Slice":
-                y = a.narrow(L["axis"] + 1, L["start"], L["end"] - L["start"])
-            elif op == "Concat":
-                y = torch.cat(ins, dim=L["axis"] + 1)
-            elif op == "Constant":
-                v = self.P(name, "value")
-                y = v.unsqueeze(0).expand(n_batch, *v.shape)
-            else:
-                raise SystemExit(f"train_fmnist.py: no PyTorch rule for layer kind {op}")
-            env[name] = y
+            env[node["name"]] = self.layer(node, [env[i] for i in node["inputs"]], n_batch)
         return env[g["outputs"][0]]
+
+    def layer(self, node, ins, n_batch):
+        """One node's output from its inputs' (a subclass may change how a layer computes)."""
+        L, name = node["layer"], node["name"]
+        op = L["op"]
+        a = ins[0] if ins else None
+        if op == "Conv2d":
+            y = F.conv2d(a, self.P(name, "weight"), self.P(name, "bias") if L["bias"] else None,
+                         (L["strideH"], L["strideW"]), (L["padH"], L["padW"]), L["dilation"], L["groups"])
+        elif op == "Linear":
+            y = F.linear(a, self.P(name, "weight"), self.P(name, "bias") if L["bias"] else None)
+        elif op == "BatchNorm":
+            y = F.batch_norm(a, self.B(name, "mean"), self.B(name, "var"), self.P(name, "gamma"),
+                             self.P(name, "beta"), self.training, 0.1, L["eps"])
+        elif op == "LayerNorm":
+            y = F.layer_norm(a, self.P(name, "gamma").shape, self.P(name, "gamma"), self.P(name, "beta"), L["eps"])
+        elif op == "Relu":
+            y = F.relu(a)
+        elif op == "Relu6":
+            y = F.relu6(a)
+        elif op == "Gelu":
+            y = F.gelu(a)
+        elif op == "Silu":
+            y = F.silu(a)
+        elif op == "Tanh":
+            y = torch.tanh(a)
+        elif op == "Add":
+            y = a + ins[1]
+        elif op == "MatMul":
+            y = torch.matmul(a, ins[1])
+        elif op == "Softmax":
+            s = a * L["scale"]
+            if L["causal"]:
+                t = s.shape[-1]
+                s = s.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool, device=s.device), 1), float("-inf"))
+            y = torch.softmax(s, dim=-1)
+        elif op == "GlobalAvgPool":
+            y = a.mean(dim=(2, 3))
+        elif op == "MaxPool":
+            y = F.max_pool2d(a, L["kernel"], L["stride"], L["pad"])
+        elif op == "AvgPool":
+            y = F.avg_pool2d(a, L["kernel"], L["stride"], L["pad"], count_include_pad=False)
+        elif op == "Flatten":
+            y = torch.flatten(a, L["startAxis"] + 1)
+        elif op == "Reshape":
+            y = a.reshape([n_batch] + L["shape"])
+        elif op == "Transpose":
+            y = a.permute([0] + [d + 1 for d in L["perm"]])
+        elif op == "Slice":
+            y = a.narrow(L["axis"] + 1, L["start"], L["end"] - L["start"])
+        elif op == "Concat":
+            y = torch.cat(ins, dim=L["axis"] + 1)
+        elif op == "Constant":
+            v = self.P(name, "value")
+            y = v.unsqueeze(0).expand(n_batch, *v.shape)
+        else:
+            raise SystemExit(f"train_fmnist.py: no PyTorch rule for layer kind {op}")
+        return y
 
     def export(self, tensors):
         out = {}

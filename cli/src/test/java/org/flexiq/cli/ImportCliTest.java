@@ -1,9 +1,21 @@
 package org.flexiq.cli;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,15 +56,15 @@ class ImportCliTest {
     @Test
     void inspectListsEveryUnsupportedNodeWithExitTwo() throws IOException {
         var m = FuzzOnnx.base().toBuilder();
-        m.getGraphBuilder().getNodeBuilder(2).setOpType("Sigmoid");
-        // a second branch from the input, with an op of its own we do not take (nodes after the Sigmoid are not listed:
+        m.getGraphBuilder().getNodeBuilder(2).setOpType("Sin");
+        // a second branch from the input, with an op of its own we do not take (nodes after the Sin are not listed:
         // they are unsupported only because their input is)
         m.getGraphBuilder().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("LeakyRelu").addInput("x").addOutput("z"))
                 .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("z"));
         Path f = Files.write(dir.resolve("two.onnx"), m.build().toByteArray());
         SimCliTest.Result r = sim("inspect", f.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).contains("2 not supported", "node 2 'r' (Sigmoid)", "node 8 'z' (LeakyRelu)");
+        assertThat(r.out()).contains("2 not supported", "node 2 'r' (Sin)", "node 8 'z' (LeakyRelu)");
         assertThat(r.err().strip()).startsWith("sim: " + f + ": 2 unsupported node(s)").doesNotContain("\n");
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(sim("inspect", f.toString(), "--json").out());
@@ -66,6 +78,59 @@ class ImportCliTest {
         SimCliTest.Result z = sim("run", "fmnist-resnet", "--group", "8", "--ratio", "0,1", "--npu", "gemmini-like", "--no-check");
         // the same layers, so the same cycles (the timing path reads shapes only)
         assertThat(cycles(r.out())).isEqualTo(cycles(z.out()));
+    }
+
+    /**
+     * Sigmoid, Erf and a general Clip are lookup-table layers, and a ReduceMean over tokens is a transpose, a view and a
+     * global average pool: imported, quantized, compiled and run, on both engines, they give the golden executor's
+     * integers at every ratio.
+     */
+    @Test
+    void lookupLayersAndAReduceMeanRunOnTheNpuAsTheGoldenExecutorComputes() throws IOException {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("lookups")
+                .addInput(ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(1).setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(8))
+                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(16))))))
+                .addInitializer(weights("w1", 16, 16)).addInitializer(weights("w2", 16, 16)).addInitializer(weights("w3", 16, 16))
+                .addInitializer(weights("w4", 4, 16))
+                .addNode(node("MatMul", "h1", "x", "w1")).addNode(node("Sigmoid", "s", "h1"))
+                .addNode(node("MatMul", "h2", "s", "w2")).addNode(node("Clip", "c", "h2").toBuilder()
+                        .addAttribute(AttributeProto.newBuilder().setName("min").setType(AttributeProto.AttributeType.FLOAT).setF(-0.3f))
+                        .addAttribute(AttributeProto.newBuilder().setName("max").setType(AttributeProto.AttributeType.FLOAT).setF(0.4f)).build())
+                .addNode(node("MatMul", "h3", "c", "w3")).addNode(node("Erf", "e", "h3"))
+                .addNode(node("ReduceMean", "m", "e").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
+                        .setType(AttributeProto.AttributeType.INTS).addInts(1)).addAttribute(AttributeProto.newBuilder().setName("keepdims")
+                        .setType(AttributeProto.AttributeType.INT).setI(0)).build())
+                .addNode(node("Gemm", "y", "m", "w4").toBuilder().addAttribute(AttributeProto.newBuilder().setName("transB")
+                        .setType(AttributeProto.AttributeType.INT).setI(1)).build())
+                .addOutput(ValueInfoProto.newBuilder().setName("y"));
+        // opset 10: Clip's bounds are attributes and ReduceMean's axes too
+        Path f = Files.write(dir.resolve("lookups.onnx"), ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(10)).setGraph(g).build().toByteArray());
+        SimCliTest.Result i = sim("inspect", f.toString());
+        assertThat(i.out()).as(i.err()).contains("every ONNX node imported", "Sigmoid", "Erf", "Clip", "GlobalAvgPool");
+        for (String engine : new String[]{"fast", "cycle"}) {
+            SimCliTest.Result r = sim("run", f.toString(), "--group", "8", "--ratio", "0,0.5,1", "--npu", "gemmini-like", "--engine", engine);
+            assertThat(r.code()).as(engine + ": " + r.err()).isZero();
+            assertThat(r.out().lines().filter(l -> l.matches("^\\s+(0|0\\.5|1)\\s.*\\smatch$")).count()).as(engine + ":\n" + r.out()).isEqualTo(3);
+        }
+    }
+
+    private static TensorProto weights(String name, int rows, int cols) {
+        ByteBuffer b = ByteBuffer.allocate(rows * cols * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < rows * cols; k++) {
+            b.putFloat(((k * 7) % 13 - 6) * 0.08f);
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(1).addDims(rows).addDims(cols).setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    private static NodeProto node(String op, String out, String... in) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out).addOutput(out);
+        for (String s : in) {
+            n.addInput(s);
+        }
+        return n.build();
     }
 
     private static String cycles(String out) {

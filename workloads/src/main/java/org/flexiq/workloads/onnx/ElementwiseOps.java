@@ -8,6 +8,7 @@ import org.flexiq.workloads.ir.Gelu;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Relu;
+import org.flexiq.workloads.ir.Clip;
 import org.flexiq.workloads.ir.Relu6;
 import org.flexiq.workloads.ir.Softmax;
 import org.flexiq.workloads.ir.Transpose;
@@ -165,7 +166,14 @@ final class ElementwiseOps extends OpTranslator {
         if (lo == 0 && hi == Double.POSITIVE_INFINITY) {
             return unary(n, in, new Relu());
         }
-        throw n.unsupported("Clip(" + lo + ", " + hi + "): only Clip(0, 6) (ReLU6) and Clip(0, inf) (ReLU) are supported");
+        if (Double.isNaN(lo) || Double.isNaN(hi)) {
+            throw n.unsupported("Clip(" + lo + ", " + hi + "): bounds must be numbers");
+        }
+        if (lo > hi) {
+            // ONNX: every output is max when min > max (numpy's clip order: the max bound last)
+            return unary(n, in, new Clip((float) hi, (float) hi));
+        }
+        return unary(n, in, new Clip((float) lo, (float) hi));
     }
 
     Value gelu(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

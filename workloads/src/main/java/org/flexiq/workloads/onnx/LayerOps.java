@@ -10,7 +10,9 @@ import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.MatMul;
 import org.flexiq.workloads.ir.MaxPool;
 import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.ir.Transpose;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -226,18 +228,69 @@ final class LayerOps extends OpTranslator {
         return new Value.Live(c.ir.reshape(n.output(0), name, new int[]{c.ir.shape(name).dim(0), 1, 1}), true);
     }
 
+    /**
+     * ReduceMean over any axes but the batch: over H and W of a batched [N, C, H, W] it is global average pooling;
+     * otherwise the reduced axes are transposed last, the tensor viewed as [kept, 1, reduced] and pooled, and the
+     * result shaped as ONNX gives it. The integer path thus takes GlobalAvgPool's rounding.
+     */
     Value reduceMean(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
         long[] axes = n.has("axes") ? n.ints("axes") : (in.size() > 1 && in.get(1) != null ? known(n, in, 1, "axes").asLongs() : null);
         int rank = c.onnxDims(x).length;
-        if (axes != null && axes.length == 2 && rank == 4) {
-            long a0 = axes[0] < 0 ? axes[0] + 4 : axes[0];
-            long a1 = axes[1] < 0 ? axes[1] + 4 : axes[1];
-            if (Math.min(a0, a1) == 2 && Math.max(a0, a1) == 3) {
-                return globalPool(n, x, n.i("keepdims", 1) != 0);
+        boolean keep = n.i("keepdims", 1) != 0;
+        if (axes == null || axes.length == 0) {
+            if (n.i("noop_with_empty_axes", 0) != 0) {
+                return x;
+            }
+            axes = new long[rank];
+            for (int i = 0; i < rank; i++) {
+                axes[i] = i;
             }
         }
-        throw n.unsupported("only a mean over the spatial axes [2, 3] (global average pooling) is supported, "
-                + "or over the last axis inside a LayerNorm pattern");
+        boolean[] reduced = new boolean[rank];
+        for (long a : axes) {
+            long k = a < 0 ? a + rank : a;
+            if (k < 0 || k >= rank) {
+                throw n.unsupported("axis " + a + " is out of range for rank " + rank);
+            }
+            reduced[(int) k] = true;
+        }
+        if (x.batched() && reduced[0]) {
+            throw n.unsupported("reduces over the batch dimension (axis 0), which import keeps per sample");
+        }
+        if (x.batched() && rank == 4 && !reduced[1] && reduced[2] && reduced[3]) {
+            return globalPool(n, x, keep);
+        }
+        int off = x.batched() ? 1 : 0;
+        int[] dims = c.ir.shape(x.tensor()).dims();
+        List<Integer> perm = new ArrayList<>();
+        List<Integer> outDims = new ArrayList<>();
+        int kept = 1;
+        int pooled = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (!reduced[i + off]) {
+                perm.add(i);
+                outDims.add(dims[i]);
+                kept *= dims[i];
+            } else if (keep) {
+                outDims.add(1);
+            }
+        }
+        for (int i = 0; i < dims.length; i++) {
+            if (reduced[i + off]) {
+                perm.add(i);
+                pooled *= dims[i];
+            }
+        }
+        if (outDims.isEmpty()) {
+            throw n.unsupported("a mean over every axis without keepdims gives a scalar, which the IR has no shape for");
+        }
+        String t = x.tensor();
+        if (!perm.equals(java.util.stream.IntStream.range(0, dims.length).boxed().toList())) {
+            t = c.ir.add(n.output(0) + ".transpose", new Transpose(perm), t);
+        }
+        String rows = c.ir.reshape(n.output(0) + ".rows", t, new int[]{kept, 1, pooled});
+        String mean = c.ir.add(n.output(0) + ".mean", new GlobalAvgPool(), rows);
+        return new Value.Live(c.ir.reshape(n.output(0), mean, outDims.stream().mapToInt(Integer::intValue).toArray()), x.batched());
     }
 }

@@ -3,6 +3,8 @@ package org.flexiq.workloads.onnx;
 import org.flexiq.workloads.ir.Gelu;
 import org.flexiq.workloads.ir.Relu;
 import org.flexiq.workloads.ir.Silu;
+import org.flexiq.workloads.ir.Erf;
+import org.flexiq.workloads.ir.Sigmoid;
 import org.flexiq.workloads.ir.Tanh;
 
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.List;
  */
 final class NodeTranslator extends OpTranslator {
     static final String SUPPORTED = "Conv, Gemm, MatMul, Add, Sub, Mul, Div (by constants that fold), Relu, Clip, Tanh, "
-            + "Sigmoid*x, Erf GELU, Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
+            + "Sigmoid, Erf, Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
             + "GlobalAveragePool, ReduceMean, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
             + "Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
@@ -54,6 +56,8 @@ final class NodeTranslator extends OpTranslator {
             case "Mul", "Div" -> one(elementwise.scale(n, in));
             case "Relu" -> one(elementwise.unary(n, in, new Relu()));
             case "Tanh" -> one(elementwise.unary(n, in, new Tanh()));
+            case "Sigmoid" -> one(elementwise.unary(n, in, new Sigmoid()));
+            case "Erf" -> one(elementwise.unary(n, in, new Erf()));
             case "Clip" -> one(elementwise.clip(n, in));
             case "Gelu" -> one(elementwise.gelu(n, in));
             case "Softmax" -> one(elementwise.softmax(n, in, 1.0));

@@ -19,6 +19,8 @@ public final class ModelZoo {
             new ZooModel("fmnist-resnet", "residual CNN 16-32-64, trained on Fashion-MNIST", MNIST, new FmnistResNet(1, 16, 32, 64), true),
             new ZooModel("fmnist-resnet-wide", "residual CNN 64-128-256 (stride-2 stem), trained on Fashion-MNIST: G = 64 fits every site",
                     MNIST, new FmnistResNet(2, 64, 128, 256), true),
+            new ZooModel("fmnist-resnet-wide-ft", "fmnist-resnet-wide finetuned for 100% 4-bit at G = 64 (dual forward pass, tools/finetune_fmnist.py)",
+                    MNIST, new FmnistResNet(2, 64, 128, 256), true),
             new ZooModel("fmnist-vit", "ViT (4x4 patches, 64 dim, 4 blocks, 4 heads), trained on Fashion-MNIST", MNIST,
                     new VisionTransformer(1, 4, 64, 4, 4, 2, 10, false), true),
             new ZooModel("fmnist-vit-wide", "ViT (4x4 patches, 128 dim, 4 blocks, 4 heads), trained on Fashion-MNIST: G = 64 fits every site",
