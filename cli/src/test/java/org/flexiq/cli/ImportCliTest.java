@@ -81,24 +81,29 @@ class ImportCliTest {
     }
 
     /**
-     * Sigmoid, Erf and a general Clip are lookup-table layers, and a ReduceMean over tokens is a transpose, a view and a
-     * global average pool: imported, quantized, compiled and run, on both engines, they give the golden executor's
-     * integers at every ratio.
+     * Sigmoid, Erf, Neg and a general Clip are lookup-table layers, Mul, Sub and Div of activations (and a Div by a
+     * constant with no layer before to fold into) are Mul and Add layers with tables, and a ReduceMean over tokens is a
+     * transpose, a view and a global average pool: imported, quantized, compiled and run, on both engines, they give
+     * the golden executor's integers at every ratio.
      */
     @Test
-    void lookupLayersAndAReduceMeanRunOnTheNpuAsTheGoldenExecutorComputes() throws IOException {
+    void elementwiseLayersAndAReduceMeanRunOnTheNpuAsTheGoldenExecutorComputes() throws IOException {
         GraphProto.Builder g = GraphProto.newBuilder().setName("lookups")
                 .addInput(ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
                         .setElemType(1).setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
                                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(8))
                                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(16))))))
                 .addInitializer(weights("w1", 16, 16)).addInitializer(weights("w2", 16, 16)).addInitializer(weights("w3", 16, 16))
-                .addInitializer(weights("w4", 4, 16))
+                .addInitializer(weights("w4", 4, 16)).addInitializer(divisor("k", 16))
+                .addInitializer(TensorProto.newBuilder().setName("one").setDataType(1).addDims(1).addFloatData(1f))
                 .addNode(node("MatMul", "h1", "x", "w1")).addNode(node("Sigmoid", "s", "h1"))
                 .addNode(node("MatMul", "h2", "s", "w2")).addNode(node("Clip", "c", "h2").toBuilder()
                         .addAttribute(AttributeProto.newBuilder().setName("min").setType(AttributeProto.AttributeType.FLOAT).setF(-0.3f))
                         .addAttribute(AttributeProto.newBuilder().setName("max").setType(AttributeProto.AttributeType.FLOAT).setF(0.4f)).build())
-                .addNode(node("MatMul", "h3", "c", "w3")).addNode(node("Erf", "e", "h3"))
+                // products, a difference and quotients of activations, and a division by a constant no layer before can take
+                .addNode(node("Mul", "p", "c", "s")).addNode(node("Sub", "q", "p", "s")).addNode(node("Div", "r", "q", "k"))
+                .addNode(node("Add", "t", "s", "one")).addNode(node("Div", "d", "r", "t")).addNode(node("Neg", "v", "d"))
+                .addNode(node("MatMul", "h3", "v", "w3")).addNode(node("Erf", "e", "h3"))
                 .addNode(node("ReduceMean", "m", "e").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
                         .setType(AttributeProto.AttributeType.INTS).addInts(1)).addAttribute(AttributeProto.newBuilder().setName("keepdims")
                         .setType(AttributeProto.AttributeType.INT).setI(0)).build())
@@ -109,7 +114,8 @@ class ImportCliTest {
         Path f = Files.write(dir.resolve("lookups.onnx"), ModelProto.newBuilder().setIrVersion(8)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(10)).setGraph(g).build().toByteArray());
         SimCliTest.Result i = sim("inspect", f.toString());
-        assertThat(i.out()).as(i.err()).contains("every ONNX node imported", "Sigmoid", "Erf", "Clip", "GlobalAvgPool");
+        assertThat(i.out()).as(i.err()).contains("every ONNX node imported", "Sigmoid", "Erf", "Clip", "GlobalAvgPool", "Mul",
+                "Reciprocal", "Neg");
         for (String engine : new String[]{"fast", "cycle"}) {
             SimCliTest.Result r = sim("run", f.toString(), "--group", "8", "--ratio", "0,0.5,1", "--npu", "gemmini-like", "--engine", engine);
             assertThat(r.code()).as(engine + ": " + r.err()).isZero();
@@ -123,6 +129,14 @@ class ImportCliTest {
             b.putFloat(((k * 7) % 13 - 6) * 0.08f);
         }
         return TensorProto.newBuilder().setName(name).setDataType(1).addDims(rows).addDims(cols).setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    private static TensorProto divisor(String name, int n) {
+        ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < n; k++) {
+            b.putFloat((k % 2 == 0 ? 1 : -1) * (0.5f + 0.1f * k));
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(1).addDims(n).setRawData(ByteString.copyFrom(b.array())).build();
     }
 
     private static NodeProto node(String op, String out, String... in) {

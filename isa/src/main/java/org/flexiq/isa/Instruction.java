@@ -158,6 +158,17 @@ public sealed interface Instruction {
         }
     }
 
+    /** Element-wise product of two int8 tiles, requantized by one multiplier; bstride 0 broadcasts one row of b. */
+    record Mul(int a, int b, int dst, int rows, int cols, int astride, int bstride, int dststride, int params) implements Instruction {
+        public Opcode opcode() {
+            return Opcode.MUL;
+        }
+
+        public int[] operands() {
+            return new int[]{a, b, dst, rows, cols, astride, bstride, dststride, params};
+        }
+    }
+
     /** Channel reorder: dst[r][c] = src[r][table[c]] with an int16 permutation table. */
     record Gather(int src, int dst, int rows, int cols, int srcstride, int dststride, int table) implements Instruction {
         public Opcode opcode() {

@@ -147,6 +147,13 @@ public enum Opcode {
             "dev = D x - sum x; s = isqrt(sum dev^2 / D + eps); dst = sat8(round((round(dev gamma / s) + beta) / 2^16))",
             "3 * rows * ceil(cols / V) + rows * 32 (square root)",
             v -> new Instruction.LayerNorm(v[0], v[1], v[2], v[3], v[4], v[5], v[6])),
+    MUL(0x29, "mul", Unit.VECTOR, spec(
+            u("a", 24, "int8 rows"), u("b", 24, "int8 rows"), u("dst", 24, "int8 rows"), u("rows", 16, "rows"),
+            u("cols", 16, "bytes per row"), u("astride", 20, "row stride"), u("bstride", 20, "row stride (0: one row for all)"),
+            u("dststride", 20, "row stride"), u("params", 24, "one multiplier: int32 m, int32 shift")),
+            "dst = sat8(round(M a b))",
+            "rows * ceil(cols / V)",
+            v -> new Instruction.Mul(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8])),
     SETREG(0x30, "setreg", Unit.CONTROL, spec(u("reg", 10, "register; r0 reads 0"), s("value", 32, "value")),
             "reg[reg] = value (r1: extraction mode, r2..: MAX_4BIT_CH per layer)",
             "1",

@@ -66,6 +66,9 @@ public final class ProgramCheck {
             } else if (ins instanceof Instruction.Add m) {
                 rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.a(), m.astride(), m.b(), m.bstride(), m.dst(), m.dststride()});
                 range(out, i, op, "scratchpad (params)", m.params(), 1, 0, 16, 1, sp);
+            } else if (ins instanceof Instruction.Mul m) {
+                rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.a(), m.astride(), m.b(), m.bstride(), m.dst(), m.dststride()});
+                range(out, i, op, "scratchpad (params)", m.params(), 1, 0, 8, 1, sp);
             } else if (ins instanceof Instruction.Gather m) {
                 rowsOf(out, i, op, sp, m.rows(), m.cols(), new int[]{m.src(), m.srcstride(), m.dst(), m.dststride()});
                 range(out, i, op, "scratchpad (table)", m.table(), 1, 0, 2 * m.cols(), 1, sp);

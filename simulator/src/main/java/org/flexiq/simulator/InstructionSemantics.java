@@ -131,6 +131,19 @@ final class InstructionSemantics {
                     m.sp[i.dst() + r * i.dststride() + c] = IntArithmetic.saturateInt8(IntArithmetic.roundShift(sum, 16));
                 }
             }
+        } else if (insn instanceof Instruction.Mul i) {
+            m.spRange("mul a", i.a(), i.rows(), i.astride(), i.cols());
+            m.spRange("mul b", i.b(), i.rows(), i.bstride(), i.cols());
+            m.spRange("mul destination", i.dst(), i.rows(), i.dststride(), i.cols());
+            m.spRange("mul params", i.params(), 1, 0, 8);
+            FixedPoint mul = fixedPoint(i.params());
+            for (int r = 0; r < i.rows(); r++) {
+                for (int c = 0; c < i.cols(); c++) {
+                    long a = m.sp[i.a() + r * i.astride() + c];
+                    long b = m.sp[i.b() + r * i.bstride() + c];
+                    m.sp[i.dst() + r * i.dststride() + c] = IntArithmetic.saturateInt8(mul.apply(a * b));
+                }
+            }
         } else if (insn instanceof Instruction.Gather i) {
             m.spRange("gather source", i.src(), i.rows(), i.srcstride(), i.cols());
             m.spRange("gather destination", i.dst(), i.rows(), i.dststride(), i.cols());

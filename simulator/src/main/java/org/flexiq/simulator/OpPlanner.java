@@ -193,6 +193,12 @@ final class OpPlanner {
                     new Region[]{new Region(i.a(), i.rows(), i.astride(), i.cols()), new Region(i.b(), i.rows(), i.bstride(), i.cols()),
                             Region.bytes(i.params(), 16)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
+        } else if (insn instanceof Instruction.Mul i) {
+            elementwise(i.rows(), i.cols(), 1, 2, 8);
+            vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
+                    new Region[]{new Region(i.a(), i.rows(), i.astride(), i.cols()), new Region(i.b(), i.rows(), i.bstride(), i.cols()),
+                            Region.bytes(i.params(), 8)},
+                    new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (insn instanceof Instruction.Gather i) {
             count(Event.REORDER, (long) i.rows() * i.cols());
             spRead(i.rows(), i.cols());

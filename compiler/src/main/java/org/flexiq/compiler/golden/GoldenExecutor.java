@@ -22,6 +22,7 @@ import org.flexiq.workloads.ir.Layer;
 import org.flexiq.workloads.ir.LayerNorm;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.MatMul;
+import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.MaxPool;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Reshape;
@@ -173,13 +174,14 @@ public final class GoldenExecutor {
             Shape b = g.shape(n.inputs().get(1));
             return IntKernels.matmul(x, st.tensors.get(n.inputs().get(1)), (int) s.product(0, s.rank() - 2), s.dim(-2), s.dim(-1), b.dim(-1),
                     ((NodeQuant.MatMul) q).requant());
-        } else if (l instanceof Add) {
+        } else if (l instanceof Add || l instanceof Mul) {
             byte[] b = st.tensors.get(n.inputs().get(1));
             Shape sb = g.shape(n.inputs().get(1));
             int[] bi = s.equals(sb) ? null : DataMovement.broadcastIndex(s, sb);
             byte[] y = new byte[x.length];
             for (int i = 0; i < y.length; i++) {
-                y[i] = IntKernels.add(x[i], b[bi == null ? i : bi[i]], (NodeQuant.Add) q);
+                int bv = b[bi == null ? i : bi[i]];
+                y[i] = q instanceof NodeQuant.Add a ? IntKernels.add(x[i], bv, a) : IntKernels.mul(x[i], bv, (NodeQuant.Mul) q);
             }
             return y;
         } else if (l instanceof Concat c) {

@@ -144,6 +144,11 @@ final class IntKernels {
         return y;
     }
 
+    /** sat(round(a b M)): the product of two int8 codes is at most 2^14, so the 64-bit product never overflows. */
+    static byte mul(int a, int b, NodeQuant.Mul q) {
+        return IntArithmetic.saturateInt8(q.requant().apply((long) a * b));
+    }
+
     static byte add(int a, int b, NodeQuant.Add q) {
         long sum = q.a().apply((long) a << 16) + q.b().apply((long) b << 16);
         return IntArithmetic.saturateInt8(IntArithmetic.roundShift(sum, 16));

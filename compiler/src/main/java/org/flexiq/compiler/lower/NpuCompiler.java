@@ -13,6 +13,7 @@ import org.flexiq.isa.Target;
 import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.isa.arith.IntArithmetic;
 import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.AvgPool;
 import org.flexiq.workloads.ir.Concat;
 import org.flexiq.workloads.ir.Constant;
@@ -186,6 +187,8 @@ public final class NpuCompiler {
             return new int[]{cx.image.put(GemmLowering.multipliers(mm.requant())), cx.image.put(new byte[4 * cx.target.cols()])};
         } else if (q instanceof NodeQuant.Add a) {
             return cx.image.put(GemmLowering.multipliers(a.a(), a.b()));
+        } else if (q instanceof NodeQuant.Mul mul) {
+            return cx.image.put(GemmLowering.multipliers(mul.requant()));
         } else if (q instanceof NodeQuant.Rescale r && n.layer() instanceof Concat) {
             int[] tables = new int[r.multipliers().size()];
             for (int i = 0; i < tables.length; i++) {
@@ -280,6 +283,13 @@ public final class NpuCompiler {
             TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
             int[] p = (int[]) c;
             GemmLowering.matmul(cx, n, (NodeQuant.MatMul) q, p[1], p[0], out);
+            cx.views.put(n.name(), out);
+        } else if (l instanceof Mul) {
+            cx.beginLayer(n.name());
+            TensorView a = cx.views.get(n.inputs().get(0)).broadcastTo(outShape.dims());
+            TensorView b = cx.views.get(n.inputs().get(1)).broadcastTo(outShape.dims());
+            TensorView out = cx.allocate(outShape, a.physicalOrder(), 1);
+            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.MUL, out, List.of(a, b), (Integer) c);
             cx.views.put(n.name(), out);
         } else if (l instanceof Add) {
             String post = fusedClamp.get(n.name());

@@ -10,14 +10,14 @@ import java.util.List;
  */
 final class VectorLowering {
     /** What the vector unit does to a tile; a copy (a materialized view) does nothing between load and store. */
-    enum Kind { COPY, LUT, ADD }
+    enum Kind { COPY, LUT, ADD, MUL }
 
     private VectorLowering() {
     }
 
     /**
      * @param inputs one or two views with the output's logical shape (broadcast already applied)
-     * @param table  DRAM address of the 256-byte table (LUT) or the two multipliers (ADD)
+     * @param table  DRAM address of the 256-byte table (LUT), the two multipliers (ADD) or the one (MUL)
      */
     static void elementwise(LoweringContext cx, String layer, Kind kind, TensorView out, List<TensorView> inputs, int table) {
         elementwise(cx, layer, kind, out, inputs, table, -1);
@@ -31,7 +31,7 @@ final class VectorLowering {
         TensorView.Rows b = inputs.size() > 1 ? inputs.get(1).permute(order).rows() : null;
         int cols = o.cols();
         Scratchpad sp = cx.scratchpad(layer);
-        int tableBytes = kind == Kind.LUT ? 256 : 16;
+        int tableBytes = kind == Kind.LUT ? 256 : kind == Kind.MUL ? 8 : 16;
         int spTable = kind == Kind.COPY ? -1 : sp.alloc(tableBytes, "table");
         int spPost = post < 0 ? -1 : sp.alloc(256, "fused table");
         int buffers = (b == null ? 1 : 2) + (kind == Kind.COPY ? 0 : 1);
@@ -56,6 +56,8 @@ final class VectorLowering {
                 cx.code.add(new Instruction.Lut(spA, spO, rows, cols, cols, cols, spTable));
             } else if (kind == Kind.ADD) {
                 cx.code.add(new Instruction.Add(spA, spB, spO, rows, cols, cols, cols, cols, spTable));
+            } else if (kind == Kind.MUL) {
+                cx.code.add(new Instruction.Mul(spA, spB, spO, rows, cols, cols, cols, cols, spTable));
             }
             if (spPost >= 0) {
                 cx.code.add(new Instruction.Lut(spO, spO, rows, cols, cols, cols, spPost));

@@ -21,6 +21,10 @@ public sealed interface NodeQuant {
     record MatMul(FixedPoint requant) implements NodeQuant {
     }
 
+    /** Element-wise product: out = sat(round(a b M)). */
+    record Mul(FixedPoint requant) implements NodeQuant {
+    }
+
     /** out = sat(round((Ma (a << 16) + Mb (b << 16)) / 2^16)). */
     record Add(FixedPoint a, FixedPoint b) implements NodeQuant {
     }

@@ -128,6 +128,8 @@ public final class QuantizedFlx {
             t.put(name + ".requant", new Int32Tensor(Shape.of(g.outChannels(), 2), rq));
         } else if (nq instanceof NodeQuant.MatMul mm) {
             o.put("kind", "matmul").set("requant", fixed(mm.requant()));
+        } else if (nq instanceof NodeQuant.Mul mul) {
+            o.put("kind", "mul").set("requant", fixed(mul.requant()));
         } else if (nq instanceof NodeQuant.Add a) {
             o.put("kind", "add");
             o.set("a", fixed(a.a()));
@@ -420,6 +422,8 @@ public final class QuantizedFlx {
                 }
                 case "matmul":
                     return new NodeQuant.MatMul(fixed(o.get("requant"), path + ".requant"));
+                case "mul":
+                    return new NodeQuant.Mul(fixed(o.get("requant"), path + ".requant"));
                 case "add":
                     return new NodeQuant.Add(fixed(o.get("a"), path + ".a"), fixed(o.get("b"), path + ".b"));
                 case "rescale": {

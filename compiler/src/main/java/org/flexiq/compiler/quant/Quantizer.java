@@ -18,6 +18,7 @@ import org.flexiq.workloads.ir.Layer;
 import org.flexiq.workloads.ir.LayerNorm;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.MatMul;
+import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.MaxPool;
 import org.flexiq.workloads.ir.Model;
 import org.flexiq.workloads.ir.Node;
@@ -132,6 +133,8 @@ public final class Quantizer {
             return new NodeQuant.MatMul(unit);
         } else if (kind == NodeQuant.Add.class) {
             return new NodeQuant.Add(unit, unit);
+        } else if (kind == NodeQuant.Mul.class) {
+            return new NodeQuant.Mul(unit);
         } else if (kind == NodeQuant.Rescale.class) {
             return new NodeQuant.Rescale(java.util.Collections.nCopies(n.layer() instanceof Concat ? n.inputs().size() : 1, unit));
         } else if (kind == NodeQuant.Clamp.class) {
@@ -234,6 +237,8 @@ public final class Quantizer {
             return new NodeQuant.MatMul(FixedPoint.of(sIn * scales.get(n.inputs().get(1)) / sOut));
         } else if (l instanceof Add) {
             return new NodeQuant.Add(FixedPoint.of(sIn / sOut), FixedPoint.of(scales.get(n.inputs().get(1)) / sOut));
+        } else if (l instanceof Mul) {
+            return new NodeQuant.Mul(FixedPoint.of(sIn * scales.get(n.inputs().get(1)) / sOut));
         } else if (l instanceof Concat) {
             List<FixedPoint> f = new ArrayList<>();
             for (String in : n.inputs()) {
@@ -291,6 +296,8 @@ public final class Quantizer {
             return NodeQuant.MatMul.class;
         } else if (l instanceof Add) {
             return NodeQuant.Add.class;
+        } else if (l instanceof Mul) {
+            return NodeQuant.Mul.class;
         } else if (l instanceof Concat || l instanceof AvgPool || l instanceof GlobalAvgPool) {
             return NodeQuant.Rescale.class;
         } else if (l instanceof Relu || l instanceof Relu6) {

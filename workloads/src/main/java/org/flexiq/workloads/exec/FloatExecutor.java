@@ -2,6 +2,7 @@ package org.flexiq.workloads.exec;
 
 import org.flexiq.workloads.ir.Activation;
 import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.AvgPool;
 import org.flexiq.workloads.ir.BatchNorm;
 import org.flexiq.workloads.ir.Concat;
@@ -124,6 +125,8 @@ public final class FloatExecutor {
             return FloatKernels.matmul(x, in.get(1).data(), (int) s.product(0, s.rank() - 2), s.dim(-2), s.dim(-1), b.dim(-1));
         } else if (l instanceof Add) {
             return FloatKernels.add(x, s, in.get(1).data(), in.get(1).shape());
+        } else if (l instanceof Mul) {
+            return FloatKernels.mul(x, s, in.get(1).data(), in.get(1).shape());
         } else if (l instanceof Concat c) {
             List<float[]> parts = new ArrayList<>();
             List<Shape> shapes = new ArrayList<>();

@@ -98,16 +98,23 @@ final class FloatKernels {
 
     /** a + b, b broadcast along its dimensions of size 1. */
     static float[] add(float[] a, Shape sa, float[] b, Shape sb) {
+        return binary(a, sa, b, sb, Float::sum);
+    }
+
+    /** a x b, b broadcast along its dimensions of size 1. */
+    static float[] mul(float[] a, Shape sa, float[] b, Shape sb) {
+        return binary(a, sa, b, sb, (x, y) -> x * y);
+    }
+
+    private interface FloatOperator {
+        float apply(float x, float y);
+    }
+
+    private static float[] binary(float[] a, Shape sa, float[] b, Shape sb, FloatOperator op) {
         float[] y = new float[a.length];
-        if (sa.equals(sb)) {
-            for (int i = 0; i < a.length; i++) {
-                y[i] = a[i] + b[i];
-            }
-            return y;
-        }
-        int[] bi = DataMovement.broadcastIndex(sa, sb);
+        int[] bi = sa.equals(sb) ? null : DataMovement.broadcastIndex(sa, sb);
         for (int i = 0; i < a.length; i++) {
-            y[i] = a[i] + b[bi[i]];
+            y[i] = op.apply(a[i], b[bi == null ? i : bi[i]]);
         }
         return y;
     }

@@ -3,7 +3,7 @@ package org.flexiq.workloads.ir;
 import java.util.List;
 
 /** Element-wise activations: one input, same shape out, no parameters. */
-public sealed interface Activation extends Layer permits Relu, Relu6, Gelu, Silu, Tanh, Sigmoid, Erf, Clip {
+public sealed interface Activation extends Layer permits Relu, Relu6, Gelu, Silu, Tanh, Sigmoid, Erf, Clip, Neg, Reciprocal, InverseStdDev {
     @Override
     default int minInputs() {
         return 1;

@@ -15,17 +15,18 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
 @JsonSubTypes({
         @JsonSubTypes.Type(Conv2d.class), @JsonSubTypes.Type(Linear.class), @JsonSubTypes.Type(MatMul.class),
-        @JsonSubTypes.Type(Add.class), @JsonSubTypes.Type(Concat.class),
+        @JsonSubTypes.Type(Add.class), @JsonSubTypes.Type(Mul.class), @JsonSubTypes.Type(Concat.class),
         @JsonSubTypes.Type(Relu.class), @JsonSubTypes.Type(Relu6.class), @JsonSubTypes.Type(Gelu.class),
         @JsonSubTypes.Type(Silu.class), @JsonSubTypes.Type(Tanh.class), @JsonSubTypes.Type(Sigmoid.class),
-        @JsonSubTypes.Type(Erf.class), @JsonSubTypes.Type(Clip.class),
+        @JsonSubTypes.Type(Erf.class), @JsonSubTypes.Type(Clip.class), @JsonSubTypes.Type(Neg.class),
+        @JsonSubTypes.Type(Reciprocal.class), @JsonSubTypes.Type(InverseStdDev.class),
         @JsonSubTypes.Type(MaxPool.class), @JsonSubTypes.Type(AvgPool.class), @JsonSubTypes.Type(GlobalAvgPool.class),
         @JsonSubTypes.Type(LayerNorm.class), @JsonSubTypes.Type(BatchNorm.class), @JsonSubTypes.Type(Softmax.class),
         @JsonSubTypes.Type(Flatten.class), @JsonSubTypes.Type(Reshape.class), @JsonSubTypes.Type(Transpose.class),
         @JsonSubTypes.Type(Slice.class), @JsonSubTypes.Type(Constant.class), @JsonSubTypes.Type(Embedding.class)
 })
 public sealed interface Layer
-        permits Conv2d, Linear, MatMul, Add, Concat, Activation, MaxPool, AvgPool, GlobalAvgPool, LayerNorm,
+        permits Conv2d, Linear, MatMul, Add, Mul, Concat, Activation, MaxPool, AvgPool, GlobalAvgPool, LayerNorm,
         BatchNorm, Softmax, Flatten, Reshape, Transpose, Slice, Constant, Embedding {
 
     /** The kind's name as written in files and tables. */

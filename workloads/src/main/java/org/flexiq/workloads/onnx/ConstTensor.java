@@ -87,6 +87,15 @@ record ConstTensor(int[] dims, float[] floats, long[] longs, int type) {
         return f;
     }
 
+    /** The float tensor of {@code f} applied to every value. */
+    ConstTensor map(java.util.function.DoubleUnaryOperator f) {
+        float[] v = asFloats().clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) f.applyAsDouble(v[i]);
+        }
+        return ofFloats(dims(), v);
+    }
+
     long[] asLongs() {
         if (longs != null) {
             return longs;

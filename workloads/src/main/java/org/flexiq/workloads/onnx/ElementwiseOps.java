@@ -6,6 +6,9 @@ import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Gelu;
 import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.Mul;
+import org.flexiq.workloads.ir.Neg;
+import org.flexiq.workloads.ir.Reciprocal;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Relu;
 import org.flexiq.workloads.ir.Clip;
@@ -30,70 +33,90 @@ final class ElementwiseOps extends OpTranslator {
     Value addOrSub(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         boolean sub = n.op().equals("Sub");
         if (in.get(0) instanceof Value.Live a && in.get(1) instanceof Value.Live b) {
-            if (sub) {
-                throw n.unsupported("subtracting one activation from another is not supported (an activation minus a constant is)");
-            }
-            int[] da = c.ir.shape(a.tensor()).dims();
-            int[] db = c.ir.shape(b.tensor()).dims();
-            if (ConstantFolding.broadcast(da, db) == null || a.batched() != b.batched()) {
-                throw n.unsupported("inputs " + Arrays.toString(c.onnxDims(a)) + " and " + Arrays.toString(c.onnxDims(b)) + " do not broadcast");
-            }
-            // IR Add broadcasts its second input only: put the full-size one first, at equal ranks.
-            boolean swap = !Arrays.equals(ConstantFolding.broadcast(da, db), da);
-            Value.Live big = swap ? b : a;
-            Value.Live small = swap ? a : b;
-            if (!Arrays.equals(ConstantFolding.broadcast(da, db), c.ir.shape(big.tensor()).dims())) {
-                throw n.unsupported("inputs " + Arrays.toString(da) + " and " + Arrays.toString(db) + " both broadcast; only one side may");
-            }
-            String s = small.tensor();
-            int rank = c.ir.shape(big.tensor()).rank();
-            int[] sd = c.ir.shape(s).dims();
-            if (sd.length < rank) {
-                int[] padded = new int[rank];
-                Arrays.fill(padded, 1);
-                System.arraycopy(sd, 0, padded, rank - sd.length, sd.length);
-                s = c.ir.reshape(n.output(0) + ".rhs", s, padded);
-            }
-            return emit(n, new Add(), Map.of(), big.batched(), big.tensor(), s);
-        }
-        if (in.get(0) instanceof Value.Known && sub) {
-            throw n.unsupported("a constant minus an activation is not supported (an activation minus a constant is)");
+            // a - b is a + (-b): the IR's Add with a Neg table before it
+            return binary(n, a, sub ? negated(n, b) : b, new Add());
         }
         Value.Live x = in.get(0) instanceof Value.Live l ? l : live(n, in, 1);
         ConstTensor k = known(n, in, x == in.get(0) ? 1 : 0, "operand");
+        if (sub && x == in.get(0)) {
+            k = k.map(v -> -v);
+        } else if (sub) {
+            x = negated(n, x); // k - x = (-x) + k
+        }
+        return withConstant(n, x, k, new Add());
+    }
+
+    /**
+     * Mul or Div. By a constant: folded into the Conv or Linear that produced the activation (scalar or one factor
+     * per output channel) when nothing else reads that layer's output, else a {@link Mul} by a Constant layer. Of two
+     * activations: a Mul, the divisor first turned into its reciprocal by a table.
+     */
+    Value scale(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        boolean div = n.op().equals("Div");
+        if (in.get(0) instanceof Value.Live a && in.get(1) instanceof Value.Live b) {
+            return binary(n, a, div ? reciprocal(n, b) : b, new Mul());
+        }
+        Value.Live x = in.get(0) instanceof Value.Live l ? l : live(n, in, 1);
+        ConstTensor k = known(n, in, x == in.get(0) ? 1 : 0, "operand");
+        if (div && x != in.get(0)) {
+            return withConstant(n, reciprocal(n, x), k, new Mul()); // k / x
+        }
+        Value folded = foldIntoProducer(n, x, x == in.get(0) ? n.input(0) : n.input(1), k, div);
+        return folded != null ? folded : withConstant(n, x, div ? k.map(v -> 1 / v) : k, new Mul());
+    }
+
+    private Value.Live negated(OnnxNode n, Value.Live x) {
+        return new Value.Live(c.ir.add(n.output(0) + ".neg", new Neg(), x.tensor()), x.batched());
+    }
+
+    private Value.Live reciprocal(OnnxNode n, Value.Live x) {
+        return new Value.Live(c.ir.add(n.output(0) + ".reciprocal", new Reciprocal(), x.tensor()), x.batched());
+    }
+
+    /** {@code layer} (Add or Mul) of an activation and a constant that broadcasts onto it, as a Constant layer. */
+    private Value withConstant(OnnxNode n, Value.Live x, ConstTensor k, org.flexiq.workloads.ir.Layer layer) throws OnnxNode.UnsupportedNodeException {
         if (ConstantFolding.broadcast(c.onnxDims(x), k.dims()) == null
                 || !Arrays.equals(ConstantFolding.broadcast(c.onnxDims(x), k.dims()), c.onnxDims(x))) {
             throw n.unsupported("constant " + k.describe() + " does not broadcast onto " + Arrays.toString(c.onnxDims(x)));
         }
-        if (sub) {
-            float[] neg = k.asFloats().clone();
-            for (int i = 0; i < neg.length; i++) {
-                neg[i] = -neg[i];
-            }
-            k = ConstTensor.ofFloats(k.dims(), neg);
-        }
         String kn = constantLike(n, k, x, ".const");
-        return emit(n, new Add(), Map.of(), x.batched(), x.tensor(), kn);
+        return emit(n, layer, Map.of(), x.batched(), x.tensor(), kn);
+    }
+
+    /** {@code layer} (Add or Mul) of two activations; the IR broadcasts its second input only, so the full-size one goes first. */
+    private Value binary(OnnxNode n, Value.Live a, Value.Live b, org.flexiq.workloads.ir.Layer layer) throws OnnxNode.UnsupportedNodeException {
+        int[] da = c.ir.shape(a.tensor()).dims();
+        int[] db = c.ir.shape(b.tensor()).dims();
+        if (ConstantFolding.broadcast(da, db) == null || a.batched() != b.batched()) {
+            throw n.unsupported("inputs " + Arrays.toString(c.onnxDims(a)) + " and " + Arrays.toString(c.onnxDims(b)) + " do not broadcast");
+        }
+        boolean swap = !Arrays.equals(ConstantFolding.broadcast(da, db), da);
+        Value.Live big = swap ? b : a;
+        Value.Live small = swap ? a : b;
+        if (!Arrays.equals(ConstantFolding.broadcast(da, db), c.ir.shape(big.tensor()).dims())) {
+            throw n.unsupported("inputs " + Arrays.toString(da) + " and " + Arrays.toString(db) + " both broadcast; only one side may");
+        }
+        String s = small.tensor();
+        int rank = c.ir.shape(big.tensor()).rank();
+        int[] sd = c.ir.shape(s).dims();
+        if (sd.length < rank) {
+            int[] padded = new int[rank];
+            Arrays.fill(padded, 1);
+            System.arraycopy(sd, 0, padded, rank - sd.length, sd.length);
+            s = c.ir.reshape(n.output(0) + ".rhs", s, padded);
+        }
+        return emit(n, layer, Map.of(), big.batched(), big.tensor(), s);
     }
 
     /**
-     * Mul or Div of an activation by a constant: folded into the Conv or Linear that produced the activation
-     * (scalar or one factor per output channel), when nothing else reads that layer's output.
+     * Mul or Div of an activation by a constant folded into the Conv or Linear that produced it, or null where it
+     * cannot be (another reader, another producer, a constant that varies off the channel axis).
      */
-    Value scale(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
-        boolean div = n.op().equals("Div");
-        Value.Live x = in.get(0) instanceof Value.Live l ? l : (!div && in.get(1) instanceof Value.Live l2 ? l2 : null);
-        ConstTensor k = x == null ? null : (in.get(x == in.get(0) ? 1 : 0) instanceof Value.Known kk ? kk.tensor() : null);
-        String why = "an activation can be multiplied or divided by a constant only when it folds into the Conv, Gemm or MatMul "
-                + "before it, feeds a Softmax, or is part of a LayerNorm, GELU or SiLU pattern";
-        if (x == null || k == null) {
-            throw n.unsupported(why);
-        }
+    private Value foldIntoProducer(OnnxNode n, Value.Live x, String xName, ConstTensor k, boolean div) {
         Node p = c.ir.producer(x.tensor());
-        String xName = x == in.get(0) ? n.input(0) : n.input(1);
         boolean single = c.index.soleConsumer(xName) == n;
         if (p == null || !single || !(p.layer() instanceof Linear || p.layer() instanceof Conv2d)) {
-            throw n.unsupported(why);
+            return null;
         }
         int outCh = p.layer() instanceof Linear lin ? lin.outFeatures() : ((Conv2d) p.layer()).outChannels();
         int[] od = c.onnxDims(x);
@@ -108,16 +131,16 @@ final class ElementwiseOps extends OpTranslator {
             int[] kd = new int[od.length];
             Arrays.fill(kd, 1);
             if (k.rank() > od.length) {
-                throw n.unsupported(why);
+                return null;
             }
             System.arraycopy(k.dims(), 0, kd, od.length - k.rank(), k.rank());
             for (int d = 0; d < kd.length; d++) {
                 if (kd[d] != 1 && d != chAxis) {
-                    throw n.unsupported(why + " (the constant " + k.describe() + " varies off the channel axis)");
+                    return null;
                 }
             }
             if (kd[chAxis] != outCh) {
-                throw n.unsupported(why);
+                return null;
             }
             for (int j = 0; j < outCh; j++) {
                 f[j] = (float) k.get(j);

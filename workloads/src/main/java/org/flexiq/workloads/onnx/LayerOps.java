@@ -1,5 +1,6 @@
 package org.flexiq.workloads.onnx;
 
+import org.flexiq.workloads.ir.Add;
 import org.flexiq.workloads.ir.AvgPool;
 import org.flexiq.workloads.ir.BatchNorm;
 import org.flexiq.workloads.ir.Conv2d;
@@ -9,6 +10,9 @@ import org.flexiq.workloads.ir.LayerNorm;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.MatMul;
 import org.flexiq.workloads.ir.MaxPool;
+import org.flexiq.workloads.ir.Mul;
+import org.flexiq.workloads.ir.Neg;
+import org.flexiq.workloads.ir.InverseStdDev;
 import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.ir.Transpose;
 
@@ -130,15 +134,47 @@ final class LayerOps extends OpTranslator {
         Value.Live x = live(n, in, 0);
         int rank = c.onnxDims(x).length;
         long axis = n.i("axis", -1);
-        if ((axis < 0 ? axis + rank : axis) != rank - 1) {
-            throw n.unsupported("axis " + axis + ": only normalization over the last axis is supported");
-        }
-        if (usesExtraOutputs(n)) {
-            throw n.unsupported("its Mean and InvStdDev outputs are not supported (only Y)");
+        int a = (int) (axis < 0 ? axis + rank : axis);
+        if (a < 0 || a >= rank) {
+            throw n.unsupported("axis " + axis + " is out of range for rank " + rank);
         }
         ConstTensor gamma = known(n, in, 1, "scale");
         ConstTensor beta = optionalKnown(n, in, 2, "B");
-        return one(layerNorm(n.output(0), x, n.f("epsilon", 1e-5f), gamma, beta, n));
+        double eps = n.f("epsilon", 1e-5f);
+        if (a == rank - 1 && !usesExtraOutputs(n)) {
+            return one(layerNorm(n.output(0), x, eps, gamma, beta, n));
+        }
+        return normalizedFromLayers(n, x, a, eps, gamma, beta);
+    }
+
+    /**
+     * LayerNormalization over the axes from {@code axis} on, or with its Mean and InvStdDev outputs, as ONNX's own
+     * function body computes it: Mean, D = X - Mean, Var = mean of D², InvStdDev = 1 / sqrt(Var + eps),
+     * Y = D InvStdDev Scale + B, from ReduceMean's layers, Neg, Add, Mul and an inverse-square-root table.
+     */
+    private List<Value> normalizedFromLayers(OnnxNode n, Value.Live x, int axis, double eps, ConstTensor gamma, ConstTensor beta)
+            throws OnnxNode.UnsupportedNodeException {
+        int rank = c.onnxDims(x).length;
+        boolean[] reduced = new boolean[rank];
+        for (int i = axis; i < rank; i++) {
+            reduced[i] = true;
+        }
+        String base = n.output(0);
+        Value.Live mean = meanOver(n, x, reduced, true, base + ".mean");
+        String centered = c.ir.add(base + ".centered", new Add(), x.tensor(), c.ir.add(base + ".negmean", new Neg(), mean.tensor()));
+        Value.Live variance = meanOver(n, new Value.Live(c.ir.add(base + ".square", new Mul(), centered, centered), x.batched()),
+                reduced, true, base + ".variance");
+        String inv = c.ir.add(base + ".invstddev", new InverseStdDev((float) eps), variance.tensor());
+        boolean affine = beta != null;
+        String y = c.ir.add(base + (gamma != null || affine ? ".normalized" : ""), new Mul(), centered, inv);
+        Value.Live like = new Value.Live(y, x.batched());
+        if (gamma != null) {
+            y = c.ir.add(base + (affine ? ".scaled" : ""), new Mul(), y, constantLike(n, gamma, like, ".scale"));
+        }
+        if (affine) {
+            y = c.ir.add(base, new Add(), y, constantLike(n, beta, like, ".bias"));
+        }
+        return List.of(new Value.Live(y, x.batched()), mean, new Value.Live(inv, x.batched()));
     }
 
     Value.Live layerNorm(String name, Value.Live x, double eps, ConstTensor gamma, ConstTensor beta, OnnxNode n)
@@ -255,11 +291,16 @@ final class LayerOps extends OpTranslator {
             }
             reduced[(int) k] = true;
         }
+        if (x.batched() && rank == 4 && !reduced[0] && !reduced[1] && reduced[2] && reduced[3]) {
+            return globalPool(n, x, keep);
+        }
+        return meanOver(n, x, reduced, keep, n.output(0));
+    }
+
+    /** The mean of {@code x} over its {@code reduced} ONNX axes: reduced axes last, viewed as [kept, 1, reduced], pooled. */
+    private Value.Live meanOver(OnnxNode n, Value.Live x, boolean[] reduced, boolean keep, String name) throws OnnxNode.UnsupportedNodeException {
         if (x.batched() && reduced[0]) {
             throw n.unsupported("reduces over the batch dimension (axis 0), which import keeps per sample");
-        }
-        if (x.batched() && rank == 4 && !reduced[1] && reduced[2] && reduced[3]) {
-            return globalPool(n, x, keep);
         }
         int off = x.batched() ? 1 : 0;
         int[] dims = c.ir.shape(x.tensor()).dims();
@@ -287,10 +328,10 @@ final class LayerOps extends OpTranslator {
         }
         String t = x.tensor();
         if (!perm.equals(java.util.stream.IntStream.range(0, dims.length).boxed().toList())) {
-            t = c.ir.add(n.output(0) + ".transpose", new Transpose(perm), t);
+            t = c.ir.add(name + ".transpose", new Transpose(perm), t);
         }
-        String rows = c.ir.reshape(n.output(0) + ".rows", t, new int[]{kept, 1, pooled});
-        String mean = c.ir.add(n.output(0) + ".mean", new GlobalAvgPool(), rows);
-        return new Value.Live(c.ir.reshape(n.output(0), mean, outDims.stream().mapToInt(Integer::intValue).toArray()), x.batched());
+        String rows = c.ir.reshape(name + ".rows", t, new int[]{kept, 1, pooled});
+        String mean = c.ir.add(name + ".pool", new GlobalAvgPool(), rows);
+        return new Value.Live(c.ir.reshape(name, mean, outDims.stream().mapToInt(Integer::intValue).toArray()), x.batched());
     }
 }

@@ -4,6 +4,8 @@ import org.flexiq.workloads.ir.Gelu;
 import org.flexiq.workloads.ir.Relu;
 import org.flexiq.workloads.ir.Silu;
 import org.flexiq.workloads.ir.Erf;
+import org.flexiq.workloads.ir.Neg;
+import org.flexiq.workloads.ir.Reciprocal;
 import org.flexiq.workloads.ir.Sigmoid;
 import org.flexiq.workloads.ir.Tanh;
 
@@ -14,8 +16,8 @@ import java.util.List;
  * must be known at import time (initializers or folded constants); ONNX axes are mapped past the batch.
  */
 final class NodeTranslator extends OpTranslator {
-    static final String SUPPORTED = "Conv, Gemm, MatMul, Add, Sub, Mul, Div (by constants that fold), Relu, Clip, Tanh, "
-            + "Sigmoid, Erf, Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
+    static final String SUPPORTED = "Conv, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Tanh, "
+            + "Sigmoid, Erf, Neg, Reciprocal, Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
             + "GlobalAveragePool, ReduceMean, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
             + "Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
@@ -58,6 +60,8 @@ final class NodeTranslator extends OpTranslator {
             case "Tanh" -> one(elementwise.unary(n, in, new Tanh()));
             case "Sigmoid" -> one(elementwise.unary(n, in, new Sigmoid()));
             case "Erf" -> one(elementwise.unary(n, in, new Erf()));
+            case "Neg" -> one(elementwise.unary(n, in, new Neg()));
+            case "Reciprocal" -> one(elementwise.unary(n, in, new Reciprocal()));
             case "Clip" -> one(elementwise.clip(n, in));
             case "Gelu" -> one(elementwise.gelu(n, in));
             case "Softmax" -> one(elementwise.softmax(n, in, 1.0));
