@@ -194,7 +194,9 @@ final class OpPlanner {
                             Region.bytes(i.params(), 16)},
                     new Region[]{new Region(i.dst(), i.rows(), i.dststride(), i.cols())});
         } else if (insn instanceof Instruction.Mul i) {
-            elementwise(i.rows(), i.cols(), 1, 2, 8);
+            // each element a product requantized by a fixed-point multiply: priced as requant, not as an add
+            elementwise(i.rows(), i.cols(), 0, 2, 8);
+            count(Event.REQUANT, (long) i.rows() * i.cols());
             vector(d, insn, Activity.VECTOR, tm.vector(i.rows(), i.cols()),
                     new Region[]{new Region(i.a(), i.rows(), i.astride(), i.cols()), new Region(i.b(), i.rows(), i.bstride(), i.cols()),
                             Region.bytes(i.params(), 8)},

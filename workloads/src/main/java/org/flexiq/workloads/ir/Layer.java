@@ -55,6 +55,17 @@ public sealed interface Layer
         return 0;
     }
 
+    /** The shape of an element-wise layer of two inputs whose second broadcasts onto the first (Add, Mul). */
+    static Shape broadcastSecond(String kind, List<Shape> inputs) {
+        Shape a = inputs.get(0);
+        Shape b = inputs.get(1);
+        require(a.rank() == b.rank(), kind + " inputs have different ranks: " + a + " and " + b);
+        for (int i = 0; i < a.rank(); i++) {
+            require(b.dim(i) == a.dim(i) || b.dim(i) == 1, kind + " cannot broadcast " + b + " onto " + a);
+        }
+        return a;
+    }
+
     static void require(boolean condition, String message) {
         if (!condition) {
             throw new IrException(message);

@@ -2,6 +2,7 @@ package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.Activation;
 import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.Constant;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Gelu;
@@ -11,6 +12,7 @@ import org.flexiq.workloads.ir.Neg;
 import org.flexiq.workloads.ir.Reciprocal;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Relu;
+import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.ir.Clip;
 import org.flexiq.workloads.ir.Relu6;
 import org.flexiq.workloads.ir.Softmax;
@@ -23,7 +25,7 @@ import java.util.Map;
 
 /**
  * Element-wise nodes: Add and Sub, Mul and Div by constants (folded into the layer before), activations, Softmax,
- * and the nodes that change no value (Dropout, Expand, Cast, QDQ pairs).
+ * Expand, and the nodes that change no value (Dropout, Cast, QDQ pairs).
  */
 final class ElementwiseOps extends OpTranslator {
     ElementwiseOps(OnnxImporter context) {
@@ -255,12 +257,26 @@ final class ElementwiseOps extends OpTranslator {
         for (int i = 0; i < shape.length; i++) {
             target[i] = (int) shape[i];
         }
-        int[] b = ConstantFolding.broadcast(c.onnxDims(x), target);
-        if (b == null || !Arrays.equals(b, c.onnxDims(x))) {
-            throw n.unsupported("expanding an activation " + Arrays.toString(c.onnxDims(x)) + " to " + Arrays.toString(shape)
-                    + " is not supported (only expansions that keep its shape)");
+        int[] dims = c.onnxDims(x);
+        int[] b = ConstantFolding.broadcast(dims, target);
+        if (b == null) {
+            throw n.unsupported("an activation " + Arrays.toString(dims) + " does not broadcast to " + Arrays.toString(shape));
         }
-        return x;
+        if (Arrays.equals(b, dims)) {
+            return x;
+        }
+        if (x.batched() && (b.length != dims.length || b[0] != dims[0])) {
+            throw n.unsupported("expanding " + Arrays.toString(dims) + " to " + Arrays.toString(b) + " changes the batch dimension");
+        }
+        // zeros of the expanded shape plus the activation: the IR's Add broadcasts its second input
+        int[] ir = x.batched() ? Arrays.copyOfRange(b, 1, b.length) : b;
+        String zeros = c.ir.add(n.output(0) + ".zeros", new Constant(Shape.of(ir)), Map.of("value", new FloatTensor(Shape.of(ir),
+                new float[(int) ConstTensor.count(ir)])));
+        int[] own = c.ir.shape(x.tensor()).dims();
+        int[] padded = new int[ir.length];
+        Arrays.fill(padded, 1);
+        System.arraycopy(own, 0, padded, ir.length - own.length, own.length);
+        return emit(n, new Add(), Map.of(), x.batched(), zeros, c.ir.reshape(n.output(0) + ".rhs", x.tensor(), padded));
     }
 
     Value cast(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

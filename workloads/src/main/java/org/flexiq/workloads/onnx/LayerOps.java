@@ -68,11 +68,14 @@ final class LayerOps extends OpTranslator {
         Value.Live a = live(n, in, 0);
         ConstTensor b = known(n, in, 1, "B");
         ConstTensor cc = optionalKnown(n, in, 2, "C");
-        if (n.i("transA", 0) != 0) {
-            throw n.unsupported("transA = 1 is not supported (the activation must be A)");
-        }
         if (b.rank() != 2 || c.onnxDims(a).length != 2) {
             throw n.unsupported("needs a 2-D activation and a 2-D B, got " + b.describe());
+        }
+        if (n.i("transA", 0) != 0) {
+            if (a.batched()) {
+                throw n.unsupported("transA = 1 moves the batch dimension (A's rows), which import keeps per sample");
+            }
+            a = new Value.Live(c.ir.add(n.output(0) + ".a", new Transpose(List.of(1, 0)), a.tensor()), false);
         }
         boolean transB = n.i("transB", 0) != 0;
         float alpha = n.f("alpha", 1f);
@@ -84,25 +87,35 @@ final class LayerOps extends OpTranslator {
             wf[i] *= alpha;
         }
         float[] bias = null;
-        if (cc != null) {
-            if (cc.size() != 1 && cc.size() != nOut || cc.rank() == 2 && cc.dims()[0] != 1) {
-                throw n.unsupported("C " + cc.describe() + " must be a scalar or one value per output (" + nOut + ")");
-            }
+        if (cc != null && (cc.size() == 1 || cc.size() == nOut && (cc.rank() < 2 || cc.dims()[0] == 1))) {
             bias = new float[nOut];
             for (int j = 0; j < nOut; j++) {
                 bias[j] = (float) (beta * cc.get(cc.size() == 1 ? 0 : j));
             }
+        } else if (cc != null) {
+            // C varies over A's rows: a Linear without bias, then an Add of beta C (a batched A's rows are the batch: refused)
+            Value.Live y = linear(n, a, nOut, w.dims()[1], wf, null, n.output(0) + ".product");
+            ConstTensor scaled = cc.map(v -> beta * v);
+            if (ConstantFolding.broadcast(c.onnxDims(y), scaled.dims()) == null
+                    || !Arrays.equals(ConstantFolding.broadcast(c.onnxDims(y), scaled.dims()), c.onnxDims(y))) {
+                throw n.unsupported("C " + cc.describe() + " does not broadcast onto the product " + Arrays.toString(c.onnxDims(y)));
+            }
+            return emit(n, new Add(), Map.of(), y.batched(), y.tensor(), constantLike(n, scaled, y, ".c"));
         }
         return linear(n, a, nOut, w.dims()[1], wf, bias);
     }
 
     Value.Live linear(OnnxNode n, Value.Live x, int nOut, int k, float[] weight, float[] bias) {
+        return linear(n, x, nOut, k, weight, bias, n.output(0));
+    }
+
+    private Value.Live linear(OnnxNode n, Value.Live x, int nOut, int k, float[] weight, float[] bias, String name) {
         Map<String, FloatTensor> p = new HashMap<>();
         p.put("weight", tensor(Shape.of(nOut, k), weight));
         if (bias != null) {
             p.put("bias", tensor(Shape.of(nOut), bias));
         }
-        return emit(n, new Linear(nOut, bias != null), p, x.batched(), x.tensor());
+        return new Value.Live(c.ir.add(name, new Linear(nOut, bias != null), p, x.tensor()), x.batched());
     }
 
     Value matMul(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

@@ -44,14 +44,14 @@ class OnnxBackendNodeTest {
 
     /** Ops we translate, and the number of their node tests that must pass (measured, 2026-11-30, ONNX 1.12 data). */
     static final Map<String, Integer> FLOORS = new TreeMap<>(Map.ofEntries(
-            Map.entry("Conv", 6), Map.entry("Gemm", 8), Map.entry("MatMul", 3), Map.entry("Add", 0), Map.entry("Sub", 3),
+            Map.entry("Conv", 6), Map.entry("Gemm", 11), Map.entry("MatMul", 3), Map.entry("Add", 0), Map.entry("Sub", 3),
             Map.entry("Mul", 3), Map.entry("Div", 3), Map.entry("Relu", 1), Map.entry("Clip", 8), Map.entry("Tanh", 2),
             Map.entry("Softmax", 7), Map.entry("LayerNormalization", 19), Map.entry("BatchNormalization", 2),
             Map.entry("MaxPool", 6), Map.entry("AveragePool", 8), Map.entry("GlobalAveragePool", 0), Map.entry("Flatten", 9),
             Map.entry("Reshape", 9), Map.entry("Transpose", 7), Map.entry("Concat", 12), Map.entry("Gather", 4),
             Map.entry("Split", 6), Map.entry("Slice", 6), Map.entry("Squeeze", 2), Map.entry("Unsqueeze", 8),
             Map.entry("Identity", 1), Map.entry("Sigmoid", 2), Map.entry("Erf", 1), Map.entry("Gelu", 0),
-            Map.entry("ReduceMean", 8), Map.entry("Neg", 2), Map.entry("Reciprocal", 2), Map.entry("Dropout", 4), Map.entry("Expand", 0), Map.entry("Cast", 4)));
+            Map.entry("ReduceMean", 8), Map.entry("Neg", 2), Map.entry("Reciprocal", 2), Map.entry("Dropout", 4), Map.entry("Expand", 2), Map.entry("Cast", 4)));
 
     record Outcome(String test, String op, boolean passed, String refusal) {
     }
