@@ -106,14 +106,14 @@ class OnnxImporterTest {
     void unsupportedNodesAreNamedOneLineEach() throws IOException {
         GraphProto g = GraphProto.newBuilder().setName("bad")
                 .addInput(input("x", TensorDecoder.FLOAT, 1, 4))
-                .addNode(node("Sigmoid", new String[]{"x"}, new String[]{"s"}))
+                .addNode(node("Sin", new String[]{"x"}, new String[]{"s"}))
                 .addNode(node("Relu", new String[]{"s"}, new String[]{"r"}))
                 .addNode(node("LeakyRelu", new String[]{"x"}, new String[]{"l"}))
                 .addNode(node("Add", new String[]{"r", "l"}, new String[]{"y"}))
                 .addOutput(output("y")).build();
         Path p = write("bad.onnx", model(13, g));
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(p));
-        assertEquals(p + ": node 0 's_node' (Sigmoid): op type Sigmoid is not supported on activations; supported: "
+        assertEquals(p + ": node 0 's_node' (Sin): op type Sin is not supported on activations; supported: "
                 + NodeTranslator.SUPPORTED, e.getMessage());
         OnnxImport survey = OnnxImporter.survey(p);
         assertEquals(null, survey.model());
