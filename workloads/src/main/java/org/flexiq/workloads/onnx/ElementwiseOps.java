@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Element-wise nodes: Add and Sub, Mul and Div by constants (folded into the layer before), activations, Softmax,
- * Expand, and the nodes that change no value (Dropout, Cast, QDQ pairs).
+ * Element-wise nodes: Add, Sub, Mul and Div (by constants folded into the layer before where they can be),
+ * activations, Softmax, Expand, and the nodes that change no value (Dropout, Cast, QDQ pairs).
  */
 final class ElementwiseOps extends OpTranslator {
     ElementwiseOps(OnnxImporter context) {
