@@ -114,29 +114,16 @@ final class DataMovementOps extends OpTranslator {
         if (idx.size() == 0) {
             throw n.unsupported("empty indices give an empty tensor");
         }
-        // Runs of consecutive indices are slices; several runs are concatenated (our Concat takes up to 64).
-        List<int[]> runs = new ArrayList<>();
-        for (int i = 0; i < idx.size(); i++) {
+        long[] picked = new long[idx.size()];
+        for (int i = 0; i < picked.length; i++) {
             long v = idx.longAt(i) < 0 ? idx.longAt(i) + dim : idx.longAt(i);
             if (v < 0 || v >= dim) {
                 throw n.unsupported("index " + idx.longAt(i) + " is out of range for dimension " + dim);
             }
-            int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-            if (last != null && last[1] == v) {
-                last[1]++;
-            } else {
-                runs.add(new int[]{(int) v, (int) v + 1});
-            }
-        }
-        if (runs.size() > 64) {
-            throw n.unsupported("indices form " + runs.size() + " runs; at most 64 (slices joined by one Concat) are supported");
+            picked[i] = v;
         }
         String name = n.output(0);
-        List<String> parts = new ArrayList<>();
-        for (int[] r : runs) {
-            parts.add(c.ir.add(name + ".slice", new Slice(axis, r[0], r[1]), x.tensor()));
-        }
-        String g = parts.size() == 1 ? parts.get(0) : c.ir.add(name + ".concat", new Concat(axis), parts.toArray(new String[0]));
+        String g = pick(n, x.tensor(), axis, picked, name);
         // the gathered axis becomes the indices' dimensions (none for a scalar index)
         int[] sd = c.ir.shape(g).dims();
         int[] out = new int[sd.length - 1 + idx.rank()];
@@ -147,6 +134,30 @@ final class DataMovementOps extends OpTranslator {
             throw n.unsupported("a scalar output is not supported");
         }
         return new Value.Live(c.ir.reshape(name, g, out), x.batched());
+    }
+
+    /**
+     * The elements at {@code indices} (in range) along IR {@code axis}: runs of consecutive indices are slices, several
+     * runs are joined by a Concat (ours takes up to 64).
+     */
+    private String pick(OnnxNode n, String tensor, int axis, long[] indices, String name) throws OnnxNode.UnsupportedNodeException {
+        List<int[]> runs = new ArrayList<>();
+        for (long v : indices) {
+            int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last[1] == v) {
+                last[1]++;
+            } else {
+                runs.add(new int[]{(int) v, (int) v + 1});
+            }
+        }
+        if (runs.size() > 64) {
+            throw n.unsupported("indices form " + runs.size() + " runs; at most 64 (slices joined by one Concat) are supported");
+        }
+        List<String> parts = new ArrayList<>();
+        for (int[] r : runs) {
+            parts.add(c.ir.add(name + ".slice", new Slice(axis, r[0], r[1]), tensor));
+        }
+        return parts.size() == 1 ? parts.get(0) : c.ir.add(name + ".concat", new Concat(axis), parts.toArray(new String[0]));
     }
 
     Value slice(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
@@ -164,11 +175,21 @@ final class DataMovementOps extends OpTranslator {
             if (a.start() == 0 && a.length() == full && a.step() == 1) {
                 continue;
             }
-            if (a.step() != 1 || a.length() < 1) {
-                throw n.unsupported("only non-empty slices with step 1 are supported");
+            if (a.length() < 1) {
+                throw n.unsupported("the slice is empty; only non-empty slices are supported");
             }
             int ax = irAxis(n, x, a.axis());
-            t = c.ir.add(n.output(0) + (step++ == 0 ? "" : "#" + step), new Slice(ax, (int) a.start(), (int) a.start() + a.length()), t);
+            String name = n.output(0) + (step++ == 0 ? "" : "#" + step);
+            if (a.step() == 1) {
+                t = c.ir.add(name, new Slice(ax, (int) a.start(), (int) a.start() + a.length()), t);
+            } else {
+                // another step (a reversal too): the picked elements, as slices of their runs joined by a Concat
+                long[] picked = new long[a.length()];
+                for (int i = 0; i < picked.length; i++) {
+                    picked[i] = a.start() + (long) i * a.step();
+                }
+                t = pick(n, t, ax, picked, name);
+            }
         }
         return new Value.Live(t, x.batched());
     }
