@@ -28,6 +28,9 @@ import java.util.Map;
  * activations, Softmax, Expand, and the nodes that change no value (Dropout, Cast, QDQ pairs).
  */
 final class ElementwiseOps extends OpTranslator {
+    /** The most elements an Expand may produce per sample. */
+    private static final long MAX_EXPANDED = 1L << 26;
+
     ElementwiseOps(OnnxImporter context) {
         super(context);
     }
@@ -254,7 +257,12 @@ final class ElementwiseOps extends OpTranslator {
         Value.Live x = live(n, in, 0);
         long[] shape = known(n, in, 1, "shape").asLongs();
         int[] target = new int[shape.length];
+        long count = 1;
         for (int i = 0; i < shape.length; i++) {
+            // an expanded activation is materialized (zeros plus the input): bound it before anything is allocated
+            if (shape[i] < 0 || (count *= Math.max(1, shape[i])) > MAX_EXPANDED) {
+                throw n.unsupported("shape " + Arrays.toString(shape) + " is negative or larger than " + MAX_EXPANDED + " elements");
+            }
             target[i] = (int) shape[i];
         }
         int[] dims = c.onnxDims(x);
