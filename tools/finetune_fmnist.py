@@ -74,8 +74,7 @@ def fake_int8(x, scale):
 class Site:
     """A tensor read by 4-bit-capable layers: its int8 scale, channel groups and static shifts."""
 
-    def __init__(self, name, values, scale, group):
-        self.name = name
+    def __init__(self, values, scale, group):
         channels = values.shape[1]
         per_channel = values.transpose(0, 1).reshape(channels, -1)
         self.scale = scale
@@ -176,7 +175,7 @@ class FlexiqGraphModule(GraphModule):
                 # a convolution with its BatchNorm folded in writes what the BatchNorm wrote
                 measured = self.folded_bn[name]["name"] if name in self.folded_bn else name
                 self.scales[name] = max(self.ranges[measured], 1e-12) / 127
-        self.sites = {name: Site(name, torch.cat(parts), self.scales[name], self.group) for name, parts in self.captured.items()}
+        self.sites = {name: Site(torch.cat(parts), self.scales[name], self.group) for name, parts in self.captured.items()}
         self.captured = None
         self.mode = mode
 

@@ -178,14 +178,11 @@ final class LayerOps extends OpTranslator {
         Value.Live variance = meanOver(n, new Value.Live(c.ir.add(base + ".square", new Mul(), centered, centered), x.batched()),
                 reduced, true, base + ".variance");
         String inv = c.ir.add(base + ".invstddev", new InverseStdDev((float) eps), variance.tensor());
-        boolean affine = beta != null;
-        String y = c.ir.add(base + (gamma != null || affine ? ".normalized" : ""), new Mul(), centered, inv);
-        Value.Live like = new Value.Live(y, x.batched());
-        if (gamma != null) {
-            y = c.ir.add(base + (affine ? ".scaled" : ""), new Mul(), y, constantLike(n, gamma, like, ".scale"));
-        }
-        if (affine) {
-            y = c.ir.add(base, new Add(), y, constantLike(n, beta, like, ".bias"));
+        // the scale is a required input; the bias is optional
+        Value.Live normalized = new Value.Live(c.ir.add(base + ".normalized", new Mul(), centered, inv), x.batched());
+        String y = c.ir.add(base + (beta != null ? ".scaled" : ""), new Mul(), normalized.tensor(), constantLike(n, gamma, normalized, ".scale"));
+        if (beta != null) {
+            y = c.ir.add(base, new Add(), y, constantLike(n, beta, normalized, ".bias"));
         }
         return List.of(new Value.Live(y, x.batched()), mean, new Value.Live(inv, x.batched()));
     }
