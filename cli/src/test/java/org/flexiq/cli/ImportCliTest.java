@@ -123,6 +123,74 @@ class ImportCliTest {
         }
     }
 
+    /**
+     * Pools of every form the IR's window takes: a MaxPool with a non-square window, unequal strides, asymmetric padding
+     * and ceil rounding; a dilated AveragePool with SAME_LOWER padding; a 3-D MaxPool (pooled over H and W, then over
+     * depth) and a 1-D AveragePool (one row). Imported, quantized, compiled and run on both engines, they give the
+     * golden executor's integers at every ratio.
+     */
+    @Test
+    void poolsOfEveryWindowFormRunOnTheNpuAsTheGoldenExecutorComputes() throws IOException {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("pools")
+                .addInput(ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(1).setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                                .addDim(dim(8)).addDim(dim(9)).addDim(dim(9))))))
+                .addInitializer(weights("w1", 16, 8).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 8L, 1L, 1L)))
+                .addInitializer(weights("w2", 16, 16).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 16L, 1L, 1L)))
+                .addInitializer(weights("w3", 8, 104)).addInitializer(longs("to5d", 0, 4, 4, 5, 9)).addInitializer(longs("to3d", 0, 8, 25))
+                .addNode(node("Conv", "c1", "x", "w1")).addNode(node("Relu", "r1", "c1"))
+                .addNode(attrs(node("MaxPool", "m1", "r1"), ints("kernel_shape", 3, 2), ints("strides", 2, 1), ints("pads", 1, 0, 0, 1),
+                        ints("ceil_mode", 1)))
+                .addNode(node("Conv", "c2", "m1", "w2"))
+                .addNode(attrs(node("AveragePool", "a1", "c2"), ints("kernel_shape", 2, 2), ints("dilations", 2, 2)).toBuilder()
+                        .addAttribute(AttributeProto.newBuilder().setName("auto_pad").setType(AttributeProto.AttributeType.STRING)
+                                .setS(ByteString.copyFromUtf8("SAME_LOWER"))).build())
+                .addNode(node("Reshape", "v5", "a1", "to5d"))
+                .addNode(attrs(node("MaxPool", "m3", "v5"), ints("kernel_shape", 2, 3, 2), ints("strides", 2, 1, 2), ints("pads", 0, 1, 0, 0, 1, 1)))
+                .addNode(node("Reshape", "v3", "m3", "to3d"))
+                .addNode(attrs(node("AveragePool", "a2", "v3"), ints("kernel_shape", 3), ints("strides", 2), ints("pads", 1, 1)))
+                .addNode(node("Flatten", "f", "a2"))
+                .addNode(attrs(node("Gemm", "y", "f", "w3"), ints("transB", 1)))
+                .addOutput(ValueInfoProto.newBuilder().setName("y"));
+        Path f = Files.write(dir.resolve("pools.onnx"), ModelProto.newBuilder().setIrVersion(9)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(19)).setGraph(g).build().toByteArray());
+        SimCliTest.Result i = sim("inspect", f.toString());
+        assertThat(i.out()).as(i.err()).contains("every ONNX node imported", "MaxPool", "AvgPool");
+        for (String engine : new String[]{"fast", "cycle"}) {
+            SimCliTest.Result r = sim("run", f.toString(), "--group", "8", "--ratio", "0,0.5,1", "--npu", "gemmini-like", "--engine", engine);
+            assertThat(r.code()).as(engine + ": " + r.err()).isZero();
+            assertThat(r.out().lines().filter(l -> l.matches("^\\s+(0|0\\.5|1)\\s.*\\smatch$")).count()).as(engine + ":\n" + r.out()).isEqualTo(3);
+        }
+    }
+
+    private static TensorShapeProto.Dimension dim(int v) {
+        return TensorShapeProto.Dimension.newBuilder().setDimValue(v).build();
+    }
+
+    private static TensorProto longs(String name, long... v) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(7).addDims(v.length);
+        for (long x : v) {
+            t.addInt64Data(x);
+        }
+        return t.build();
+    }
+
+    private static AttributeProto ints(String name, long... v) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
+        if (name.equals("ceil_mode") || name.equals("transB")) {
+            return a.setType(AttributeProto.AttributeType.INT).setI(v[0]).build();
+        }
+        a.setType(AttributeProto.AttributeType.INTS);
+        for (long x : v) {
+            a.addInts(x);
+        }
+        return a.build();
+    }
+
+    private static NodeProto attrs(NodeProto n, AttributeProto... a) {
+        return n.toBuilder().addAllAttribute(Arrays.asList(a)).build();
+    }
+
     private static TensorProto weights(String name, int rows, int cols) {
         ByteBuffer b = ByteBuffer.allocate(rows * cols * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int k = 0; k < rows * cols; k++) {

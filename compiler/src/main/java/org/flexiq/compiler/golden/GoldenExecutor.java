@@ -213,9 +213,9 @@ public final class GoldenExecutor {
             }
             return y;
         } else if (l instanceof MaxPool p) {
-            return IntKernels.pool(x, s, out, p.kernel(), p.stride(), p.pad(), null);
+            return IntKernels.pool(x, s, out, p.window(), null);
         } else if (l instanceof AvgPool p) {
-            return IntKernels.pool(x, s, out, p.kernel(), p.stride(), p.pad(), ((NodeQuant.Rescale) q).multipliers().get(0));
+            return IntKernels.pool(x, s, out, p.window(), ((NodeQuant.Rescale) q).multipliers().get(0));
         } else if (l instanceof GlobalAvgPool) {
             int hw = s.dim(1) * s.dim(2);
             byte[] y = new byte[s.dim(0)];

@@ -5,6 +5,7 @@ import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.compiler.quant.NodeQuant;
 import org.flexiq.workloads.exec.DataMovement;
 import org.flexiq.workloads.ir.Conv2d;
+import org.flexiq.workloads.ir.PoolWindow;
 import org.flexiq.workloads.ir.Shape;
 
 /**
@@ -159,8 +160,8 @@ final class IntKernels {
         return IntArithmetic.saturateInt8(IntArithmetic.roundDiv(m.apply(sum << 16), (long) count << 16));
     }
 
-    static byte[] pool(byte[] x, Shape in, Shape out, int kernel, int stride, int pad, FixedPoint avg) {
-        int[][] windows = DataMovement.poolWindows(in, out, kernel, stride, pad);
+    static byte[] pool(byte[] x, Shape in, Shape out, PoolWindow window, FixedPoint avg) {
+        int[][] windows = DataMovement.poolWindows(in, out, window);
         byte[] y = new byte[windows.length];
         for (int o = 0; o < y.length; o++) {
             int max = Integer.MIN_VALUE;

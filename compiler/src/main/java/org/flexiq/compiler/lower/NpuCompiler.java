@@ -26,6 +26,7 @@ import org.flexiq.workloads.ir.LayerNorm;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.MatMul;
 import org.flexiq.workloads.ir.MaxPool;
+import org.flexiq.workloads.ir.PoolWindow;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Reshape;
 import org.flexiq.workloads.ir.Shape;
@@ -334,10 +335,10 @@ public final class NpuCompiler {
                 out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
                 outRows = new TensorView.Rows(out.base(), new int[]{1}, new int[]{in.dim(0)}, in.dim(0), 1);
             } else {
-                int k = l instanceof MaxPool mp ? mp.kernel() : ((AvgPool) l).kernel();
-                int s = l instanceof MaxPool mp ? mp.stride() : ((AvgPool) l).stride();
-                int p = l instanceof MaxPool mp ? mp.pad() : ((AvgPool) l).pad();
-                g = new ConvGeometry(in.dim(1), in.dim(2), outShape.dim(1), outShape.dim(2), k, k, s, s, p, p, 1);
+                // the bottom and right padding need no field: windows are clipped to the image, which ends there
+                PoolWindow w = l instanceof MaxPool mp ? mp.window() : ((AvgPool) l).window();
+                g = new ConvGeometry(in.dim(1), in.dim(2), outShape.dim(1), outShape.dim(2), w.kernelH(), w.kernelW(),
+                        w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.dilation());
                 out = cx.allocate(outShape, LoweringContext.CHANNELS_LAST, 1);
                 outRows = out.permute(LoweringContext.CHANNELS_LAST).rows();
             }

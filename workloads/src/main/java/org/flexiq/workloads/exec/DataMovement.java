@@ -1,5 +1,6 @@
 package org.flexiq.workloads.exec;
 
+import org.flexiq.workloads.ir.PoolWindow;
 import org.flexiq.workloads.ir.Shape;
 
 import java.util.List;
@@ -84,24 +85,24 @@ public final class DataMovement {
     }
 
     /**
-     * For each output element of a square-window pooling over [C, H, W], the input elements in its window,
+     * For each output element of a pooling over [C, H, W], the input elements in its window,
      * padding excluded (padding never wins a max and is not counted in a mean).
      */
-    public static int[][] poolWindows(Shape in, Shape out, int kernel, int stride, int pad) {
+    public static int[][] poolWindows(Shape in, Shape out, PoolWindow win) {
         int h = in.dim(1);
         int w = in.dim(2);
         int oh = out.dim(1);
         int ow = out.dim(2);
         int[][] windows = new int[out.elementCount()][];
-        int[] buf = new int[kernel * kernel];
+        int[] buf = new int[win.kernelH() * win.kernelW()];
         for (int c = 0; c < in.dim(0); c++) {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
                     int n = 0;
-                    for (int ki = 0; ki < kernel; ki++) {
-                        int iy = i * stride - pad + ki;
-                        for (int kj = 0; kj < kernel; kj++) {
-                            int ix = j * stride - pad + kj;
+                    for (int ki = 0; ki < win.kernelH(); ki++) {
+                        int iy = i * win.strideH() - win.padTop() + ki * win.dilation();
+                        for (int kj = 0; kj < win.kernelW(); kj++) {
+                            int ix = j * win.strideW() - win.padLeft() + kj * win.dilation();
                             if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                                 buf[n++] = (c * h + iy) * w + ix;
                             }

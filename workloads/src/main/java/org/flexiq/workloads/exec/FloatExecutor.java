@@ -140,9 +140,9 @@ public final class FloatExecutor {
         } else if (l instanceof Activation a) {
             return FloatKernels.activation(x, a);
         } else if (l instanceof MaxPool p) {
-            return FloatKernels.pool(x, s, out, p.kernel(), p.stride(), p.pad(), true);
+            return FloatKernels.pool(x, s, out, p.window(), true);
         } else if (l instanceof AvgPool p) {
-            return FloatKernels.pool(x, s, out, p.kernel(), p.stride(), p.pad(), false);
+            return FloatKernels.pool(x, s, out, p.window(), false);
         } else if (l instanceof GlobalAvgPool) {
             return FloatKernels.globalAvgPool(x, s);
         } else if (l instanceof LayerNorm ln) {

@@ -3,6 +3,7 @@ package org.flexiq.workloads.exec;
 import org.flexiq.workloads.ir.Activation;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.IrException;
+import org.flexiq.workloads.ir.PoolWindow;
 import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.ir.Softmax;
 
@@ -127,8 +128,8 @@ final class FloatKernels {
         return y;
     }
 
-    static float[] pool(float[] x, Shape in, Shape out, int kernel, int stride, int pad, boolean max) {
-        int[][] windows = DataMovement.poolWindows(in, out, kernel, stride, pad);
+    static float[] pool(float[] x, Shape in, Shape out, PoolWindow window, boolean max) {
+        int[][] windows = DataMovement.poolWindows(in, out, window);
         float[] y = new float[windows.length];
         for (int o = 0; o < y.length; o++) {
             double s = 0;

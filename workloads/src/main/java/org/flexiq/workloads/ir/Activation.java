@@ -3,7 +3,8 @@ package org.flexiq.workloads.ir;
 import java.util.List;
 
 /** Element-wise activations: one input, same shape out, no parameters. */
-public sealed interface Activation extends Layer permits Relu, Relu6, Gelu, Silu, Tanh, Sigmoid, Erf, Clip, Neg, Reciprocal, InverseStdDev {
+public sealed interface Activation extends Layer permits Relu, Relu6, Gelu, Silu, Tanh, Sigmoid, Erf, Clip, Neg, Reciprocal, InverseStdDev,
+        RoundToFloat16 {
     @Override
     default int minInputs() {
         return 1;

@@ -2,10 +2,17 @@ package org.flexiq.workloads.ir;
 
 import java.util.List;
 
-/** Mean over kernel x kernel windows; padded positions are not counted (count_include_pad = false). */
-public record AvgPool(int kernel, int stride, int pad) implements Layer {
+import static org.flexiq.workloads.ir.Layer.require;
+
+/** Mean over each window; padded positions are not counted (count_include_pad = false). */
+public record AvgPool(PoolWindow window) implements Layer {
     public AvgPool {
-        Pooling.check("AvgPool", kernel, stride, pad);
+        require(window != null, "AvgPool.window is required");
+    }
+
+    /** A square window with equal stride and padding on every side. */
+    public AvgPool(int kernel, int stride, int pad) {
+        this(PoolWindow.square(kernel, stride, pad));
     }
 
     @Override
@@ -15,6 +22,6 @@ public record AvgPool(int kernel, int stride, int pad) implements Layer {
 
     @Override
     public Shape outputShape(List<Shape> inputs) {
-        return Pooling.outputShape("AvgPool", inputs.get(0), kernel, stride, pad);
+        return window.outputShape("AvgPool", inputs.get(0));
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
         @JsonSubTypes.Type(Add.class), @JsonSubTypes.Type(Mul.class), @JsonSubTypes.Type(Concat.class),
         @JsonSubTypes.Type(Relu.class), @JsonSubTypes.Type(Relu6.class), @JsonSubTypes.Type(Gelu.class),
         @JsonSubTypes.Type(Silu.class), @JsonSubTypes.Type(Tanh.class), @JsonSubTypes.Type(Sigmoid.class),
-        @JsonSubTypes.Type(Erf.class), @JsonSubTypes.Type(Clip.class), @JsonSubTypes.Type(Neg.class),
+        @JsonSubTypes.Type(Erf.class), @JsonSubTypes.Type(Clip.class), @JsonSubTypes.Type(Neg.class), @JsonSubTypes.Type(RoundToFloat16.class),
         @JsonSubTypes.Type(Reciprocal.class), @JsonSubTypes.Type(InverseStdDev.class),
         @JsonSubTypes.Type(MaxPool.class), @JsonSubTypes.Type(AvgPool.class), @JsonSubTypes.Type(GlobalAvgPool.class),
         @JsonSubTypes.Type(LayerNorm.class), @JsonSubTypes.Type(BatchNorm.class), @JsonSubTypes.Type(Softmax.class),

@@ -2,10 +2,17 @@ package org.flexiq.workloads.ir;
 
 import java.util.List;
 
-/** Max over kernel x kernel windows; padding never wins the max. */
-public record MaxPool(int kernel, int stride, int pad) implements Layer {
+import static org.flexiq.workloads.ir.Layer.require;
+
+/** Max over each window; padding never wins the max. */
+public record MaxPool(PoolWindow window) implements Layer {
     public MaxPool {
-        Pooling.check("MaxPool", kernel, stride, pad);
+        require(window != null, "MaxPool.window is required");
+    }
+
+    /** A square window with equal stride and padding on every side. */
+    public MaxPool(int kernel, int stride, int pad) {
+        this(PoolWindow.square(kernel, stride, pad));
     }
 
     @Override
@@ -15,6 +22,6 @@ public record MaxPool(int kernel, int stride, int pad) implements Layer {
 
     @Override
     public Shape outputShape(List<Shape> inputs) {
-        return Pooling.outputShape("MaxPool", inputs.get(0), kernel, stride, pad);
+        return window.outputShape("MaxPool", inputs.get(0));
     }
 }

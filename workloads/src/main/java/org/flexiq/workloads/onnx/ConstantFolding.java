@@ -1,5 +1,7 @@
 package org.flexiq.workloads.onnx;
 
+import org.flexiq.workloads.ir.Binary16;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 
 import java.util.Arrays;
@@ -248,7 +250,14 @@ final class ConstantFolding {
         if (toIntegral) {
             return ConstTensor.ofLongs(a.dims(), a.asLongs());
         }
-        return ConstTensor.ofFloats(a.dims(), a.asFloats());
+        float[] f = a.asFloats();
+        if (to == TensorDecoder.FLOAT16) {
+            f = f.clone();
+            for (int i = 0; i < f.length; i++) {
+                f[i] = Binary16.round(f[i]);
+            }
+        }
+        return ConstTensor.ofFloats(a.dims(), f);
     }
 
     private static ConstTensor toBool(ConstTensor a) {

@@ -1,7 +1,6 @@
 package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.Add;
-import org.flexiq.workloads.ir.AvgPool;
 import org.flexiq.workloads.ir.BatchNorm;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
@@ -9,7 +8,6 @@ import org.flexiq.workloads.ir.GlobalAvgPool;
 import org.flexiq.workloads.ir.LayerNorm;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.MatMul;
-import org.flexiq.workloads.ir.MaxPool;
 import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.Neg;
 import org.flexiq.workloads.ir.InverseStdDev;
@@ -22,7 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Nodes with weights or windows: Conv, Gemm, MatMul, the normalizations, pooling and spatial means. */
+/** Nodes with weights: Conv, Gemm, MatMul, the normalizations, and spatial means. */
 final class LayerOps extends OpTranslator {
     LayerOps(OnnxImporter context) {
         super(context);
@@ -219,48 +217,6 @@ final class LayerOps extends OpTranslator {
             p.put(roles[i], t.toFloatTensor(Shape.of(ch)));
         }
         return emit(n, new BatchNorm(n.f("epsilon", 1e-5f)), p, true, x.tensor());
-    }
-
-    List<Value> pool(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
-        Value.Live x = live(n, in, 0);
-        boolean max = n.op().equals("MaxPool");
-        if (n.outputCount() > 1 && !n.output(1).isEmpty()) {
-            throw n.unsupported("the Indices output is not supported");
-        }
-        int[] xd = c.onnxDims(x);
-        long[] ks = n.ints("kernel_shape");
-        if (!x.batched() || xd.length != 4 || ks == null || ks.length != 2 || ks[0] != ks[1]) {
-            throw n.unsupported("only square 2-D windows on a batched [N, C, H, W] input are supported");
-        }
-        long[] strides = orDefault(n.ints("strides"), 1, 1);
-        long[] dil = orDefault(n.ints("dilations"), 1, 1);
-        if (strides[0] != strides[1] || dil[0] != 1 || dil[1] != 1 || n.i("storage_order", 0) != 0) {
-            throw n.unsupported("only equal strides, no dilation and row-major storage are supported");
-        }
-        int k = (int) ks[0];
-        int[] pads = pads(n, new int[]{xd[2], xd[3]}, new int[]{k, k}, strides, dil);
-        if (pads[0] != pads[1]) {
-            throw n.unsupported("only equal padding on both axes is supported");
-        }
-        org.flexiq.workloads.ir.Layer layer = max ? new MaxPool(k, (int) strides[0], pads[0]) : new AvgPool(k, (int) strides[0], pads[0]);
-        Map<String, FloatTensor> params = Map.of();
-        if (!max && pads[0] > 0 && n.i("count_include_pad", 0) != 0) {
-            // our AvgPool leaves padding out of the mean; counting it is a depthwise convolution with weights 1 / k^2
-            int ch = xd[1];
-            layer = new Conv2d(ch, k, k, (int) strides[0], (int) strides[0], pads[0], pads[0], 1, ch, false);
-            params = Map.of("weight", tensor(Shape.of(ch, 1, k, k), filled(ch * k * k, 1f / (k * k))));
-        }
-        Value.Live out = emit(n, layer, params, true, x.tensor());
-        if (n.i("ceil_mode", 0) != 0) {
-            int s = (int) strides[0];
-            for (int i = 2; i < 4; i++) {
-                long ceil = (xd[i] + 2L * pads[0] - k + s - 1) / s + 1;
-                if (ceil != c.onnxDims(out)[i]) {
-                    throw n.unsupported("ceil_mode = 1 changes the output size here; only floor rounding is supported");
-                }
-            }
-        }
-        return one(out);
     }
 
     Value globalPool(OnnxNode n, Value.Live x, boolean keepDims) throws OnnxNode.UnsupportedNodeException {

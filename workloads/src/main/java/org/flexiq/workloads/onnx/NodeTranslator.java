@@ -22,12 +22,14 @@ final class NodeTranslator extends OpTranslator {
             + "Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
     private final LayerOps layers;
+    private final PoolOps pools;
     private final ElementwiseOps elementwise;
     private final DataMovementOps movement;
 
     NodeTranslator(OnnxImporter context) {
         super(context);
         layers = new LayerOps(context);
+        pools = new PoolOps(context);
         elementwise = new ElementwiseOps(context);
         movement = new DataMovementOps(context);
     }
@@ -67,7 +69,7 @@ final class NodeTranslator extends OpTranslator {
             case "Softmax" -> one(elementwise.softmax(n, in, 1.0));
             case "LayerNormalization" -> layers.layerNormalization(n, in);
             case "BatchNormalization" -> one(layers.batchNorm(n, in));
-            case "MaxPool", "AveragePool" -> layers.pool(n, in);
+            case "MaxPool", "AveragePool" -> pools.pool(n, in);
             case "GlobalAveragePool" -> one(layers.globalPool(n, live(n, in, 0), true));
             case "ReduceMean" -> one(layers.reduceMean(n, in));
             case "Flatten" -> one(movement.reshapeTo(n, live(n, in, 0), DimensionRules.flatten(c.onnxDims(live(n, in, 0)), (int) n.i("axis", 1), n)));

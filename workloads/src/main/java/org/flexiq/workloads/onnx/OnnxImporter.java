@@ -38,8 +38,11 @@ public final class OnnxImporter {
     /** How graph inputs' leading dimension is read. */
     public enum Batch { LEADING, NONE }
 
-    /** Opsets whose semantics this importer implements for the default domain. */
-    static final int MIN_OPSET = 7;
+    /** Opsets whose semantics this importer implements for the default domain (before 7 only for LEGACY_OPS). */
+    static final int MIN_OPSET = 1;
+    static final int FULL_OPSET = 7;
+    /** Ops whose definition did not change from opset 1 to opset 7, the only ones taken from graphs of opsets 1 to 6. */
+    static final Set<String> LEGACY_OPS = Set.of("GlobalAveragePool", "Flatten", "Identity", "Transpose", "Softmax", "MatMul", "Gather");
     static final int MAX_OPSET = 21;
 
     final Path file;
@@ -148,7 +151,8 @@ public final class OnnxImporter {
         for (Map.Entry<String, ConstTensor> e : known.entrySet()) {
             values.putIfAbsent(e.getKey(), new Value.Known(e.getValue()));
         }
-        List<PatternMatch> matches = DecomposedPatterns.find(index);
+        // the patterns' ops (Pow, Div, ReduceMean...) all changed by opset 7
+        List<PatternMatch> matches = opset < FULL_OPSET ? List.of() : DecomposedPatterns.find(index);
         Map<Integer, PatternMatch> atLast = new HashMap<>();
         Set<Integer> covered = new HashSet<>();
         for (PatternMatch pm : matches) {
@@ -158,6 +162,11 @@ public final class OnnxImporter {
         NodeTranslator translator = new NodeTranslator(this);
         for (OnnxNode n : nodes) {
             if (covered.contains(n.index) && !atLast.containsKey(n.index) || absorbed.contains(n.index)) {
+                continue;
+            }
+            if (n.opset < FULL_OPSET && !LEGACY_OPS.contains(n.op())) {
+                refuse(n.label() + ": " + n.op() + " changed its definition by opset " + FULL_OPSET + "; from a graph of opset "
+                        + n.opset + " only " + String.join(", ", new java.util.TreeSet<>(LEGACY_OPS)) + " are taken", n);
                 continue;
             }
             try {
@@ -223,9 +232,12 @@ public final class OnnxImporter {
             }
             int type = v.getType().getTensorType().getElemType();
             boolean integral = type == TensorDecoder.INT64 || type == TensorDecoder.INT32;
-            if (type != TensorDecoder.FLOAT && type != TensorDecoder.DOUBLE && !integral) {
+            // 16-bit floats are held as float32, which holds each of their values exactly
+            boolean floating = type == TensorDecoder.FLOAT || type == TensorDecoder.DOUBLE || type == TensorDecoder.FLOAT16
+                    || type == TensorDecoder.BFLOAT16;
+            if (!floating && !integral) {
                 throw new OnnxImportException(file, "input '" + v.getName() + "': element type " + type
-                        + " is not supported (float, double; int32 or int64 for ids)");
+                        + " is not supported (float, double, float16, bfloat16; int32 or int64 for ids)");
             }
             List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
             int skip = batchMode == Batch.LEADING ? 1 : 0;
@@ -266,7 +278,8 @@ public final class OnnxImporter {
     /** Folds, before the walk, every node computable from initializers and constants alone (patterns need their values). */
     private void prefold(List<OnnxNode> nodes, Map<String, ConstTensor> known) {
         for (OnnxNode n : nodes) {
-            if (!ConstantFolding.OPS.contains(n.op()) || n.op().equals("Shape") && !known.containsKey(n.input(0))) {
+            if (!ConstantFolding.OPS.contains(n.op()) || n.op().equals("Shape") && !known.containsKey(n.input(0))
+                    || n.opset < FULL_OPSET && !LEGACY_OPS.contains(n.op())) {
                 continue;
             }
             List<ConstTensor> in = new ArrayList<>();

@@ -97,32 +97,11 @@ abstract class OpTranslator {
 
     /** Symmetric [padH, padW] from pads or auto_pad; asymmetric padding is refused. */
     static int[] pads(OnnxNode n, int[] in, int[] k, long[] strides, long[] dil) throws OnnxNode.UnsupportedNodeException {
-        String auto = n.s("auto_pad", "NOTSET");
-        int[] out = new int[2];
-        if (auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER")) {
-            for (int i = 0; i < 2; i++) {
-                long outDim = (in[i] + strides[i] - 1) / strides[i];
-                long total = Math.max(0, (outDim - 1) * strides[i] + (k[i] - 1) * dil[i] + 1 - in[i]);
-                if (total % 2 != 0) {
-                    throw n.unsupported("auto_pad " + auto + " needs asymmetric padding here (total " + total + "); only symmetric padding is supported");
-                }
-                out[i] = (int) (total / 2);
-            }
-            return out;
+        SpatialPads p = SpatialPads.of(n, in, new long[]{k[0], k[1]}, strides, dil);
+        if (!p.symmetric()) {
+            throw n.unsupported("padding " + p + ": only symmetric padding (top = bottom, left = right) is supported");
         }
-        if (!auto.equals("NOTSET") && !auto.equals("VALID")) {
-            throw n.unsupported("auto_pad " + auto + " is not supported (NOTSET, VALID, SAME_UPPER, SAME_LOWER)");
-        }
-        long[] p = auto.equals("VALID") ? null : n.ints("pads");
-        if (p == null) {
-            return out;
-        }
-        if (p.length != 4 || p[0] != p[2] || p[1] != p[3]) {
-            throw n.unsupported("pads " + Arrays.toString(p) + ": only symmetric 2-D padding (top = bottom, left = right) is supported");
-        }
-        out[0] = (int) p[0];
-        out[1] = (int) p[1];
-        return out;
+        return p.begin();
     }
 
     static float[] filled(int n, float v) {

@@ -1,5 +1,7 @@
 package org.flexiq.workloads.onnx;
 
+import org.flexiq.workloads.ir.Binary16;
+
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
@@ -162,22 +164,7 @@ final class TensorDecoder {
 
     /** A float16 or bfloat16 value from its 16 bits. */
     private static float sixteenBit(int bits, int type) {
-        return type == FLOAT16 ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
-    }
-
-    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(int h) {
-        int sign = (h >>> 15) << 31;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+        return type == FLOAT16 ? Binary16.toFloat(bits) : Float.intBitsToFloat(bits << 16);
     }
 
     /** The bytes of an external-data tensor: location (relative, inside the model's folder), offset, length. */

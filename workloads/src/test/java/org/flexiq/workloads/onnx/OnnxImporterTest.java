@@ -122,6 +122,23 @@ class OnnxImporterTest {
     }
 
     @Test
+    void graphsBeforeOpset7AreTakenOnlyForOpsUnchangedSinceOpset1() throws IOException {
+        GraphProto pool = GraphProto.newBuilder().setName("old")
+                .addInput(input("x", TensorDecoder.FLOAT, 1, 2, 2, 2))
+                .addNode(node("GlobalAveragePool", new String[]{"x"}, new String[]{"p"}))
+                .addNode(node("Flatten", new String[]{"p"}, new String[]{"y"}))
+                .addOutput(output("y")).build();
+        Model m = OnnxImporter.read(write("opset1.onnx", model(1, pool)));
+        assertArrayEquals(new float[]{2.5f, 6.5f}, run(m, new float[]{1, 2, 3, 4, 5, 6, 7, 8}), 1e-6f);
+        // Add took a broadcast attribute before opset 7: its graph is refused at the node, in one line
+        GraphProto add = pool.toBuilder().setNode(1, node("Add", new String[]{"p", "p"}, new String[]{"y"})).build();
+        Path p = write("opset6.onnx", model(6, add));
+        OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(p));
+        assertEquals(p + ": node 1 'y_node' (Add): Add changed its definition by opset 7; from a graph of opset 6 only "
+                + "Flatten, Gather, GlobalAveragePool, Identity, MatMul, Softmax, Transpose are taken", e.getMessage());
+    }
+
+    @Test
     void corruptAndTruncatedFilesAreRefusedInOneLine() throws IOException {
         byte[] good = Files.readAllBytes(PytorchExportTest.file("fmnist-vit"));
         int refused = 0;
