@@ -242,10 +242,12 @@ final class ElementwiseOps extends OpTranslator {
         return new Value.Live(c.ir.add(name, new Transpose(perm), sm), x.batched());
     }
 
-    /** Inference-mode Dropout is the identity; training mode (random) and its mask are refused. */
+    /** Inference-mode Dropout is the identity, as is training mode with ratio 0; random dropping and the mask are refused. */
     Value dropout(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         ConstTensor training = optionalKnown(n, in, 2, "training_mode");
-        if (training != null && training.scalar() != 0 || n.opset < 7 && n.i("is_test", 0) == 0 && n.has("is_test")) {
+        ConstTensor ratio = n.opset >= 12 ? optionalKnown(n, in, 1, "ratio") : null;
+        boolean drops = ratio == null || ratio.scalar() != 0; // the default ratio is 0.5
+        if (training != null && training.scalar() != 0 && drops || n.opset < 7 && n.i("is_test", 0) == 0 && n.has("is_test")) {
             throw n.unsupported("training mode (random dropping) is not supported; inference only");
         }
         if (usesExtraOutputs(n)) {
