@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.gpubackend.CublasLtTiming;
 import org.flexiq.gpubackend.FlexiqGemmTiming;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.KernelCalibration;
@@ -47,6 +48,18 @@ final class GpuCalibrationCommand implements Callable<Integer> {
                     us(g.cublasUs()), String.format(Locale.ROOT, "%.2fx", g.measuredUs() / g.cublasUs()));
         }
         out.print(gemms.render());
+        out.printf(Locale.ROOT, "%ncuBLASLt int8 model (us = per call + ideal 128 x 128-tile time / efficiency, least squares): H200 %.1f us per call, "
+                        + "efficiency %.2f (%s); T4 %.1f us per call, efficiency %.2f (%s); the other GPUs carry the H200's%n",
+                CublasLtTiming.H200.perCallUs(), CublasLtTiming.H200.efficiency(), CublasLtTiming.H200.source(), CublasLtTiming.T4.perCallUs(),
+                CublasLtTiming.T4.efficiency(), CublasLtTiming.T4.source());
+        TextTable cublas = new TextTable(List.of("GPU", "set", "shapes", "measured", "modelled", "error", "mean error per shape"),
+                List.of(TextTable.Align.LEFT, TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT,
+                        TextTable.Align.RIGHT, TextTable.Align.RIGHT));
+        for (KernelCalibration.CublasCheck c : KernelCalibration.cublasChecks()) {
+            cublas.row(c.gpu(), c.set() + (c.heldBack() ? " (held back)" : " (fit)"), c.shapes(), us(c.measuredUs()), us(c.modelledUs()),
+                    String.format(Locale.ROOT, "%+.1f%%", 100 * c.error()), String.format(Locale.ROOT, "%.1f%%", 100 * c.meanRelativeError()));
+        }
+        out.print(cublas.render());
         StreamKernelTiming s = StreamKernelTiming.H200;
         out.printf(Locale.ROOT, "%nother kernels, fitted on %s: fixed %.2f us per kernel, DRAM at %.1f%% of the datasheet's bandwidth, host launches "
                 + "one kernel per %.2f us%n", on.name(), s.fixedUs(), 100 * s.bandwidthEfficiency(), s.hostLaunchUs());

@@ -6,6 +6,7 @@ import org.flexiq.workbench.NpuModels;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.gpubackend.CublasLtTiming;
 import org.flexiq.gpubackend.CudaDevice;
 import org.flexiq.gpubackend.CudaProbe;
 import org.flexiq.gpubackend.GpuEmulator;
@@ -88,9 +89,7 @@ final class GpuCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s on %s (%s, %d SMs, %.0f MHz; int8 %.0f TOPS, int4 %s, %.0f GB/s), batch %d: MODELLED latency, GEMMs %s: %s%n",
                 q.graph().name(), g.name(), g.arch(), g.sms(), g.boostClockMHz(), g.int8Tops(),
                 g.hasInt4TensorCores() ? String.format(Locale.ROOT, "%.0f TOPS", g.int4Tops()) : "none (4-bit groups widened to int8)",
-                g.memoryBandwidthGBps(), batch, kernel == GpuTimingModel.GemmKernel.SHIPPED
-                        ? "by flexiq_gemm as shipped (its tile model, fitted to its measurements on an H200)"
-                        : "by an ideal tuned kernel (128 x 128 tiles at the tensor rates)", CudaProbe.why());
+                g.memoryBandwidthGBps(), batch, kernelText(kernel, g), CudaProbe.why());
         List<GpuTimingModel.Run> runs = new ArrayList<>();
         for (double r : rs) {
             runs.add(GpuTimingModel.run(g, r, batch, GpuPlan.of(q, r, batch), kernel));
@@ -165,6 +164,20 @@ final class GpuCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.1f us (%s)", modelled, model.id()), ok ? "match" : "DIFFER");
         }
         out.print(t.render());
+    }
+
+    /** How the GEMMs are priced, in the words of the first line. */
+    static String kernelText(GpuTimingModel.GemmKernel kernel, GpuSpec g) {
+        return switch (kernel) {
+            case SHIPPED -> "by flexiq_gemm as shipped (its tile model, fitted to its measurements on an H200)";
+            case ROOFLINE -> "by an ideal tuned kernel (128 x 128 tiles at the tensor rates)";
+            case CUBLASLT -> {
+                CublasLtTiming c = CublasLtTiming.forGpu(g);
+                yield String.format(Locale.ROOT, "by cuBLASLt's int8 GEMM, every channel 8-bit at any ratio (%.0f%% of the ideal kernel's rate, "
+                        + "%.1f us per call, fitted on the %s's times, %s%s)", 100 * c.efficiency(), c.perCallUs(), c.fittedOn(), c.source(),
+                        CublasLtTiming.fittedFor(g) ? "" : "; carried to the " + g.id() + ", which has no such data");
+            }
+        };
     }
 
     /** gemm_bench's input: the kernel lengths as the FlexiQ kernel's buffers hold them (k8 padded to 32, k4 in whole slices). */

@@ -11,7 +11,8 @@ final class GpuOptions {
     String gpu;
 
     @Option(names = "--kernel", defaultValue = "shipped", description = "GEMM kernel the latency model prices: shipped (flexiq_gemm, its tile "
-            + "model fitted to its measurements on an H200) or roofline (an ideal tuned kernel at the tensor rates) (default: ${DEFAULT-VALUE}).")
+            + "model fitted to its measurements on an H200), roofline (an ideal tuned kernel at the tensor rates) or cublaslt (cuBLASLt's int8 "
+            + "GEMM, every channel 8-bit: the baseline) (default: ${DEFAULT-VALUE}).")
     String kernel;
 
     GpuTimingModel.GemmKernel kernel() {

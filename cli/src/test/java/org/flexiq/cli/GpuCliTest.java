@@ -35,10 +35,10 @@ class GpuCliTest {
     }
 
     @Test
-    void theRooflineKernelIsFasterThanTheShippedOneOnAWideModel(@TempDir Path dir) throws IOException {
-        double[] us = new double[2];
-        String[] kernels = {"shipped", "roofline"};
-        for (int i = 0; i < 2; i++) {
+    void theRooflineKernelIsFasterThanTheShippedOneAndTheInt8BaselineOnAWideModel(@TempDir Path dir) throws IOException {
+        double[] us = new double[3];
+        String[] kernels = {"shipped", "roofline", "cublaslt"};
+        for (int i = 0; i < 3; i++) {
             Path json = dir.resolve(kernels[i] + ".json");
             SimCliTest.Result r = sim("gpu", "fmnist-resnet-wide", "--ratio", "0", "--batch", "64", "--no-check", "--kernel", kernels[i], "--json",
                     json.toString());
@@ -46,9 +46,11 @@ class GpuCliTest {
             us[i] = new ObjectMapper().readTree(json.toFile()).get("runs").get(0).get("kernelsUs").asDouble();
         }
         assertThat(us[1]).isLessThan(us[0]);
+        // at 0% every channel is 8-bit: the ideal kernel against cuBLASLt at its fitted rate and cost per call
+        assertThat(us[1]).isLessThan(us[2]);
         SimCliTest.Result bad = sim("gpu", "mlp", "--group", "16", "--kernel", "cublas");
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).contains("--kernel: unknown GEMM kernel 'cublas'; expected shipped or roofline");
+        assertThat(bad.err()).contains("--kernel: unknown GEMM kernel 'cublas'; expected shipped, roofline or cublaslt");
     }
 
     @Test
@@ -56,7 +58,8 @@ class GpuCliTest {
         SimCliTest.Result r = sim("gpu-calibration");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("flexiq_gemm tile model, fitted on NVIDIA H200", "resnet50 (held back)", "vitb16 (held back)",
-                "synthetic (fit)", "layernorm 3152x768 fp16", "host launches one kernel per 7.83 us");
+                "synthetic (fit)", "layernorm 3152x768 fp16", "host launches one kernel per 7.83 us", "cuBLASLt int8 model",
+                "published squares 2048, 6144 (held back)");
     }
 
     @Test

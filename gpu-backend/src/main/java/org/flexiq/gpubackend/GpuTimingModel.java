@@ -11,10 +11,12 @@ import java.util.List;
  *   <li>tensor-core GEMMs (weights, and the attention products) by one of two {@link GemmKernel}s: the kernel we ship,
  *       {@code flexiq_gemm}, from its tile model fitted to its measurements ({@link FlexiqGemmTiming}); or an ideal
  *       tuned kernel, a roofline of 128 x 128 tiles at the tensor rates, whose CUDA cores shift each group slice in one
- *       IMAD per output element, overlapped with the tensor cores, then requantize in 4 operations;</li>
+ *       IMAD per output element, overlapped with the tensor cores, then requantize in 4 operations; or cuBLASLt's int8
+ *       GEMM with every channel 8-bit, the baseline ({@link CublasLtTiming}, fitted to measured and published times);</li>
  *   <li>every other layer by its DRAM bytes at the measured bandwidth efficiency, or its integer operations at 64 lanes
  *       per SM, whichever is longer, plus a small kernel's measured fixed cost ({@link StreamKernelTiming}); so are the
- *       shipped path's extraction and im2col kernels, which the roofline kernel fuses;</li>
+ *       shipped path's extraction and im2col kernels, which the roofline kernel fuses and the int8 baseline does not need
+ *       (its convolutions taken as implicit GEMMs);</li>
  *   <li>each GEMM at least its own DRAM bytes.</li>
  * </ul>
  */
@@ -29,13 +31,16 @@ public final class GpuTimingModel {
         /** flexiq_gemm as shipped: its tile model, fitted to its measurements. */
         SHIPPED,
         /** An ideal tuned kernel: 128 x 128 tiles at the tensor rates, shifts overlapped. */
-        ROOFLINE;
+        ROOFLINE,
+        /** cuBLASLt's int8 GEMM, every channel 8-bit whatever the ratio: the baseline. */
+        CUBLASLT;
 
         public static GemmKernel parse(String s) {
             return switch (s) {
                 case "shipped" -> SHIPPED;
                 case "roofline" -> ROOFLINE;
-                default -> throw new IllegalArgumentException("unknown GEMM kernel '" + s + "'; expected shipped or roofline");
+                case "cublaslt" -> CUBLASLT;
+                default -> throw new IllegalArgumentException("unknown GEMM kernel '" + s + "'; expected shipped, roofline or cublaslt");
             };
         }
     }
@@ -82,8 +87,8 @@ public final class GpuTimingModel {
         List<KernelTime> out = new ArrayList<>();
         double total = 0;
         for (GpuLayer l : layers) {
-            if (gemm == GemmKernel.ROOFLINE && GpuPlan.activationKernel(l)) {
-                continue; // fused into the producer's epilogue by an ideal kernel
+            if (gemm != GemmKernel.SHIPPED && GpuPlan.activationKernel(l)) {
+                continue; // fused into the producer's epilogue by an ideal kernel; int8 activations need no extraction
             }
             KernelTime k = kernel(gpu, l, gemm);
             out.add(k);
@@ -98,6 +103,14 @@ public final class GpuTimingModel {
         double memory = stream.memoryUs(gpu, l.bytes());
         double us;
         String bound;
+        if (gemm == GemmKernel.CUBLASLT && (l.kind().equals("gemm") || l.kind().equals("matmul"))) {
+            long k = l.k8() + l.k4();
+            GpuLayer int8 = new GpuLayer(l.name(), l.kind(), l.m(), l.n(), k, 0, k, 0, 0, l.m() * k + l.n() * k + l.m() * l.n(), 0);
+            double compute = CublasLtTiming.forGpu(gpu).us(gpu, l.m(), l.n(), k);
+            double bytes = stream.memoryUs(gpu, int8.bytes());
+            return new KernelTime(int8, Math.max(compute, bytes), bytes > compute ? "memory" : "tensor",
+                    peakSeconds(gpu, int8.int8Macs(), 0) * 1e6 / Math.max(compute, bytes));
+        }
         if (l.kind().equals("gemm") || l.kind().equals("matmul")) {
             double compute;
             if (gemm == GemmKernel.SHIPPED) {

@@ -52,6 +52,34 @@ public final class KernelCalibration {
         return out;
     }
 
+    /** cuBLASLt's int8 model on one GPU's set of shapes: the fit's own, or held back. */
+    public record CublasCheck(String gpu, String set, boolean heldBack, int shapes, double measuredUs, double modelledUs, double meanRelativeError) {
+        public double error() {
+            return modelledUs / measuredUs - 1;
+        }
+    }
+
+    /**
+     * The cuBLASLt model against its data: on the H200, fitted to the synthetic shapes, ResNet-50's and ViT-B/16's held back;
+     * on the T4, fitted to three published squares, two held back.
+     */
+    public static List<CublasCheck> cublasChecks() {
+        List<CublasCheck> out = new ArrayList<>();
+        GpuSpec h200 = GpuSpec.named("h200");
+        for (String set : SETS) {
+            out.add(cublasCheck(h200, CublasLtTiming.H200, set, !set.equals("synthetic"), CublasLtTiming.h200(set)));
+        }
+        GpuSpec t4 = GpuSpec.named("t4");
+        out.add(cublasCheck(t4, CublasLtTiming.T4, "published squares 1024, 4096, 8192", false, CublasLtTiming.t4(true)));
+        out.add(cublasCheck(t4, CublasLtTiming.T4, "published squares 2048, 6144", true, CublasLtTiming.t4(false)));
+        return out;
+    }
+
+    private static CublasCheck cublasCheck(GpuSpec gpu, CublasLtTiming model, String set, boolean heldBack, List<CublasLtTiming.Sample> data) {
+        return new CublasCheck(gpu.id(), set, heldBack, data.size(), data.stream().mapToDouble(CublasLtTiming.Sample::us).sum(),
+                data.stream().mapToDouble(d -> model.us(gpu, d.m(), d.n(), d.k())).sum(), model.meanRelativeError(gpu, data));
+    }
+
     public static List<LayerCheck> streamLayers(GpuSpec measuredOn, StreamKernelTiming model) {
         List<LayerCheck> out = new ArrayList<>();
         for (StreamKernelTiming.Measurement m : StreamKernelTiming.layers(StreamKernelTiming.resource("h200-stream-kernels.csv")).values()) {

@@ -180,4 +180,21 @@ class GpuTimingModelTest {
         GpuTimingModel.KernelTime e = shipped.kernels().get(plan.indexOf(extract));
         assertThat(e.us()).isCloseTo(StreamKernelTiming.H200.memoryUs(A6000, extract.bytes()) + FIXED, within(1e-9));
     }
+
+    @Test
+    void theInt8BaselineRunsEveryChannelAt8BitsWhateverTheRatio() {
+        var q = GpuEmulatorTest.quantized("mlp", null, 16);
+        GpuTimingModel.Run r0 = GpuTimingModel.run(A6000, 0, 4, GpuPlan.of(q, 0, 4), GpuTimingModel.GemmKernel.CUBLASLT);
+        GpuTimingModel.Run r1 = GpuTimingModel.run(A6000, 1.0, 4, GpuPlan.of(q, 1.0, 4), GpuTimingModel.GemmKernel.CUBLASLT);
+        assertThat(r1.us()).isCloseTo(r0.us(), within(1e-9));
+        assertThat(r1.int4Macs()).isZero();
+        assertThat(r1.kernels()).noneMatch(k -> GpuPlan.activationKernel(k.layer()));
+        GpuLayer fc2 = GpuPlan.of(q, 1.0, 4).stream().filter(l -> l.name().equals("fc2")).findFirst().orElseThrow();
+        GpuTimingModel.KernelTime k = r1.kernels().stream().filter(t -> t.layer().name().equals("fc2")).findFirst().orElseThrow();
+        long depth = fc2.k8() + fc2.k4();
+        assertThat(k.layer().k8()).isEqualTo(depth);
+        assertThat(k.us()).isCloseTo(Math.max(CublasLtTiming.H200.us(A6000, fc2.m(), fc2.n(), depth),
+                StreamKernelTiming.H200.memoryUs(A6000, fc2.m() * depth + fc2.n() * depth + fc2.m() * fc2.n())), within(1e-9));
+        assertThat(GpuTimingModel.GemmKernel.parse("cublaslt")).isEqualTo(GpuTimingModel.GemmKernel.CUBLASLT);
+    }
 }

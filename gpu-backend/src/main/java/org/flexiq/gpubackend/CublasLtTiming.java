@@ -1,0 +1,130 @@
+package org.flexiq.gpubackend;
+
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * cuBLASLt's int8 GEMM (every channel 8-bit: the baseline FlexiQ's mixed kernel is weighed against), as the ideal kernel's
+ * 128 x 128-tile waves ({@link GpuTimingModel#roofline}) slowed by a fitted efficiency, plus a fitted cost per call:
+ * <pre>  us = perCallUs + roofline int8 us / efficiency</pre>
+ * fitted by least squares of the relative errors on one GPU's measured or published times. The per-call cost also takes the host's time to
+ * issue back-to-back {@code cublasLtMatmul} calls, which bounds small shapes in a benchmark of bursts.
+ *
+ * @param fitShapes    how many shapes the fit saw
+ * @param trainingError mean relative error on them
+ */
+public record CublasLtTiming(double perCallUs, double efficiency, String fittedOn, String source, int fitShapes, double trainingError) {
+    /** One GEMM's measured or published time. */
+    public record Sample(long m, long n, long k, double us) {
+    }
+
+    /** The GPUs with data of their own; the others carry the H200's fit (see {@link #forGpu}). */
+    public static final CublasLtTiming H200 = fit(h200("synthetic"), GpuSpec.named("h200"), "measured by gemm_bench, gpu-backend/README.md");
+    public static final CublasLtTiming T4 = fit(t4(true), GpuSpec.named("t4"), "published: apache/tvm#4550");
+
+    /** The fit a GPU is priced with: its own, the H200's for the H100 (the same GH100 SMs and clocks), else the H200's carried. */
+    public static CublasLtTiming forGpu(GpuSpec gpu) {
+        return gpu.id().equals("t4") ? T4 : H200;
+    }
+
+    /** Whether {@link #forGpu} gives this GPU a fit made on data from a GPU of its own compute (not carried from another). */
+    public static boolean fittedFor(GpuSpec gpu) {
+        return gpu.id().equals("t4") || gpu.id().equals("h200") || gpu.id().equals("h100");
+    }
+
+    public double us(GpuSpec gpu, long m, long n, long k) {
+        return perCallUs + rooflineUs(gpu, m, n, k) / efficiency;
+    }
+
+    /** The ideal kernel's int8 time for an M x N x K GEMM (no shift work, K padded to the MMA's 32). */
+    static double rooflineUs(GpuSpec gpu, long m, long n, long k) {
+        long padded = (k + 31) / 32 * 32;
+        return GpuTimingModel.roofline(gpu, new GpuLayer("cublaslt", "gemm", m, n, k, 0, padded, 0, 0, 0, 0));
+    }
+
+    /** Least squares of the relative errors (each row divided by its time), so that small and large shapes weigh alike. */
+    public static CublasLtTiming fit(List<Sample> data, GpuSpec on, String source) {
+        double[][] x = new double[data.size()][];
+        double[] y = new double[data.size()];
+        for (int i = 0; i < data.size(); i++) {
+            Sample s = data.get(i);
+            x[i] = new double[]{1 / s.us(), rooflineUs(on, s.m(), s.n(), s.k()) / s.us()};
+            y[i] = 1;
+        }
+        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+        ols.setNoIntercept(true);
+        ols.newSampleData(y, x);
+        double[] b = ols.estimateRegressionParameters();
+        CublasLtTiming t = new CublasLtTiming(b[0], 1 / b[1], on.id(), source, data.size(), 0);
+        return new CublasLtTiming(t.perCallUs, t.efficiency, on.id(), source, data.size(), t.meanRelativeError(on, data));
+    }
+
+    public double meanRelativeError(GpuSpec gpu, List<Sample> data) {
+        return data.stream().mapToDouble(s -> Math.abs(us(gpu, s.m(), s.n(), s.k()) - s.us()) / s.us()).average().orElse(Double.NaN);
+    }
+
+    /**
+     * cuBLASLt's times in one of gemm_bench's H200 files, one per distinct shape (its time does not depend on the FlexiQ
+     * kernel's ratio), where cuBLASLt had an algorithm.
+     */
+    public static List<Sample> h200(String set) {
+        Map<String, Sample> out = new LinkedHashMap<>();
+        for (GemmMeasurement g : GemmMeasurement.resource("h200-gemm-" + set + ".csv")) {
+            if (!Double.isNaN(g.cublasUs())) {
+                out.putIfAbsent(g.m() + "x" + g.n() + "x" + g.k(), new Sample(g.m(), g.n(), g.k(), g.cublasUs()));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /**
+     * The T4's published square GEMMs (published/t4-cublaslt-int8.csv): the fit takes 1024, 4096 and 8192, and 2048 and
+     * 6144 are held back.
+     */
+    public static List<Sample> t4(boolean fitPart) {
+        List<Sample> out = new ArrayList<>();
+        for (Sample s : published("t4-cublaslt-int8.csv")) {
+            boolean fit = s.m() == 1024 || s.m() == 4096 || s.m() == 8192;
+            if (fit == fitPart) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** A published table, M,N,K,tops,source: tera-operations per second at 2 per multiply-accumulate, as time. */
+    static List<Sample> published(String file) {
+        String path = "published/" + file;
+        try (InputStream in = CublasLtTiming.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the jar");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            if (!"M,N,K,tops,source".equals(r.readLine())) {
+                throw new IllegalArgumentException(path + ": line 1: expected 'M,N,K,tops,source'");
+            }
+            List<Sample> out = new ArrayList<>();
+            String line;
+            while ((line = r.readLine()) != null) {
+                String[] f = line.split(",", 5);
+                long m = Long.parseLong(f[0]);
+                long n = Long.parseLong(f[1]);
+                long k = Long.parseLong(f[2]);
+                out.add(new Sample(m, n, k, 2.0 * m * n * k / (Double.parseDouble(f[3]) * 1e6)));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
