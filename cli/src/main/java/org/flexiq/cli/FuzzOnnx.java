@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  */
 final class FuzzOnnx {
     private static final String[] OPS = {"Conv", "Relu", "Gemm", "MatMul", "Softmax", "Reshape", "Sigmoid", "LeakyRelu", "Loop", "", "Add",
-        "Concat", "Transpose", "Gather", "Slice", "Split"};
+        "Concat", "Transpose", "Gather", "Slice", "Split", "MaxPool", "AveragePool", "Cast"};
     private static final long[] BAD = {0, -1, 1, 2, 3, 7, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, 1L << 40};
 
     private FuzzOnnx() {
@@ -43,7 +43,9 @@ final class FuzzOnnx {
                 .addNode(node("Conv", List.of("x", "cw", "cb"), "c", ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1)))
                 .addNode(node("BatchNormalization", List.of("c", "g", "b", "m", "v"), "bn"))
                 .addNode(node("Relu", List.of("bn"), "r"))
-                .addNode(node("MaxPool", List.of("r"), "p", ints("kernel_shape", 2, 2), ints("strides", 2, 2)))
+                // asymmetric padding and ceil rounding: edits of either reach the pool window's own checks
+                .addNode(node("MaxPool", List.of("r"), "p", ints("kernel_shape", 2, 2), ints("strides", 2, 2), ints("pads", 0, 0, 1, 1),
+                        AttributeProto.newBuilder().setName("ceil_mode").setType(AttributeProto.AttributeType.INT).setI(1).build()))
                 .addNode(node("GlobalAveragePool", List.of("p"), "gap"))
                 .addNode(node("Flatten", List.of("gap"), "f"))
                 .addNode(node("Gemm", List.of("f", "fw", "fb"), "fc", AttributeProto.newBuilder().setName("transB")
