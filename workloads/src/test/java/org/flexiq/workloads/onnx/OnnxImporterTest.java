@@ -1,5 +1,6 @@
 package org.flexiq.workloads.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -136,6 +137,36 @@ class OnnxImporterTest {
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(p));
         assertEquals(p + ": node 1 'y_node' (Add): Add changed its definition by opset 7; from a graph of opset 6 only "
                 + "Flatten, Gather, GlobalAveragePool, Identity, MatMul, Softmax, Transpose are taken", e.getMessage());
+    }
+
+    @Test
+    void poolFormsTheIrCannotHoldAreRefusedByName() throws IOException {
+        AttributeProto countPad = AttributeProto.newBuilder().setName("count_include_pad").setType(AttributeProto.AttributeType.INT).setI(1).build();
+        AttributeProto ceil = AttributeProto.newBuilder().setName("ceil_mode").setType(AttributeProto.AttributeType.INT).setI(1).build();
+        Object[][] cases = {
+                {"AveragePool", new long[]{1, 2, 6, 6}, new AttributeProto[]{ints("kernel_shape", 3, 3), ints("pads", 1, 1, 0, 0), countPad},
+                        "count_include_pad = 1 with asymmetric padding is not supported"},
+                {"AveragePool", new long[]{1, 2, 6, 6}, new AttributeProto[]{ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1),
+                        countPad, ceil}, "count_include_pad = 1 with ceil_mode adding padding is not supported"},
+                {"MaxPool", new long[]{1, 2, 9, 9}, new AttributeProto[]{ints("kernel_shape", 2, 2), ints("dilations", 1, 2)},
+                        "dilations 1 and 2 differ; only equal dilations are supported"},
+                {"MaxPool", new long[]{1, 2, 3, 3, 3, 3}, new AttributeProto[]{ints("kernel_shape", 2, 2, 2, 2)},
+                        "only 1-D, 2-D and 3-D windows on a batched [N, C, ...] input are supported"},
+                {"MaxPool", new long[]{1, 2, 6, 6}, new AttributeProto[]{ints("kernel_shape", 2, 2), ints("pads", 2, 0, 0, 0)},
+                        "axis 0: window 2, stride 1, dilation 1 and padding 2 / 0 (padding must be smaller than the window)"},
+        };
+        for (Object[] c : cases) {
+            long[] dims = (long[]) c[1];
+            Object[] shape = new Object[dims.length];
+            for (int i = 0; i < dims.length; i++) {
+                shape[i] = dims[i];
+            }
+            GraphProto g = GraphProto.newBuilder().setName("pool").addInput(input("x", TensorDecoder.FLOAT, shape))
+                    .addNode(node((String) c[0], new String[]{"x"}, new String[]{"y"}, (AttributeProto[]) c[2])).addOutput(output("y")).build();
+            Path p = write("pool.onnx", model(13, g));
+            OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(p));
+            assertEquals(p + ": node 0 'y_node' (" + c[0] + "): " + c[3], e.getMessage());
+        }
     }
 
     @Test
