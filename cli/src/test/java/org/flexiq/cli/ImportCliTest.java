@@ -126,8 +126,8 @@ class ImportCliTest {
     /**
      * Pools of every form the IR's window takes: a MaxPool with a non-square window, unequal strides, asymmetric padding
      * and ceil rounding; a dilated AveragePool with SAME_LOWER padding; a 3-D MaxPool (pooled over H and W, then over
-     * depth) and a 1-D AveragePool (one row). Imported, quantized, compiled and run on both engines, they give the
-     * golden executor's integers at every ratio.
+     * depth) and a 1-D AveragePool (one row); and a strided Conv with asymmetric SAME_UPPER padding (zeros joined on).
+     * Imported, quantized, compiled and run on both engines, they give the golden executor's integers at every ratio.
      */
     @Test
     void poolsOfEveryWindowFormRunOnTheNpuAsTheGoldenExecutorComputes() throws IOException {
@@ -136,12 +136,15 @@ class ImportCliTest {
                         .setElemType(1).setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
                                 .addDim(dim(8)).addDim(dim(9)).addDim(dim(9))))))
                 .addInitializer(weights("w1", 16, 8).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 8L, 1L, 1L)))
-                .addInitializer(weights("w2", 16, 16).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 16L, 1L, 1L)))
-                .addInitializer(weights("w3", 8, 104)).addInitializer(longs("to5d", 0, 4, 4, 5, 9)).addInitializer(longs("to3d", 0, 8, 25))
+                .addInitializer(weights("w2", 16, 64).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 16L, 2L, 2L)))
+                .addInitializer(weights("w3", 8, 40)).addInitializer(longs("to5d", 0, 4, 4, 3, 5)).addInitializer(longs("to3d", 0, 8, 9))
                 .addNode(node("Conv", "c1", "x", "w1")).addNode(node("Relu", "r1", "c1"))
                 .addNode(attrs(node("MaxPool", "m1", "r1"), ints("kernel_shape", 3, 2), ints("strides", 2, 1), ints("pads", 1, 0, 0, 1),
                         ints("ceil_mode", 1)))
-                .addNode(node("Conv", "c2", "m1", "w2"))
+                // SAME_UPPER with a stride, as TensorFlow exports write it: one more zero row and column after than before
+                .addNode(attrs(node("Conv", "c2", "m1", "w2"), ints("strides", 2, 2)).toBuilder()
+                        .addAttribute(AttributeProto.newBuilder().setName("auto_pad").setType(AttributeProto.AttributeType.STRING)
+                                .setS(ByteString.copyFromUtf8("SAME_UPPER"))).build())
                 .addNode(attrs(node("AveragePool", "a1", "c2"), ints("kernel_shape", 2, 2), ints("dilations", 2, 2)).toBuilder()
                         .addAttribute(AttributeProto.newBuilder().setName("auto_pad").setType(AttributeProto.AttributeType.STRING)
                                 .setS(ByteString.copyFromUtf8("SAME_LOWER"))).build())
@@ -155,7 +158,7 @@ class ImportCliTest {
         Path f = Files.write(dir.resolve("pools.onnx"), ModelProto.newBuilder().setIrVersion(9)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(19)).setGraph(g).build().toByteArray());
         SimCliTest.Result i = sim("inspect", f.toString());
-        assertThat(i.out()).as(i.err()).contains("every ONNX node imported", "MaxPool", "AvgPool");
+        assertThat(i.out()).as(i.err()).contains("every ONNX node imported", "MaxPool", "AvgPool", "Concat", "Constant");
         for (String engine : new String[]{"fast", "cycle"}) {
             SimCliTest.Result r = sim("run", f.toString(), "--group", "8", "--ratio", "0,0.5,1", "--npu", "gemmini-like", "--engine", engine);
             assertThat(r.code()).as(engine + ": " + r.err()).isZero();

@@ -2,6 +2,8 @@ package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.Add;
 import org.flexiq.workloads.ir.BatchNorm;
+import org.flexiq.workloads.ir.Concat;
+import org.flexiq.workloads.ir.Constant;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.GlobalAvgPool;
@@ -44,7 +46,9 @@ final class LayerOps extends OpTranslator {
         if (dil[0] != dil[1]) {
             throw n.unsupported("dilations " + Arrays.toString(dil) + ": only equal dilations are supported");
         }
-        int[] pads = pads(n, new int[]{xd[2], xd[3]}, k, strides, dil);
+        SpatialPads sp = SpatialPads.of(n, new int[]{xd[2], xd[3]}, new long[]{k[0], k[1]}, strides, dil);
+        int[] pads = {Math.min(sp.begin()[0], sp.end()[0]), Math.min(sp.begin()[1], sp.end()[1])};
+        String input = sp.symmetric() ? x.tensor() : zeroPadded(n, x.tensor(), sp);
         int group = (int) n.i("group", 1);
         if (w.dims()[1] * group != xd[1]) {
             throw n.unsupported("weight " + w.describe() + " with group " + group + " does not fit " + xd[1] + " input channels");
@@ -59,7 +63,29 @@ final class LayerOps extends OpTranslator {
             }
             p.put("bias", b.toFloatTensor(Shape.of(o)));
         }
-        return emit(n, layer, p, true, x.tensor());
+        return emit(n, layer, p, true, input);
+    }
+
+    /**
+     * {@code x} [C, H, W] with the zero rows and columns by which one side's padding exceeds the other's (SAME padding
+     * with a stride, as TensorFlow exports write it) joined on by a Concat: the IR's Conv2d pads both sides alike, and
+     * zeros are exact on every path.
+     */
+    private String zeroPadded(OnnxNode n, String x, SpatialPads sp) {
+        String t = x;
+        for (int axis = 0; axis < 2; axis++) {
+            int extra = sp.begin()[axis] - sp.end()[axis];
+            if (extra == 0) {
+                continue;
+            }
+            int[] dims = c.ir.shape(t).dims().clone();
+            dims[axis + 1] = Math.abs(extra);
+            String zeros = c.ir.add(n.output(0) + ".pad" + axis, new Constant(Shape.of(dims)),
+                    Map.of("value", tensor(Shape.of(dims), new float[Shape.of(dims).elementCount()])));
+            t = c.ir.add(n.output(0) + ".padded" + axis, new Concat(axis + 1),
+                    extra > 0 ? new String[]{zeros, t} : new String[]{t, zeros});
+        }
+        return t;
     }
 
     Value gemm(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

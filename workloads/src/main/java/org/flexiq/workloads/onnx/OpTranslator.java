@@ -95,15 +95,6 @@ abstract class OpTranslator {
         return v == null ? dflt : v;
     }
 
-    /** Symmetric [padH, padW] from pads or auto_pad; asymmetric padding is refused. */
-    static int[] pads(OnnxNode n, int[] in, int[] k, long[] strides, long[] dil) throws OnnxNode.UnsupportedNodeException {
-        SpatialPads p = SpatialPads.of(n, in, new long[]{k[0], k[1]}, strides, dil);
-        if (!p.symmetric()) {
-            throw n.unsupported("padding " + p + ": only symmetric padding (top = bottom, left = right) is supported");
-        }
-        return p.begin();
-    }
-
     static float[] filled(int n, float v) {
         float[] f = new float[n];
         Arrays.fill(f, v);

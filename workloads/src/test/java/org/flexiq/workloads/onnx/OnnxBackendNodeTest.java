@@ -86,15 +86,15 @@ class OnnxBackendNodeTest {
     }
 
     /**
-     * Pools of the forms the Debian set lacks (3-D with padding, dilation and ceil rounding; 1-D; ceil rounding that
-     * drops a window starting in the padding), their expected outputs computed by PyTorch (tools/pool_cases.py): every
-     * case imports and matches.
+     * Pools and convolutions of the forms the Debian set lacks (3-D pools with padding, dilation and ceil rounding; 1-D;
+     * ceil rounding that drops a window starting in the padding; asymmetric and SAME padding with strides), their
+     * expected outputs computed by PyTorch (tools/window_cases.py): every case imports and matches.
      */
     @Test
-    void poolsCheckedAgainstPytorchAllPass() throws IOException {
+    void windowsCheckedAgainstPytorchAllPass() throws IOException {
         List<String> wrong = new ArrayList<>();
-        List<Outcome> outcomes = runAll(Path.of("src/test/resources/onnx/pools"), wrong);
-        assertEquals(14, outcomes.size());
+        List<Outcome> outcomes = runAll(Path.of("src/test/resources/onnx/windows"), wrong);
+        assertEquals(17, outcomes.size());
         assertTrue(wrong.isEmpty(), "imported but computed wrong outputs: " + wrong);
         assertEquals(List.of(), outcomes.stream().filter(o -> !o.passed()).map(o -> o.test() + ": " + o.refusal()).toList());
     }
