@@ -126,7 +126,8 @@ class ImportCliTest {
     /**
      * Pools of every form the IR's window takes: a MaxPool with a non-square window, unequal strides, asymmetric padding
      * and ceil rounding; a dilated AveragePool with SAME_LOWER padding; a 3-D MaxPool (pooled over H and W, then over
-     * depth) and a 1-D AveragePool (one row); and a strided Conv with asymmetric SAME_UPPER padding (zeros joined on).
+     * depth) and a 1-D AveragePool (one row); a strided Conv with asymmetric SAME_UPPER padding (zeros joined on); and
+     * Pads in reflect, edge and constant mode.
      * Imported, quantized, compiled and run on both engines, they give the golden executor's integers at every ratio.
      */
     @Test
@@ -137,8 +138,12 @@ class ImportCliTest {
                                 .addDim(dim(8)).addDim(dim(9)).addDim(dim(9))))))
                 .addInitializer(weights("w1", 16, 8).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 8L, 1L, 1L)))
                 .addInitializer(weights("w2", 16, 64).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 16L, 2L, 2L)))
-                .addInitializer(weights("w3", 8, 40)).addInitializer(longs("to5d", 0, 4, 4, 3, 5)).addInitializer(longs("to3d", 0, 8, 9))
-                .addNode(node("Conv", "c1", "x", "w1")).addNode(node("Relu", "r1", "c1"))
+                .addInitializer(weights("w3", 8, 72)).addInitializer(longs("to5d", 0, 4, 4, 3, 5)).addInitializer(longs("to3d", 0, 8, 9))
+                .addInitializer(longs("reflect", 0, 0, 1, 0, 0, 0, 0, 0)).addInitializer(longs("edge", 0, 0, 1, 0, 0, 2))
+                .addInitializer(longs("rows", 0, 0, 0, 0, 1, 0)).addInitializer(TensorProto.newBuilder().setName("quarter").setDataType(1).addFloatData(0.25f))
+                // Pads: a reflected row on top of the image, an edge pad of the pooled rows, a row of 0.25 after them
+                .addNode(attrs(node("Pad", "xp", "x", "reflect"), string("mode", "reflect")))
+                .addNode(node("Conv", "c1", "xp", "w1")).addNode(node("Relu", "r1", "c1"))
                 .addNode(attrs(node("MaxPool", "m1", "r1"), ints("kernel_shape", 3, 2), ints("strides", 2, 1), ints("pads", 1, 0, 0, 1),
                         ints("ceil_mode", 1)))
                 // SAME_UPPER with a stride, as TensorFlow exports write it: one more zero row and column after than before
@@ -152,7 +157,9 @@ class ImportCliTest {
                 .addNode(attrs(node("MaxPool", "m3", "v5"), ints("kernel_shape", 2, 3, 2), ints("strides", 2, 1, 2), ints("pads", 0, 1, 0, 0, 1, 1)))
                 .addNode(node("Reshape", "v3", "m3", "to3d"))
                 .addNode(attrs(node("AveragePool", "a2", "v3"), ints("kernel_shape", 3), ints("strides", 2), ints("pads", 1, 1)))
-                .addNode(node("Flatten", "f", "a2"))
+                .addNode(attrs(node("Pad", "pe", "a2", "edge"), string("mode", "edge")))
+                .addNode(node("Pad", "pc", "pe", "rows", "quarter"))
+                .addNode(node("Flatten", "f", "pc"))
                 .addNode(attrs(node("Gemm", "y", "f", "w3"), ints("transB", 1)))
                 .addOutput(ValueInfoProto.newBuilder().setName("y"));
         Path f = Files.write(dir.resolve("pools.onnx"), ModelProto.newBuilder().setIrVersion(9)
@@ -164,6 +171,10 @@ class ImportCliTest {
             assertThat(r.code()).as(engine + ": " + r.err()).isZero();
             assertThat(r.out().lines().filter(l -> l.matches("^\\s+(0|0\\.5|1)\\s.*\\smatch$")).count()).as(engine + ":\n" + r.out()).isEqualTo(3);
         }
+    }
+
+    private static AttributeProto string(String name, String v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(v)).build();
     }
 
     private static TensorShapeProto.Dimension dim(int v) {

@@ -160,6 +160,59 @@ final class DataMovementOps extends OpTranslator {
         return parts.size() == 1 ? parts.get(0) : c.ir.add(name + ".concat", new Concat(axis), parts.toArray(new String[0]));
     }
 
+    /**
+     * Pad on any axes but the batch, one axis at a time: {@code constant} joins rows of its value on by a Concat;
+     * {@code edge} and {@code reflect} pick the input's own elements (its first or last, or its mirror image without the
+     * border) as slices joined by a Concat. Negative pads (cropping) and {@code wrap} are refused.
+     */
+    Value pad(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        String mode = n.s("mode", "constant");
+        if (!mode.equals("constant") && !mode.equals("edge") && !mode.equals("reflect")) {
+            throw n.unsupported("mode " + mode + " is not supported (constant, edge, reflect)");
+        }
+        boolean attrs = n.opset < 11; // pads and value were attributes before opset 11
+        long[] pads = attrs ? n.ints("pads") : known(n, in, 1, "pads").asLongs();
+        ConstTensor v = attrs ? null : optionalKnown(n, in, 2, "constant_value");
+        float value = attrs ? n.f("value", 0f) : v == null ? 0f : (float) v.scalar();
+        int rank = c.onnxDims(x).length;
+        ConstTensor axesInput = attrs ? null : optionalKnown(n, in, 3, "axes");
+        long[] axes = axesInput != null ? axesInput.asLongs() : java.util.stream.LongStream.range(0, rank).toArray();
+        if (pads == null || pads.length != 2L * axes.length) {
+            throw n.unsupported("pads " + Arrays.toString(pads) + ": expected " + 2 * axes.length + " values");
+        }
+        String t = x.tensor();
+        for (int i = 0; i < axes.length; i++) {
+            long before = pads[i];
+            long after = pads[i + axes.length];
+            if (before == 0 && after == 0) {
+                continue;
+            }
+            if (before < 0 || after < 0 || before > SpatialPads.MAX_PAD || after > SpatialPads.MAX_PAD) {
+                throw n.unsupported("pads " + Arrays.toString(pads) + ": each must be in [0, " + SpatialPads.MAX_PAD + "] (cropping is not supported)");
+            }
+            int axis = irAxis(n, x, axes[i]);
+            String name = n.output(0) + ".axis" + axis;
+            t = mode.equals("constant") ? joinConstant(name, t, axis, (int) before, (int) after, value)
+                    : pick(n, t, axis, padIndices(n, mode, c.ir.shape(t).dim(axis), (int) before, (int) after), name);
+        }
+        return t.equals(x.tensor()) ? x : new Value.Live(c.ir.reshape(n.output(0), t, c.ir.shape(t).dims()), x.batched());
+    }
+
+    /** The source index of each output position of an edge or reflect pad along an axis of {@code dim} elements. */
+    private static long[] padIndices(OnnxNode n, String mode, int dim, int before, int after) throws OnnxNode.UnsupportedNodeException {
+        boolean reflect = mode.equals("reflect");
+        if (reflect && (before >= dim || after >= dim)) {
+            throw n.unsupported("reflect padding of " + before + " / " + after + " needs more than " + dim + " elements along the axis");
+        }
+        long[] idx = new long[before + dim + after];
+        for (int j = 0; j < idx.length; j++) {
+            int k = j - before;
+            idx[j] = k < 0 ? (reflect ? -k : 0) : k >= dim ? (reflect ? 2L * (dim - 1) - k : dim - 1) : k;
+        }
+        return idx;
+    }
+
     Value slice(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
         List<ConstTensor> k = new ArrayList<>();

@@ -2,8 +2,6 @@ package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.Add;
 import org.flexiq.workloads.ir.BatchNorm;
-import org.flexiq.workloads.ir.Concat;
-import org.flexiq.workloads.ir.Constant;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.GlobalAvgPool;
@@ -68,22 +66,16 @@ final class LayerOps extends OpTranslator {
 
     /**
      * {@code x} [C, H, W] with the zero rows and columns by which one side's padding exceeds the other's (SAME padding
-     * with a stride, as TensorFlow exports write it) joined on by a Concat: the IR's Conv2d pads both sides alike, and
-     * zeros are exact on every path.
+     * with a stride, as TensorFlow exports write it) joined on: the IR's Conv2d pads both sides alike, and zeros are
+     * exact on every path.
      */
     private String zeroPadded(OnnxNode n, String x, SpatialPads sp) {
         String t = x;
         for (int axis = 0; axis < 2; axis++) {
             int extra = sp.begin()[axis] - sp.end()[axis];
-            if (extra == 0) {
-                continue;
+            if (extra != 0) {
+                t = joinConstant(n.output(0) + ".pad" + axis, t, axis + 1, Math.max(extra, 0), Math.max(-extra, 0), 0f);
             }
-            int[] dims = c.ir.shape(t).dims().clone();
-            dims[axis + 1] = Math.abs(extra);
-            String zeros = c.ir.add(n.output(0) + ".pad" + axis, new Constant(Shape.of(dims)),
-                    Map.of("value", tensor(Shape.of(dims), new float[Shape.of(dims).elementCount()])));
-            t = c.ir.add(n.output(0) + ".padded" + axis, new Concat(axis + 1),
-                    extra > 0 ? new String[]{zeros, t} : new String[]{t, zeros});
         }
         return t;
     }

@@ -19,7 +19,7 @@ final class NodeTranslator extends OpTranslator {
     static final String SUPPORTED = "Conv, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Tanh, "
             + "Sigmoid, Erf, Neg, Reciprocal, Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
             + "GlobalAveragePool, ReduceMean, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
-            + "Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
+            + "Pad, Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
     private final LayerOps layers;
     private final PoolOps pools;
@@ -40,6 +40,7 @@ final class NodeTranslator extends OpTranslator {
             case "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Gather", "Reshape", "Expand", "LayerNormalization",
                  "QuantizeLinear", "DequantizeLinear" -> 2;
             case "Slice" -> n.opset < 10 ? 1 : 3; // starts and ends were attributes before opset 10
+            case "Pad" -> n.opset < 11 ? 1 : 2; // pads were an attribute before opset 11
             case "BatchNormalization" -> 5;
             default -> 1;
         };
@@ -80,6 +81,7 @@ final class NodeTranslator extends OpTranslator {
             case "Transpose" -> one(movement.transpose(n, in));
             case "Concat" -> one(movement.concat(n, in));
             case "Gather" -> one(movement.gather(n, in));
+            case "Pad" -> one(movement.pad(n, in));
             case "Slice" -> one(movement.slice(n, in));
             case "Split" -> movement.split(n, in);
             case "Identity" -> one(live(n, in, 0));

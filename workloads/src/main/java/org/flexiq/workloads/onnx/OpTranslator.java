@@ -1,9 +1,11 @@
 package org.flexiq.workloads.onnx;
 
+import org.flexiq.workloads.ir.Concat;
 import org.flexiq.workloads.ir.Constant;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Shape;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,24 @@ abstract class OpTranslator {
 
     static long[] orDefault(long[] v, long... dflt) {
         return v == null ? dflt : v;
+    }
+
+    /** {@code t} with {@code before} and {@code after} rows of {@code value} joined on along IR {@code axis} by a Concat. */
+    String joinConstant(String name, String t, int axis, int before, int after, float value) {
+        List<String> parts = new ArrayList<>();
+        for (int side = 0; side < 2; side++) {
+            int rows = side == 0 ? before : after;
+            if (side == 1) {
+                parts.add(t);
+            }
+            if (rows > 0) {
+                int[] dims = c.ir.shape(t).dims().clone();
+                dims[axis] = rows;
+                Shape s = Shape.of(dims);
+                parts.add(c.ir.add(name + (side == 0 ? ".before" : ".after"), new Constant(s), Map.of("value", tensor(s, filled(s.elementCount(), value)))));
+            }
+        }
+        return c.ir.add(name + ".padded", new Concat(axis), parts.toArray(new String[0]));
     }
 
     static float[] filled(int n, float v) {
