@@ -59,12 +59,12 @@ class ImportCliTest {
         m.getGraphBuilder().getNodeBuilder(2).setOpType("Sin");
         // a second branch from the input, with an op of its own we do not take (nodes after the Sin are not listed:
         // they are unsupported only because their input is)
-        m.getGraphBuilder().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("LeakyRelu").addInput("x").addOutput("z"))
+        m.getGraphBuilder().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Hardmax").addInput("x").addOutput("z"))
                 .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("z"));
         Path f = Files.write(dir.resolve("two.onnx"), m.build().toByteArray());
         SimCliTest.Result r = sim("inspect", f.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).contains("2 not supported", "node 2 'r' (Sin)", "node 8 'z' (LeakyRelu)");
+        assertThat(r.out()).contains("2 not supported", "node 2 'r' (Sin)", "node 8 'z' (Hardmax)");
         assertThat(r.err().strip()).startsWith("sim: " + f + ": 2 unsupported node(s)").doesNotContain("\n");
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(sim("inspect", f.toString(), "--json").out());
@@ -96,6 +96,7 @@ class ImportCliTest {
                 .addInitializer(weights("w1", 16, 16)).addInitializer(weights("w2", 16, 16)).addInitializer(weights("w3", 16, 16))
                 .addInitializer(weights("w4", 4, 16)).addInitializer(divisor("k", 16))
                 .addInitializer(TensorProto.newBuilder().setName("one").setDataType(1).addDims(1).addFloatData(1f))
+                .addInitializer(TensorProto.newBuilder().setName("two").setDataType(1).addFloatData(2f))
                 .addNode(node("MatMul", "h1", "x", "w1")).addNode(node("Sigmoid", "s", "h1"))
                 .addNode(node("MatMul", "h2", "s", "w2")).addNode(node("Clip", "c", "h2").toBuilder()
                         .addAttribute(AttributeProto.newBuilder().setName("min").setType(AttributeProto.AttributeType.FLOAT).setF(-0.3f))
@@ -104,7 +105,10 @@ class ImportCliTest {
                 .addNode(node("Mul", "p", "c", "s")).addNode(node("Sub", "q", "p", "s")).addNode(node("Div", "r", "q", "k"))
                 .addNode(node("Add", "t", "s", "one")).addNode(node("Div", "d", "r", "t")).addNode(node("Neg", "v", "d"))
                 .addNode(node("MatMul", "h3", "v", "w3")).addNode(node("Erf", "e", "h3"))
-                .addNode(node("ReduceMean", "m", "e").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
+                // element-wise functions, each a table: LeakyRelu, HardSigmoid, Abs, Sqrt, a square, Softplus
+                .addNode(node("LeakyRelu", "lr", "e")).addNode(node("HardSigmoid", "hs", "lr")).addNode(node("Abs", "ab", "hs"))
+                .addNode(node("Sqrt", "sq", "ab")).addNode(node("Pow", "pw", "sq", "two")).addNode(node("Softplus", "sp", "pw"))
+                .addNode(node("ReduceMean", "m", "sp").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
                         .setType(AttributeProto.AttributeType.INTS).addInts(1)).addAttribute(AttributeProto.newBuilder().setName("keepdims")
                         .setType(AttributeProto.AttributeType.INT).setI(0)).build())
                 .addNode(node("Gemm", "y", "m", "w4").toBuilder().addAttribute(AttributeProto.newBuilder().setName("transB")
@@ -115,7 +119,7 @@ class ImportCliTest {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(10)).setGraph(g).build().toByteArray());
         SimCliTest.Result i = sim("inspect", f.toString());
         assertThat(i.out()).as(i.err()).contains("every ONNX node imported", "Sigmoid", "Erf", "Clip", "GlobalAvgPool", "Mul",
-                "Reciprocal", "Neg");
+                "Reciprocal", "Neg", "LeakyRelu", "HardSigmoid", "UnaryMath", "Power");
         for (String engine : new String[]{"fast", "cycle"}) {
             SimCliTest.Result r = sim("run", f.toString(), "--group", "8", "--ratio", "0,0.5,1", "--npu", "gemmini-like", "--engine", engine);
             assertThat(r.code()).as(engine + ": " + r.err()).isZero();

@@ -9,6 +9,7 @@ import org.flexiq.workloads.ir.Gelu;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.Neg;
+import org.flexiq.workloads.ir.Power;
 import org.flexiq.workloads.ir.RoundToFloat16;
 import org.flexiq.workloads.ir.Reciprocal;
 import org.flexiq.workloads.ir.Node;
@@ -175,6 +176,16 @@ final class ElementwiseOps extends OpTranslator {
     Value unary(OnnxNode n, List<Value> in, Activation a) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
         return emit(n, a, Map.of(), x.batched(), x.tensor());
+    }
+
+    /** x to a power known at import and the same for every element: a table like the other element-wise functions. */
+    Value power(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        ConstTensor y = known(n, in, 1, "exponent");
+        if (y.size() != 1) {
+            throw n.unsupported("exponent " + y.describe() + ": only a scalar exponent is supported (one table per tensor)");
+        }
+        return unary(n, in, new Power((float) y.scalar()));
     }
 
     Value clip(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

@@ -1,6 +1,12 @@
 package org.flexiq.workloads.onnx;
 
+import org.flexiq.workloads.ir.Celu;
+import org.flexiq.workloads.ir.Elu;
 import org.flexiq.workloads.ir.Gelu;
+import org.flexiq.workloads.ir.HardSigmoid;
+import org.flexiq.workloads.ir.LeakyRelu;
+import org.flexiq.workloads.ir.ThresholdedRelu;
+import org.flexiq.workloads.ir.UnaryMath;
 import org.flexiq.workloads.ir.Relu;
 import org.flexiq.workloads.ir.Silu;
 import org.flexiq.workloads.ir.Erf;
@@ -17,7 +23,8 @@ import java.util.List;
  */
 final class NodeTranslator extends OpTranslator {
     static final String SUPPORTED = "Conv, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Tanh, "
-            + "Sigmoid, Erf, Neg, Reciprocal, Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
+            + "Sigmoid, Erf, Neg, Reciprocal, LeakyRelu, Elu, Selu, Celu, HardSigmoid, HardSwish, ThresholdedRelu, Softplus, Softsign, "
+            + "Mish, Exp, Log, Abs, Sqrt, Floor, Ceil, Round, Sign, Pow (a constant scalar exponent), Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
             + "GlobalAveragePool, ReduceMean, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
             + "Pad, Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
@@ -37,7 +44,7 @@ final class NodeTranslator extends OpTranslator {
     /** Inputs each op needs present (the rest are optional). */
     private static int required(OnnxNode n) {
         return switch (n.op()) {
-            case "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Gather", "Reshape", "Expand", "LayerNormalization",
+            case "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Gather", "Reshape", "Expand", "LayerNormalization",
                  "QuantizeLinear", "DequantizeLinear" -> 2;
             case "Slice" -> n.opset < 10 ? 1 : 3; // starts and ends were attributes before opset 10
             case "Pad" -> n.opset < 11 ? 1 : 2; // pads were an attribute before opset 11
@@ -66,6 +73,16 @@ final class NodeTranslator extends OpTranslator {
             case "Neg" -> one(elementwise.unary(n, in, new Neg()));
             case "Reciprocal" -> one(elementwise.unary(n, in, new Reciprocal()));
             case "Clip" -> one(elementwise.clip(n, in));
+            case "LeakyRelu" -> one(elementwise.unary(n, in, new LeakyRelu(n.f("alpha", 0.01f))));
+            case "Elu" -> one(elementwise.unary(n, in, new Elu(n.f("alpha", 1f), 1f)));
+            case "Selu" -> one(elementwise.unary(n, in, new Elu(n.f("alpha", 1.67326319217681884765625f), n.f("gamma", 1.05070102214813232421875f))));
+            case "Celu" -> one(elementwise.unary(n, in, new Celu(n.f("alpha", 1f))));
+            case "HardSigmoid" -> one(elementwise.unary(n, in, new HardSigmoid(n.f("alpha", 0.2f), n.f("beta", 0.5f), false)));
+            case "HardSwish" -> one(elementwise.unary(n, in, new HardSigmoid(1f / 6, 0.5f, true)));
+            case "ThresholdedRelu" -> one(elementwise.unary(n, in, new ThresholdedRelu(n.f("alpha", 1f))));
+            case "Exp", "Log", "Abs", "Sqrt", "Floor", "Ceil", "Round", "Sign", "Softplus", "Softsign", "Mish" ->
+                    one(elementwise.unary(n, in, new UnaryMath(UnaryMath.Function.ofOnnx(n.op()))));
+            case "Pow" -> one(elementwise.power(n, in));
             case "Gelu" -> one(elementwise.gelu(n, in));
             case "Softmax" -> one(elementwise.softmax(n, in, 1.0));
             case "LayerNormalization" -> layers.layerNormalization(n, in);

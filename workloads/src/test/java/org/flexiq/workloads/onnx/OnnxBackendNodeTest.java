@@ -52,7 +52,11 @@ class OnnxBackendNodeTest {
             Map.entry("Reshape", 9), Map.entry("Transpose", 7), Map.entry("Concat", 12), Map.entry("Gather", 4),
             Map.entry("Split", 6), Map.entry("Slice", 7), Map.entry("Squeeze", 2), Map.entry("Unsqueeze", 8),
             Map.entry("Identity", 1), Map.entry("Sigmoid", 2), Map.entry("Erf", 1), Map.entry("Gelu", 0),
-            Map.entry("ReduceMean", 8), Map.entry("Neg", 2), Map.entry("Reciprocal", 2), Map.entry("Dropout", 5), Map.entry("Expand", 2), Map.entry("Cast", 14), Map.entry("Pad", 3)));
+            Map.entry("ReduceMean", 8), Map.entry("Neg", 2), Map.entry("Reciprocal", 2), Map.entry("Dropout", 5), Map.entry("Expand", 2), Map.entry("Cast", 14), Map.entry("Pad", 3),
+            Map.entry("LeakyRelu", 3), Map.entry("Elu", 3), Map.entry("Selu", 3), Map.entry("Celu", 1), Map.entry("HardSigmoid", 3),
+            Map.entry("HardSwish", 1), Map.entry("ThresholdedRelu", 3), Map.entry("Softplus", 2), Map.entry("Softsign", 2),
+            Map.entry("Exp", 2), Map.entry("Log", 2), Map.entry("Abs", 1), Map.entry("Sqrt", 2), Map.entry("Floor", 2), Map.entry("Ceil", 2),
+            Map.entry("Round", 1), Map.entry("Sign", 1), Map.entry("Pow", 1)));
 
     record Outcome(String test, String op, boolean passed, String refusal) {
     }

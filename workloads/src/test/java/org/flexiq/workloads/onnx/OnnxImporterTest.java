@@ -109,7 +109,7 @@ class OnnxImporterTest {
                 .addInput(input("x", TensorDecoder.FLOAT, 1, 4))
                 .addNode(node("Sin", new String[]{"x"}, new String[]{"s"}))
                 .addNode(node("Relu", new String[]{"s"}, new String[]{"r"}))
-                .addNode(node("LeakyRelu", new String[]{"x"}, new String[]{"l"}))
+                .addNode(node("Hardmax", new String[]{"x"}, new String[]{"l"}))
                 .addNode(node("Add", new String[]{"r", "l"}, new String[]{"y"}))
                 .addOutput(output("y")).build();
         Path p = write("bad.onnx", model(13, g));
@@ -119,7 +119,7 @@ class OnnxImporterTest {
         OnnxImport survey = OnnxImporter.survey(p);
         assertEquals(null, survey.model());
         assertEquals(2, survey.unsupported().size(), survey.unsupported().toString()); // Relu and Add are downstream, not listed
-        assertTrue(survey.unsupported().get(1).startsWith("node 2 'l_node' (LeakyRelu)"), survey.unsupported().get(1));
+        assertTrue(survey.unsupported().get(1).startsWith("node 2 'l_node' (Hardmax)"), survey.unsupported().get(1));
     }
 
     @Test
@@ -135,8 +135,8 @@ class OnnxImporterTest {
         GraphProto add = pool.toBuilder().setNode(1, node("Add", new String[]{"p", "p"}, new String[]{"y"})).build();
         Path p = write("opset6.onnx", model(6, add));
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(p));
-        assertEquals(p + ": node 1 'y_node' (Add): Add changed its definition by opset 7; from a graph of opset 6 only "
-                + "Flatten, Gather, GlobalAveragePool, Identity, MatMul, Softmax, Transpose are taken", e.getMessage());
+        assertTrue(e.getMessage().startsWith(p + ": node 1 'y_node' (Add): Add changed its definition by opset 7; from a graph of "
+                + "opset 6 only Abs, Ceil, Elu, Exp,"), e.getMessage());
     }
 
     @Test
