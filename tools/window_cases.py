@@ -5,7 +5,9 @@ PyTorch computes.
 They cover what Debian's libonnx-testdata lacks: 3-D windows with padding, dilation and ceil rounding; 1-D windows;
 ceil rounding that drops a window starting in the padding; asymmetric padding (PyTorch pads explicitly, with -inf
 for a max, zeros for a convolution; a mean that leaves padding out has no PyTorch form with asymmetric padding, so
-it is not here); convolutions with SAME padding and a stride, as TensorFlow exports write them.
+it is not here); convolutions with SAME padding and a stride, as TensorFlow exports write them; Resize in nearest,
+bilinear and bicubic modes (PyTorch's F.interpolate, whose coordinates are ONNX's pytorch_half_pixel and
+align_corners), on inputs long enough that nearest needs the repeat path.
 
     python3 tools/window_cases.py workloads/src/test/resources/onnx/windows
 
@@ -67,6 +69,18 @@ CASES = [
     ("conv_same_lower_stride2_groups", "Conv", (1, 4, 7, 7), dict(kernel_shape=[2, 2], strides=[2, 2], auto_pad="SAME_LOWER", group=2),
      # out 4 x 4: total 1 per axis, before the input
      lambda x, w: F.conv2d(F.pad(t(x), (1, 0, 1, 0)), t(w), stride=2, groups=2), (4, 2, 2, 2)),
+    ("resize_nearest_x2_long", "Resize", (1, 2, 70, 3), dict(mode="nearest", coordinate_transformation_mode="asymmetric",
+                                                             nearest_mode="floor"),
+     lambda x, scales: F.interpolate(t(x), scale_factor=(2, 3), mode="nearest"), None, ("scales", np.array([1, 1, 2, 3], np.float32))),
+    ("resize_bilinear_sizes", "Resize", (1, 2, 5, 7), dict(mode="linear", coordinate_transformation_mode="pytorch_half_pixel"),
+     lambda x, sizes: F.interpolate(t(x), size=(9, 4), mode="bilinear", align_corners=False), None,
+     ("sizes", np.array([1, 2, 9, 4], np.int64))),
+    ("resize_bilinear_align_corners", "Resize", (1, 3, 4, 6), dict(mode="linear", coordinate_transformation_mode="align_corners"),
+     lambda x, sizes: F.interpolate(t(x), size=(7, 11), mode="bilinear", align_corners=True), None,
+     ("sizes", np.array([1, 3, 7, 11], np.int64))),
+    ("resize_bicubic_x2", "Resize", (1, 2, 6, 5), dict(mode="cubic", coordinate_transformation_mode="pytorch_half_pixel", cubic_coeff_a=-0.75),
+     lambda x, scales: F.interpolate(t(x), scale_factor=2, mode="bicubic", align_corners=False), None,
+     ("scales", np.array([1, 1, 2, 2], np.float32))),
     ("max2d_same_lower_stride", "MaxPool", (1, 2, 8, 9), dict(kernel_shape=[4, 2], strides=[3, 2], auto_pad="SAME_LOWER"),
      # ONNX: out = ceil(in / stride); SAME_LOWER puts an odd total's extra element first. H: 3 rows, total 2 -> 1 / 1;
      # W: 5 columns, total 1 -> 1 / 0
@@ -77,16 +91,24 @@ CASES = [
 def main(out):
     rng = np.random.default_rng(0)
     shutil.rmtree(out, ignore_errors=True)
-    for name, op, shape, attrs, ref, *weight in CASES:
+    for name, op, shape, attrs, ref, *more in CASES:
         d = os.path.join(out, name, "test_data_set_0")
         os.makedirs(d)
         x = rng.standard_normal(shape).astype(np.float32)
         inputs = [("x", x)]
-        if weight:
-            inputs.append(("w", rng.standard_normal(weight[0]).astype(np.float32)))
+        node_inputs = ["x"]
+        if more and more[0] is not None:  # a convolution's weight
+            inputs.append(("w", rng.standard_normal(more[0]).astype(np.float32)))
+            node_inputs.append("w")
+        if len(more) > 1:  # Resize: no roi, then its scales or sizes
+            inputs.append(more[1])
+            node_inputs += ["", more[1][0]] if more[1][0] == "scales" else ["", "", more[1][0]]
         y = ref(*[v for _, v in inputs]).numpy()
-        node = helper.make_node(op, [k for k, _ in inputs], ["y"], **attrs)
-        graph = helper.make_graph([node], name, [helper.make_tensor_value_info(k, TensorProto.FLOAT, v.shape) for k, v in inputs],
+        node = helper.make_node(op, node_inputs, ["y"], **attrs)
+        graph = helper.make_graph([node], name, [helper.make_tensor_value_info(k, helper.np_dtype_to_tensor_dtype(v.dtype)
+                                                                             if hasattr(helper, "np_dtype_to_tensor_dtype")
+                                                                             else onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[v.dtype], v.shape)
+                                                 for k, v in inputs],
                                   [helper.make_tensor_value_info("y", TensorProto.FLOAT, y.shape)])
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)], producer_name="tools/window_cases.py")
         onnx.save(model, os.path.join(out, name, "model.onnx"))

@@ -131,7 +131,7 @@ class ImportCliTest {
      * Pools of every form the IR's window takes: a MaxPool with a non-square window, unequal strides, asymmetric padding
      * and ceil rounding; a dilated AveragePool with SAME_LOWER padding; a 3-D MaxPool (pooled over H and W, then over
      * depth) and a 1-D AveragePool (one row); a strided Conv with asymmetric SAME_UPPER padding (zeros joined on); and
-     * Pads in reflect, edge and constant mode.
+     * Pads in reflect, edge and constant mode; a linear and a nearest Resize.
      * Imported, quantized, compiled and run on both engines, they give the golden executor's integers at every ratio.
      */
     @Test
@@ -142,7 +142,9 @@ class ImportCliTest {
                                 .addDim(dim(8)).addDim(dim(9)).addDim(dim(9))))))
                 .addInitializer(weights("w1", 16, 8).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 8L, 1L, 1L)))
                 .addInitializer(weights("w2", 16, 64).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 16L, 2L, 2L)))
-                .addInitializer(weights("w3", 8, 72)).addInitializer(longs("to5d", 0, 4, 4, 3, 5)).addInitializer(longs("to3d", 0, 8, 9))
+                .addInitializer(weights("w3", 8, 216))
+                .addInitializer(TensorProto.newBuilder().setName("wider").setDataType(1).addDims(3).addAllFloatData(Arrays.asList(1f, 1f, 1.5f)))
+                .addInitializer(TensorProto.newBuilder().setName("taller").setDataType(1).addDims(3).addAllFloatData(Arrays.asList(1f, 2f, 1f))).addInitializer(longs("to5d", 0, 4, 4, 3, 5)).addInitializer(longs("to3d", 0, 8, 9))
                 .addInitializer(longs("reflect", 0, 0, 1, 0, 0, 0, 0, 0)).addInitializer(longs("edge", 0, 0, 1, 0, 0, 2))
                 .addInitializer(longs("rows", 0, 0, 0, 0, 1, 0)).addInitializer(TensorProto.newBuilder().setName("quarter").setDataType(1).addFloatData(0.25f))
                 // Pads: a reflected row on top of the image, an edge pad of the pooled rows, a row of 0.25 after them
@@ -163,7 +165,10 @@ class ImportCliTest {
                 .addNode(attrs(node("AveragePool", "a2", "v3"), ints("kernel_shape", 3), ints("strides", 2), ints("pads", 1, 1)))
                 .addNode(attrs(node("Pad", "pe", "a2", "edge"), string("mode", "edge")))
                 .addNode(node("Pad", "pc", "pe", "rows", "quarter"))
-                .addNode(node("Flatten", "f", "pc"))
+                // a linear resize (a Linear along the axis) and a nearest one (rows repeated)
+                .addNode(attrs(node("Resize", "rl", "pc", "", "wider"), string("mode", "linear")))
+                .addNode(attrs(node("Resize", "rn", "rl", "", "taller"), string("mode", "nearest")))
+                .addNode(node("Flatten", "f", "rn"))
                 .addNode(attrs(node("Gemm", "y", "f", "w3"), ints("transB", 1)))
                 .addOutput(ValueInfoProto.newBuilder().setName("y"));
         Path f = Files.write(dir.resolve("pools.onnx"), ModelProto.newBuilder().setIrVersion(9)

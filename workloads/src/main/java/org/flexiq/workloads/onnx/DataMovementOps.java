@@ -2,6 +2,8 @@ package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.Concat;
 import org.flexiq.workloads.ir.Embedding;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.ir.Slice;
 import org.flexiq.workloads.ir.Transpose;
@@ -211,6 +213,214 @@ final class DataMovementOps extends OpTranslator {
             idx[j] = k < 0 ? (reflect ? -k : 0) : k >= dim ? (reflect ? 2L * (dim - 1) - k : dim - 1) : k;
         }
         return idx;
+    }
+
+    /**
+     * Resize (opset 10 on) and Upsample (before), one axis at a time. Nearest: the source index of each output position by
+     * ONNX's coordinate transformation and rounding, then either each input element repeated s times (a view with a new
+     * axis, s copies joined by a Concat, a view back: any length) or the picked elements' runs joined by a Concat (at most
+     * 64 runs). Linear and cubic: the interpolation is a matrix along the axis (each output a weighted sum of 2 or 4
+     * neighbours, edge-padded or, with exclude_outside, renormalized), applied as a Linear layer with the axis moved last
+     * and back. Crop-and-resize and antialiasing are refused.
+     */
+    Value resize(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        String mode = n.s("mode", "nearest");
+        if (!mode.equals("nearest") && !mode.equals("linear") && !mode.equals("cubic")) {
+            throw n.unsupported("mode " + mode + " is not supported (nearest, linear, cubic)");
+        }
+        if (n.i("antialias", 0) != 0) {
+            throw n.unsupported("antialias = 1 is not supported");
+        }
+        boolean upsample = n.op().equals("Upsample");
+        String transform = upsample ? "asymmetric" : n.s("coordinate_transformation_mode", n.opset < 11 ? "asymmetric" : "half_pixel");
+        String rounding = upsample || n.opset < 11 ? "floor" : n.s("nearest_mode", "round_prefer_floor");
+        int[] dims = c.onnxDims(x);
+        double[] scale = new double[dims.length];
+        int[] out = new int[dims.length];
+        ConstTensor scales;
+        ConstTensor sizes = null;
+        if (upsample) {
+            scales = n.opset < 9 ? null : known(n, in, 1, "scales");
+            float[] attr = n.opset < 9 ? n.floats("scales") : null;
+            scales = scales != null ? scales : attr == null ? null : ConstTensor.ofFloats(new int[]{attr.length}, attr);
+        } else {
+            int si = n.opset < 11 ? 1 : 2; // opset 10 has no roi input
+            scales = optionalKnown(n, in, si, "scales");
+            sizes = n.opset < 11 ? null : optionalKnown(n, in, 3, "sizes");
+            if (scales != null && scales.size() == 0) {
+                scales = null;
+            }
+        }
+        if ((scales == null) == (sizes == null)) {
+            throw n.unsupported("needs exactly one of scales and sizes");
+        }
+        if (transform.equals("tf_crop_and_resize") || n.has("axes") || !n.s("keep_aspect_ratio_policy", "stretch").equals("stretch")) {
+            throw n.unsupported("coordinate_transformation_mode tf_crop_and_resize, the axes attribute and aspect-ratio policies "
+                    + "are not supported");
+        }
+        ConstTensor given = scales != null ? scales : sizes;
+        if (given.size() != dims.length) {
+            throw n.unsupported((scales != null ? "scales" : "sizes") + " has " + given.size() + " values for rank " + dims.length);
+        }
+        for (int i = 0; i < dims.length; i++) {
+            double o = scales != null ? Math.floor(dims[i] * (double) scales.get(i)) : sizes.get(i);
+            if (!(o >= 1) || o > 1 << 16 || scales != null && !(scales.get(i) > 0)) {
+                throw n.unsupported("axis " + i + ": output length " + o + " is not in [1, 65536]");
+            }
+            out[i] = (int) o;
+            scale[i] = scales != null ? scales.get(i) : o / dims[i];
+        }
+        String t = x.tensor();
+        String name = n.output(0);
+        for (int i = 0; i < dims.length; i++) {
+            if (!mode.equals("nearest")) {
+                double[][] w = interpolation(transform, mode.equals("cubic") ? 4 : 2, (float) n.f("cubic_coeff_a", -0.75f),
+                        n.i("exclude_outside", 0) != 0, dims[i], out[i], scale[i]);
+                if (!isIdentity(w)) {
+                    t = alongAxis(n, name + ".axis" + i, t, irAxis(n, x, i), w);
+                }
+                continue;
+            }
+            long[] idx = nearestSources(transform, rounding, dims[i], out[i], scale[i]);
+            boolean identity = out[i] == dims[i] && java.util.stream.IntStream.range(0, dims[i]).allMatch(j -> idx[j] == j);
+            if (identity) {
+                continue;
+            }
+            int axis = irAxis(n, x, i);
+            int s = out[i] / dims[i];
+            boolean repeats = out[i] == s * dims[i] && s <= 64
+                    && java.util.stream.IntStream.range(0, out[i]).allMatch(j -> idx[j] == j / s);
+            t = repeats ? repeated(name + ".axis" + axis, t, axis, s) : pick(n, t, axis, idx, name + ".axis" + axis);
+        }
+        return t.equals(x.tensor()) ? x : new Value.Live(c.ir.reshape(name, t, c.ir.shape(t).dims()), x.batched());
+    }
+
+    /** For each of {@code out} positions, the input element nearest it (ONNX Resize's formulas, clamped to the input). */
+    static long[] nearestSources(String transform, String rounding, int in, int out, double scale) {
+        long[] idx = new long[out];
+        for (int j = 0; j < out; j++) {
+            double x = switch (transform) {
+                case "half_pixel" -> (j + 0.5) / scale - 0.5;
+                case "pytorch_half_pixel" -> scale * in != 1 ? (j + 0.5) / scale - 0.5 : 0;
+                case "align_corners" -> scale * in != 1 ? j * (in - 1) / (scale * in - 1) : 0;
+                case "tf_half_pixel_for_nn" -> (j + 0.5) / scale;
+                default -> j / scale; // asymmetric
+            };
+            double r = switch (rounding) {
+                case "round_prefer_ceil" -> Math.floor(x + 0.5);
+                case "floor" -> Math.floor(x);
+                case "ceil" -> Math.ceil(x);
+                default -> x == Math.floor(x) + 0.5 ? Math.floor(x) : Math.round(x); // round_prefer_floor
+            };
+            idx[j] = (long) Math.max(0, Math.min(in - 1, r));
+        }
+        return idx;
+    }
+
+    /**
+     * The [out][in] matrix of a linear (2 taps) or cubic (4 taps) resize along one axis, as ONNX's reference computes it:
+     * the taps are the nearest input positions to the source coordinate (ties to the smaller), weighted by the
+     * interpolation's coefficients at its fractional part; taps past the input read its edge, or with {@code exclude}
+     * get no weight, the rest renormalized.
+     */
+    static double[][] interpolation(String transform, int taps, double a, boolean exclude, int in, int out, double scale) {
+        double[][] w = new double[out][in];
+        for (int j = 0; j < out; j++) {
+            double x = switch (transform) {
+                case "half_pixel" -> (j + 0.5) / scale - 0.5;
+                case "pytorch_half_pixel" -> scale * in != 1 ? (j + 0.5) / scale - 0.5 : -0.5;
+                // the output length unfloored (scale x in), as ONNX's reference takes it
+                case "align_corners" -> scale * in != 1 ? j * (in - 1) / (scale * in - 1) : 0;
+                case "tf_half_pixel_for_nn" -> (j + 0.5) / scale;
+                default -> j / scale; // asymmetric
+            };
+            double fl = Math.floor(x);
+            boolean whole = x == fl;
+            double r = whole ? 1 : x - fl;
+            long base = (long) fl - taps / 2 + (whole ? 0 : 1);
+            double[] c = taps == 2 ? new double[]{1 - r, r} : new double[]{
+                    ((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a,
+                    ((a + 2) * r - (a + 3)) * r * r + 1,
+                    ((a + 2) * (1 - r) - (a + 3)) * (1 - r) * (1 - r) + 1,
+                    ((a * ((1 - r) + 1) - 5 * a) * ((1 - r) + 1) + 8 * a) * ((1 - r) + 1) - 4 * a};
+            double kept = 0;
+            for (int k = 0; k < taps; k++) {
+                long at = base + k;
+                if (exclude && (at < 0 || at >= in)) {
+                    c[k] = 0;
+                }
+                kept += c[k];
+            }
+            for (int k = 0; k < taps; k++) {
+                int at = (int) Math.max(0, Math.min(in - 1, base + k));
+                w[j][at] += exclude ? c[k] / kept : c[k];
+            }
+        }
+        return w;
+    }
+
+    private static boolean isIdentity(double[][] w) {
+        for (int j = 0; j < w.length; j++) {
+            if (w.length != w[j].length) {
+                return false;
+            }
+            for (int k = 0; k < w[j].length; k++) {
+                if (w[j][k] != (j == k ? 1 : 0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@code t} times the matrix {@code w} [out][in] along IR {@code axis}: the axis moved last, a Linear, moved back. */
+    private String alongAxis(OnnxNode n, String name, String t, int axis, double[][] w) throws OnnxNode.UnsupportedNodeException {
+        int rank = c.ir.shape(t).rank();
+        if ((long) w.length * w[0].length > 1 << 22) {
+            throw n.unsupported("a " + w[0].length + " -> " + w.length + " interpolation matrix is larger than " + (1 << 22) + " entries");
+        }
+        List<Integer> perm = new ArrayList<>();
+        for (int d = 0; d < rank; d++) {
+            if (d != axis) {
+                perm.add(d);
+            }
+        }
+        perm.add(axis);
+        boolean last = axis == rank - 1;
+        String moved = last ? t : c.ir.add(name + ".last", new Transpose(perm), t);
+        float[] flat = new float[w.length * w[0].length];
+        for (int j = 0; j < w.length; j++) {
+            for (int k = 0; k < w[j].length; k++) {
+                flat[j * w[j].length + k] = (float) w[j][k];
+            }
+        }
+        String lin = c.ir.add(name + ".interpolate", new Linear(w.length, false),
+                Map.of("weight", new FloatTensor(Shape.of(w.length, w[0].length), flat)), moved);
+        if (last) {
+            return lin;
+        }
+        List<Integer> back = new ArrayList<>();
+        for (int d = 0; d < rank; d++) {
+            back.add(d < axis ? d : d == axis ? rank - 1 : d - 1);
+        }
+        return c.ir.add(name + ".back", new Transpose(back), lin);
+    }
+
+    /** {@code t} with each element along IR {@code axis} repeated {@code s} times: a view, s copies joined, a view back. */
+    private String repeated(String name, String t, int axis, int s) {
+        int[] d = c.ir.shape(t).dims();
+        int[] split = new int[d.length + 1];
+        System.arraycopy(d, 0, split, 0, axis + 1);
+        split[axis + 1] = 1;
+        System.arraycopy(d, axis + 1, split, axis + 2, d.length - axis - 1);
+        String v = c.ir.reshape(name + ".view", t, split);
+        String[] copies = new String[s];
+        Arrays.fill(copies, v);
+        String joined = c.ir.add(name + ".repeat", new Concat(axis + 1), copies);
+        int[] back = d.clone();
+        back[axis] *= s;
+        return c.ir.reshape(name + ".back", joined, back);
     }
 
     Value slice(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

@@ -26,7 +26,7 @@ final class NodeTranslator extends OpTranslator {
             + "Sigmoid, Erf, Neg, Reciprocal, LeakyRelu, Elu, Selu, Celu, HardSigmoid, HardSwish, ThresholdedRelu, Softplus, Softsign, "
             + "Mish, Exp, Log, Abs, Sqrt, Floor, Ceil, Round, Sign, Pow (a constant scalar exponent), Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
             + "GlobalAveragePool, ReduceMean, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
-            + "Pad, Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
+            + "Pad, Resize and Upsample (nearest), Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
     private final LayerOps layers;
     private final PoolOps pools;
@@ -99,6 +99,7 @@ final class NodeTranslator extends OpTranslator {
             case "Concat" -> one(movement.concat(n, in));
             case "Gather" -> one(movement.gather(n, in));
             case "Pad" -> one(movement.pad(n, in));
+            case "Resize", "Upsample" -> one(movement.resize(n, in));
             case "Slice" -> one(movement.slice(n, in));
             case "Split" -> movement.split(n, in);
             case "Identity" -> one(live(n, in, 0));

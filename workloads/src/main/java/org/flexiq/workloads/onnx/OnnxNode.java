@@ -72,6 +72,19 @@ final class OnnxNode {
         return a == null ? dflt : a.getS().toStringUtf8();
     }
 
+    /** A floats attribute, or null when absent. */
+    float[] floats(String name) {
+        AttributeProto a = attrs.get(name);
+        if (a == null) {
+            return null;
+        }
+        float[] v = new float[a.getFloatsCount()];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = a.getFloats(k);
+        }
+        return v;
+    }
+
     /** An ints attribute, or null when absent. */
     long[] ints(String name) {
         AttributeProto a = attrs.get(name);
