@@ -108,7 +108,13 @@ class ImportCliTest {
                 // element-wise functions, each a table: LeakyRelu, HardSigmoid, Abs, Sqrt, a square, Softplus
                 .addNode(node("LeakyRelu", "lr", "e")).addNode(node("HardSigmoid", "hs", "lr")).addNode(node("Abs", "ab", "hs"))
                 .addNode(node("Sqrt", "sq", "ab")).addNode(node("Pow", "pw", "sq", "two")).addNode(node("Softplus", "sp", "pw"))
-                .addNode(node("ReduceMean", "m", "sp").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
+                // a max and a sum over the features, broadcast back onto them
+                .addNode(node("ReduceMax", "rx", "sp").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
+                        .setType(AttributeProto.AttributeType.INTS).addInts(2)).build())
+                .addNode(node("ReduceSum", "rs", "sp").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
+                        .setType(AttributeProto.AttributeType.INTS).addInts(2)).build())
+                .addNode(node("Add", "ra", "rx", "rs")).addNode(node("Mul", "sr", "sp", "ra"))
+                .addNode(node("ReduceMean", "m", "sr").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
                         .setType(AttributeProto.AttributeType.INTS).addInts(1)).addAttribute(AttributeProto.newBuilder().setName("keepdims")
                         .setType(AttributeProto.AttributeType.INT).setI(0)).build())
                 .addNode(node("Gemm", "y", "m", "w4").toBuilder().addAttribute(AttributeProto.newBuilder().setName("transB")

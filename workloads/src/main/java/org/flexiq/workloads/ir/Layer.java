@@ -21,7 +21,7 @@ import java.util.List;
         @JsonSubTypes.Type(Erf.class), @JsonSubTypes.Type(Clip.class), @JsonSubTypes.Type(Neg.class), @JsonSubTypes.Type(RoundToFloat16.class),
         @JsonSubTypes.Type(Reciprocal.class), @JsonSubTypes.Type(InverseStdDev.class), @JsonSubTypes.Type(LeakyRelu.class),
         @JsonSubTypes.Type(Elu.class), @JsonSubTypes.Type(Celu.class), @JsonSubTypes.Type(HardSigmoid.class),
-        @JsonSubTypes.Type(ThresholdedRelu.class), @JsonSubTypes.Type(Power.class), @JsonSubTypes.Type(UnaryMath.class),
+        @JsonSubTypes.Type(ThresholdedRelu.class), @JsonSubTypes.Type(Power.class), @JsonSubTypes.Type(UnaryMath.class), @JsonSubTypes.Type(Scale.class),
         @JsonSubTypes.Type(MaxPool.class), @JsonSubTypes.Type(AvgPool.class), @JsonSubTypes.Type(GlobalAvgPool.class),
         @JsonSubTypes.Type(LayerNorm.class), @JsonSubTypes.Type(BatchNorm.class), @JsonSubTypes.Type(Softmax.class),
         @JsonSubTypes.Type(Flatten.class), @JsonSubTypes.Type(Reshape.class), @JsonSubTypes.Type(Transpose.class),

@@ -1,18 +1,24 @@
 package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.Add;
+import org.flexiq.workloads.ir.Activation;
 import org.flexiq.workloads.ir.BatchNorm;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.GlobalAvgPool;
 import org.flexiq.workloads.ir.LayerNorm;
 import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.MaxPool;
 import org.flexiq.workloads.ir.MatMul;
 import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.Neg;
+import org.flexiq.workloads.ir.PoolWindow;
+import org.flexiq.workloads.ir.Power;
+import org.flexiq.workloads.ir.Scale;
 import org.flexiq.workloads.ir.InverseStdDev;
 import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.ir.Transpose;
+import org.flexiq.workloads.ir.UnaryMath;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -249,15 +255,24 @@ final class LayerOps extends OpTranslator {
     }
 
     /**
-     * ReduceMean over any axes but the batch: over H and W of a batched [N, C, H, W] it is global average pooling;
-     * otherwise the reduced axes are transposed last, the tensor viewed as [kept, 1, reduced] and pooled, and the
-     * result shaped as ONNX gives it. The integer path thus takes GlobalAvgPool's rounding.
+     * The Reduce ops over any axes but the batch, and GlobalMaxPool: over H and W of a batched [N, C, H, W] a mean is
+     * global average pooling; otherwise the reduced axes are transposed last, the tensor viewed as [kept, 1, reduced] and
+     * pooled (mean or max), and the result shaped as ONNX gives it. The others are a mean or a max with element-wise
+     * tables around it: Sum the mean times the count; SumSquare, L1 and L2 of the squares or magnitudes (L2's root
+     * after); LogSum and LogSumExp the log of a sum (of exponentials); Min the negated max of the negated input.
+     * ReduceProd is refused.
      */
-    Value reduceMean(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+    Value reduce(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
-        long[] axes = n.has("axes") ? n.ints("axes") : (in.size() > 1 && in.get(1) != null ? known(n, in, 1, "axes").asLongs() : null);
+        String op = n.op();
         int rank = c.onnxDims(x).length;
-        boolean keep = n.i("keepdims", 1) != 0;
+        boolean global = op.equals("GlobalMaxPool");
+        long[] axes = global ? new long[]{2, 3} : n.has("axes") ? n.ints("axes")
+                : (in.size() > 1 && in.get(1) != null ? known(n, in, 1, "axes").asLongs() : null);
+        if (global && (!x.batched() || rank != 4)) {
+            throw n.unsupported("needs a batched [N, C, H, W] input");
+        }
+        boolean keep = global || n.i("keepdims", 1) != 0;
         if (axes == null || axes.length == 0) {
             if (n.i("noop_with_empty_axes", 0) != 0) {
                 return x;
@@ -275,14 +290,54 @@ final class LayerOps extends OpTranslator {
             }
             reduced[(int) k] = true;
         }
-        if (x.batched() && rank == 4 && !reduced[0] && !reduced[1] && reduced[2] && reduced[3]) {
+        if (op.equals("ReduceMean") && x.batched() && rank == 4 && !reduced[0] && !reduced[1] && reduced[2] && reduced[3]) {
             return globalPool(n, x, keep);
         }
-        return meanOver(n, x, reduced, keep, n.output(0));
+        String name = n.output(0);
+        Activation before = switch (op) {
+            case "ReduceMin" -> new Neg();
+            case "ReduceL1" -> new UnaryMath(UnaryMath.Function.ABS);
+            case "ReduceL2", "ReduceSumSquare" -> new Power(2);
+            case "ReduceLogSumExp" -> new UnaryMath(UnaryMath.Function.EXP);
+            default -> null;
+        };
+        Value.Live t = before == null ? x : new Value.Live(c.ir.add(name + ".elementwise", before, x.tensor()), x.batched());
+        boolean max = op.equals("ReduceMax") || op.equals("ReduceMin") || global;
+        boolean sum = !max && !op.equals("ReduceMean");
+        List<Activation> after = new ArrayList<>();
+        if (sum) {
+            int count = 1;
+            int[] d = c.onnxDims(x);
+            for (int i = 0; i < rank; i++) {
+                count *= reduced[i] ? d[i] : 1;
+            }
+            after.add(new Scale(count));
+        }
+        switch (op) {
+            case "ReduceMin" -> after.add(new Neg());
+            case "ReduceL2" -> after.add(new UnaryMath(UnaryMath.Function.SQRT));
+            case "ReduceLogSum", "ReduceLogSumExp" -> after.add(new UnaryMath(UnaryMath.Function.LOG));
+            default -> {
+            }
+        }
+        Value.Live r = over(n, t, reduced, keep, after.isEmpty() ? name : name + ".reduced", max);
+        for (int i = 0; i < after.size(); i++) {
+            r = new Value.Live(c.ir.add(i == after.size() - 1 ? name : name + ".after" + i, after.get(i), r.tensor()), r.batched());
+        }
+        return r;
     }
 
-    /** The mean of {@code x} over its {@code reduced} ONNX axes: reduced axes last, viewed as [kept, 1, reduced], pooled. */
+    /** The mean of {@code x} over its {@code reduced} ONNX axes. */
     private Value.Live meanOver(OnnxNode n, Value.Live x, boolean[] reduced, boolean keep, String name) throws OnnxNode.UnsupportedNodeException {
+        return over(n, x, reduced, keep, name, false);
+    }
+
+    /**
+     * The mean or the max of {@code x} over its {@code reduced} ONNX axes: reduced axes last, viewed as [kept, 1, reduced],
+     * pooled; a max over more than 255 elements (the NPU's window) in stages of at most 255, the last stage's window
+     * padded at its end.
+     */
+    private Value.Live over(OnnxNode n, Value.Live x, boolean[] reduced, boolean keep, String name, boolean max) throws OnnxNode.UnsupportedNodeException {
         if (x.batched() && reduced[0]) {
             throw n.unsupported("reduces over the batch dimension (axis 0), which import keeps per sample");
         }
@@ -308,14 +363,26 @@ final class LayerOps extends OpTranslator {
             }
         }
         if (outDims.isEmpty()) {
-            throw n.unsupported("a mean over every axis without keepdims gives a scalar, which the IR has no shape for");
+            throw n.unsupported("a reduction over every axis without keepdims gives a scalar, which the IR has no shape for");
         }
         String t = x.tensor();
         if (!perm.equals(java.util.stream.IntStream.range(0, dims.length).boxed().toList())) {
             t = c.ir.add(name + ".transpose", new Transpose(perm), t);
         }
         String rows = c.ir.reshape(name + ".rows", t, new int[]{kept, 1, pooled});
-        String mean = c.ir.add(name + ".pool", new GlobalAvgPool(), rows);
-        return new Value.Live(c.ir.reshape(name, mean, outDims.stream().mapToInt(Integer::intValue).toArray()), x.batched());
+        String pool;
+        if (max) {
+            pool = rows;
+            for (int width = pooled, stage = 0; width > 1; stage++) {
+                int window = Math.min(width, 255);
+                int outW = (width + window - 1) / window;
+                PoolWindow w = new PoolWindow(1, window, 1, window, 1, 0, 0, 0, outW * window - width);
+                pool = c.ir.add(name + ".max" + stage, new MaxPool(w), pool);
+                width = outW;
+            }
+        } else {
+            pool = c.ir.add(name + ".pool", new GlobalAvgPool(), rows);
+        }
+        return new Value.Live(c.ir.reshape(name, pool, outDims.stream().mapToInt(Integer::intValue).toArray()), x.batched());
     }
 }

@@ -25,7 +25,8 @@ final class NodeTranslator extends OpTranslator {
     static final String SUPPORTED = "Conv, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Tanh, "
             + "Sigmoid, Erf, Neg, Reciprocal, LeakyRelu, Elu, Selu, Celu, HardSigmoid, HardSwish, ThresholdedRelu, Softplus, Softsign, "
             + "Mish, Exp, Log, Abs, Sqrt, Floor, Ceil, Round, Sign, Pow (a constant scalar exponent), Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
-            + "GlobalAveragePool, ReduceMean, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
+            + "GlobalAveragePool, GlobalMaxPool, ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceSumSquare, ReduceL1, ReduceL2, "
+            + "ReduceLogSum, ReduceLogSumExp, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
             + "Pad, Resize and Upsample (nearest), Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
     private final LayerOps layers;
@@ -89,7 +90,8 @@ final class NodeTranslator extends OpTranslator {
             case "BatchNormalization" -> one(layers.batchNorm(n, in));
             case "MaxPool", "AveragePool" -> pools.pool(n, in);
             case "GlobalAveragePool" -> one(layers.globalPool(n, live(n, in, 0), true));
-            case "ReduceMean" -> one(layers.reduceMean(n, in));
+            case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum",
+                 "ReduceLogSumExp", "GlobalMaxPool" -> one(layers.reduce(n, in));
             case "Flatten" -> one(movement.reshapeTo(n, live(n, in, 0), DimensionRules.flatten(c.onnxDims(live(n, in, 0)), (int) n.i("axis", 1), n)));
             case "Reshape" -> one(movement.reshapeTo(n, live(n, in, 0), DimensionRules.reshape(c.onnxDims(live(n, in, 0)),
                     known(n, in, 1, "shape").asLongs(), n.i("allowzero", 0) != 0, n)));

@@ -43,12 +43,14 @@ public final class OnnxImporter {
     static final int FULL_OPSET = 7;
     /**
      * Ops whose definition for float tensors did not change from opset 1 to opset 7, the only ones taken from graphs of
-     * opsets 1 to 6: those with one version before 7, and the element-wise ones whose opset-6 version only dropped
-     * {@code consumed_inputs}, a legacy attribute with no effect on values.
+     * opsets 1 to 6: those with one version before 7 (the Reduce ops' next, at 11, only took negative axes), and the
+     * element-wise ones whose opset-6 version only dropped {@code consumed_inputs}, a legacy attribute with no effect on
+     * values.
      */
     static final Set<String> LEGACY_OPS = Set.of("GlobalAveragePool", "Flatten", "Identity", "Transpose", "Softmax", "MatMul", "Gather",
             "Relu", "LeakyRelu", "Elu", "Selu", "HardSigmoid", "Sigmoid", "Tanh", "Softplus", "Softsign", "Exp", "Log", "Abs", "Sqrt",
-            "Floor", "Ceil", "Neg", "Reciprocal");
+            "Floor", "Ceil", "Neg", "Reciprocal", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare",
+            "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp");
     static final int MAX_OPSET = 21;
 
     final Path file;

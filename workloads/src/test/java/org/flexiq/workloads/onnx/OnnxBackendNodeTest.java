@@ -57,7 +57,9 @@ class OnnxBackendNodeTest {
             Map.entry("HardSwish", 1), Map.entry("ThresholdedRelu", 3), Map.entry("Softplus", 2), Map.entry("Softsign", 2),
             Map.entry("Exp", 2), Map.entry("Log", 2), Map.entry("Abs", 1), Map.entry("Sqrt", 2), Map.entry("Floor", 2), Map.entry("Ceil", 2),
             Map.entry("Round", 1), Map.entry("Sign", 1), Map.entry("Pow", 1), Map.entry("Resize", 21),
-            Map.entry("Upsample", 1)));
+            Map.entry("Upsample", 1), Map.entry("GlobalMaxPool", 2), Map.entry("ReduceSum", 10), Map.entry("ReduceMax", 8),
+            Map.entry("ReduceMin", 8), Map.entry("ReduceSumSquare", 8), Map.entry("ReduceL1", 8), Map.entry("ReduceL2", 8),
+            Map.entry("ReduceLogSum", 5), Map.entry("ReduceLogSumExp", 8)));
 
     record Outcome(String test, String op, boolean passed, String refusal) {
     }
