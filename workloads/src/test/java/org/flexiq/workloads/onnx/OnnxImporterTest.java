@@ -170,6 +170,22 @@ class OnnxImporterTest {
     }
 
     @Test
+    void aMaxOverMoreThanTheNpusWindowIsPooledInStages() throws IOException {
+        GraphProto g = GraphProto.newBuilder().setName("max").addInput(input("x", TensorDecoder.FLOAT, "N", 2, 600))
+                .addNode(node("ReduceMax", new String[]{"x"}, new String[]{"y"}, ints("axes", 2))).addOutput(output("y")).build();
+        Model m = OnnxImporter.read(write("max.onnx", model(13, g)));
+        // 600 -> 3 (windows of 255, the last padded by 165) -> 1
+        assertEquals("[Reshape, MaxPool, MaxPool, Reshape]", m.graph().nodes().stream().map(n -> n.layer().kind()).toList().toString());
+        float[] x = new float[1200];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i * 0.37);
+        }
+        x[517] = 5; // in the first row's third window, the padded one
+        x[1100] = 3;
+        assertArrayEquals(new float[]{5, 3}, run(m, x), 0f);
+    }
+
+    @Test
     void corruptAndTruncatedFilesAreRefusedInOneLine() throws IOException {
         byte[] good = Files.readAllBytes(PytorchExportTest.file("fmnist-vit"));
         int refused = 0;
