@@ -5,7 +5,8 @@ PyTorch computes.
 They cover what Debian's libonnx-testdata lacks: 3-D windows with padding, dilation and ceil rounding; 1-D windows;
 ceil rounding that drops a window starting in the padding; asymmetric padding (PyTorch pads explicitly, with -inf
 for a max, zeros for a convolution; a mean that leaves padding out has no PyTorch form with asymmetric padding, so
-it is not here); convolutions with SAME padding and a stride, as TensorFlow exports write them; Resize in nearest,
+it is not here); convolutions with SAME padding and a stride, as TensorFlow exports write them, 1-D ones, and
+transposed ones (strides, padding, output_padding, groups, dilation, 1-D); Resize in nearest,
 bilinear and bicubic modes (PyTorch's F.interpolate, whose coordinates are ONNX's pytorch_half_pixel and
 align_corners), on inputs long enough that nearest needs the repeat path.
 
@@ -69,6 +70,15 @@ CASES = [
     ("conv_same_lower_stride2_groups", "Conv", (1, 4, 7, 7), dict(kernel_shape=[2, 2], strides=[2, 2], auto_pad="SAME_LOWER", group=2),
      # out 4 x 4: total 1 per axis, before the input
      lambda x, w: F.conv2d(F.pad(t(x), (1, 0, 1, 0)), t(w), stride=2, groups=2), (4, 2, 2, 2)),
+    ("convtranspose_stride2_pads_output_padding", "ConvTranspose", (1, 4, 5, 6), dict(strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
+     lambda x, w: F.conv_transpose2d(t(x), t(w), stride=2, padding=1, output_padding=1), (4, 3, 3, 3)),
+    ("convtranspose_groups_dilation", "ConvTranspose", (1, 4, 5, 5), dict(group=2, dilations=[2, 2]),
+     lambda x, w: F.conv_transpose2d(t(x), t(w), groups=2, dilation=2), (4, 2, 3, 3)),
+    ("convtranspose_1d_stride3", "ConvTranspose", (1, 3, 7), dict(strides=[3]),
+     lambda x, w: F.conv_transpose1d(t(x), t(w), stride=3), (3, 2, 4)),
+    ("conv_1d_same_upper_stride2", "Conv", (1, 3, 11), dict(strides=[2], auto_pad="SAME_UPPER"),
+     # out 6: total 3 -> 1 / 2
+     lambda x, w: F.conv1d(F.pad(t(x), (1, 2)), t(w), stride=2), (5, 3, 4)),
     ("resize_nearest_x2_long", "Resize", (1, 2, 70, 3), dict(mode="nearest", coordinate_transformation_mode="asymmetric",
                                                              nearest_mode="floor"),
      lambda x, scales: F.interpolate(t(x), scale_factor=(2, 3), mode="nearest"), None, ("scales", np.array([1, 1, 2, 3], np.float32))),

@@ -137,7 +137,7 @@ class ImportCliTest {
      * Pools of every form the IR's window takes: a MaxPool with a non-square window, unequal strides, asymmetric padding
      * and ceil rounding; a dilated AveragePool with SAME_LOWER padding; a 3-D MaxPool (pooled over H and W, then over
      * depth) and a 1-D AveragePool (one row); a strided Conv with asymmetric SAME_UPPER padding (zeros joined on); and
-     * Pads in reflect, edge and constant mode; a linear and a nearest Resize.
+     * Pads in reflect, edge and constant mode; a linear and a nearest Resize; a 1-D Conv and a strided ConvTranspose.
      * Imported, quantized, compiled and run on both engines, they give the golden executor's integers at every ratio.
      */
     @Test
@@ -148,12 +148,14 @@ class ImportCliTest {
                                 .addDim(dim(8)).addDim(dim(9)).addDim(dim(9))))))
                 .addInitializer(weights("w1", 16, 8).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 8L, 1L, 1L)))
                 .addInitializer(weights("w2", 16, 64).toBuilder().clearDims().addAllDims(Arrays.asList(16L, 16L, 2L, 2L)))
-                .addInitializer(weights("w3", 8, 216))
+                .addInitializer(weights("w3", 8, 104))
+                .addInitializer(weights("k1", 8, 48).toBuilder().clearDims().addAllDims(Arrays.asList(8L, 16L, 3L)))
+                .addInitializer(weights("kt", 8, 8).toBuilder().clearDims().addAllDims(Arrays.asList(8L, 4L, 2L)))
                 .addInitializer(TensorProto.newBuilder().setName("wider").setDataType(1).addDims(3).addAllFloatData(Arrays.asList(1f, 1f, 1.5f)))
                 .addInitializer(TensorProto.newBuilder().setName("taller").setDataType(1).addDims(3).addAllFloatData(Arrays.asList(1f, 2f, 1f))).addInitializer(longs("to5d", 0, 4, 4, 3, 5)).addInitializer(longs("to3d", 0, 8, 9))
                 .addInitializer(longs("reflect", 0, 0, 1, 0, 0, 0, 0, 0)).addInitializer(longs("edge", 0, 0, 1, 0, 0, 2))
-                .addInitializer(longs("rows", 0, 0, 0, 0, 1, 0)).addInitializer(TensorProto.newBuilder().setName("quarter").setDataType(1).addFloatData(0.25f))
-                // Pads: a reflected row on top of the image, an edge pad of the pooled rows, a row of 0.25 after them
+                .addInitializer(longs("rows", 0, 0, 0, 0, 0, 1)).addInitializer(TensorProto.newBuilder().setName("quarter").setDataType(1).addFloatData(0.25f))
+                // Pads: a reflected row on top of the image, an edge pad of the pooled rows, a column of 0.25 after them
                 .addNode(attrs(node("Pad", "xp", "x", "reflect"), string("mode", "reflect")))
                 .addNode(node("Conv", "c1", "xp", "w1")).addNode(node("Relu", "r1", "c1"))
                 .addNode(attrs(node("MaxPool", "m1", "r1"), ints("kernel_shape", 3, 2), ints("strides", 2, 1), ints("pads", 1, 0, 0, 1),
@@ -174,7 +176,10 @@ class ImportCliTest {
                 // a linear resize (a Linear along the axis) and a nearest one (rows repeated)
                 .addNode(attrs(node("Resize", "rl", "pc", "", "wider"), string("mode", "linear")))
                 .addNode(attrs(node("Resize", "rn", "rl", "", "taller"), string("mode", "nearest")))
-                .addNode(node("Flatten", "f", "rn"))
+                // a 1-D convolution and a transposed one with stride 2 (the input stretched by zeros, the kernel flipped)
+                .addNode(attrs(node("Conv", "cv1", "rn", "k1"), ints("pads", 1, 1)))
+                .addNode(attrs(node("ConvTranspose", "ct", "cv1", "kt"), ints("strides", 2)))
+                .addNode(node("Flatten", "f", "ct"))
                 .addNode(attrs(node("Gemm", "y", "f", "w3"), ints("transB", 1)))
                 .addOutput(ValueInfoProto.newBuilder().setName("y"));
         Path f = Files.write(dir.resolve("pools.onnx"), ModelProto.newBuilder().setIrVersion(9)

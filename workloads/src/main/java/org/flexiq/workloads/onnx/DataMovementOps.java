@@ -1,9 +1,10 @@
 package org.flexiq.workloads.onnx;
 
 import org.flexiq.workloads.ir.Concat;
+import org.flexiq.workloads.ir.Constant;
 import org.flexiq.workloads.ir.Embedding;
 import org.flexiq.workloads.ir.FloatTensor;
-import org.flexiq.workloads.ir.Linear;
+import org.flexiq.workloads.ir.MatMul;
 import org.flexiq.workloads.ir.Shape;
 import org.flexiq.workloads.ir.Slice;
 import org.flexiq.workloads.ir.Transpose;
@@ -220,8 +221,8 @@ final class DataMovementOps extends OpTranslator {
      * ONNX's coordinate transformation and rounding, then either each input element repeated s times (a view with a new
      * axis, s copies joined by a Concat, a view back: any length) or the picked elements' runs joined by a Concat (at most
      * 64 runs). Linear and cubic: the interpolation is a matrix along the axis (each output a weighted sum of 2 or 4
-     * neighbours, edge-padded or, with exclude_outside, renormalized), applied as a Linear layer with the axis moved last
-     * and back. Crop-and-resize and antialiasing are refused.
+     * neighbours, edge-padded or, with exclude_outside, renormalized), applied as a MatMul with the axis moved last and
+     * back. Crop-and-resize and antialiasing are refused.
      */
     Value resize(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
@@ -374,37 +375,50 @@ final class DataMovementOps extends OpTranslator {
         return true;
     }
 
-    /** {@code t} times the matrix {@code w} [out][in] along IR {@code axis}: the axis moved last, a Linear, moved back. */
+    /**
+     * {@code t} times the matrix {@code w} [out][in] along IR {@code axis}: the axis moved last, the rest viewed as one,
+     * a MatMul by the matrix as a Constant [1, in, out], viewed and moved back. A MatMul, not a Linear: the matrix mixes
+     * positions, not channels, so it is no 4-bit layer and needs no channel groups.
+     */
     private String alongAxis(OnnxNode n, String name, String t, int axis, double[][] w) throws OnnxNode.UnsupportedNodeException {
-        int rank = c.ir.shape(t).rank();
-        if ((long) w.length * w[0].length > 1 << 22) {
-            throw n.unsupported("a " + w[0].length + " -> " + w.length + " interpolation matrix is larger than " + (1 << 22) + " entries");
+        int[] d = c.ir.shape(t).dims();
+        int rank = d.length;
+        int out = w.length;
+        int in = w[0].length;
+        if ((long) out * in > 1 << 22) {
+            throw n.unsupported("a " + in + " -> " + out + " interpolation matrix is larger than " + (1 << 22) + " entries");
         }
         List<Integer> perm = new ArrayList<>();
-        for (int d = 0; d < rank; d++) {
-            if (d != axis) {
-                perm.add(d);
+        for (int k = 0; k < rank; k++) {
+            if (k != axis) {
+                perm.add(k);
             }
         }
         perm.add(axis);
         boolean last = axis == rank - 1;
         String moved = last ? t : c.ir.add(name + ".last", new Transpose(perm), t);
-        float[] flat = new float[w.length * w[0].length];
-        for (int j = 0; j < w.length; j++) {
-            for (int k = 0; k < w[j].length; k++) {
-                flat[j * w[j].length + k] = (float) w[j][k];
+        int[] md = c.ir.shape(moved).dims();
+        int rows = c.ir.shape(moved).elementCount() / in;
+        float[] flat = new float[in * out];
+        for (int j = 0; j < out; j++) {
+            for (int k = 0; k < in; k++) {
+                flat[k * out + j] = (float) w[j][k]; // [in, out]: the product's right side
             }
         }
-        String lin = c.ir.add(name + ".interpolate", new Linear(w.length, false),
-                Map.of("weight", new FloatTensor(Shape.of(w.length, w[0].length), flat)), moved);
+        Shape ms = Shape.of(1, in, out);
+        String matrix = c.ir.add(name + ".matrix", new Constant(ms), Map.of("value", new FloatTensor(ms, flat)));
+        String product = c.ir.add(name + ".interpolate", new MatMul(), c.ir.reshape(name + ".rows", moved, new int[]{1, rows, in}), matrix);
+        int[] od = md.clone();
+        od[rank - 1] = out;
+        String shaped = c.ir.reshape(name + ".shaped", product, od);
         if (last) {
-            return lin;
+            return shaped;
         }
         List<Integer> back = new ArrayList<>();
-        for (int d = 0; d < rank; d++) {
-            back.add(d < axis ? d : d == axis ? rank - 1 : d - 1);
+        for (int k = 0; k < rank; k++) {
+            back.add(k < axis ? k : k == axis ? rank - 1 : k - 1);
         }
-        return c.ir.add(name + ".back", new Transpose(back), lin);
+        return c.ir.add(name + ".back", new Transpose(back), shaped);
     }
 
     /** {@code t} with each element along IR {@code axis} repeated {@code s} times: a view, s copies joined, a view back. */

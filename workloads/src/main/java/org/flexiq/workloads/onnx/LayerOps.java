@@ -26,64 +26,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Nodes with weights: Conv, Gemm, MatMul, the normalizations, and spatial means. */
+/** Nodes with weights (Gemm, MatMul, the normalizations) and the reductions. */
 final class LayerOps extends OpTranslator {
     LayerOps(OnnxImporter context) {
         super(context);
-    }
-
-    Value conv(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
-        Value.Live x = live(n, in, 0);
-        ConstTensor w = known(n, in, 1, "weight");
-        ConstTensor b = optionalKnown(n, in, 2, "bias");
-        if (w.rank() != 4 || !x.batched() || c.onnxDims(x).length != 4) {
-            throw n.unsupported("only 2-D convolutions of a batched [N, C, H, W] input are supported (weight " + w.describe() + ")");
-        }
-        int[] xd = c.onnxDims(x);
-        int[] k = {w.dims()[2], w.dims()[3]};
-        long[] ks = n.ints("kernel_shape");
-        if (ks != null && (ks.length != 2 || ks[0] != k[0] || ks[1] != k[1])) {
-            throw n.unsupported("kernel_shape " + Arrays.toString(ks) + " disagrees with the weight " + w.describe());
-        }
-        long[] strides = orDefault(n.ints("strides"), 1, 1);
-        long[] dil = orDefault(n.ints("dilations"), 1, 1);
-        if (dil[0] != dil[1]) {
-            throw n.unsupported("dilations " + Arrays.toString(dil) + ": only equal dilations are supported");
-        }
-        SpatialPads sp = SpatialPads.of(n, new int[]{xd[2], xd[3]}, new long[]{k[0], k[1]}, strides, dil);
-        int[] pads = {Math.min(sp.begin()[0], sp.end()[0]), Math.min(sp.begin()[1], sp.end()[1])};
-        String input = sp.symmetric() ? x.tensor() : zeroPadded(n, x.tensor(), sp);
-        int group = (int) n.i("group", 1);
-        if (w.dims()[1] * group != xd[1]) {
-            throw n.unsupported("weight " + w.describe() + " with group " + group + " does not fit " + xd[1] + " input channels");
-        }
-        int o = w.dims()[0];
-        Conv2d layer = new Conv2d(o, k[0], k[1], (int) strides[0], (int) strides[1], pads[0], pads[1], (int) dil[0], group, b != null);
-        Map<String, FloatTensor> p = new HashMap<>();
-        p.put("weight", w.toFloatTensor(Shape.of(w.dims())));
-        if (b != null) {
-            if (b.size() != o) {
-                throw n.unsupported("bias has " + b.size() + " values for " + o + " output channels");
-            }
-            p.put("bias", b.toFloatTensor(Shape.of(o)));
-        }
-        return emit(n, layer, p, true, input);
-    }
-
-    /**
-     * {@code x} [C, H, W] with the zero rows and columns by which one side's padding exceeds the other's (SAME padding
-     * with a stride, as TensorFlow exports write it) joined on: the IR's Conv2d pads both sides alike, and zeros are
-     * exact on every path.
-     */
-    private String zeroPadded(OnnxNode n, String x, SpatialPads sp) {
-        String t = x;
-        for (int axis = 0; axis < 2; axis++) {
-            int extra = sp.begin()[axis] - sp.end()[axis];
-            if (extra != 0) {
-                t = joinConstant(n.output(0) + ".pad" + axis, t, axis + 1, Math.max(extra, 0), Math.max(-extra, 0), 0f);
-            }
-        }
-        return t;
     }
 
     Value gemm(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

@@ -22,7 +22,7 @@ import java.util.List;
  * must be known at import time (initializers or folded constants); ONNX axes are mapped past the batch.
  */
 final class NodeTranslator extends OpTranslator {
-    static final String SUPPORTED = "Conv, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Tanh, "
+    static final String SUPPORTED = "Conv, ConvTranspose, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Tanh, "
             + "Sigmoid, Erf, Neg, Reciprocal, LeakyRelu, Elu, Selu, Celu, HardSigmoid, HardSwish, ThresholdedRelu, Softplus, Softsign, "
             + "Mish, Exp, Log, Abs, Sqrt, Floor, Ceil, Round, Sign, Pow (a constant scalar exponent), Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
             + "GlobalAveragePool, GlobalMaxPool, ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceSumSquare, ReduceL1, ReduceL2, "
@@ -31,6 +31,7 @@ final class NodeTranslator extends OpTranslator {
 
     private final LayerOps layers;
     private final PoolOps pools;
+    private final ConvOps convs;
     private final ElementwiseOps elementwise;
     private final DataMovementOps movement;
 
@@ -38,6 +39,7 @@ final class NodeTranslator extends OpTranslator {
         super(context);
         layers = new LayerOps(context);
         pools = new PoolOps(context);
+        convs = new ConvOps(context);
         elementwise = new ElementwiseOps(context);
         movement = new DataMovementOps(context);
     }
@@ -45,7 +47,7 @@ final class NodeTranslator extends OpTranslator {
     /** Inputs each op needs present (the rest are optional). */
     private static int required(OnnxNode n) {
         return switch (n.op()) {
-            case "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Gather", "Reshape", "Expand", "LayerNormalization",
+            case "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Gather", "Reshape", "Expand", "LayerNormalization",
                  "QuantizeLinear", "DequantizeLinear" -> 2;
             case "Slice" -> n.opset < 10 ? 1 : 3; // starts and ends were attributes before opset 10
             case "Pad" -> n.opset < 11 ? 1 : 2; // pads were an attribute before opset 11
@@ -62,7 +64,8 @@ final class NodeTranslator extends OpTranslator {
             }
         }
         return switch (n.op()) {
-            case "Conv" -> one(layers.conv(n, in));
+            case "Conv" -> one(convs.conv(n, in));
+            case "ConvTranspose" -> one(convs.convTranspose(n, in));
             case "Gemm" -> one(layers.gemm(n, in));
             case "MatMul" -> one(layers.matMul(n, in));
             case "Add", "Sub" -> one(elementwise.addOrSub(n, in));
