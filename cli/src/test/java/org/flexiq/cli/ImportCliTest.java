@@ -94,7 +94,8 @@ class ImportCliTest {
                                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(8))
                                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(16))))))
                 .addInitializer(weights("w1", 16, 16)).addInitializer(weights("w2", 16, 16)).addInitializer(weights("w3", 16, 16))
-                .addInitializer(weights("w4", 4, 16)).addInitializer(divisor("k", 16))
+                .addInitializer(weights("w4", 4, 32)).addInitializer(divisor("k", 16)).addInitializer(divisor("slopes", 16))
+                .addInitializer(TensorProto.newBuilder().setName("twice").setDataType(7).addDims(2).addInt64Data(1).addInt64Data(2))
                 .addInitializer(TensorProto.newBuilder().setName("one").setDataType(1).addDims(1).addFloatData(1f))
                 .addInitializer(TensorProto.newBuilder().setName("two").setDataType(1).addFloatData(2f))
                 .addNode(node("MatMul", "h1", "x", "w1")).addNode(node("Sigmoid", "s", "h1"))
@@ -114,10 +115,13 @@ class ImportCliTest {
                 .addNode(node("ReduceSum", "rs", "sp").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
                         .setType(AttributeProto.AttributeType.INTS).addInts(2)).build())
                 .addNode(node("Add", "ra", "rx", "rs")).addNode(node("Mul", "sr", "sp", "ra"))
-                .addNode(node("ReduceMean", "m", "sr").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
+                // a slope per feature, an element-wise max of two activations and a sum of two
+                .addNode(node("PRelu", "pr", "sr", "slopes")).addNode(node("Max", "mx", "pr", "e")).addNode(node("Sum", "su", "mx", "s"))
+                .addNode(node("ReduceMean", "m", "su").toBuilder().addAttribute(AttributeProto.newBuilder().setName("axes")
                         .setType(AttributeProto.AttributeType.INTS).addInts(1)).addAttribute(AttributeProto.newBuilder().setName("keepdims")
                         .setType(AttributeProto.AttributeType.INT).setI(0)).build())
-                .addNode(node("Gemm", "y", "m", "w4").toBuilder().addAttribute(AttributeProto.newBuilder().setName("transB")
+                .addNode(node("Tile", "tl", "m", "twice"))
+                .addNode(node("Gemm", "y", "tl", "w4").toBuilder().addAttribute(AttributeProto.newBuilder().setName("transB")
                         .setType(AttributeProto.AttributeType.INT).setI(1)).build())
                 .addOutput(ValueInfoProto.newBuilder().setName("y"));
         // opset 10: Clip's bounds are attributes and ReduceMean's axes too

@@ -437,6 +437,30 @@ final class DataMovementOps extends OpTranslator {
         return c.ir.reshape(name + ".back", joined, back);
     }
 
+    /** Tile: along each axis but the batch, the whole tensor's copies joined by a Concat (at most 64). */
+    Value tile(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        long[] repeats = known(n, in, 1, "repeats").asLongs();
+        int[] dims = c.onnxDims(x);
+        if (repeats.length != dims.length) {
+            throw n.unsupported("repeats " + Arrays.toString(repeats) + " has " + repeats.length + " values for rank " + dims.length);
+        }
+        String t = x.tensor();
+        for (int i = 0; i < dims.length; i++) {
+            if (repeats[i] == 1) {
+                continue;
+            }
+            if (repeats[i] < 1 || repeats[i] > 64) {
+                throw n.unsupported("repeats " + Arrays.toString(repeats) + ": each must be in [1, 64]");
+            }
+            int axis = irAxis(n, x, i);
+            String[] copies = new String[(int) repeats[i]];
+            Arrays.fill(copies, t);
+            t = c.ir.add(n.output(0) + ".axis" + axis, new Concat(axis), copies);
+        }
+        return t.equals(x.tensor()) ? x : new Value.Live(c.ir.reshape(n.output(0), t, c.ir.shape(t).dims()), x.batched());
+    }
+
     Value slice(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
         List<ConstTensor> k = new ArrayList<>();

@@ -9,6 +9,9 @@ import org.flexiq.workloads.ir.Gelu;
 import org.flexiq.workloads.ir.Linear;
 import org.flexiq.workloads.ir.Mul;
 import org.flexiq.workloads.ir.Neg;
+import org.flexiq.workloads.ir.UnaryMath;
+import org.flexiq.workloads.ir.Scale;
+import org.flexiq.workloads.ir.LeakyRelu;
 import org.flexiq.workloads.ir.Power;
 import org.flexiq.workloads.ir.RoundToFloat16;
 import org.flexiq.workloads.ir.Reciprocal;
@@ -186,6 +189,85 @@ final class ElementwiseOps extends OpTranslator {
             throw n.unsupported("exponent " + y.describe() + ": only a scalar exponent is supported (one table per tensor)");
         }
         return unary(n, in, new Power((float) y.scalar()));
+    }
+
+    /**
+     * PRelu: with one slope, LeakyRelu's table; with a slope per element or channel, Relu(x) - slope Relu(-x) from Relu,
+     * Neg, a Mul by the negated slope as a Constant, and an Add.
+     */
+    Value prelu(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        ConstTensor slope = known(n, in, 1, "slope");
+        if (slope.size() == 1) {
+            return unary(n, in, new LeakyRelu((float) slope.scalar()));
+        }
+        String name = n.output(0);
+        String positive = c.ir.add(name + ".relu", new Relu(), x.tensor());
+        String negative = c.ir.add(name + ".negrelu", new Relu(), c.ir.add(name + ".neg", new Neg(), x.tensor()));
+        int[] xd = c.onnxDims(x);
+        int[] b = ConstantFolding.broadcast(xd, slope.dims());
+        if (b == null || !Arrays.equals(b, xd)) {
+            throw n.unsupported("slope " + slope.describe() + " does not broadcast onto " + Arrays.toString(xd));
+        }
+        String scaled = c.ir.add(name + ".scaled", new Mul(), negative, constantLike(n, slope.map(v -> -v), x, ".slope"));
+        return emit(n, new Add(), Map.of(), x.batched(), positive, scaled);
+    }
+
+    /**
+     * Sum, Mean, Max and Min of several activations, pairwise: Sum by Adds (Mean then scaled by 1 / count); Max and Min
+     * as (a + b ± |a - b|) / 2 from Add, Neg, an Abs table and a halving table. A constant scalar among Max's or Min's
+     * inputs is a Clip bound.
+     */
+    Value variadic(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        String op = n.op();
+        boolean extreme = op.equals("Max") || op.equals("Min");
+        List<Value.Live> live = new ArrayList<>();
+        float bound = op.equals("Max") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        for (int i = 0; i < in.size(); i++) {
+            Value v = in.get(i);
+            if (v instanceof Value.Live l) {
+                live.add(l);
+            } else if (extreme && v instanceof Value.Known k && k.tensor().size() == 1) {
+                float kv = (float) k.tensor().scalar();
+                bound = op.equals("Max") ? Math.max(bound, kv) : Math.min(bound, kv);
+            } else {
+                throw n.unsupported("input " + i + " must be an activation" + (extreme ? " or a constant scalar" : ""));
+            }
+        }
+        if (live.isEmpty()) {
+            throw n.unsupported("needs at least one activation");
+        }
+        String name = n.output(0);
+        Value.Live acc = live.get(0);
+        for (int i = 1; i < live.size(); i++) {
+            String step = name + ".step" + i;
+            Value.Live b = live.get(i);
+            checkSameShape(n, acc, b);
+            String sum = c.ir.add(step + ".sum", new Add(), acc.tensor(), b.tensor());
+            if (extreme) {
+                String diff = c.ir.add(step + ".diff", new Add(), acc.tensor(), c.ir.add(step + ".neg", new Neg(), b.tensor()));
+                String spread = c.ir.add(step + ".abs", new UnaryMath(UnaryMath.Function.ABS), diff);
+                String both = op.equals("Max") ? c.ir.add(step + ".plus", new Add(), sum, spread)
+                        : c.ir.add(step + ".minus", new Add(), sum, c.ir.add(step + ".negspread", new Neg(), spread));
+                sum = c.ir.add(step, new Scale(0.5f), both);
+            }
+            acc = new Value.Live(sum, acc.batched());
+        }
+        String t = acc.tensor();
+        if (op.equals("Mean") && live.size() > 1) {
+            t = c.ir.add(name + ".mean", new Scale(1f / live.size()), t);
+        }
+        if (extreme && Float.isFinite(bound)) {
+            t = c.ir.add(name + ".bound", op.equals("Max") ? new Clip(bound, Float.POSITIVE_INFINITY) : new Clip(Float.NEGATIVE_INFINITY, bound), t);
+        }
+        return t.equals(live.get(0).tensor()) ? live.get(0) : new Value.Live(c.ir.reshape(name, t, c.ir.shape(t).dims()), acc.batched());
+    }
+
+    private void checkSameShape(OnnxNode n, Value.Live a, Value.Live b) throws OnnxNode.UnsupportedNodeException {
+        if (!Arrays.equals(c.onnxDims(a), c.onnxDims(b)) || a.batched() != b.batched()) {
+            throw n.unsupported("inputs " + Arrays.toString(c.onnxDims(a)) + " and " + Arrays.toString(c.onnxDims(b))
+                    + " differ; only activations of one shape are supported");
+        }
     }
 
     Value clip(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {

@@ -125,21 +125,50 @@ final class LayerOps extends OpTranslator {
         if (a == rank - 1 && !usesExtraOutputs(n)) {
             return one(layerNorm(n.output(0), x, eps, gamma, beta, n));
         }
-        return normalizedFromLayers(n, x, a, eps, gamma, beta);
+        boolean[] reduced = new boolean[rank];
+        for (int i = a; i < rank; i++) {
+            reduced[i] = true;
+        }
+        return normalizedFromLayers(n, x, reduced, eps, gamma, beta);
     }
 
     /**
-     * LayerNormalization over the axes from {@code axis} on, or with its Mean and InvStdDev outputs, as ONNX's own
-     * function body computes it: Mean, D = X - Mean, Var = mean of D², InvStdDev = 1 / sqrt(Var + eps),
-     * Y = D InvStdDev Scale + B, from ReduceMean's layers, Neg, Add, Mul and an inverse-square-root table.
+     * InstanceNormalization: each sample's channels normalized over their spatial positions, then scaled and shifted per
+     * channel, from the same layers as LayerNormalization's function body.
      */
-    private List<Value> normalizedFromLayers(OnnxNode n, Value.Live x, int axis, double eps, ConstTensor gamma, ConstTensor beta)
-            throws OnnxNode.UnsupportedNodeException {
-        int rank = c.onnxDims(x).length;
-        boolean[] reduced = new boolean[rank];
-        for (int i = axis; i < rank; i++) {
+    Value instanceNormalization(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Value.Live x = live(n, in, 0);
+        int[] d = c.onnxDims(x);
+        if (!x.batched() || d.length < 3) {
+            throw n.unsupported("needs a batched [N, C, ...] input with spatial axes");
+        }
+        int[] perChannel = new int[d.length - 1];
+        Arrays.fill(perChannel, 1);
+        perChannel[0] = d[1];
+        ConstTensor[] k = new ConstTensor[2];
+        String[] names = {"scale", "B"};
+        for (int i = 0; i < 2; i++) {
+            ConstTensor t = known(n, in, i + 1, names[i]);
+            if (t.size() != d[1]) {
+                throw n.unsupported(names[i] + " has " + t.size() + " values for " + d[1] + " channels");
+            }
+            k[i] = ConstTensor.ofFloats(perChannel, t.asFloats());
+        }
+        boolean[] reduced = new boolean[d.length];
+        for (int i = 2; i < d.length; i++) {
             reduced[i] = true;
         }
+        return normalizedFromLayers(n, x, reduced, n.f("epsilon", 1e-5f), k[0], k[1]).get(0);
+    }
+
+    /**
+     * A normalization over the {@code reduced} axes (LayerNormalization's from its axis on, with its Mean and InvStdDev
+     * outputs; InstanceNormalization's spatial ones), as ONNX's function body computes it: Mean, D = X - Mean, Var = mean
+     * of D², InvStdDev = 1 / sqrt(Var + eps), Y = D InvStdDev Scale + B, from ReduceMean's layers, Neg, Add, Mul and an
+     * inverse-square-root table.
+     */
+    private List<Value> normalizedFromLayers(OnnxNode n, Value.Live x, boolean[] reduced, double eps, ConstTensor gamma, ConstTensor beta)
+            throws OnnxNode.UnsupportedNodeException {
         String base = n.output(0);
         Value.Live mean = meanOver(n, x, reduced, true, base + ".mean");
         String centered = c.ir.add(base + ".centered", new Add(), x.tensor(), c.ir.add(base + ".negmean", new Neg(), mean.tensor()));

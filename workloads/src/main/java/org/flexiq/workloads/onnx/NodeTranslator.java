@@ -24,10 +24,10 @@ import java.util.List;
 final class NodeTranslator extends OpTranslator {
     static final String SUPPORTED = "Conv, ConvTranspose, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Tanh, "
             + "Sigmoid, Erf, Neg, Reciprocal, LeakyRelu, Elu, Selu, Celu, HardSigmoid, HardSwish, ThresholdedRelu, Softplus, Softsign, "
-            + "Mish, Exp, Log, Abs, Sqrt, Floor, Ceil, Round, Sign, Pow (a constant scalar exponent), Gelu, Softmax, LayerNormalization, BatchNormalization, MaxPool, AveragePool, "
+            + "Mish, Exp, Log, Abs, Sqrt, Floor, Ceil, Round, Sign, Pow (a constant scalar exponent), PRelu, Sum, Mean, Max, Min, Gelu, Softmax, LayerNormalization, BatchNormalization, InstanceNormalization, MaxPool, AveragePool, "
             + "GlobalAveragePool, GlobalMaxPool, ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceSumSquare, ReduceL1, ReduceL2, "
             + "ReduceLogSum, ReduceLogSumExp, Flatten, Reshape, Transpose, Concat, Gather, Split, Slice, Squeeze, Unsqueeze, "
-            + "Pad, Resize and Upsample (nearest), Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
+            + "Pad, Tile, Resize and Upsample, Identity, Dropout, Expand, Cast, QuantizeLinear/DequantizeLinear";
 
     private final LayerOps layers;
     private final PoolOps pools;
@@ -47,11 +47,12 @@ final class NodeTranslator extends OpTranslator {
     /** Inputs each op needs present (the rest are optional). */
     private static int required(OnnxNode n) {
         return switch (n.op()) {
-            case "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Gather", "Reshape", "Expand", "LayerNormalization",
+            case "Conv", "ConvTranspose", "Gemm", "MatMul", "PRelu", "Tile", "Add", "Sub", "Mul", "Div", "Pow", "Gather", "Reshape", "Expand", "LayerNormalization",
                  "QuantizeLinear", "DequantizeLinear" -> 2;
             case "Slice" -> n.opset < 10 ? 1 : 3; // starts and ends were attributes before opset 10
             case "Pad" -> n.opset < 11 ? 1 : 2; // pads were an attribute before opset 11
             case "BatchNormalization" -> 5;
+            case "InstanceNormalization" -> 3;
             default -> 1;
         };
     }
@@ -87,10 +88,14 @@ final class NodeTranslator extends OpTranslator {
             case "Exp", "Log", "Abs", "Sqrt", "Floor", "Ceil", "Round", "Sign", "Softplus", "Softsign", "Mish" ->
                     one(elementwise.unary(n, in, new UnaryMath(UnaryMath.Function.ofOnnx(n.op()))));
             case "Pow" -> one(elementwise.power(n, in));
+            case "PRelu" -> one(elementwise.prelu(n, in));
+            case "Sum", "Mean", "Max", "Min" -> one(elementwise.variadic(n, in));
+            case "Tile" -> one(movement.tile(n, in));
             case "Gelu" -> one(elementwise.gelu(n, in));
             case "Softmax" -> one(elementwise.softmax(n, in, 1.0));
             case "LayerNormalization" -> layers.layerNormalization(n, in);
             case "BatchNormalization" -> one(layers.batchNorm(n, in));
+            case "InstanceNormalization" -> one(layers.instanceNormalization(n, in));
             case "MaxPool", "AveragePool" -> pools.pool(n, in);
             case "GlobalAveragePool" -> one(layers.globalPool(n, live(n, in, 0), true));
             case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum",

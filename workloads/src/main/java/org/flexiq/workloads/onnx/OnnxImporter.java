@@ -49,7 +49,7 @@ public final class OnnxImporter {
      */
     static final Set<String> LEGACY_OPS = Set.of("GlobalAveragePool", "Flatten", "Identity", "Transpose", "Softmax", "MatMul", "Gather",
             "Relu", "LeakyRelu", "Elu", "Selu", "HardSigmoid", "Sigmoid", "Tanh", "Softplus", "Softsign", "Exp", "Log", "Abs", "Sqrt",
-            "Floor", "Ceil", "Neg", "Reciprocal", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare",
+            "Floor", "Ceil", "Neg", "Reciprocal", "InstanceNormalization", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare",
             "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp");
     static final int MAX_OPSET = 21;
 

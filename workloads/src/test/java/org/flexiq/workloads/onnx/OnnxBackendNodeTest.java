@@ -59,7 +59,9 @@ class OnnxBackendNodeTest {
             Map.entry("Round", 1), Map.entry("Sign", 1), Map.entry("Pow", 1), Map.entry("Resize", 21),
             Map.entry("Upsample", 1), Map.entry("GlobalMaxPool", 2), Map.entry("ReduceSum", 10), Map.entry("ReduceMax", 8),
             Map.entry("ReduceMin", 8), Map.entry("ReduceSumSquare", 8), Map.entry("ReduceL1", 8), Map.entry("ReduceL2", 8),
-            Map.entry("ReduceLogSum", 5), Map.entry("ReduceLogSumExp", 8), Map.entry("ConvTranspose", 9)));
+            Map.entry("ReduceLogSum", 5), Map.entry("ReduceLogSumExp", 8), Map.entry("ConvTranspose", 9),
+            Map.entry("InstanceNormalization", 2), Map.entry("PRelu", 2), Map.entry("Sum", 3), Map.entry("Mean", 3), Map.entry("Max", 8),
+            Map.entry("Min", 8), Map.entry("Tile", 2)));
 
     record Outcome(String test, String op, boolean passed, String refusal) {
     }
