@@ -18,9 +18,9 @@ import java.util.function.LongBinaryOperator;
  */
 final class ConstantFolding {
     static final Set<String> OPS = Set.of("Identity", "Constant", "Shape", "Size", "Gather", "Unsqueeze", "Squeeze",
-            "Concat", "Reshape", "Flatten", "Cast", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Neg", "Abs", "Equal",
+            "Concat", "Reshape", "Flatten", "Cast", "Add", "Sub", "Mul", "Div", "Mod", "Pow", "Sqrt", "Neg", "Abs", "Equal",
             "Less", "Greater", "Not", "Where", "Slice", "Transpose", "ConstantOfShape", "Expand", "Range", "Min", "Max",
-            "DequantizeLinear", "Floor", "Ceil", "Relu", "Erf", "Exp", "Reciprocal", "Dropout");
+            "DequantizeLinear", "Floor", "Ceil", "Relu", "Erf", "Exp", "Reciprocal", "Dropout", "ScatterND");
 
     private ConstantFolding() {
     }
@@ -29,9 +29,9 @@ final class ConstantFolding {
     private static int required(String op) {
         return switch (op) {
             case "Constant" -> 0;
-            case "Gather", "Reshape", "Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Equal", "Less", "Greater", "Expand",
+            case "Gather", "Reshape", "Add", "Sub", "Mul", "Div", "Mod", "Pow", "Min", "Max", "Equal", "Less", "Greater", "Expand",
                  "DequantizeLinear" -> 2;
-            case "Where", "Range" -> 3;
+            case "Where", "Range", "ScatterND" -> 3;
             default -> 1;
         };
     }
@@ -67,6 +67,10 @@ final class ConstantFolding {
             case "Mul" -> List.of(binary(a, in.get(1), (x, y) -> x * y, (x, y) -> x * y, n));
             case "Div" -> List.of(binary(a, in.get(1), (x, y) -> x / y, (x, y) -> y == 0 ? 0 : x / y, n));
             case "Pow" -> List.of(binary(a, in.get(1), Math::pow, (x, y) -> (long) Math.pow(x, y), n));
+            // fmod = 0: the remainder takes the divisor's sign (Python's %); fmod = 1: the dividend's (C's fmod)
+            case "Mod" -> List.of(n.i("fmod", 0) != 0
+                    ? binary(a, in.get(1), (x, y) -> x % y, (x, y) -> y == 0 ? 0 : x % y, n)
+                    : binary(a, in.get(1), (x, y) -> x - Math.floor(x / y) * y, (x, y) -> y == 0 ? 0 : Math.floorMod(x, y), n));
             case "Min" -> List.of(binary(a, in.get(1), Math::min, Math::min, n));
             case "Max" -> List.of(binary(a, in.get(1), Math::max, Math::max, n));
             case "Equal" -> List.of(toBool(binary(a, in.get(1), (x, y) -> x == y ? 1 : 0, (x, y) -> x == y ? 1 : 0, n)));
@@ -83,6 +87,7 @@ final class ConstantFolding {
             case "Erf" -> List.of(unary(a, x -> org.apache.commons.math3.special.Erf.erf(x)));
             case "Not" -> List.of(map(a, x -> x == 0 ? 1 : 0));
             case "Where" -> List.of(where(a, in.get(1), in.get(2), n));
+            case "ScatterND" -> List.of(scatterNd(a, in.get(1), in.get(2), n));
             case "Slice" -> List.of(slice(a, n, in));
             case "Transpose" -> List.of(transpose(a, n.ints("perm")));
             case "ConstantOfShape" -> List.of(constantOfShape(a, n, decoder));
@@ -349,6 +354,54 @@ final class ConstantFolding {
             v[i] = (float) f.applyAsDouble(fa[ia[i]], fb[ib[i]]);
         }
         return ConstTensor.ofFloats(od, v);
+    }
+
+    /**
+     * ScatterND without reduction: a copy of {@code data} with the slices {@code indices} [..., k] address (the first k
+     * axes) replaced by {@code updates} (masks built by slice assignment, as Swin's shifted windows).
+     */
+    private static ConstTensor scatterNd(ConstTensor data, ConstTensor indices, ConstTensor updates, OnnxNode n)
+            throws OnnxNode.UnsupportedNodeException {
+        if (!n.s("reduction", "none").equals("none")) {
+            throw n.unsupported("reduction " + n.s("reduction", "none") + " is not supported (none)");
+        }
+        int[] dd = data.dims();
+        int[] id = indices.dims();
+        int k = id.length == 0 ? 0 : id[id.length - 1];
+        if (id.length == 0 || k < 1 || k > dd.length) {
+            throw n.unsupported("indices " + indices.describe() + " do not address " + data.describe());
+        }
+        int slice = 1;
+        for (int i = k; i < dd.length; i++) {
+            slice *= dd[i];
+        }
+        int tuples = indices.size() / k;
+        if ((long) tuples * slice != updates.size()) {
+            throw n.unsupported("updates " + updates.describe() + " do not fill " + tuples + " slices of " + slice);
+        }
+        boolean ints = data.integral() && updates.integral();
+        float[] f = ints ? null : data.asFloats().clone();
+        long[] l = ints ? data.asLongs().clone() : null;
+        for (int t = 0; t < tuples; t++) {
+            long off = 0;
+            for (int j = 0; j < k; j++) {
+                long ix = indices.longAt(t * k + j);
+                ix = ix < 0 ? ix + dd[j] : ix;
+                if (ix < 0 || ix >= dd[j]) {
+                    throw n.unsupported("index " + indices.longAt(t * k + j) + " is out of range for dimension " + dd[j]);
+                }
+                off = off * dd[j] + ix;
+            }
+            for (int e = 0; e < slice; e++) {
+                int to = (int) (off * slice + e);
+                if (ints) {
+                    l[to] = updates.longAt(t * slice + e);
+                } else {
+                    f[to] = (float) updates.get(t * slice + e);
+                }
+            }
+        }
+        return ints ? ConstTensor.ofLongs(dd, l) : ConstTensor.ofFloats(dd, f);
     }
 
     private static ConstTensor where(ConstTensor c, ConstTensor x, ConstTensor y, OnnxNode n) throws OnnxNode.UnsupportedNodeException {

@@ -23,10 +23,9 @@ final class DataMovementOps extends OpTranslator {
     /** A reshape-like node: the ONNX output dimensions, keeping the batch in front. */
     Value reshapeTo(OnnxNode n, Value.Live x, int[] onnxOut) throws OnnxNode.UnsupportedNodeException {
         int[] irOut = onnxOut;
-        if (x.batched()) {
-            if (onnxOut.length < 2 || onnxOut[0] != c.batch) {
-                throw n.unsupported("output " + Arrays.toString(onnxOut) + " does not keep the batch (" + c.batch + ") as its first dimension");
-            }
+        if (x.batched() && (onnxOut.length < 2 || onnxOut[0] != c.batch)) {
+            x = explicitBatch(n, x, "output " + Arrays.toString(onnxOut) + " does not keep the batch (" + c.batch + ") as its first dimension");
+        } else if (x.batched()) {
             irOut = Arrays.copyOfRange(onnxOut, 1, onnxOut.length);
         }
         for (int d : irOut) {
@@ -53,10 +52,10 @@ final class DataMovementOps extends OpTranslator {
         if (perm.length != r) {
             throw n.unsupported("perm " + Arrays.toString(perm) + " does not fit rank " + r);
         }
-        int off = x.batched() ? 1 : 0;
-        if (off == 1 && perm[0] != 0) {
-            throw n.unsupported("perm " + Arrays.toString(perm) + " moves the batch dimension");
+        if (x.batched() && perm[0] != 0) {
+            x = explicitBatch(n, x, "perm " + Arrays.toString(perm) + " moves the batch dimension");
         }
+        int off = x.batched() ? 1 : 0;
         List<Integer> p = new ArrayList<>();
         boolean identity = true;
         for (int i = off; i < r; i++) {
@@ -85,6 +84,7 @@ final class DataMovementOps extends OpTranslator {
         for (int i = 0; i < in.size(); i++) {
             Value v = in.get(i);
             if (v instanceof Value.Live l) {
+                l = rebatched(n, l, like);
                 if (l.batched() != like.batched() || c.onnxDims(l).length != c.onnxDims(like).length) {
                     throw n.unsupported("inputs have different ranks");
                 }

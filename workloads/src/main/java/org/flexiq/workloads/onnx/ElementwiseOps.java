@@ -95,6 +95,8 @@ final class ElementwiseOps extends OpTranslator {
 
     /** {@code layer} (Add or Mul) of two activations; the IR broadcasts its second input only, so the full-size one goes first. */
     private Value binary(OnnxNode n, Value.Live a, Value.Live b, org.flexiq.workloads.ir.Layer layer) throws OnnxNode.UnsupportedNodeException {
+        a = rebatched(n, a, b);
+        b = rebatched(n, b, a);
         int[] da = c.ir.shape(a.tensor()).dims();
         int[] db = c.ir.shape(b.tensor()).dims();
         if (ConstantFolding.broadcast(da, db) == null || a.batched() != b.batched()) {

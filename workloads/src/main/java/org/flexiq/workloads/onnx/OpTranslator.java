@@ -53,6 +53,30 @@ abstract class OpTranslator {
         return a == null ? null : a.asLongs();
     }
 
+    /**
+     * {@code x} with its batch as an explicit leading axis of length 1, for a node that moves the batch among the other
+     * axes or merges it with one (attention that runs sequence-first, windows folded into the batch): the IR runs one
+     * sample, so this is the graph at batch 1. A batch fixed at another size cannot be made one sample.
+     */
+    Value.Live explicitBatch(OnnxNode n, Value.Live x, String why) throws OnnxNode.UnsupportedNodeException {
+        if (c.batch != 1) {
+            throw n.unsupported(why + ", which a graph whose batch is fixed at " + c.batch + " cannot run one sample at a time");
+        }
+        return new Value.Live(c.ir.reshape(n.output(0) + ".sample", x.tensor(), c.onnxDims(x)), false);
+    }
+
+    /**
+     * {@code u}, an activation with an explicit leading axis of length 1, as batched again to meet the batched {@code like}
+     * of its rank (ONNX broadcasts a 1 onto the batch of one sample); else {@code u} unchanged.
+     */
+    Value.Live rebatched(OnnxNode n, Value.Live u, Value.Live like) {
+        int[] d = c.ir.shape(u.tensor()).dims();
+        if (u.batched() || !like.batched() || d.length != c.onnxDims(like).length || d.length < 2 || d[0] != 1 || c.batch != 1) {
+            return u;
+        }
+        return new Value.Live(c.ir.reshape(n.output(0) + ".batched", u.tensor(), Arrays.copyOfRange(d, 1, d.length)), true);
+    }
+
     /** ONNX axis (negative counts from the end) to the IR's, refusing the batch axis. */
     int irAxis(OnnxNode n, Value.Live l, long axis) throws OnnxNode.UnsupportedNodeException {
         int r = c.onnxDims(l).length;
