@@ -215,7 +215,26 @@ final class LayerOps extends OpTranslator {
             }
             p.put(roles[i], t.toFloatTensor(Shape.of(ch)));
         }
-        return emit(n, new BatchNorm(n.f("epsilon", 1e-5f)), p, true, x.tensor());
+        org.flexiq.workloads.ir.Node producer = c.ir.producer(x.tensor());
+        boolean folds = producer != null && producer.layer() instanceof Conv2d && c.index.consumers(n.input(0)).size() == 1
+                && !c.index.graphOutputs.contains(n.input(0));
+        if (folds) {
+            return emit(n, new BatchNorm(n.f("epsilon", 1e-5f)), p, true, x.tensor());
+        }
+        // pre-activation (DenseNet's BN after a Concat, ResNet v2's): no Conv2d to fold into, so its per-channel affine,
+        // x a + b with a = gamma / sqrt(var + eps) and b = beta - mean a, as a Mul and an Add by Constants
+        double eps = n.f("epsilon", 1e-5f);
+        float[] a = new float[ch];
+        float[] sh = new float[ch];
+        for (int i = 0; i < ch; i++) {
+            a[i] = (float) (p.get("gamma").data()[i] / Math.sqrt(p.get("var").data()[i] + eps));
+            sh[i] = p.get("beta").data()[i] - p.get("mean").data()[i] * a[i];
+        }
+        int[] perChannel = new int[c.onnxDims(x).length - 1];
+        Arrays.fill(perChannel, 1);
+        perChannel[0] = ch;
+        String scaled = c.ir.add(n.output(0) + ".scale", new Mul(), x.tensor(), constantLike(n, ConstTensor.ofFloats(perChannel, a), x, ".a"));
+        return emit(n, new Add(), Map.of(), true, scaled, constantLike(n, ConstTensor.ofFloats(perChannel, sh), x, ".b"));
     }
 
     Value globalPool(OnnxNode n, Value.Live x, boolean keepDims) throws OnnxNode.UnsupportedNodeException {
