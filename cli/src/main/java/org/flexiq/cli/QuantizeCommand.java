@@ -9,6 +9,7 @@ import org.flexiq.compiler.quant.CalibrationMethod;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.compiler.quant.Quantizer;
 import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.quant.Site;
 import org.flexiq.compiler.select.ChannelSelection;
@@ -108,6 +109,9 @@ final class QuantizeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "wrote %s: %s, %d 4-bit sites (G = %d), ratios %s, %s selection (%s extraction)%n", output, m.graph().name(),
                 laid.sites().size(), group, rs, opts.method().id(), opts.extraction().id());
         out.printf(Locale.ROOT, "channel order: folded into the producer at %d sites, reorder step at %d sites%n", folded, reorders);
+        if (laid.metadata().containsKey(Quantizer.EIGHT_BIT_ONLY)) {
+            out.printf(Locale.ROOT, "note: %s%n", laid.metadata().get(Quantizer.EIGHT_BIT_ONLY));
+        }
         out.printf(Locale.ROOT, "calibration: %s, %d samples, %s; quantization %.1f s; selection %.1f s%n",
                 calibSpec, samples.size(), qo.calibration(), quantSeconds, r.seconds());
         for (StageReport s : r.stages()) {

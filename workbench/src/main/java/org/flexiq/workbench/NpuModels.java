@@ -144,6 +144,10 @@ public final class NpuModels {
                 Extraction.STATIC, 1, 1, seed), calib, 4, SearchProgress.NONE, spec, label).model();
         out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration (sim quantize gives full control)%n",
                 label, group, samples);
+        String kept = q.metadata().get(Quantizer.EIGHT_BIT_ONLY);
+        if (kept != null) {
+            out.printf(Locale.ROOT, "note: %s%n", kept);
+        }
         return q;
     }
 }

@@ -69,6 +69,7 @@ public final class Quantizer {
         meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples"
                 + (used > 0 ? ", " + used + " activation ranges given by the model (" + Model.GIVEN_RANGE + "*)" : ""));
         meta.put("quant.groupWidth", Integer.toString(options.groupWidth()));
+        noteEightBitOnly(g, sites, options.groupWidth(), meta);
         return new QuantizedModel(g, scales, nodes, sites, options.groupWidth(), List.of(), meta);
     }
 
@@ -99,6 +100,22 @@ public final class Quantizer {
         meta.put(TIMING_ONLY, "shapes only: no weights, calibration or selection");
         meta.put("quant.groupWidth", Integer.toString(groupWidth));
         return new QuantizedModel(g, scales, nodes, sites, groupWidth, List.of(), meta);
+    }
+
+    /** Metadata key naming the 4-bit-capable layers that stay 8-bit because G does not divide their input channels. */
+    public static final String EIGHT_BIT_ONLY = "quant.eightBitOnly";
+
+    private static void noteEightBitOnly(Graph g, Map<String, Site> sites, int groupWidth, Map<String, String> meta) {
+        List<String> kept = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (eligible(g, n) && !sites.containsKey(n.inputs().get(0))) {
+                kept.add(n.name());
+            }
+        }
+        if (!kept.isEmpty()) {
+            meta.put(EIGHT_BIT_ONLY, kept.size() + " layer(s) stay 8-bit, their input channels not a multiple of G = " + groupWidth + ": "
+                    + String.join(", ", kept.subList(0, Math.min(5, kept.size()))) + (kept.size() > 5 ? ", ..." : ""));
+        }
     }
 
     /** Metadata key of a {@link #timingOnly} model. */
@@ -397,17 +414,24 @@ public final class Quantizer {
             }
         }
         Map<String, Site> sites = new LinkedHashMap<>();
+        String firstSkipped = null;
         for (Map.Entry<String, List<String>> e : consumers.entrySet()) {
             String t = e.getKey();
             int axis = Calibrator.channelAxis(g, t);
             int channels = g.shape(t).dim(axis);
             if (channels % groupWidth != 0) {
-                throw new IrException(e.getValue().get(0) + ": its " + channels + " input channels are not a multiple of the group width "
-                        + groupWidth + " (choose a group width that divides every 4-bit layer's input channels)");
+                // FlexiQ groups a layer's input channels by G: a layer whose channels G does not divide (a squeeze-and-
+                // excitation block's few) stays 8-bit, as the first layer does
+                firstSkipped = firstSkipped != null ? firstSkipped : e.getValue().get(0) + ": its " + channels
+                        + " input channels are not a multiple of the group width " + groupWidth;
+                continue;
             }
             int[] cmq = channelMax.apply(t);
             String producer = foldableProducer(g, t, e.getValue());
             sites.put(t, new Site(t, axis, channels, e.getValue(), cmq, Site.identity(channels), new int[0], null, producer, null));
+        }
+        if (sites.isEmpty() && firstSkipped != null) {
+            throw new IrException(firstSkipped + ", nor are any other 4-bit-capable layer's (choose a group width that divides some)");
         }
         return sites;
     }

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Conv and ConvTranspose over 1 or 2 spatial axes, as the IR's Conv2d: a 1-D input is viewed as one row; padding that
- * is larger on one side is the difference in zero rows or columns joined on; a transposed convolution is the ordinary
+ * is larger on one side is the difference in zero rows or columns joined on; groups that are not depthwise are one
+ * convolution per group on its channels, joined by a Concat (at most 64); a transposed convolution is the ordinary
  * convolution of the input stretched by its stride (zeros between its elements), padded by the kernel's span less its
  * own padding, with the kernel flipped and its channel axes swapped per group.
  */
@@ -200,15 +201,35 @@ final class ConvOps extends OpTranslator {
                 t = joinConstant(n.output(0) + ".pad" + axis, t, axis + 1, Math.max(extra, 0), Math.max(-extra, 0), 0f);
             }
         }
-        Map<String, FloatTensor> params = new HashMap<>();
-        params.put("weight", weight);
-        if (bias != null) {
-            params.put("bias", bias);
-        }
         int o = weight.shape().dim(0);
-        Conv2d layer = new Conv2d(o, k[0], k[1], (int) strides[0], (int) strides[1], Math.min(begin[0], end[0]), Math.min(begin[1], end[1]),
-                dil, group, bias != null);
-        return c.ir.add(n.output(0) + ".conv", layer, params, t);
+        int in = c.ir.shape(t).dim(0);
+        int ph = Math.min(begin[0], end[0]);
+        int pw = Math.min(begin[1], end[1]);
+        if (group == 1 || group == in && group == o) {
+            return c.ir.add(n.output(0) + ".conv", new Conv2d(o, k[0], k[1], (int) strides[0], (int) strides[1], ph, pw, dil, group, bias != null),
+                    convParams(weight, bias, 0, o), t);
+        }
+        // grouped but not depthwise (ResNeXt, RegNet): one convolution per group on its slice of the channels, joined
+        int perIn = in / group;
+        int perOut = o / group;
+        String[] parts = new String[group];
+        for (int g = 0; g < group; g++) {
+            String slice = c.ir.add(n.output(0) + ".group" + g + ".in", new Slice(0, g * perIn, (g + 1) * perIn), t);
+            parts[g] = c.ir.add(n.output(0) + ".group" + g, new Conv2d(perOut, k[0], k[1], (int) strides[0], (int) strides[1], ph, pw, dil, 1,
+                    bias != null), convParams(weight, bias, g * perOut, perOut), slice);
+        }
+        return c.ir.add(n.output(0) + ".conv", new Concat(0), parts);
+    }
+
+    /** The weight (and bias) of output channels {@code from} .. {@code from + count - 1}. */
+    private static Map<String, FloatTensor> convParams(FloatTensor weight, FloatTensor bias, int from, int count) {
+        int per = weight.shape().elementCount() / weight.shape().dim(0);
+        Map<String, FloatTensor> params = new HashMap<>();
+        params.put("weight", new FloatTensor(weight.shape().withDim(0, count), Arrays.copyOfRange(weight.data(), from * per, (from + count) * per)));
+        if (bias != null) {
+            params.put("bias", new FloatTensor(Shape.of(count), Arrays.copyOfRange(bias.data(), from, from + count)));
+        }
+        return params;
     }
 
     /** The convolution's output under the node's name, viewed back to [C, L] for a 1-D node. */
