@@ -174,9 +174,16 @@ class FlexiqPipelineTest {
     }
 
     @Test
-    void groupWidthMustDivideEveryFourBitLayer() {
+    void layersWhoseChannelsTheGroupWidthDoesNotDivideStayEightBit() {
         ZooModel r = ModelZoo.get("fmnist-resnet");
-        assertThatThrownBy(() -> Quantizer.quantize(r.model(r.defaults(), 0), cnnBatch.subList(0, 2), new QuantizerOptions(24, CalibrationMethod.MAX)))
-                .hasMessageContaining("stage1.conv1: its 16 input channels are not a multiple of the group width 24");
+        Model m = r.model(r.defaults(), 0);
+        // G = 32: stage 1's layers read 16 channels and stay 8-bit; stages 2 and 3 (32 and 64 channels) get sites
+        QuantizedModel q = Quantizer.quantize(m, cnnBatch.subList(0, 2), new QuantizerOptions(32, CalibrationMethod.MAX));
+        assertThat(q.sites()).isNotEmpty().allSatisfy((t, site) -> assertThat(site.channels() % 32).isZero());
+        assertThat(q.sites().values().stream().flatMap(s -> s.consumers().stream())).noneMatch(c -> c.startsWith("stage1."));
+        assertThat(q.metadata().get(Quantizer.EIGHT_BIT_ONLY)).startsWith("4 layer(s) stay 8-bit, their input channels not a multiple of G = 32: stage1.");
+        // G = 24 divides no layer's channels: refused, naming the first
+        assertThatThrownBy(() -> Quantizer.quantize(m, cnnBatch.subList(0, 2), new QuantizerOptions(24, CalibrationMethod.MAX)))
+                .hasMessageContaining("stage1.conv1: its 16 input channels are not a multiple of the group width 24, nor are any other");
     }
 }
