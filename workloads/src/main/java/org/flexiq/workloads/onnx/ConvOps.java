@@ -28,22 +28,33 @@ final class ConvOps extends OpTranslator {
     private record Planar(String tensor, int channels, int h, int w, boolean oneD) {
     }
 
-    Value conv(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+    /** What both kinds read: the input as [C, H, W], the weight and bias, the kernel, strides, dilations and groups. */
+    private record Operands(Value.Live x, ConstTensor w, ConstTensor b, Planar p, int[] k, long[] strides, long[] dil, int group) {
+    }
+
+    private Operands operands(OnnxNode n, List<Value> in, String what) throws OnnxNode.UnsupportedNodeException {
         Value.Live x = live(n, in, 0);
         ConstTensor w = known(n, in, 1, "weight");
-        ConstTensor b = optionalKnown(n, in, 2, "bias");
-        Planar p = planar(n, x, w, "convolutions");
-        int[] k = kernel(n, w, p);
-        long[] strides = spatial(n, "strides", p);
-        long[] dil = spatial(n, "dilations", p);
-        SpatialPads sp = pads(n, p, k, strides, dil);
-        int group = (int) n.i("group", 1);
+        Planar p = planar(n, x, w, what);
+        return new Operands(x, w, optionalKnown(n, in, 2, "bias"), p, kernel(n, w, p), spatial(n, "strides", p), spatial(n, "dilations", p),
+                (int) n.i("group", 1));
+    }
+
+    Value conv(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
+        Operands op = operands(n, in, "convolutions");
+        Value.Live x = op.x();
+        ConstTensor w = op.w();
+        Planar p = op.p();
+        int[] k = op.k();
+        long[] strides = op.strides();
+        int group = op.group();
+        SpatialPads sp = pads(n, p, k, strides, op.dil());
         if (group < 1 || w.dims()[1] * group != p.channels()) {
             throw n.unsupported("weight " + w.describe() + " with group " + group + " does not fit " + p.channels() + " input channels");
         }
         int o = w.dims()[0];
         FloatTensor weight = w.toFloatTensor(Shape.of(o, w.dims()[1], k[0], k[1]));
-        return finish(n, x, p, conv2d(n, p.tensor(), sp.begin(), sp.end(), k, strides, dilation(n, dil, k), group, weight, bias(n, b, o)));
+        return finish(n, x, p, conv2d(n, p.tensor(), sp.begin(), sp.end(), k, strides, dilation(n, op.dil(), k), group, weight, bias(n, op.b(), o)));
     }
 
     /**
@@ -51,15 +62,16 @@ final class ConvOps extends OpTranslator {
      * auto_pad as ONNX defines them (SAME_UPPER puts the odd element of the total at the end).
      */
     Value convTranspose(OnnxNode n, List<Value> in) throws OnnxNode.UnsupportedNodeException {
-        Value.Live x = live(n, in, 0);
-        ConstTensor w = known(n, in, 1, "weight");
-        ConstTensor b = optionalKnown(n, in, 2, "bias");
-        Planar p = planar(n, x, w, "transposed convolutions");
-        int[] k = kernel(n, w, p);
-        long[] strides = spatial(n, "strides", p);
-        long[] dil = spatial(n, "dilations", p);
+        Operands op = operands(n, in, "transposed convolutions");
+        Value.Live x = op.x();
+        ConstTensor w = op.w();
+        ConstTensor b = op.b();
+        Planar p = op.p();
+        int[] k = op.k();
+        long[] strides = op.strides();
+        long[] dil = op.dil();
+        int group = op.group();
         long[] outPad = spatial(n, "output_padding", p, 0);
-        int group = (int) n.i("group", 1);
         if (group < 1 || w.dims()[0] != p.channels() || p.channels() % group != 0) {
             throw n.unsupported("weight " + w.describe() + " with group " + group + " does not fit " + p.channels() + " input channels");
         }
@@ -245,12 +257,8 @@ final class ConvOps extends OpTranslator {
             return t;
         }
         int[] d = c.ir.shape(t).dims();
-        int[] split = new int[d.length + 1];
-        System.arraycopy(d, 0, split, 0, axis + 1);
-        split[axis + 1] = 1;
-        System.arraycopy(d, axis + 1, split, axis + 2, d.length - axis - 1);
-        String v = c.ir.reshape(name + ".view", t, split);
-        int[] zd = split.clone();
+        String v = unitAxisAfter(name, t, axis);
+        int[] zd = c.ir.shape(v).dims().clone();
         zd[axis + 1] = s - 1;
         Shape zs = Shape.of(zd);
         String zeros = c.ir.add(name + ".zeros", new Constant(zs), Map.of("value", tensor(zs, new float[zs.elementCount()])));

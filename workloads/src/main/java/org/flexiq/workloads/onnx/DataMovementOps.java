@@ -424,11 +424,7 @@ final class DataMovementOps extends OpTranslator {
     /** {@code t} with each element along IR {@code axis} repeated {@code s} times: a view, s copies joined, a view back. */
     private String repeated(String name, String t, int axis, int s) {
         int[] d = c.ir.shape(t).dims();
-        int[] split = new int[d.length + 1];
-        System.arraycopy(d, 0, split, 0, axis + 1);
-        split[axis + 1] = 1;
-        System.arraycopy(d, axis + 1, split, axis + 2, d.length - axis - 1);
-        String v = c.ir.reshape(name + ".view", t, split);
+        String v = unitAxisAfter(name, t, axis);
         String[] copies = new String[s];
         Arrays.fill(copies, v);
         String joined = c.ir.add(name + ".repeat", new Concat(axis + 1), copies);

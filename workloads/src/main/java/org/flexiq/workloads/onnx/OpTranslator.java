@@ -121,6 +121,16 @@ abstract class OpTranslator {
         return v == null ? dflt : v;
     }
 
+    /** {@code t} viewed with a new axis of length 1 after IR {@code axis}, along which a Concat interleaves. */
+    String unitAxisAfter(String name, String t, int axis) {
+        int[] d = c.ir.shape(t).dims();
+        int[] split = new int[d.length + 1];
+        System.arraycopy(d, 0, split, 0, axis + 1);
+        split[axis + 1] = 1;
+        System.arraycopy(d, axis + 1, split, axis + 2, d.length - axis - 1);
+        return c.ir.reshape(name + ".view", t, split);
+    }
+
     /** {@code t} with {@code before} and {@code after} rows of {@code value} joined on along IR {@code axis} by a Concat. */
     String joinConstant(String name, String t, int axis, int before, int after, float value) {
         List<String> parts = new ArrayList<>();
