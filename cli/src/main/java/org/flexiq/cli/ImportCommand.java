@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Import a float ONNX model (opsets 7 to 21) into a float .flx: constants and shape arithmetic folded, "
+        description = "Import a float ONNX model (opsets 7 to 21; 1 to 6 for ops unchanged since) into a float .flx: constants and shape arithmetic folded, "
                 + "decomposed LayerNorm, GELU, SiLU and scaled Softmax recognized, dimension 0 of the inputs read as the batch. "
                 + "An unsupported node is refused in one line naming it (exit 2); `sim inspect MODEL.onnx` lists them all. "
                 + "Any command that takes a model also takes the .onnx directly.")
