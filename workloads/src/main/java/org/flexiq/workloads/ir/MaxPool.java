@@ -1,6 +1,9 @@
 package org.flexiq.workloads.ir;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import java.util.List;
+import java.util.Map;
 
 import static org.flexiq.workloads.ir.Layer.require;
 
@@ -8,6 +11,12 @@ import static org.flexiq.workloads.ir.Layer.require;
 public record MaxPool(PoolWindow window) implements Layer {
     public MaxPool {
         require(window != null, "MaxPool.window is required");
+    }
+
+    /** Read from a .flx header: the window, or an older file's square kernel, stride and pad. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static MaxPool fromHeader(Map<String, Object> fields) {
+        return new MaxPool(PoolWindow.fromHeader("MaxPool", fields));
     }
 
     /** A square window with equal stride and padding on every side. */

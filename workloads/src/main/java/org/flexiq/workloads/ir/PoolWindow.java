@@ -25,6 +25,35 @@ public record PoolWindow(int kernelH, int kernelW, int strideH, int strideW, int
         return new PoolWindow(kernel, kernel, stride, stride, 1, pad, pad, pad, pad);
     }
 
+    /**
+     * A pooling layer's fields as a .flx header holds them: {@code window} (this record's fields), or, in files written
+     * before pooling windows could be rectangular or padded unevenly (2026-11-30), {@code kernel}, {@code stride} and
+     * {@code pad} of a square window.
+     */
+    static PoolWindow fromHeader(String kind, java.util.Map<String, Object> fields) {
+        require(fields != null, kind + " needs its window");
+        if (fields.keySet().equals(java.util.Set.of("kernel", "stride", "pad"))) {
+            return square(number(kind, "kernel", fields.get("kernel")), number(kind, "stride", fields.get("stride")),
+                    number(kind, "pad", fields.get("pad")));
+        }
+        require(fields.keySet().equals(java.util.Set.of("window")) && fields.get("window") instanceof java.util.Map<?, ?>,
+                kind + " expects the field window (or, as older files wrote, kernel, stride and pad), got " + fields.keySet());
+        java.util.Map<?, ?> w = (java.util.Map<?, ?>) fields.get("window");
+        String[] names = {"kernelH", "kernelW", "strideH", "strideW", "dilation", "padTop", "padLeft", "padBottom", "padRight"};
+        require(w.keySet().equals(java.util.Set.of((Object[]) names)), kind + ".window expects the fields " + String.join(", ", names)
+                + ", got " + w.keySet());
+        int[] v = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            v[i] = number(kind, "window." + names[i], w.get(names[i]));
+        }
+        return new PoolWindow(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+    }
+
+    private static int number(String kind, String field, Object value) {
+        require(value instanceof Integer, kind + "." + field + " expects an integer, got " + value);
+        return (Integer) value;
+    }
+
     /** The input extent one window covers along H. */
     public int spanH() {
         return span(kernelH, dilation);

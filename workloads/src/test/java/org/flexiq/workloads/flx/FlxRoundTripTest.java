@@ -1,8 +1,16 @@
 package org.flexiq.workloads.flx;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.flexiq.workloads.ir.AvgPool;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Graph;
+import org.flexiq.workloads.ir.MapTensorSource;
+import org.flexiq.workloads.ir.MaxPool;
 import org.flexiq.workloads.ir.Model;
+import org.flexiq.workloads.ir.Node;
+import org.flexiq.workloads.ir.PoolWindow;
+import org.flexiq.workloads.ir.Shape;
+import org.flexiq.workloads.ir.TensorInfo;
 import org.flexiq.workloads.zoo.ModelZoo;
 import org.flexiq.workloads.zoo.ZooOptions;
 import org.junit.jupiter.api.Test;
@@ -10,12 +18,40 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FlxRoundTripTest {
     @TempDir
     Path dir;
+
+    /**
+     * Pooling windows: a rectangular, unevenly padded, dilated one survives the round trip; a file written before windows
+     * (a square kernel, stride and pad) still reads; a window with a field missing is refused naming the node.
+     */
+    @Test
+    void poolingWindowsOfEveryFormAndTheOlderSquareFormRead() throws Exception {
+        Graph g = Graph.of("pools", List.of(new TensorInfo("image", Shape.of(2, 9, 9))), List.of(
+                new Node("max", new MaxPool(3, 2, 1), List.of("image")),
+                new Node("avg", new AvgPool(new PoolWindow(2, 3, 1, 2, 2, 0, 1, 1, 0)), List.of("max"))), List.of("avg"));
+        Model m = new Model(g, new MapTensorSource(Map.of()), Map.of());
+        Path f = dir.resolve("pools.flx");
+        FlxWriter.write(f, m);
+        assertThat(FlxReader.read(f).model().graph().nodes()).isEqualTo(g.nodes());
+        byte[] old = FlxTestFiles.withHeader(Files.readAllBytes(f), h -> {
+            ObjectNode layer = (ObjectNode) h.get("graph").get("nodes").get(0).get("layer");
+            layer.remove("window");
+            layer.put("kernel", 3).put("stride", 2).put("pad", 1);
+        });
+        assertThat(FlxReader.read("old.flx", old).model().graph().nodes()).isEqualTo(g.nodes());
+        byte[] bad = FlxTestFiles.withHeader(Files.readAllBytes(f), h ->
+                ((ObjectNode) h.get("graph").get("nodes").get(1).get("layer").get("window")).remove("padTop"));
+        assertThatThrownBy(() -> FlxReader.read("bad.flx", bad)).isInstanceOf(FlxFormatException.class)
+                .hasMessageContaining("graph.nodes[1].layer").hasMessageContaining("AvgPool.window expects the fields kernelH");
+    }
 
     @Test
     void graphTensorsAndMetadataSurviveARoundTrip() throws Exception {
