@@ -1,5 +1,8 @@
 package org.flexiq.workloads.ir;
 
+import java.util.Map;
+import java.util.Set;
+
 import static org.flexiq.workloads.ir.Layer.require;
 
 /**
@@ -30,17 +33,17 @@ public record PoolWindow(int kernelH, int kernelW, int strideH, int strideW, int
      * before pooling windows could be rectangular or padded unevenly (2026-11-30), {@code kernel}, {@code stride} and
      * {@code pad} of a square window.
      */
-    static PoolWindow fromHeader(String kind, java.util.Map<String, Object> fields) {
+    static PoolWindow fromHeader(String kind, Map<String, Object> fields) {
         require(fields != null, kind + " needs its window");
-        if (fields.keySet().equals(java.util.Set.of("kernel", "stride", "pad"))) {
+        if (fields.keySet().equals(Set.of("kernel", "stride", "pad"))) {
             return square(number(kind, "kernel", fields.get("kernel")), number(kind, "stride", fields.get("stride")),
                     number(kind, "pad", fields.get("pad")));
         }
-        require(fields.keySet().equals(java.util.Set.of("window")) && fields.get("window") instanceof java.util.Map<?, ?>,
+        require(fields.keySet().equals(Set.of("window")) && fields.get("window") instanceof Map<?, ?>,
                 kind + " expects the field window (or, as older files wrote, kernel, stride and pad), got " + fields.keySet());
-        java.util.Map<?, ?> w = (java.util.Map<?, ?>) fields.get("window");
+        Map<?, ?> w = (Map<?, ?>) fields.get("window");
         String[] names = {"kernelH", "kernelW", "strideH", "strideW", "dilation", "padTop", "padLeft", "padBottom", "padRight"};
-        require(w.keySet().equals(java.util.Set.of((Object[]) names)), kind + ".window expects the fields " + String.join(", ", names)
+        require(w.keySet().equals(Set.of((Object[]) names)), kind + ".window expects the fields " + String.join(", ", names)
                 + ", got " + w.keySet());
         int[] v = new int[names.length];
         for (int i = 0; i < names.length; i++) {

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Imports a float ONNX model into the Graph IR. The walk goes node by node in the file's (topological) order:
@@ -174,7 +175,7 @@ public final class OnnxImporter {
             }
             if (n.opset < FULL_OPSET && !LEGACY_OPS.contains(n.op())) {
                 refuse(n.label() + ": " + n.op() + " changed its definition by opset " + FULL_OPSET + "; from a graph of opset "
-                        + n.opset + " only " + String.join(", ", new java.util.TreeSet<>(LEGACY_OPS)) + " are taken", n);
+                        + n.opset + " only " + String.join(", ", new TreeSet<>(LEGACY_OPS)) + " are taken", n);
                 continue;
             }
             try {

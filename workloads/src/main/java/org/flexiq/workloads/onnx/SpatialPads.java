@@ -58,16 +58,7 @@ record SpatialPads(int[] begin, int[] end) {
         return new SpatialPads(begin, end);
     }
 
-    boolean symmetric() {
-        return Arrays.equals(begin, end);
-    }
-
     boolean any() {
         return Arrays.stream(begin).anyMatch(p -> p > 0) || Arrays.stream(end).anyMatch(p -> p > 0);
-    }
-
-    @Override
-    public String toString() {
-        return Arrays.toString(begin) + " before, " + Arrays.toString(end) + " after";
     }
 }
