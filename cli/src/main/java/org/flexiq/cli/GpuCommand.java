@@ -11,6 +11,8 @@ import org.flexiq.gpubackend.CudaDevice;
 import org.flexiq.gpubackend.CudaProbe;
 import org.flexiq.gpubackend.GpuEmulator;
 import org.flexiq.gpubackend.GpuPlan;
+import org.flexiq.gpubackend.GpuPlanCsv;
+import org.flexiq.gpubackend.PaperPipelineTiming;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
 import org.flexiq.reports.AtomicFiles;
@@ -71,6 +73,10 @@ final class GpuCommand implements Callable<Integer> {
             + "'ratio kernel M N K k8 k4 slice', the input of gemm_bench (tools/gemm_bench.sh), which times the FlexiQ kernel and cuBLASLt's "
             + "int8 GEMM on those shapes on a real GPU.")
     Path gemmShapes;
+
+    @Option(names = "--kernels", converter = OutputPaths.File.class, paramLabel = "FILE", description = "Write every kernel of the plan at every ratio as CSV ("
+            + GpuPlanCsv.HEADER + "): the figures the timing model prices each kernel by.")
+    Path kernelsCsv;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of on-the-fly quantization and of the check's input (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -135,6 +141,13 @@ final class GpuCommand implements Callable<Integer> {
         if (gemmShapes != null) {
             AtomicFiles.write(gemmShapes, shapes(q.graph().name(), batch, runs));
         }
+        if (kernelsCsv != null) {
+            Map<Double, List<org.flexiq.gpubackend.GpuLayer>> plans = new LinkedHashMap<>();
+            for (double r : rs) {
+                plans.put(r, GpuPlan.of(q, r, batch));
+            }
+            AtomicFiles.write(kernelsCsv, GpuPlanCsv.write(plans));
+        }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
 
@@ -177,7 +190,25 @@ final class GpuCommand implements Callable<Integer> {
                         + "%.1f us per call, fitted on the %s's times, %s%s)", 100 * c.efficiency(), c.perCallUs(), c.fittedOn(), c.source(),
                         CublasLtTiming.fittedFor(g) ? "" : "; carried to the " + g.id() + ", which has no such data");
             }
+            case PAPER -> {
+                PaperPipelineTiming p = PaperPipelineTiming.FITTED;
+                PaperPipelineTiming.Check held = p.checks().stream().filter(PaperPipelineTiming.Check::heldBack).findFirst().orElseThrow();
+                yield String.format(Locale.ROOT, "as the paper's own pipeline, its measured ViT-B/16 latencies on the %s calibrating the ideal "
+                                + "kernel's model (weight GEMMs at %.1f%% of its speed, everything else %.2fx; fitted at %s, held back %s: %+.1f%%%s)",
+                        PaperPipelineTiming.GPU, 100 * p.gemmEfficiency(), p.restFactor(), ratiosText(p.fitRatios()),
+                        ratioPercent(held.ratio()), 100 * held.error(),
+                        g.id().equals(PaperPipelineTiming.GPU) ? "" : "; carried to the " + g.id() + ", for which the paper gives no latency");
+            }
         };
+    }
+
+    /** 4-bit ratios as percentages: "0% and 100%". */
+    static String ratiosText(List<Double> ratios) {
+        return String.join(" and ", ratios.stream().map(GpuCommand::ratioPercent).toList());
+    }
+
+    static String ratioPercent(double ratio) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * ratio);
     }
 
     /** gemm_bench's input: the kernel lengths as the FlexiQ kernel's buffers hold them (k8 padded to 32, k4 in whole slices). */

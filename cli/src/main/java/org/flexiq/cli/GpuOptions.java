@@ -11,8 +11,9 @@ final class GpuOptions {
     String gpu;
 
     @Option(names = "--kernel", defaultValue = "shipped", description = "GEMM kernel the latency model prices: shipped (flexiq_gemm, its tile "
-            + "model fitted to its measurements on an H200), roofline (an ideal tuned kernel at the tensor rates) or cublaslt (cuBLASLt's int8 "
-            + "GEMM, every channel 8-bit: the baseline) (default: ${DEFAULT-VALUE}).")
+            + "model fitted to its measurements on an H200), roofline (an ideal tuned kernel at the tensor rates), cublaslt (cuBLASLt's int8 "
+            + "GEMM, every channel 8-bit: the baseline) or paper (the paper's own pipeline: the ideal kernel's model calibrated on its "
+            + "measured A6000 latencies) (default: ${DEFAULT-VALUE}).")
     String kernel;
 
     GpuTimingModel.GemmKernel kernel() {

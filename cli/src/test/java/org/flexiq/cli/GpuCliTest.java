@@ -2,11 +2,19 @@ package org.flexiq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.flexiq.gpubackend.GpuLayer;
+import org.flexiq.gpubackend.GpuPlanCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.flexiq.cli.SimCliTest.sim;
@@ -36,9 +44,9 @@ class GpuCliTest {
 
     @Test
     void theRooflineKernelIsFasterThanTheShippedOneAndTheInt8BaselineOnAWideModel(@TempDir Path dir) throws IOException {
-        double[] us = new double[3];
-        String[] kernels = {"shipped", "roofline", "cublaslt"};
-        for (int i = 0; i < 3; i++) {
+        double[] us = new double[4];
+        String[] kernels = {"shipped", "roofline", "cublaslt", "paper"};
+        for (int i = 0; i < kernels.length; i++) {
             Path json = dir.resolve(kernels[i] + ".json");
             SimCliTest.Result r = sim("gpu", "fmnist-resnet-wide", "--ratio", "0", "--batch", "64", "--no-check", "--kernel", kernels[i], "--json",
                     json.toString());
@@ -48,9 +56,11 @@ class GpuCliTest {
         assertThat(us[1]).isLessThan(us[0]);
         // at 0% every channel is 8-bit: the ideal kernel against cuBLASLt at its fitted rate and cost per call
         assertThat(us[1]).isLessThan(us[2]);
+        // the paper's pipeline, as its measurements calibrate the ideal kernel's model, is slower than that kernel
+        assertThat(us[3]).isGreaterThan(us[1]);
         SimCliTest.Result bad = sim("gpu", "mlp", "--group", "16", "--kernel", "cublas");
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).contains("--kernel: unknown GEMM kernel 'cublas'; expected shipped, roofline or cublaslt");
+        assertThat(bad.err()).contains("--kernel: unknown GEMM kernel 'cublas'; expected shipped, roofline, cublaslt or paper");
     }
 
     @Test
@@ -59,17 +69,19 @@ class GpuCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("flexiq_gemm tile model, fitted on NVIDIA H200", "resnet50 (held back)", "vitb16 (held back)",
                 "synthetic (fit)", "layernorm 3152x768 fp16", "host launches one kernel per 7.83 us", "cuBLASLt int8 model",
-                "published squares 2048, 6144 (held back)");
+                "published squares 2048, 6144 (held back)", "the paper's own pipeline (`--kernel paper`)", "0% and 100%", "50% (held back)");
     }
 
     @Test
     void gemmShapesListEveryTensorCoreGemmAsTheKernelsBuffersHoldIt(@TempDir Path dir) throws IOException {
         Path shapes = dir.resolve("mlp.shapes");
-        SimCliTest.Result r = sim("gpu", "mlp", "--group", "16", "--ratio", "0,1", "--batch", "4", "--no-check", "--gemm-shapes", shapes.toString());
+        Path plan = dir.resolve("mlp.kernels.csv");
+        SimCliTest.Result r = sim("gpu", "mlp", "--group", "16", "--ratio", "0,1", "--batch", "4", "--no-check", "--gemm-shapes", shapes.toString(),
+                "--kernels", plan.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        java.util.List<String> lines = java.nio.file.Files.readAllLines(shapes);
+        List<String> lines = Files.readAllLines(shapes);
         assertThat(lines.get(0)).isEqualTo("# mlp, batch 4: ratio kernel M N K k8 k4 slice");
-        java.util.Map<String, Long> perRatio = new java.util.TreeMap<>();
+        Map<String, Long> perRatio = new TreeMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(" ");
             assertThat(f).as(line).hasSize(8);
@@ -91,6 +103,22 @@ class GpuCliTest {
         }
         assertThat(perRatio.keySet()).containsExactly("0", "1");
         assertThat(perRatio.get("0")).isEqualTo(perRatio.get("1")).isGreaterThan(1);
+        // --kernels: the whole plan, its GEMMs as gemm_bench's lines have them, and the shipped path's activation kernels before each
+        Map<Double, List<GpuLayer>> kernels;
+        try (var in = Files.newInputStream(plan)) {
+            kernels = GpuPlanCsv.read(plan.toString(), in);
+        }
+        List<String> fromPlan = new ArrayList<>();
+        for (var e : kernels.entrySet()) {
+            for (var l : e.getValue()) {
+                if (l.kind().equals("gemm") || l.kind().equals("matmul")) {
+                    fromPlan.add(String.format(Locale.ROOT, "%s %s %d %d %d %d %d", e.getKey() == 0 ? "0" : "1", l.name(), l.m(), l.n(),
+                            l.k8() + l.k4(), l.issuedK8(), l.issuedK4()));
+                }
+            }
+            assertThat(e.getValue()).extracting(GpuLayer::kind).contains("extract", "im2col", "gemm");
+        }
+        assertThat(fromPlan).isEqualTo(lines.subList(1, lines.size()).stream().map(l -> l.substring(0, l.lastIndexOf(' '))).toList());
     }
 
     @Test

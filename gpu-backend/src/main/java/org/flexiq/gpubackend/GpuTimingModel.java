@@ -12,7 +12,9 @@ import java.util.List;
  *       {@code flexiq_gemm}, from its tile model fitted to its measurements ({@link FlexiqGemmTiming}); or an ideal
  *       tuned kernel, a roofline of 128 x 128 tiles at the tensor rates, whose CUDA cores shift each group slice in one
  *       IMAD per output element, overlapped with the tensor cores, then requantize in 4 operations; or cuBLASLt's int8
- *       GEMM with every channel 8-bit, the baseline ({@link CublasLtTiming}, fitted to measured and published times);</li>
+ *       GEMM with every channel 8-bit, the baseline ({@link CublasLtTiming}, fitted to measured and published times); or the
+ *       paper's own pipeline, the ideal kernel's model with two constants fitted to its measured latencies
+ *       ({@link PaperPipelineTiming});</li>
  *   <li>every other layer by its DRAM bytes at the measured bandwidth efficiency, or its integer operations at 64 lanes
  *       per SM, whichever is longer, plus a small kernel's measured fixed cost ({@link StreamKernelTiming}); so are the
  *       shipped path's extraction and im2col kernels, which the roofline kernel fuses and the int8 baseline does not need
@@ -33,14 +35,17 @@ public final class GpuTimingModel {
         /** An ideal tuned kernel: 128 x 128 tiles at the tensor rates, shifts overlapped. */
         ROOFLINE,
         /** cuBLASLt's int8 GEMM, every channel 8-bit whatever the ratio: the baseline. */
-        CUBLASLT;
+        CUBLASLT,
+        /** The paper's own pipeline: the ideal kernel's model with two constants fitted to its measured latencies ({@link PaperPipelineTiming}). */
+        PAPER;
 
         public static GemmKernel parse(String s) {
             return switch (s) {
                 case "shipped" -> SHIPPED;
                 case "roofline" -> ROOFLINE;
                 case "cublaslt" -> CUBLASLT;
-                default -> throw new IllegalArgumentException("unknown GEMM kernel '" + s + "'; expected shipped, roofline or cublaslt");
+                case "paper" -> PAPER;
+                default -> throw new IllegalArgumentException("unknown GEMM kernel '" + s + "'; expected shipped, roofline, cublaslt or paper");
             };
         }
     }
@@ -99,6 +104,11 @@ public final class GpuTimingModel {
     }
 
     static KernelTime kernel(GpuSpec gpu, GpuLayer l, GemmKernel gemm) {
+        if (gemm == GemmKernel.PAPER) {
+            KernelTime ideal = kernel(gpu, l, GemmKernel.ROOFLINE);
+            double factor = PaperPipelineTiming.FITTED.factor(l);
+            return new KernelTime(l, ideal.us() * factor, ideal.bound(), ideal.tensorUtilization() / factor);
+        }
         StreamKernelTiming stream = StreamKernelTiming.H200;
         double memory = stream.memoryUs(gpu, l.bytes());
         double us;

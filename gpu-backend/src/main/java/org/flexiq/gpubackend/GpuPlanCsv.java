@@ -1,0 +1,80 @@
+package org.flexiq.gpubackend;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A model's GPU plan at several ratios ({@link GpuPlan}: every kernel with the figures the timing model prices it by) as
+ * CSV, one kernel a line. {@code sim gpu MODEL --kernels FILE} writes it; the paper's calibration
+ * ({@link PaperPipelineTiming}) reads the committed ViT-B/16 one, so that fitting needs no two-minute quantization.
+ */
+public final class GpuPlanCsv {
+    public static final String HEADER = "ratio,name,kind,m,n,k8,k4,issued_k8,issued_k4,shift_slices,bytes,cuda_ops";
+
+    private GpuPlanCsv() {
+    }
+
+    /** The plans in the order given; names keep no comma or white space (replaced by '_'). */
+    public static String write(Map<Double, List<GpuLayer>> plans) {
+        StringBuilder b = new StringBuilder(HEADER).append('\n');
+        for (Map.Entry<Double, List<GpuLayer>> e : plans.entrySet()) {
+            String ratio = BigDecimal.valueOf(e.getKey()).stripTrailingZeros().toPlainString();
+            for (GpuLayer l : e.getValue()) {
+                b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d%n", ratio, l.name().replaceAll("[,\\s]", "_"), l.kind(),
+                        l.m(), l.n(), l.k8(), l.k4(), l.issuedK8(), l.issuedK4(), l.shiftSlices(), l.bytes(), l.cudaOps()));
+            }
+        }
+        return b.toString();
+    }
+
+    /** A committed plan under org/flexiq/gpubackend/plans/. */
+    public static Map<Double, List<GpuLayer>> resource(String file) {
+        String path = "plans/" + file;
+        try (InputStream in = GpuPlanCsv.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the jar");
+            }
+            return read(path, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<Double, List<GpuLayer>> read(String name, InputStream in) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        if (!HEADER.equals(r.readLine())) {
+            throw new IllegalArgumentException(name + ": line 1: expected the header '" + HEADER + "'");
+        }
+        Map<Double, List<GpuLayer>> out = new LinkedHashMap<>();
+        String line;
+        int no = 1;
+        while ((line = r.readLine()) != null) {
+            no++;
+            String[] f = line.split(",");
+            try {
+                if (f.length != 12) {
+                    throw new IllegalArgumentException();
+                }
+                long[] v = new long[9];
+                for (int i = 0; i < 9; i++) {
+                    v[i] = Long.parseLong(f[3 + i]);
+                }
+                out.computeIfAbsent(Double.parseDouble(f[0]), k -> new ArrayList<>())
+                        .add(new GpuLayer(f[1], f[2], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": line " + no + ": expected 12 comma-separated fields (" + HEADER + "), got '" + line + "'");
+            }
+        }
+        return out;
+    }
+}
