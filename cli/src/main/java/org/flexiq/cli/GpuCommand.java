@@ -15,6 +15,7 @@ import org.flexiq.gpubackend.GpuPlanCsv;
 import org.flexiq.gpubackend.PaperPipelineTiming;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
+import org.flexiq.gpubackend.KernelCalibration;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.reports.TextTable;
 import org.flexiq.workloads.ir.FloatTensor;
@@ -188,7 +189,7 @@ final class GpuCommand implements Callable<Integer> {
                 CublasLtTiming c = CublasLtTiming.forGpu(g);
                 yield String.format(Locale.ROOT, "by cuBLASLt's int8 GEMM, every channel 8-bit at any ratio (%.0f%% of the ideal kernel's rate, "
                         + "%.1f us per call, fitted on the %s's times, %s%s)", 100 * c.efficiency(), c.perCallUs(), c.fittedOn(), c.source(),
-                        CublasLtTiming.fittedFor(g) ? "" : "; carried to the " + g.id() + ", which has no such data");
+                        CublasLtTiming.fittedFor(g) ? "" : carriedText(g));
             }
             case PAPER -> {
                 PaperPipelineTiming p = PaperPipelineTiming.FITTED;
@@ -200,6 +201,13 @@ final class GpuCommand implements Callable<Integer> {
                         g.id().equals(PaperPipelineTiming.GPU) ? "" : "; carried to the " + g.id() + ", for which the paper gives no latency");
             }
         };
+    }
+
+    /** Where the cuBLASLt fit is carried to a GPU without data of its own: checked against another library's published times, or not at all. */
+    private static String carriedText(GpuSpec g) {
+        return KernelCalibration.cublasChecks().stream().filter(c -> c.gpu().equals(g.id()) && c.heldBack()).findFirst()
+                .map(c -> String.format(Locale.ROOT, "; carried to the %s, checked against %s: %+.1f%%", g.id(), c.set(), 100 * c.error()))
+                .orElse("; carried to the " + g.id() + ", which has no such data");
     }
 
     /** 4-bit ratios as percentages: "0% and 100%". */

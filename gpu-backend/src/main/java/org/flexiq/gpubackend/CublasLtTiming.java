@@ -102,25 +102,51 @@ public record CublasLtTiming(double perCallUs, double efficiency, String fittedO
         return out;
     }
 
+    /**
+     * The A100's published int8 GEMM times (published/a100-int8-gemm-vllm-cutlass.csv): vLLM's CUTLASS kernel
+     * ({@code cutlass_scaled_mm}, int8 in, fp16 out with per-row and per-column scales), not cuBLASLt, timed in CUDA graphs by
+     * sglang's sgl-kernel/benchmark/bench_int8_gemm.py, whose figure is {@code ((2MNK - MN) + 12MN) 1e-9 / seconds}. No
+     * cuBLASLt figure for the A100 was found; these check the H200's fit carried there, which the A100 is priced with.
+     */
+    public static List<Sample> a100() {
+        String path = "published/a100-int8-gemm-vllm-cutlass.csv";
+        List<Sample> out = new ArrayList<>();
+        for (String[] f : rows(path, "M,N,K,gbps,source")) {
+            long m = Long.parseLong(f[0]);
+            long n = Long.parseLong(f[1]);
+            long k = Long.parseLong(f[2]);
+            out.add(new Sample(m, n, k, (2.0 * m * n * k + 11.0 * m * n) * 1e-3 / Double.parseDouble(f[3])));
+        }
+        return out;
+    }
+
     /** A published table, M,N,K,tops,source: tera-operations per second at 2 per multiply-accumulate, as time. */
     static List<Sample> published(String file) {
-        String path = "published/" + file;
+        List<Sample> out = new ArrayList<>();
+        for (String[] f : rows("published/" + file, "M,N,K,tops,source")) {
+            long m = Long.parseLong(f[0]);
+            long n = Long.parseLong(f[1]);
+            long k = Long.parseLong(f[2]);
+            out.add(new Sample(m, n, k, 2.0 * m * n * k / (Double.parseDouble(f[3]) * 1e6)));
+        }
+        return out;
+    }
+
+    /** A committed table's rows after its header, split into the header's fields (the last, a source, may hold commas). */
+    private static List<String[]> rows(String path, String header) {
         try (InputStream in = CublasLtTiming.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException(path + " is missing from the jar");
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            if (!"M,N,K,tops,source".equals(r.readLine())) {
-                throw new IllegalArgumentException(path + ": line 1: expected 'M,N,K,tops,source'");
+            if (!header.equals(r.readLine())) {
+                throw new IllegalArgumentException(path + ": line 1: expected '" + header + "'");
             }
-            List<Sample> out = new ArrayList<>();
+            int fields = header.split(",").length;
+            List<String[]> out = new ArrayList<>();
             String line;
             while ((line = r.readLine()) != null) {
-                String[] f = line.split(",", 5);
-                long m = Long.parseLong(f[0]);
-                long n = Long.parseLong(f[1]);
-                long k = Long.parseLong(f[2]);
-                out.add(new Sample(m, n, k, 2.0 * m * n * k / (Double.parseDouble(f[3]) * 1e6)));
+                out.add(line.split(",", fields));
             }
             return out;
         } catch (IOException e) {

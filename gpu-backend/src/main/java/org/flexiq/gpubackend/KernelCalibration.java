@@ -72,6 +72,9 @@ public final class KernelCalibration {
         GpuSpec t4 = GpuSpec.named("t4");
         out.add(cublasCheck(t4, CublasLtTiming.T4, "published squares 1024, 4096, 8192", false, CublasLtTiming.t4(true)));
         out.add(cublasCheck(t4, CublasLtTiming.T4, "published squares 2048, 6144", true, CublasLtTiming.t4(false)));
+        GpuSpec a100 = GpuSpec.named("a100");
+        out.add(cublasCheck(a100, CublasLtTiming.forGpu(a100), "vLLM's CUTLASS int8 GEMMs, published", true,
+                CublasLtTiming.a100()));
         return out;
     }
 
