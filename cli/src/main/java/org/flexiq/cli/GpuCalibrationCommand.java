@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,7 +46,7 @@ final class GpuCalibrationCommand implements Callable<Integer> {
                 TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
         for (KernelCalibration.GemmTotal g : KernelCalibration.gemmTotals(on, t)) {
             gemms.row(g.set() + (g.heldBack() ? " (held back)" : " (fit)"), g.tag(), g.gemms(), us(g.measuredUs()), us(g.modelledUs()),
-                    String.format(Locale.ROOT, "%+.1f%%", 100 * g.error()), String.format(Locale.ROOT, "%.1f%%", 100 * g.meanRelativeError()),
+                    signedPercent(g.error()), String.format(Locale.ROOT, "%.1f%%", 100 * g.meanRelativeError()),
                     us(g.cublasUs()), String.format(Locale.ROOT, "%.2fx", g.measuredUs() / g.cublasUs()));
         }
         out.print(gemms.render());
@@ -58,7 +59,7 @@ final class GpuCalibrationCommand implements Callable<Integer> {
                         TextTable.Align.RIGHT, TextTable.Align.RIGHT));
         for (KernelCalibration.CublasCheck c : KernelCalibration.cublasChecks()) {
             cublas.row(c.gpu(), c.set() + (c.heldBack() ? " (held back)" : " (fit)"), c.shapes(), us(c.measuredUs()), us(c.modelledUs()),
-                    String.format(Locale.ROOT, "%+.1f%%", Math.abs(c.error()) < 5e-4 ? 0.0 : 100 * c.error()), String.format(Locale.ROOT, "%.1f%%", 100 * c.meanRelativeError()));
+                    signedPercent(c.error()), String.format(Locale.ROOT, "%.1f%%", 100 * c.meanRelativeError()));
         }
         out.print(cublas.render());
         out.printf(Locale.ROOT, "%nthe paper's own pipeline (`--kernel paper`), calibrated on its measured ViT-B/16 latencies at batch 16 on the %s: "
@@ -68,14 +69,14 @@ final class GpuCalibrationCommand implements Callable<Integer> {
         TextTable paper = new TextTable(List.of("fit on", "efficiency", "rest factor", "ratio", "paper", "modelled", "error", "speedup paper",
                 "speedup modelled"), List.of(TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.LEFT,
                 TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
-        List<PaperPipelineTiming> fits = new java.util.ArrayList<>(List.of(PaperPipelineTiming.FITTED));
+        List<PaperPipelineTiming> fits = new ArrayList<>(List.of(PaperPipelineTiming.FITTED));
         PaperPipelineTiming.leaveOneOut().stream().filter(f -> !f.fitRatios().equals(PaperPipelineTiming.FITTED.fitRatios())).forEach(fits::add);
         for (PaperPipelineTiming f : fits) {
             for (PaperPipelineTiming.Check c : f.checks()) {
                 paper.row(GpuCommand.ratiosText(f.fitRatios()), String.format(Locale.ROOT, "%.1f%%", 100 * f.gemmEfficiency()),
                         String.format(Locale.ROOT, "%.2fx", f.restFactor()), GpuCommand.ratioPercent(c.ratio()) + (c.heldBack() ? " (held back)" : " (fit)"),
                         String.format(Locale.ROOT, "%.2f ms", c.publishedMs()), String.format(Locale.ROOT, "%.2f ms", c.modelledMs()),
-                        String.format(Locale.ROOT, "%+.1f%%", Math.abs(c.error()) < 5e-4 ? 0.0 : 100 * c.error()), String.format(Locale.ROOT, "%.2fx", c.publishedSpeedup()),
+                        signedPercent(c.error()), String.format(Locale.ROOT, "%.2fx", c.publishedSpeedup()),
                         String.format(Locale.ROOT, "%.2fx", c.modelledSpeedup()));
             }
         }
@@ -91,6 +92,11 @@ final class GpuCalibrationCommand implements Callable<Integer> {
         }
         out.print(layers.render());
         return Sim.OK;
+    }
+
+    /** A relative error; a fitted point solved exactly prints +0.0%, not a rounding's -0.0%. */
+    private static String signedPercent(double error) {
+        return String.format(Locale.ROOT, "%+.1f%%", Math.abs(error) < 5e-4 ? 0.0 : 100 * error);
     }
 
     private static String us(double v) {

@@ -10,12 +10,13 @@ import org.flexiq.gpubackend.CublasLtTiming;
 import org.flexiq.gpubackend.CudaDevice;
 import org.flexiq.gpubackend.CudaProbe;
 import org.flexiq.gpubackend.GpuEmulator;
+import org.flexiq.gpubackend.GpuLayer;
 import org.flexiq.gpubackend.GpuPlan;
 import org.flexiq.gpubackend.GpuPlanCsv;
-import org.flexiq.gpubackend.PaperPipelineTiming;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
 import org.flexiq.gpubackend.KernelCalibration;
+import org.flexiq.gpubackend.PaperPipelineTiming;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.reports.TextTable;
 import org.flexiq.workloads.ir.FloatTensor;
@@ -143,7 +144,7 @@ final class GpuCommand implements Callable<Integer> {
             AtomicFiles.write(gemmShapes, shapes(q.graph().name(), batch, runs));
         }
         if (kernelsCsv != null) {
-            Map<Double, List<org.flexiq.gpubackend.GpuLayer>> plans = new LinkedHashMap<>();
+            Map<Double, List<GpuLayer>> plans = new LinkedHashMap<>();
             for (double r : rs) {
                 plans.put(r, GpuPlan.of(q, r, batch));
             }
