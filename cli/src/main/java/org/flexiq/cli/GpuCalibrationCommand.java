@@ -51,7 +51,7 @@ final class GpuCalibrationCommand implements Callable<Integer> {
         }
         out.print(gemms.render());
         out.printf(Locale.ROOT, "%ncuBLASLt int8 model (us = per call + ideal 128 x 128-tile time / efficiency, least squares): H200 %.1f us per call, "
-                        + "efficiency %.2f (%s); T4 %.1f us per call, efficiency %.2f (%s); the other GPUs carry the H200's%n",
+                        + "efficiency %.2f (%s); T4 %.1f us per call, efficiency %.2f (%s); the other GPUs carry the H200's (the A100's carry is checked against another library's published times)%n",
                 CublasLtTiming.H200.perCallUs(), CublasLtTiming.H200.efficiency(), CublasLtTiming.H200.source(), CublasLtTiming.T4.perCallUs(),
                 CublasLtTiming.T4.efficiency(), CublasLtTiming.T4.source());
         TextTable cublas = new TextTable(List.of("GPU", "set", "shapes", "measured", "modelled", "error", "mean error per shape"),
