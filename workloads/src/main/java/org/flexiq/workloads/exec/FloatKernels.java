@@ -27,50 +27,153 @@ final class FloatKernels {
         int ow = out.dim(2);
         int cinG = cin / c.groups();
         int coutG = cout / c.groups();
-        float[] y = new float[out.elementCount()];
-        double[] acc = new double[oh * ow];
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int k = cinG * kh * kw;
+        // Each output is bias + the sum over (ci, kh, kw), in that order and in double, of the terms whose tap falls inside the
+        // input and whose weight is not zero. The receptive field is gathered once per pixel (its inside taps, in order, with
+        // their positions), then four output channels are summed over it at once; a channel with a zero weight skips it term
+        // by term. Same terms, same order: the same bits as one channel and one tap at a time.
+        boolean[] zeroFree = new boolean[cout];
         for (int o = 0; o < cout; o++) {
-            int g = o / coutG;
-            java.util.Arrays.fill(acc, bias == null ? 0 : bias[o]);
-            for (int ci = 0; ci < cinG; ci++) {
-                int inC = g * cinG + ci;
-                for (int kh = 0; kh < c.kernelH(); kh++) {
-                    for (int kw = 0; kw < c.kernelW(); kw++) {
-                        float wv = w[((o * cinG + ci) * c.kernelH() + kh) * c.kernelW() + kw];
-                        if (wv == 0) {
-                            continue;
-                        }
-                        for (int y0 = 0; y0 < oh; y0++) {
-                            int iy = y0 * c.strideH() - c.padH() + kh * c.dilation();
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            int rowBase = (inC * h + iy) * wd;
-                            for (int x0 = 0; x0 < ow; x0++) {
-                                int ix = x0 * c.strideW() - c.padW() + kw * c.dilation();
-                                if (ix >= 0 && ix < wd) {
-                                    acc[y0 * ow + x0] += (double) wv * x[rowBase + ix];
+            zeroFree[o] = true;
+            for (int i = o * k; i < (o + 1) * k; i++) {
+                if (w[i] == 0) {
+                    zeroFree[o] = false;
+                    break;
+                }
+            }
+        }
+        float[] y = new float[out.elementCount()];
+        double[] col = new double[k];
+        int[] at = new int[k];
+        double[] sums = new double[4];
+        for (int g = 0; g < c.groups(); g++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int n = 0;
+                    for (int ci = 0; ci < cinG; ci++) {
+                        int base = (g * cinG + ci) * h;
+                        for (int i = 0; i < kh; i++) {
+                            int iy = oy * c.strideH() - c.padH() + i * c.dilation();
+                            for (int j = 0; j < kw; j++) {
+                                int ix = ox * c.strideW() - c.padW() + j * c.dilation();
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                                    col[n] = x[(base + iy) * wd + ix];
+                                    at[n++] = (ci * kh + i) * kw + j;
                                 }
                             }
                         }
                     }
+                    int pixel = oy * ow + ox;
+                    int end = (g + 1) * coutG;
+                    for (int o = g * coutG; o < end; ) {
+                        if (o + 4 <= end && zeroFree[o] && zeroFree[o + 1] && zeroFree[o + 2] && zeroFree[o + 3]) {
+                            if (n == k) {
+                                dot4(col, w, o * k, k, bias, o, sums);
+                            } else {
+                                gathered4(col, at, n, w, o * k, k, bias, o, sums);
+                            }
+                            for (int j = 0; j < 4; j++) {
+                                y[(o + j) * oh * ow + pixel] = (float) sums[j];
+                            }
+                            o += 4;
+                        } else {
+                            double acc = bias == null ? 0 : bias[o];
+                            int row = o * k;
+                            for (int i = 0; i < n; i++) {
+                                float wv = w[row + at[i]];
+                                if (wv != 0) {
+                                    acc += wv * col[i];
+                                }
+                            }
+                            y[o * oh * ow + pixel] = (float) acc;
+                            o++;
+                        }
+                    }
                 }
-            }
-            for (int i = 0; i < acc.length; i++) {
-                y[o * oh * ow + i] = (float) acc[i];
             }
         }
         return y;
+    }
+
+    /** bias + col . w-row for rows o .. o+3 of w (row r at w0 + r k), over all k taps; each sum in tap order. */
+    private static void dot4(double[] col, float[] w, int w0, int k, float[] bias, int o, double[] out) {
+        double s0 = bias == null ? 0 : bias[o];
+        double s1 = bias == null ? 0 : bias[o + 1];
+        double s2 = bias == null ? 0 : bias[o + 2];
+        double s3 = bias == null ? 0 : bias[o + 3];
+        int w1 = w0 + k;
+        int w2 = w1 + k;
+        int w3 = w2 + k;
+        for (int i = 0; i < k; i++) {
+            double v = col[i];
+            s0 += w[w0 + i] * v;
+            s1 += w[w1 + i] * v;
+            s2 += w[w2 + i] * v;
+            s3 += w[w3 + i] * v;
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
+    }
+
+    /** As {@link #dot4} over the n inside taps only, tap i at position at[i] of each row. */
+    private static void gathered4(double[] col, int[] at, int n, float[] w, int w0, int k, float[] bias, int o, double[] out) {
+        double s0 = bias == null ? 0 : bias[o];
+        double s1 = bias == null ? 0 : bias[o + 1];
+        double s2 = bias == null ? 0 : bias[o + 2];
+        double s3 = bias == null ? 0 : bias[o + 3];
+        int w1 = w0 + k;
+        int w2 = w1 + k;
+        int w3 = w2 + k;
+        for (int i = 0; i < n; i++) {
+            double v = col[i];
+            int t = at[i];
+            s0 += w[w0 + t] * v;
+            s1 += w[w1 + t] * v;
+            s2 += w[w2 + t] * v;
+            s3 += w[w3 + t] * v;
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
     }
 
     /** y[r, n] = sum_k x[r, k] w[n, k] + b[n]. */
     static float[] linear(float[] x, int rows, int k, float[] w, float[] bias, int n) {
         float[] y = new float[rows * n];
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < n; j++) {
+            int xo = r * k;
+            int j = 0;
+            // four outputs at once: each load of x serves four independent sums, each still added in i order (the same bits)
+            for (; j + 4 <= n; j += 4) {
+                double s0 = bias == null ? 0 : bias[j];
+                double s1 = bias == null ? 0 : bias[j + 1];
+                double s2 = bias == null ? 0 : bias[j + 2];
+                double s3 = bias == null ? 0 : bias[j + 3];
+                int w0 = j * k;
+                int w1 = w0 + k;
+                int w2 = w1 + k;
+                int w3 = w2 + k;
+                for (int i = 0; i < k; i++) {
+                    double v = x[xo + i];
+                    s0 += v * w[w0 + i];
+                    s1 += v * w[w1 + i];
+                    s2 += v * w[w2 + i];
+                    s3 += v * w[w3 + i];
+                }
+                y[r * n + j] = (float) s0;
+                y[r * n + j + 1] = (float) s1;
+                y[r * n + j + 2] = (float) s2;
+                y[r * n + j + 3] = (float) s3;
+            }
+            for (; j < n; j++) {
                 double s = bias == null ? 0 : bias[j];
                 for (int i = 0; i < k; i++) {
-                    s += (double) x[r * k + i] * w[j * k + i];
+                    s += (double) x[xo + i] * w[j * k + i];
                 }
                 y[r * n + j] = (float) s;
             }
@@ -85,7 +188,28 @@ final class FloatKernels {
             int ao = bi * m * k;
             int bo = bi * k * n;
             for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
+                int j = 0;
+                // four adjacent columns at once: one row of b read contiguously serves four sums, each in t order (the same bits)
+                for (; j + 4 <= n; j += 4) {
+                    double s0 = 0;
+                    double s1 = 0;
+                    double s2 = 0;
+                    double s3 = 0;
+                    for (int t = 0; t < k; t++) {
+                        double v = a[ao + i * k + t];
+                        int bt = bo + t * n + j;
+                        s0 += v * b[bt];
+                        s1 += v * b[bt + 1];
+                        s2 += v * b[bt + 2];
+                        s3 += v * b[bt + 3];
+                    }
+                    int yo = (bi * m + i) * n + j;
+                    y[yo] = (float) s0;
+                    y[yo + 1] = (float) s1;
+                    y[yo + 2] = (float) s2;
+                    y[yo + 3] = (float) s3;
+                }
+                for (; j < n; j++) {
                     double s = 0;
                     for (int t = 0; t < k; t++) {
                         s += (double) a[ao + i * k + t] * b[bo + t * n + j];

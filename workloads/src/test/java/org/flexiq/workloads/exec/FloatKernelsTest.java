@@ -76,6 +76,129 @@ class FloatKernelsTest {
                 .containsExactly(2, 6, 14, 18);
     }
 
+    /**
+     * The kernels hoist bounds and sum four outputs at once for speed; each output's terms must still be added in the
+     * plain loops' order, in double, so that calibration, and every scale quantization derives from it, keeps its bits.
+     * The plain loops are written out here as the specification and compared bit for bit on random data.
+     */
+    @Test
+    void fastKernelsGiveThePlainLoopsBitsForEveryWindow() {
+        java.util.Random rnd = new java.util.Random(7);
+        int cases = 0;
+        for (int stride = 1; stride <= 3; stride++) {
+            for (int pad = 0; pad <= 3; pad++) {
+                for (int dilation = 1; dilation <= 2; dilation++) {
+                    for (int kernel : new int[]{1, 3, 5}) {
+                        int groups = kernel == 3 ? 2 : 1;
+                        Shape in = Shape.of(4, 7, 9);
+                        Conv2d c = new Conv2d(6, kernel, kernel == 5 ? 2 : kernel, stride, stride == 3 ? 1 : stride, pad, pad == 3 ? 0 : pad,
+                                dilation, groups, true);
+                        Shape out;
+                        try {
+                            out = c.outputShape(List.of(in));
+                        } catch (IrException tooSmall) {
+                            continue;
+                        }
+                        float[] x = random(rnd, in.elementCount());
+                        float[] w = random(rnd, c.outChannels() * (4 / groups) * c.kernelH() * c.kernelW());
+                        w[3] = 0; // a zero weight is skipped: the sum must not change
+                        float[] b = random(rnd, c.outChannels());
+                        assertThat(bits(FloatKernels.conv2d(x, in, c, w, b, out))).as(c.toString())
+                                .containsExactly(bits(plainConv2d(x, in, c, w, b, out)));
+                        cases++;
+                    }
+                }
+            }
+        }
+        assertThat(cases).isGreaterThan(40);
+        for (int n : new int[]{1, 3, 4, 7, 8}) {
+            float[] x = random(rnd, 5 * 37);
+            float[] w = random(rnd, n * 37);
+            float[] b = random(rnd, n);
+            assertThat(bits(FloatKernels.linear(x, 5, 37, w, b, n))).containsExactly(bits(plainLinear(x, 5, 37, w, b, n)));
+            float[] a = random(rnd, 2 * 3 * 37);
+            float[] m = random(rnd, 2 * 37 * n);
+            assertThat(bits(FloatKernels.matmul(a, m, 2, 3, 37, n))).containsExactly(bits(plainMatmul(a, m, 2, 3, 37, n)));
+        }
+    }
+
+    private static float[] random(java.util.Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
+    private static float[] plainConv2d(float[] x, Shape in, Conv2d c, float[] w, float[] bias, Shape out) {
+        int h = in.dim(1);
+        int wd = in.dim(2);
+        int cinG = in.dim(0) / c.groups();
+        int coutG = out.dim(0) / c.groups();
+        int oh = out.dim(1);
+        int ow = out.dim(2);
+        float[] y = new float[out.elementCount()];
+        for (int o = 0; o < out.dim(0); o++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    double acc = bias[o];
+                    for (int ci = 0; ci < cinG; ci++) {
+                        for (int kh = 0; kh < c.kernelH(); kh++) {
+                            for (int kw = 0; kw < c.kernelW(); kw++) {
+                                int iy = oy * c.strideH() - c.padH() + kh * c.dilation();
+                                int ix = ox * c.strideW() - c.padW() + kw * c.dilation();
+                                float wv = w[((o * cinG + ci) * c.kernelH() + kh) * c.kernelW() + kw];
+                                if (wv != 0 && iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                                    acc += (double) wv * x[((o / coutG * cinG + ci) * h + iy) * wd + ix];
+                                }
+                            }
+                        }
+                    }
+                    y[(o * oh + oy) * ow + ox] = (float) acc;
+                }
+            }
+        }
+        return y;
+    }
+
+    private static float[] plainLinear(float[] x, int rows, int k, float[] w, float[] bias, int n) {
+        float[] y = new float[rows * n];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                double s = bias[j];
+                for (int i = 0; i < k; i++) {
+                    s += (double) x[r * k + i] * w[j * k + i];
+                }
+                y[r * n + j] = (float) s;
+            }
+        }
+        return y;
+    }
+
+    private static float[] plainMatmul(float[] a, float[] b, int batch, int m, int k, int n) {
+        float[] y = new float[batch * m * n];
+        for (int bi = 0; bi < batch; bi++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int t = 0; t < k; t++) {
+                        s += (double) a[(bi * m + i) * k + t] * b[(bi * k + t) * n + j];
+                    }
+                    y[(bi * m + i) * n + j] = (float) s;
+                }
+            }
+        }
+        return y;
+    }
+
     @Test
     void depthwiseConvKeepsChannelsApart() {
         float[] y = run(Conv2d.square(2, 1, 1, 0, 2, false), List.of(t(Shape.of(2, 1, 2), 1, 2, 3, 4)), new float[]{10, -1});
