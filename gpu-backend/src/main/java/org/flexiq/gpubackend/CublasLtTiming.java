@@ -2,12 +2,6 @@ package org.flexiq.gpubackend;
 
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +105,7 @@ public record CublasLtTiming(double perCallUs, double efficiency, String fittedO
     public static List<Sample> a100() {
         String path = "published/a100-int8-gemm-vllm-cutlass.csv";
         List<Sample> out = new ArrayList<>();
-        for (String[] f : rows(path, "M,N,K,gbps,source")) {
+        for (String[] f : CommittedResource.rows(path, "M,N,K,gbps,source")) {
             long m = Long.parseLong(f[0]);
             long n = Long.parseLong(f[1]);
             long k = Long.parseLong(f[2]);
@@ -123,34 +117,12 @@ public record CublasLtTiming(double perCallUs, double efficiency, String fittedO
     /** A published table, M,N,K,tops,source: tera-operations per second at 2 per multiply-accumulate, as time. */
     static List<Sample> published(String file) {
         List<Sample> out = new ArrayList<>();
-        for (String[] f : rows("published/" + file, "M,N,K,tops,source")) {
+        for (String[] f : CommittedResource.rows("published/" + file, "M,N,K,tops,source")) {
             long m = Long.parseLong(f[0]);
             long n = Long.parseLong(f[1]);
             long k = Long.parseLong(f[2]);
             out.add(new Sample(m, n, k, 2.0 * m * n * k / (Double.parseDouble(f[3]) * 1e6)));
         }
         return out;
-    }
-
-    /** A committed table's rows after its header, split into the header's fields (the last, a source, may hold commas). */
-    private static List<String[]> rows(String path, String header) {
-        try (InputStream in = CublasLtTiming.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            if (!header.equals(r.readLine())) {
-                throw new IllegalArgumentException(path + ": line 1: expected '" + header + "'");
-            }
-            int fields = header.split(",").length;
-            List<String[]> out = new ArrayList<>();
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.add(line.split(",", fields));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +29,7 @@ public record GemmMeasurement(String tag, String kernel, long m, long n, long k,
 
     /** A committed measurement file under org/flexiq/gpubackend/measured/. */
     public static List<GemmMeasurement> resource(String file) {
-        String path = "measured/" + file;
-        try (InputStream in = GemmMeasurement.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            return read(path, in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CommittedResource.read("measured/" + file, GemmMeasurement::read);
     }
 
     /** gemm_bench's CSV: ratio,kernel,M,N,K,k8,k4,slice,flexiq_us,flexiq_check,cublaslt_us,cublaslt_out,cublaslt_check. */

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,15 +38,7 @@ public final class GpuPlanCsv {
 
     /** A committed plan under org/flexiq/gpubackend/plans/. */
     public static Map<Double, List<GpuLayer>> resource(String file) {
-        String path = "plans/" + file;
-        try (InputStream in = GpuPlanCsv.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            return read(path, in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CommittedResource.read("plans/" + file, GpuPlanCsv::read);
     }
 
     public static Map<Double, List<GpuLayer>> read(String name, InputStream in) throws IOException {

@@ -5,12 +5,6 @@ import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealVector;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,26 +119,13 @@ public record PaperPipelineTiming(double gemmEfficiency, double restFactor, List
 
     /** The paper's figures, ratio,batch,ms,source, ratio 0 first. */
     public static List<Published> published() {
-        try (InputStream in = PaperPipelineTiming.class.getResourceAsStream(PUBLISHED)) {
-            if (in == null) {
-                throw new IllegalStateException(PUBLISHED + " is missing from the jar");
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            if (!"ratio,batch,ms,source".equals(r.readLine())) {
-                throw new IllegalArgumentException(PUBLISHED + ": line 1: expected 'ratio,batch,ms,source'");
-            }
-            List<Published> out = new ArrayList<>();
-            String line;
-            while ((line = r.readLine()) != null) {
-                String[] f = line.split(",", 4);
-                out.add(new Published(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), f[3]));
-            }
-            if (out.isEmpty() || out.get(0).ratio() != 0) {
-                throw new IllegalArgumentException(PUBLISHED + ": expected ratio 0 first, the speedups' base");
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Published> out = new ArrayList<>();
+        for (String[] f : CommittedResource.rows(PUBLISHED, "ratio,batch,ms,source")) {
+            out.add(new Published(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), f[3]));
         }
+        if (out.isEmpty() || out.get(0).ratio() != 0) {
+            throw new IllegalArgumentException(PUBLISHED + ": expected ratio 0 first, the speedups' base");
+        }
+        return out;
     }
 }

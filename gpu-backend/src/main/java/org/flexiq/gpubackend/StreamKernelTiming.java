@@ -1,11 +1,5 @@
 package org.flexiq.gpubackend;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,31 +62,11 @@ public record StreamKernelTiming(double fixedUs, double bandwidthEfficiency, dou
     }
 
     public static List<Measurement> resource(String file) {
-        String path = "measured/" + file;
-        try (InputStream in = StreamKernelTiming.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String header = r.readLine();
-            if (!"what,shape,dtype,bytes,median_us".equals(header)) {
-                throw new IllegalArgumentException(path + ": line 1: expected 'what,shape,dtype,bytes,median_us'");
-            }
-            List<Measurement> out = new ArrayList<>();
-            String line;
-            int no = 1;
-            while ((line = r.readLine()) != null) {
-                no++;
-                String[] f = line.split(",");
-                if (f.length != 5) {
-                    throw new IllegalArgumentException(path + ": line " + no + ": expected 5 fields, got '" + line + "'");
-                }
-                out.add(new Measurement(f[0], f[1], f[2], Long.parseLong(f[3]), Double.parseDouble(f[4])));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Measurement> out = new ArrayList<>();
+        for (String[] f : CommittedResource.rows("measured/" + file, "what,shape,dtype,bytes,median_us")) {
+            out.add(new Measurement(f[0], f[1], f[2], Long.parseLong(f[3]), Double.parseDouble(f[4])));
         }
+        return out;
     }
 
     private static double median(double[] v) {

@@ -45,7 +45,7 @@ final class FloatKernels {
             }
         }
         float[] y = new float[out.elementCount()];
-        double[] col = new double[k];
+        float[] col = new float[k];
         int[] at = new int[k];
         double[] sums = new double[4];
         for (int g = 0; g < c.groups(); g++) {
@@ -69,11 +69,7 @@ final class FloatKernels {
                     int end = (g + 1) * coutG;
                     for (int o = g * coutG; o < end; ) {
                         if (o + 4 <= end && zeroFree[o] && zeroFree[o + 1] && zeroFree[o + 2] && zeroFree[o + 3]) {
-                            if (n == k) {
-                                dot4(col, w, o * k, k, bias, o, sums);
-                            } else {
-                                gathered4(col, at, n, w, o * k, k, bias, o, sums);
-                            }
+                            sum4(col, 0, n == k ? null : at, n, w, o * k, k, bias, o, sums);
                             for (int j = 0; j < 4; j++) {
                                 y[(o + j) * oh * ow + pixel] = (float) sums[j];
                             }
@@ -84,7 +80,7 @@ final class FloatKernels {
                             for (int i = 0; i < n; i++) {
                                 float wv = w[row + at[i]];
                                 if (wv != 0) {
-                                    acc += wv * col[i];
+                                    acc += (double) wv * col[i];
                                 }
                             }
                             y[o * oh * ow + pixel] = (float) acc;
@@ -97,30 +93,12 @@ final class FloatKernels {
         return y;
     }
 
-    /** bias + col . w-row for rows o .. o+3 of w (row r at w0 + r k), over all k taps; each sum in tap order. */
-    private static void dot4(double[] col, float[] w, int w0, int k, float[] bias, int o, double[] out) {
-        double s0 = bias == null ? 0 : bias[o];
-        double s1 = bias == null ? 0 : bias[o + 1];
-        double s2 = bias == null ? 0 : bias[o + 2];
-        double s3 = bias == null ? 0 : bias[o + 3];
-        int w1 = w0 + k;
-        int w2 = w1 + k;
-        int w3 = w2 + k;
-        for (int i = 0; i < k; i++) {
-            double v = col[i];
-            s0 += w[w0 + i] * v;
-            s1 += w[w1 + i] * v;
-            s2 += w[w2 + i] * v;
-            s3 += w[w3 + i] * v;
-        }
-        out[0] = s0;
-        out[1] = s1;
-        out[2] = s2;
-        out[3] = s3;
-    }
-
-    /** As {@link #dot4} over the n inside taps only, tap i at position at[i] of each row. */
-    private static void gathered4(double[] col, int[] at, int n, float[] w, int w0, int k, float[] bias, int o, double[] out) {
+    /**
+     * bias + the sum over i < n of x[xo + i] w[row + t(i)], in double and in i order, for the four rows o .. o+3 of w (row o at
+     * w0, each k long), into out; t(i) = at[i], or i when at is null (the loop is unswitched on it). Each load of x serves four
+     * independent sums, and each sum's terms come in the order one row at a time would add them: the same bits.
+     */
+    private static void sum4(float[] x, int xo, int[] at, int n, float[] w, int w0, int k, float[] bias, int o, double[] out) {
         double s0 = bias == null ? 0 : bias[o];
         double s1 = bias == null ? 0 : bias[o + 1];
         double s2 = bias == null ? 0 : bias[o + 2];
@@ -129,8 +107,8 @@ final class FloatKernels {
         int w2 = w1 + k;
         int w3 = w2 + k;
         for (int i = 0; i < n; i++) {
-            double v = col[i];
-            int t = at[i];
+            double v = x[xo + i];
+            int t = at == null ? i : at[i];
             s0 += w[w0 + t] * v;
             s1 += w[w1 + t] * v;
             s2 += w[w2 + t] * v;
@@ -145,30 +123,15 @@ final class FloatKernels {
     /** y[r, n] = sum_k x[r, k] w[n, k] + b[n]. */
     static float[] linear(float[] x, int rows, int k, float[] w, float[] bias, int n) {
         float[] y = new float[rows * n];
+        double[] sums = new double[4];
         for (int r = 0; r < rows; r++) {
             int xo = r * k;
             int j = 0;
-            // four outputs at once: each load of x serves four independent sums, each still added in i order (the same bits)
             for (; j + 4 <= n; j += 4) {
-                double s0 = bias == null ? 0 : bias[j];
-                double s1 = bias == null ? 0 : bias[j + 1];
-                double s2 = bias == null ? 0 : bias[j + 2];
-                double s3 = bias == null ? 0 : bias[j + 3];
-                int w0 = j * k;
-                int w1 = w0 + k;
-                int w2 = w1 + k;
-                int w3 = w2 + k;
-                for (int i = 0; i < k; i++) {
-                    double v = x[xo + i];
-                    s0 += v * w[w0 + i];
-                    s1 += v * w[w1 + i];
-                    s2 += v * w[w2 + i];
-                    s3 += v * w[w3 + i];
+                sum4(x, xo, null, k, w, j * k, k, bias, j, sums);
+                for (int q = 0; q < 4; q++) {
+                    y[r * n + j + q] = (float) sums[q];
                 }
-                y[r * n + j] = (float) s0;
-                y[r * n + j + 1] = (float) s1;
-                y[r * n + j + 2] = (float) s2;
-                y[r * n + j + 3] = (float) s3;
             }
             for (; j < n; j++) {
                 double s = bias == null ? 0 : bias[j];
