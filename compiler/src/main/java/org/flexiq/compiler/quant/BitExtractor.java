@@ -17,6 +17,19 @@ import org.flexiq.isa.arith.FourBit;
 public final class BitExtractor {
     /** The shift that keeps the top 4 bits of an int8 code. */
     public static final int NAIVE_SHIFT = 4;
+    /**
+     * v - reconstruct(v, p) for every int8 v (at v + 128) and shift p: the weight search looks each weight up at every shift,
+     * and computing it there was a quarter of a zoo model's equivalence check.
+     */
+    private static final int[][] LOWERING_ERROR = new int[ShiftProfile.SHIFTS][256];
+
+    static {
+        for (int p = 0; p < ShiftProfile.SHIFTS; p++) {
+            for (int v = -128; v < 128; v++) {
+                LOWERING_ERROR[p][v + 128] = v - FourBit.reconstruct(v, p);
+            }
+        }
+    }
 
     private BitExtractor() {
     }
@@ -69,7 +82,7 @@ public final class BitExtractor {
                         m = Math.max(m, Math.abs(v));
                         if (mse) {
                             for (int p = 0; p < err.length; p++) {
-                                double d = v - FourBit.reconstruct(v, p);
+                                double d = v >= -128 && v < 128 ? LOWERING_ERROR[p][v + 128] : v - FourBit.reconstruct(v, p);
                                 err[p] += x2 * d * d;
                             }
                         }
