@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a float model: the reference semantics of every layer kind. Calibration observes each node's output
@@ -49,11 +48,6 @@ public final class FloatExecutor {
 
     private final Model model;
     private final Map<String, Integer> lastUse = new HashMap<>();
-    /**
-     * Parameters as first read: a zoo model's source makes its weights afresh at every read (so that a model is never held
-     * whole unless used), and calibration runs hundreds of samples through one executor.
-     */
-    private final Map<String, float[]> params = new ConcurrentHashMap<>();
 
     public FloatExecutor(Model model) {
         this.model = model;
@@ -109,13 +103,11 @@ public final class FloatExecutor {
     }
 
     private float[] param(Node n, String role) {
-        return params.computeIfAbsent(n.name() + "." + role, name -> {
-            Tensor t = model.tensors().get(name);
-            if (!(t instanceof FloatTensor f)) {
-                throw new IrException(name + " is " + t.dtype().id() + ", the float executor needs f32");
-            }
-            return f.data();
-        });
+        Tensor t = model.tensors().get(n.name() + "." + role);
+        if (!(t instanceof FloatTensor f)) {
+            throw new IrException(n.name() + "." + role + " is " + t.dtype().id() + ", the float executor needs f32");
+        }
+        return f.data();
     }
 
     private float[] execute(Node n, List<FloatTensor> in, Shape out) {

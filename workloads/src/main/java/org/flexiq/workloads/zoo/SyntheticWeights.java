@@ -7,10 +7,12 @@ import org.flexiq.workloads.ir.ParamSpec;
 import org.flexiq.workloads.ir.Tensor;
 import org.flexiq.workloads.ir.TensorSource;
 
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A zoo model's weights, generated on demand. Each tensor's stream is seeded from the model seed and the
@@ -21,6 +23,11 @@ final class SyntheticWeights implements TensorSource {
     private final long seed;
     private final Map<String, ParamSpec> specs;
     private final Map<String, WeightInit> inits;
+    /**
+     * Tensors made, kept while memory allows: calibration's samples, the quantizer and the executors each read every tensor,
+     * making one costs a Gaussian draw per value, and the same name always makes the same values. Readers never write them.
+     */
+    private final Map<String, SoftReference<FloatTensor>> made = new ConcurrentHashMap<>();
 
     SyntheticWeights(long seed, Graph graph, Map<String, WeightInit> inits) {
         this.seed = seed;
@@ -44,9 +51,15 @@ final class SyntheticWeights implements TensorSource {
         if (spec == null) {
             throw new IrException("no tensor named '" + name + "'");
         }
-        float[] data = new float[spec.shape().elementCount()];
-        inits.get(name).fill(data, spec.shape().dim(0), new SplittableRandom(streamSeed(seed, name)));
-        return new FloatTensor(spec.shape(), data);
+        SoftReference<FloatTensor> kept = made.get(name);
+        FloatTensor t = kept == null ? null : kept.get();
+        if (t == null) {
+            float[] data = new float[spec.shape().elementCount()];
+            inits.get(name).fill(data, spec.shape().dim(0), new SplittableRandom(streamSeed(seed, name)));
+            t = new FloatTensor(spec.shape(), data);
+            made.put(name, new SoftReference<>(t));
+        }
+        return t;
     }
 
     /** FNV-1a over the name's UTF-8 bytes, mixed with the seed by SplitMix64's finalizer. */
