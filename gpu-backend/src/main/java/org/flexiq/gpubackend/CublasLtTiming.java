@@ -103,26 +103,21 @@ public record CublasLtTiming(double perCallUs, double efficiency, String fittedO
      * cuBLASLt figure for the A100 was found; these check the H200's fit carried there, which the A100 is priced with.
      */
     public static List<Sample> a100() {
-        String path = "published/a100-int8-gemm-vllm-cutlass.csv";
-        List<Sample> out = new ArrayList<>();
-        for (String[] f : CommittedResource.rows(path, "M,N,K,gbps,source")) {
+        return CsvRows.resource("published/a100-int8-gemm-vllm-cutlass.csv", "M,N,K,gbps,source", f -> {
             long m = Long.parseLong(f[0]);
             long n = Long.parseLong(f[1]);
             long k = Long.parseLong(f[2]);
-            out.add(new Sample(m, n, k, (2.0 * m * n * k + 11.0 * m * n) * 1e-3 / Double.parseDouble(f[3])));
-        }
-        return out;
+            return new Sample(m, n, k, (2.0 * m * n * k + 11.0 * m * n) * 1e-3 / Double.parseDouble(f[3]));
+        });
     }
 
     /** A published table, M,N,K,tops,source: tera-operations per second at 2 per multiply-accumulate, as time. */
     static List<Sample> published(String file) {
-        List<Sample> out = new ArrayList<>();
-        for (String[] f : CommittedResource.rows("published/" + file, "M,N,K,tops,source")) {
+        return CsvRows.resource("published/" + file, "M,N,K,tops,source", f -> {
             long m = Long.parseLong(f[0]);
             long n = Long.parseLong(f[1]);
             long k = Long.parseLong(f[2]);
-            out.add(new Sample(m, n, k, 2.0 * m * n * k / (Double.parseDouble(f[3]) * 1e6)));
-        }
-        return out;
+            return new Sample(m, n, k, 2.0 * m * n * k / (Double.parseDouble(f[3]) * 1e6));
+        });
     }
 }

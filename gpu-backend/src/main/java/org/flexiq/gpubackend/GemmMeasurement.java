@@ -1,11 +1,7 @@
 package org.flexiq.gpubackend;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +12,8 @@ import java.util.List;
  * @param tag the input's first column: the 4-bit ratio, or a synthetic set's name
  */
 public record GemmMeasurement(String tag, String kernel, long m, long n, long k, long k8, long k4, long slice, double flexiqUs, double cublasUs) {
+    /** gemm_bench's CSV header. */
+    static final String HEADER = "ratio,kernel,M,N,K,k8,k4,slice,flexiq_us,flexiq_check,cublaslt_us,cublaslt_out,cublaslt_check";
 
     /** The 4-bit group slices each output element shifts and adds. */
     public long slices() {
@@ -29,29 +27,16 @@ public record GemmMeasurement(String tag, String kernel, long m, long n, long k,
 
     /** A committed measurement file under org/flexiq/gpubackend/measured/. */
     public static List<GemmMeasurement> resource(String file) {
-        return CommittedResource.read("measured/" + file, GemmMeasurement::read);
+        return CsvRows.resource("measured/" + file, HEADER, GemmMeasurement::row);
     }
 
-    /** gemm_bench's CSV: ratio,kernel,M,N,K,k8,k4,slice,flexiq_us,flexiq_check,cublaslt_us,cublaslt_out,cublaslt_check. */
+    /** gemm_bench's CSV output. */
     static List<GemmMeasurement> read(String name, InputStream in) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String header = r.readLine();
-        if (header == null || !header.startsWith("ratio,kernel,M,N,K,k8,k4,slice,flexiq_us")) {
-            throw new IllegalArgumentException(name + ": line 1: expected gemm_bench's header 'ratio,kernel,M,N,K,k8,k4,slice,flexiq_us,...'");
-        }
-        List<GemmMeasurement> out = new ArrayList<>();
-        String line;
-        int no = 1;
-        while ((line = r.readLine()) != null) {
-            no++;
-            String[] f = line.split(",");
-            try {
-                out.add(new GemmMeasurement(f[0], f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
-                        Long.parseLong(f[6]), Long.parseLong(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[10])));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(name + ": line " + no + ": expected 13 comma-separated gemm_bench fields, got '" + line + "'");
-            }
-        }
-        return out;
+        return CsvRows.read(name, in, HEADER, GemmMeasurement::row);
+    }
+
+    private static GemmMeasurement row(String[] f) {
+        return new GemmMeasurement(f[0], f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
+                Long.parseLong(f[6]), Long.parseLong(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[10]));
     }
 }

@@ -1,11 +1,8 @@
 package org.flexiq.gpubackend;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,33 +35,29 @@ public final class GpuPlanCsv {
 
     /** A committed plan under org/flexiq/gpubackend/plans/. */
     public static Map<Double, List<GpuLayer>> resource(String file) {
-        return CommittedResource.read("plans/" + file, GpuPlanCsv::read);
+        return byRatio(CsvRows.resource("plans/" + file, HEADER, GpuPlanCsv::row));
     }
 
     public static Map<Double, List<GpuLayer>> read(String name, InputStream in) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        if (!HEADER.equals(r.readLine())) {
-            throw new IllegalArgumentException(name + ": line 1: expected the header '" + HEADER + "'");
+        return byRatio(CsvRows.read(name, in, HEADER, GpuPlanCsv::row));
+    }
+
+    /** One line: a kernel at a ratio. */
+    private record Line(double ratio, GpuLayer layer) {
+    }
+
+    private static Line row(String[] f) {
+        long[] v = new long[9];
+        for (int i = 0; i < 9; i++) {
+            v[i] = Long.parseLong(f[3 + i]);
         }
+        return new Line(Double.parseDouble(f[0]), new GpuLayer(f[1], f[2], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]));
+    }
+
+    private static Map<Double, List<GpuLayer>> byRatio(List<Line> lines) {
         Map<Double, List<GpuLayer>> out = new LinkedHashMap<>();
-        String line;
-        int no = 1;
-        while ((line = r.readLine()) != null) {
-            no++;
-            String[] f = line.split(",");
-            try {
-                if (f.length != 12) {
-                    throw new IllegalArgumentException();
-                }
-                long[] v = new long[9];
-                for (int i = 0; i < 9; i++) {
-                    v[i] = Long.parseLong(f[3 + i]);
-                }
-                out.computeIfAbsent(Double.parseDouble(f[0]), k -> new ArrayList<>())
-                        .add(new GpuLayer(f[1], f[2], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + ": line " + no + ": expected 12 comma-separated fields (" + HEADER + "), got '" + line + "'");
-            }
+        for (Line l : lines) {
+            out.computeIfAbsent(l.ratio(), k -> new ArrayList<>()).add(l.layer());
         }
         return out;
     }

@@ -119,10 +119,8 @@ public record PaperPipelineTiming(double gemmEfficiency, double restFactor, List
 
     /** The paper's figures, ratio,batch,ms,source, ratio 0 first. */
     public static List<Published> published() {
-        List<Published> out = new ArrayList<>();
-        for (String[] f : CommittedResource.rows(PUBLISHED, "ratio,batch,ms,source")) {
-            out.add(new Published(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), f[3]));
-        }
+        List<Published> out = CsvRows.resource(PUBLISHED, "ratio,batch,ms,source",
+                f -> new Published(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), f[3]));
         if (out.isEmpty() || out.get(0).ratio() != 0) {
             throw new IllegalArgumentException(PUBLISHED + ": expected ratio 0 first, the speedups' base");
         }

@@ -1,6 +1,5 @@
 package org.flexiq.gpubackend;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +61,8 @@ public record StreamKernelTiming(double fixedUs, double bandwidthEfficiency, dou
     }
 
     public static List<Measurement> resource(String file) {
-        List<Measurement> out = new ArrayList<>();
-        for (String[] f : CommittedResource.rows("measured/" + file, "what,shape,dtype,bytes,median_us")) {
-            out.add(new Measurement(f[0], f[1], f[2], Long.parseLong(f[3]), Double.parseDouble(f[4])));
-        }
-        return out;
+        return CsvRows.resource("measured/" + file, "what,shape,dtype,bytes,median_us",
+                f -> new Measurement(f[0], f[1], f[2], Long.parseLong(f[3]), Double.parseDouble(f[4])));
     }
 
     private static double median(double[] v) {
