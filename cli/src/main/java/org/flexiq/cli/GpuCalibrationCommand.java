@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -69,9 +68,7 @@ final class GpuCalibrationCommand implements Callable<Integer> {
         TextTable paper = new TextTable(List.of("fit on", "efficiency", "rest factor", "ratio", "paper", "modelled", "error", "speedup paper",
                 "speedup modelled"), List.of(TextTable.Align.LEFT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.LEFT,
                 TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
-        List<PaperPipelineTiming> fits = new ArrayList<>(List.of(PaperPipelineTiming.FITTED));
-        PaperPipelineTiming.leaveOneOut().stream().filter(f -> !f.fitRatios().equals(PaperPipelineTiming.FITTED.fitRatios())).forEach(fits::add);
-        for (PaperPipelineTiming f : fits) {
+        for (PaperPipelineTiming f : PaperPipelineTiming.leaveOneOut()) {
             for (PaperPipelineTiming.Check c : f.checks()) {
                 paper.row(GpuCommand.ratiosText(f.fitRatios()), String.format(Locale.ROOT, "%.1f%%", 100 * f.gemmEfficiency()),
                         String.format(Locale.ROOT, "%.2fx", f.restFactor()), GpuCommand.ratioPercent(c.ratio()) + (c.heldBack() ? " (held back)" : " (fit)"),

@@ -98,9 +98,10 @@ final class GpuCommand implements Callable<Integer> {
                 q.graph().name(), g.name(), g.arch(), g.sms(), g.boostClockMHz(), g.int8Tops(),
                 g.hasInt4TensorCores() ? String.format(Locale.ROOT, "%.0f TOPS", g.int4Tops()) : "none (4-bit groups widened to int8)",
                 g.memoryBandwidthGBps(), batch, kernelText(kernel, g), CudaProbe.why());
+        Map<Double, List<GpuLayer>> plans = GpuPlan.atRatios(q, rs, batch);
         List<GpuTimingModel.Run> runs = new ArrayList<>();
         for (double r : rs) {
-            runs.add(GpuTimingModel.run(g, r, batch, GpuPlan.of(q, r, batch), kernel));
+            runs.add(GpuTimingModel.run(g, r, batch, plans.get(r), kernel));
         }
         GpuTimingModel.Run base = GpuTimingModel.run(g, 0, batch, GpuPlan.of(q, 0, batch), kernel);
         List<String> checks = new ArrayList<>();
@@ -144,10 +145,6 @@ final class GpuCommand implements Callable<Integer> {
             AtomicFiles.write(gemmShapes, shapes(q.graph().name(), batch, runs));
         }
         if (kernelsCsv != null) {
-            Map<Double, List<GpuLayer>> plans = new LinkedHashMap<>();
-            for (double r : rs) {
-                plans.put(r, GpuPlan.of(q, r, batch));
-            }
             AtomicFiles.write(kernelsCsv, GpuPlanCsv.write(plans));
         }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;

@@ -11,7 +11,9 @@ import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Shape;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The kernels one inference launches at a ratio and batch: a mixed GEMM per product with weights (requant
@@ -36,6 +38,15 @@ public final class GpuPlan {
     /** Whether a kernel is one of the shipped path's activation kernels. */
     public static boolean activationKernel(GpuLayer l) {
         return l.kind().equals(EXTRACT) || l.kind().equals(IM2COL);
+    }
+
+    /** The plans at several ratios, in the order given (a repeated ratio once). */
+    public static Map<Double, List<GpuLayer>> atRatios(QuantizedModel q, List<Double> ratios, int batch) {
+        Map<Double, List<GpuLayer>> out = new LinkedHashMap<>();
+        for (double r : ratios) {
+            out.computeIfAbsent(r, x -> of(q, x, batch));
+        }
+        return out;
     }
 
     public static List<GpuLayer> of(QuantizedModel q, double ratio, int batch) {

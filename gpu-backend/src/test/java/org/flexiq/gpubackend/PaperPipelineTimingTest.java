@@ -44,6 +44,8 @@ class PaperPipelineTimingTest {
     void everyLeaveOneOutFitPredictsItsHeldBackRatioWithinTenPercent() {
         List<PaperPipelineTiming> fits = PaperPipelineTiming.leaveOneOut();
         assertThat(fits).hasSize(3);
+        assertThat(fits).extracting(PaperPipelineTiming::fitRatios)
+                .containsExactly(List.of(0.0, 1.0), List.of(0.0, 0.5), List.of(0.5, 1.0)); // the one --kernel paper takes, first
         List<Double> errors = new ArrayList<>();
         for (PaperPipelineTiming f : fits) {
             for (PaperPipelineTiming.Check c : f.checks()) {
