@@ -187,7 +187,7 @@ final class GpuCommand implements Callable<Integer> {
                 CublasLtTiming c = CublasLtTiming.forGpu(g);
                 yield String.format(Locale.ROOT, "by cuBLASLt's int8 GEMM, every channel 8-bit at any ratio (%.0f%% of the ideal kernel's rate, "
                         + "%.1f us per call, fitted on the %s's times, %s%s)", 100 * c.efficiency(), c.perCallUs(), c.fittedOn(), c.source(),
-                        CublasLtTiming.fittedFor(g) ? "" : carriedText(g));
+                        c.fittedOn().equals(g.id()) ? "" : carriedText(g));
             }
             case PAPER -> {
                 PaperPipelineTiming p = PaperPipelineTiming.FITTED;

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * cuBLASLt's int8 GEMM (every channel 8-bit: the baseline FlexiQ's mixed kernel is weighed against), as the ideal kernel's
  * 128 x 128-tile waves ({@link GpuTimingModel#roofline}) slowed by a fitted efficiency, plus a fitted cost per call:
- * <pre>  us = perCallUs + roofline int8 us / efficiency</pre>
- * fitted by least squares of the relative errors on one GPU's measured or published times. The per-call cost also takes the host's time to
+ * <pre>  us = max(perCallUs + roofline int8 us / efficiency, operands' DRAM bytes / measured bandwidth)</pre>
+ * the first term fitted by least squares of the relative errors on one GPU's measured or published times (the shapes
+ * fitted on are bound by the tensor cores; the second term, the stream kernels' measured bandwidth, is not fitted here). The per-call cost also takes the host's time to
  * issue back-to-back {@code cublasLtMatmul} calls, which bounds small shapes in a benchmark of bursts.
  *
  * @param fitShapes    how many shapes the fit saw
@@ -26,18 +27,31 @@ public record CublasLtTiming(double perCallUs, double efficiency, String fittedO
     public static final CublasLtTiming H200 = fit(h200("synthetic"), GpuSpec.named("h200"), "measured by gemm_bench, gpu-backend/README.md");
     public static final CublasLtTiming T4 = fit(t4(true), GpuSpec.named("t4"), "published: apache/tvm#4550");
 
-    /** The fit a GPU is priced with: its own, the H200's for the H100 (the same GH100 SMs and clocks), else the H200's carried. */
+    /** The fit a GPU is priced with: its own, else the H200's carried (to the H100 the least assumed: the same GH100 SMs and clocks). */
     public static CublasLtTiming forGpu(GpuSpec gpu) {
         return gpu.id().equals("t4") ? T4 : H200;
     }
 
-    /** Whether {@link #forGpu} gives this GPU a fit made on data from a GPU of its own compute (not carried from another). */
-    public static boolean fittedFor(GpuSpec gpu) {
-        return gpu.id().equals("t4") || gpu.id().equals("h200") || gpu.id().equals("h100");
+    /**
+     * An M x N x K int8 GEMM as {@code sim gpu --kernel cublaslt} prices it, which the checks against data use too: its
+     * tensor-core time, or its operands' DRAM bytes ({@link #bytes}) at the measured bandwidth, whichever is longer.
+     */
+    public double us(GpuSpec gpu, long m, long n, long k) {
+        return Math.max(computeUs(gpu, m, n, k), memoryUs(gpu, m, n, k));
     }
 
-    public double us(GpuSpec gpu, long m, long n, long k) {
+    /** The fitted part: the cost per call and the ideal kernel's tiles slowed by the efficiency. */
+    public double computeUs(GpuSpec gpu, long m, long n, long k) {
         return perCallUs + rooflineUs(gpu, m, n, k) / efficiency;
+    }
+
+    public static double memoryUs(GpuSpec gpu, long m, long n, long k) {
+        return StreamKernelTiming.H200.memoryUs(gpu, bytes(m, n, k));
+    }
+
+    /** Both int8 operands read once and an int8 output written once. */
+    public static long bytes(long m, long n, long k) {
+        return m * k + n * k + m * n;
     }
 
     /** The ideal kernel's int8 time for an M x N x K GEMM (no shift work, K padded to the MMA's 32). */
@@ -97,13 +111,14 @@ public record CublasLtTiming(double perCallUs, double efficiency, String fittedO
     }
 
     /**
-     * The A100's published int8 GEMM times (published/a100-int8-gemm-vllm-cutlass.csv): vLLM's CUTLASS kernel
-     * ({@code cutlass_scaled_mm}, int8 in, fp16 out with per-row and per-column scales), not cuBLASLt, timed in CUDA graphs by
-     * sglang's sgl-kernel/benchmark/bench_int8_gemm.py, whose figure is {@code ((2MNK - MN) + 12MN) 1e-9 / seconds}. No
-     * cuBLASLt figure for the A100 was found; these check the H200's fit carried there, which the A100 is priced with.
+     * Published int8 GEMM times of vLLM's CUTLASS kernel ({@code cutlass_scaled_mm}, int8 in, fp16 out with per-row and
+     * per-column scales), not cuBLASLt, timed in CUDA graphs by sglang's sgl-kernel/benchmark/bench_int8_gemm.py, whose
+     * figure is {@code ((2MNK - MN) + 12MN) 1e-9 / seconds}: {@code published/<gpu>-int8-gemm-vllm-cutlass.csv}, for
+     * {@code a100} (sglang#2752, #3093) and {@code sm90} (sglang#3035, whose GPU is a GH100 part it does not name). No
+     * cuBLASLt figure for these GPUs was found; they check the H200's fit carried there.
      */
-    public static List<Sample> a100() {
-        return CsvRows.resource("published/a100-int8-gemm-vllm-cutlass.csv", "M,N,K,gbps,source", f -> {
+    public static List<Sample> vllmCutlass(String gpu) {
+        return CsvRows.resource("published/" + gpu + "-int8-gemm-vllm-cutlass.csv", "M,N,K,gbps,source", f -> {
             long m = Long.parseLong(f[0]);
             long n = Long.parseLong(f[1]);
             long k = Long.parseLong(f[2]);

@@ -115,11 +115,11 @@ public final class GpuTimingModel {
         String bound;
         if (gemm == GemmKernel.CUBLASLT && (l.kind().equals("gemm") || l.kind().equals("matmul"))) {
             long k = l.k8() + l.k4();
-            GpuLayer int8 = new GpuLayer(l.name(), l.kind(), l.m(), l.n(), k, 0, k, 0, 0, l.m() * k + l.n() * k + l.m() * l.n(), 0);
-            double compute = CublasLtTiming.forGpu(gpu).us(gpu, l.m(), l.n(), k);
-            double bytes = stream.memoryUs(gpu, int8.bytes());
-            return new KernelTime(int8, Math.max(compute, bytes), bytes > compute ? "memory" : "tensor",
-                    peakSeconds(gpu, int8.int8Macs(), 0) * 1e6 / Math.max(compute, bytes));
+            GpuLayer int8 = new GpuLayer(l.name(), l.kind(), l.m(), l.n(), k, 0, k, 0, 0, CublasLtTiming.bytes(l.m(), l.n(), k), 0);
+            CublasLtTiming cublas = CublasLtTiming.forGpu(gpu);
+            double t = cublas.us(gpu, l.m(), l.n(), k);
+            return new KernelTime(int8, t, CublasLtTiming.memoryUs(gpu, l.m(), l.n(), k) > cublas.computeUs(gpu, l.m(), l.n(), k) ? "memory" : "tensor",
+                    peakSeconds(gpu, int8.int8Macs(), 0) * 1e6 / t);
         }
         if (l.kind().equals("gemm") || l.kind().equals("matmul")) {
             double compute;
