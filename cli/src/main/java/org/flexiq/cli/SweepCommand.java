@@ -17,10 +17,8 @@ import org.flexiq.workbench.SweepPlan;
 import org.flexiq.workbench.SweepPointRunner;
 import org.flexiq.workbench.SweepStore;
 import org.flexiq.workbench.BadInputException;
-import org.flexiq.workbench.cluster.ClusterMembers;
 import org.flexiq.workbench.cluster.ClusterOptions;
 import org.flexiq.workbench.cluster.ClusterSweep;
-import com.hazelcast.core.HazelcastInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -137,15 +135,10 @@ final class SweepCommand implements Callable<Integer> {
                 ClusterOptions co = cluster == null && clusterName == null && iface == null ? ClusterOptions.alone(n)
                         : new ClusterOptions(clusterName, cluster == null ? List.of() : ClusterOptions.parseMembers("--cluster", cluster),
                         iface == null ? ClusterOptions.LOOPBACK : iface, port, n);
-                HazelcastInstance hz = ClusterMembers.start(co);
-                try {
-                    Map<String, Integer> units = ClusterSweep.run(plan, fixed != null, name, store, hz, 2 * n * hz.getCluster().getMembers().size() + 2,
-                            (points, member, members) -> progress.advance(points, members));
-                    if (cluster != null) {
-                        o.printf(Locale.ROOT, "units run per member: %s%n", units);
-                    }
-                } finally {
-                    hz.shutdown();
+                Map<String, Integer> units = ClusterSweep.run(plan, fixed != null, name, store, co,
+                        (points, member, members) -> progress.advance(points, members));
+                if (cluster != null) {
+                    o.printf(Locale.ROOT, "units run per member: %s%n", units);
                 }
             }
         } finally {

@@ -1,7 +1,5 @@
 package org.flexiq.cli;
 
-import com.hazelcast.core.HazelcastInstance;
-import org.flexiq.workbench.cluster.ClusterMembers;
 import org.flexiq.workbench.cluster.ClusterOptions;
 import org.flexiq.workbench.cluster.ClusterWorker;
 import picocli.CommandLine.Command;
@@ -12,7 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Runs sweep points for a sweep started elsewhere with sim sweep --cluster: joins its members and works until stopped.")
@@ -43,19 +40,11 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClusterOptions o = new ClusterOptions(clusterName, ClusterOptions.parseMembers("--join", join), iface, port,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        HazelcastInstance hz = ClusterWorker.join(o, joinTimeout * 1000L);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "worker %s joined cluster '%s' (%d members); it runs sweep points until stopped%n", ClusterMembers.address(hz),
-                clusterName, hz.getCluster().getMembers().size());
-        out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        hz.getLifecycleService().addLifecycleListener(e -> {
-            if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.SHUTDOWN) {
-                stopped.countDown();
-            }
+        ClusterWorker.runUntilStopped(o, joinTimeout * 1000L, (address, members) -> {
+            out.printf(Locale.ROOT, "worker %s joined cluster '%s' (%d members); it runs sweep points until stopped%n", address, clusterName, members);
+            out.flush();
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(hz::shutdown));
-        stopped.await();
         return Sim.OK;
     }
 }

@@ -57,6 +57,23 @@ public final class ClusterSweep {
         return key;
     }
 
+    /**
+     * Starts this machine's member with these options, runs the missing units on the cluster it forms, and shuts the
+     * member down. Two units per thread of each member at the start, plus two, are in flight at once: enough to keep
+     * every member busy while results come back, few enough that a member joining later still gets units.
+     *
+     * @return units run per member address
+     */
+    public static Map<String, Integer> run(SweepPlan plan, boolean quantizedFile, String modelName, SweepStore store, ClusterOptions o,
+                                           Listener listener) throws Exception {
+        HazelcastInstance hz = ClusterMembers.start(o);
+        try {
+            return run(plan, quantizedFile, modelName, store, hz, 2 * o.threads() * hz.getCluster().getMembers().size() + 2, listener);
+        } finally {
+            hz.shutdown();
+        }
+    }
+
     /** @return units run per member address */
     public static Map<String, Integer> run(SweepPlan plan, boolean quantizedFile, String modelName, SweepStore store, HazelcastInstance hz,
                                            int window, Listener listener) throws Exception {

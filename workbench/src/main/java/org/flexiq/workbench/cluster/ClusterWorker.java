@@ -1,10 +1,12 @@
 package org.flexiq.workbench.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import org.flexiq.workbench.BadInputException;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A member that only runs sweep tasks: joins the given members, and refuses to stay alone (a worker that found
@@ -32,6 +34,28 @@ public final class ClusterWorker {
         return hz;
     }
 
+    /** Told once the member has joined: its own address and the cluster's size. */
+    public interface Joined {
+        void joined(String address, int members);
+    }
+
+    /**
+     * Joins ({@link #join}), says so, and runs sweep tasks until the member shuts down: the cluster stopping it, or
+     * this process ending (a hook shuts the member down, so the others see it leave at once rather than time out).
+     */
+    public static void runUntilStopped(ClusterOptions o, long timeoutMillis, Joined joined) throws InterruptedException {
+        HazelcastInstance hz = join(o, timeoutMillis);
+        CountDownLatch stopped = new CountDownLatch(1);
+        hz.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
+                stopped.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(hz::shutdown));
+        joined.joined(ClusterMembers.address(hz), hz.getCluster().getMembers().size());
+        stopped.await();
+    }
+
     /** For tests and scripts: {@code --join HOST:PORT --cluster-name NAME [--threads N]}; runs until killed. */
     public static void main(String[] args) throws Exception {
         String join = null;
@@ -47,13 +71,11 @@ public final class ClusterWorker {
         }
         PrintWriter out = new PrintWriter(System.out, true);
         try {
-            HazelcastInstance hz = join(new ClusterOptions(name, ClusterOptions.parseMembers("--join", join == null ? "" : join),
-                    ClusterOptions.LOOPBACK, ClusterOptions.DEFAULT_PORT, threads), 15_000);
-            out.println("joined " + ClusterMembers.address(hz) + " " + hz.getCluster().getMembers().size());
+            runUntilStopped(new ClusterOptions(name, ClusterOptions.parseMembers("--join", join == null ? "" : join),
+                    ClusterOptions.LOOPBACK, ClusterOptions.DEFAULT_PORT, threads), 15_000, (address, members) -> out.println("joined " + address + " " + members));
         } catch (BadInputException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
-        Thread.currentThread().join();
     }
 }
