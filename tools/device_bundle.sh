@@ -39,7 +39,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 select=()
 for c in "$@"; do select+=(--select-class "org.flexiq.gpubackend.$c"); done
 exec "$here/../jre/bin/java" -Djava.awt.headless=true -jar "$here/junit-platform-console-standalone.jar" execute \
-    --class-path "$here/../sim.jar:$here/classes:$here/assertj-core.jar" --details=tree --disable-banner --fail-if-no-tests "${select[@]}"
+    --class-path "$here/../sim.jar:$here/classes:$here/assertj-core.jar" --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests "${select[@]}"
 RUN
 chmod +x "$work/bundle/tests/run"
 jlink --add-modules java.base,java.sql,jdk.unsupported --compress=2 --strip-debug --no-header-files --no-man-pages --output "$work/bundle/jre"
