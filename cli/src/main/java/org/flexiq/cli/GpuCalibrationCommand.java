@@ -6,12 +6,16 @@ import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.KernelCalibration;
 import org.flexiq.gpubackend.PaperPipelineTiming;
 import org.flexiq.gpubackend.StreamKernelTiming;
+import org.flexiq.reports.AtomicFiles;
+import org.flexiq.reports.CsvField;
 import org.flexiq.reports.TextTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,8 +28,12 @@ final class GpuCalibrationCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--csv", converter = OutputPaths.File.class, paramLabel = "FILE",
+            description = "Also write every data point beside the model's price for it (the residuals the tables sum), one a line.")
+    Path csv;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         FlexiqGemmTiming t = FlexiqGemmTiming.H200;
         GpuSpec on = GpuSpec.named(t.fittedOn());
@@ -88,6 +96,11 @@ final class GpuCalibrationCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.2f", l.measuredUs() / l.modelledUs()));
         }
         out.print(layers.render());
+        if (csv != null) {
+            List<KernelCalibration.Residual> residuals = KernelCalibration.residuals();
+            AtomicFiles.write(csv, residualsCsv(residuals));
+            out.printf(Locale.ROOT, "%n%d residuals: %s%n", residuals.size(), csv);
+        }
         return Sim.OK;
     }
 
@@ -98,5 +111,20 @@ final class GpuCalibrationCommand implements Callable<Integer> {
 
     private static String us(double v) {
         return String.format(Locale.ROOT, "%.1f us", v);
+    }
+
+    static String residualsCsv(List<KernelCalibration.Residual> residuals) {
+        StringBuilder b = new StringBuilder("model,fit,gpu,set,role,what,M,N,K,measured_us,modelled_us,error\n");
+        for (KernelCalibration.Residual r : residuals) {
+            b.append(CsvField.quote(r.model())).append(',').append(CsvField.quote(r.fit())).append(',').append(r.gpu()).append(',')
+                    .append(CsvField.quote(r.set())).append(',').append(r.heldBack() ? "held back" : "fit").append(',')
+                    .append(CsvField.quote(r.what())).append(',').append(shape(r.m())).append(',').append(shape(r.n())).append(',')
+                    .append(shape(r.k())).append(String.format(Locale.ROOT, ",%.3f,%.3f,%.4f%n", r.measuredUs(), r.modelledUs(), r.error()));
+        }
+        return b.toString();
+    }
+
+    private static String shape(long v) {
+        return v == 0 ? "" : Long.toString(v);
     }
 }

@@ -73,6 +73,23 @@ class GpuCliTest {
     }
 
     @Test
+    void gpuCalibrationWritesEveryResidualAsCsv(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("out/residuals.csv");
+        SimCliTest.Result r = sim("gpu-calibration", "--csv", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).isEqualTo("model,fit,gpu,set,role,what,M,N,K,measured_us,modelled_us,error");
+        assertThat(r.out()).contains((lines.size() - 1) + " residuals: " + csv);
+        // the shipped kernel's 29 synthetic shapes, ResNet-50's 54 and ViT-B/16's 98 GEMMs at three ratios; the T4's five squares
+        assertThat(lines.stream().filter(l -> l.startsWith("flexiq_gemm,"))).hasSize(29 + 3 * 54 + 3 * 98);
+        assertThat(lines.stream().filter(l -> l.startsWith("cublaslt,fitted on the t4's times,t4,"))).hasSize(5);
+        // the paper's 50% held back from the 0% and 100% fit: 10.17 ms published, 10.455 ms modelled
+        assertThat(lines).contains("paper pipeline,fitted on 0% and 100%,a6000,the paper's ViT-B/16 batch 16,held back,50% 4-bit,,,,10170.000,10455.000,0.0280");
+        // a field with a comma is quoted
+        assertThat(lines).anyMatch(l -> l.startsWith("cublaslt,fitted on the t4's times,t4,\"published squares 2048, 6144\",held back,,2048,2048,2048,"));
+    }
+
+    @Test
     void gemmShapesListEveryTensorCoreGemmAsTheKernelsBuffersHoldIt(@TempDir Path dir) throws IOException {
         Path shapes = dir.resolve("mlp.shapes");
         Path plan = dir.resolve("mlp.kernels.csv");

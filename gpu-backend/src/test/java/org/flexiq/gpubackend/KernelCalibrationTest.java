@@ -111,6 +111,32 @@ class KernelCalibrationTest {
     }
 
     @Test
+    void theResidualsAreTheDataPointsTheTablesSum() {
+        List<KernelCalibration.Residual> all = KernelCalibration.residuals();
+        GpuSpec h200 = GpuSpec.named("h200");
+        for (KernelCalibration.GemmTotal g : KernelCalibration.gemmTotals(h200, FlexiqGemmTiming.H200)) {
+            List<KernelCalibration.Residual> rows = all.stream().filter(r -> r.model().equals("flexiq_gemm") && r.set().equals(g.set())
+                    && r.what().startsWith(g.tag() + " ")).toList();
+            assertThat(rows).as(g.set() + " " + g.tag()).hasSize(g.gemms()).allMatch(r -> r.heldBack() == g.heldBack());
+            assertThat(rows.stream().mapToDouble(KernelCalibration.Residual::measuredUs).sum()).isCloseTo(g.measuredUs(), within(1e-6));
+            assertThat(rows.stream().mapToDouble(KernelCalibration.Residual::modelledUs).sum()).isCloseTo(g.modelledUs(), within(1e-6));
+        }
+        for (KernelCalibration.CublasCheck c : KernelCalibration.cublasChecks()) {
+            List<KernelCalibration.Residual> rows = all.stream().filter(r -> r.model().equals("cublaslt") && r.gpu().equals(c.gpu())
+                    && r.set().equals(c.set())).toList();
+            assertThat(rows).as(c.gpu() + " " + c.set()).hasSize(c.shapes());
+            assertThat(rows.stream().mapToDouble(KernelCalibration.Residual::modelledUs).sum()).isCloseTo(c.modelledUs(), within(1e-6));
+            assertThat(rows.stream().mapToDouble(r -> Math.abs(r.error())).average().orElseThrow()).isCloseTo(c.meanRelativeError(), within(1e-9));
+        }
+        // three fits of the paper's pipeline, each with two points solved exactly and one held back
+        List<KernelCalibration.Residual> paper = all.stream().filter(r -> r.model().equals("paper pipeline")).toList();
+        assertThat(paper).hasSize(9);
+        assertThat(paper.stream().filter(KernelCalibration.Residual::heldBack)).hasSize(3);
+        assertThat(paper.stream().filter(r -> !r.heldBack())).allMatch(r -> Math.abs(r.error()) < 1e-9);
+        assertThat(all.stream().filter(r -> r.model().equals("stream"))).hasSize(5);
+    }
+
+    @Test
     void cuBlasLtIsPricedAtLeastByItsOperandsDramBytes() {
         GpuSpec h100 = GpuSpec.named("h100");
         CublasLtTiming c = CublasLtTiming.forGpu(h100);

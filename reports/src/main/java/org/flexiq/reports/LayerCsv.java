@@ -50,7 +50,7 @@ public final class LayerCsv {
             for (int i = 0; i < r.layers().size(); i++) {
                 LayerStats l = r.layers().get(i);
                 sb.append(i).append(',').append(String.join(",", ComputeReport.npuColumns(l, r.config()))).append(',')
-                        .append(r.profile()).append(',').append(quote(l.name())).append(',').append(l.arrayCycles()).append(',')
+                        .append(r.profile()).append(',').append(CsvField.quote(l.name())).append(',').append(l.arrayCycles()).append(',')
                         .append(String.format(Locale.ROOT, "%.6f,%.6f", l.peUtilization(r.config().arrayRows(), r.config().arrayCols()),
                                 l.mappingEfficiency()))
                         .append(',').append(l.int8Macs()).append(',').append(l.int4Macs()).append(',').append(l.folds()).append(',')
@@ -72,9 +72,5 @@ public final class LayerCsv {
             }
         }
         return sb.toString();
-    }
-
-    static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }

@@ -24,9 +24,9 @@ public final class SweepReportPage {
     public static String csv(List<SweepPoint> points) {
         StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
         for (SweepPoint p : points) {
-            b.append(LayerCsv.quote(p.model())).append(',').append(LayerCsv.quote(p.npu())).append(',').append(p.array()).append(',')
+            b.append(CsvField.quote(p.model())).append(',').append(CsvField.quote(p.npu())).append(',').append(p.array()).append(',')
                     .append(p.rows()).append(',').append(p.cols()).append(',').append(p.group()).append(',').append(SweepPoint.ratioText(p.ratio()))
-                    .append(',').append(p.status()).append(',').append(LayerCsv.quote(p.reason())).append(',').append(p.cycles()).append(',')
+                    .append(',').append(p.status()).append(',').append(CsvField.quote(p.reason())).append(',').append(p.cycles()).append(',')
                     .append(String.format(Locale.ROOT, "%.3f,%.6f,%.6f", p.latencyUs(), p.peUtilization(), p.speedup())).append(',')
                     .append(p.dramBytes()).append(',').append(p.int8Macs()).append(',').append(p.int4Macs()).append(',')
                     .append(String.format(Locale.ROOT, "%.1f,%.6f,%.1f,%.6f,%.6g,%.6f,%.6f", p.energyPj(), p.areaMm2(), p.int8EnergyPj(),
