@@ -92,12 +92,9 @@ public final class KernelCalibration {
 
     /** The cuBLASLt model against each set of its data, summed. */
     public static List<CublasCheck> cublasChecks() {
-        return cublasSets().stream().map(c -> cublasCheck(c.gpu(), c.model(), c.set(), c.heldBack(), c.data())).toList();
-    }
-
-    private static CublasCheck cublasCheck(GpuSpec gpu, CublasLtTiming model, String set, boolean heldBack, List<CublasLtTiming.Sample> data) {
-        return new CublasCheck(gpu.id(), set, heldBack, data.size(), data.stream().mapToDouble(CublasLtTiming.Sample::us).sum(),
-                data.stream().mapToDouble(d -> model.us(gpu, d.m(), d.n(), d.k())).sum(), model.meanRelativeError(gpu, data));
+        return cublasSets().stream().map(c -> new CublasCheck(c.gpu().id(), c.set(), c.heldBack(), c.data().size(),
+                c.data().stream().mapToDouble(CublasLtTiming.Sample::us).sum(),
+                c.data().stream().mapToDouble(d -> c.model().us(c.gpu(), d.m(), d.n(), d.k())).sum(), c.model().meanRelativeError(c.gpu(), c.data()))).toList();
     }
 
     /**
@@ -124,8 +121,8 @@ public final class KernelCalibration {
         GpuSpec h200 = GpuSpec.named(flexiq.fittedOn());
         for (String set : SETS) {
             for (GemmMeasurement g : GemmMeasurement.resource("h200-gemm-" + set + ".csv")) {
-                out.add(new Residual("flexiq_gemm", "fitted on the " + h200.id() + "'s synthetic shapes", h200.id(), set, !set.equals("synthetic"), g.tag() + " " + g.kernel(),
-                        g.m(), g.n(), g.k(), g.flexiqUs(), flexiq.us(h200, g.layer())));
+                out.add(new Residual("flexiq_gemm", "fitted on the " + h200.id() + "'s synthetic shapes", h200.id(), set, !set.equals("synthetic"),
+                        g.tag() + " " + g.kernel(), g.m(), g.n(), g.k(), g.flexiqUs(), flexiq.us(h200, g.layer())));
             }
         }
         for (CublasSet c : cublasSets()) {
@@ -136,8 +133,8 @@ public final class KernelCalibration {
         }
         StreamKernelTiming stream = StreamKernelTiming.H200;
         for (LayerCheck l : streamLayers(GpuSpec.named(stream.fittedOn()), stream)) {
-            out.add(new Residual("stream", "fitted on the " + stream.fittedOn() + "'s copies and launches", stream.fittedOn(), "ViT-B/16 layers", true, l.kernel(),
-                    0, 0, 0, l.measuredUs(), l.modelledUs()));
+            out.add(new Residual("stream", "fitted on the " + stream.fittedOn() + "'s copies and launches", stream.fittedOn(), "ViT-B/16 layers", true,
+                    l.kernel(), 0, 0, 0, l.measuredUs(), l.modelledUs()));
         }
         for (PaperPipelineTiming f : PaperPipelineTiming.leaveOneOut()) {
             String fit = "fitted on " + String.join(" and ", f.fitRatios().stream().map(r -> String.format(Locale.ROOT, "%.0f%%", 100 * r)).toList());
