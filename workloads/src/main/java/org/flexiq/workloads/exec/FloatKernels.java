@@ -94,6 +94,48 @@ final class FloatKernels {
     }
 
     /**
+     * bias + the sum over i < k of x[xo + i] w[row + i], in double and in i order, for the eight rows o .. o+7 of w (row o at
+     * w0), into out: eight independent chains of additions, which keep a core's adders busier than {@link #sum4}'s four, over
+     * weights already widened to double (the same products: a float widens exactly).
+     */
+    private static void sum8(float[] x, int xo, double[] w, int w0, int k, float[] bias, int o, double[] out) {
+        double s0 = bias == null ? 0 : bias[o];
+        double s1 = bias == null ? 0 : bias[o + 1];
+        double s2 = bias == null ? 0 : bias[o + 2];
+        double s3 = bias == null ? 0 : bias[o + 3];
+        double s4 = bias == null ? 0 : bias[o + 4];
+        double s5 = bias == null ? 0 : bias[o + 5];
+        double s6 = bias == null ? 0 : bias[o + 6];
+        double s7 = bias == null ? 0 : bias[o + 7];
+        int w1 = w0 + k;
+        int w2 = w1 + k;
+        int w3 = w2 + k;
+        int w4 = w3 + k;
+        int w5 = w4 + k;
+        int w6 = w5 + k;
+        int w7 = w6 + k;
+        for (int i = 0; i < k; i++) {
+            double v = x[xo + i];
+            s0 += w[w0 + i] * v;
+            s1 += w[w1 + i] * v;
+            s2 += w[w2 + i] * v;
+            s3 += w[w3 + i] * v;
+            s4 += w[w4 + i] * v;
+            s5 += w[w5 + i] * v;
+            s6 += w[w6 + i] * v;
+            s7 += w[w7 + i] * v;
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
+        out[4] = s4;
+        out[5] = s5;
+        out[6] = s6;
+        out[7] = s7;
+    }
+
+    /**
      * bias + the sum over i < n of x[xo + i] w[row + t(i)], in double and in i order, for the four rows o .. o+3 of w (row o at
      * w0, each k long), into out; t(i) = at[i], or i when at is null (the loop is unswitched on it). Each load of x serves four
      * independent sums, and each sum's terms come in the order one row at a time would add them: the same bits.
@@ -123,10 +165,20 @@ final class FloatKernels {
     /** y[r, n] = sum_k x[r, k] w[n, k] + b[n]. */
     static float[] linear(float[] x, int rows, int k, float[] w, float[] bias, int n) {
         float[] y = new float[rows * n];
-        double[] sums = new double[4];
+        double[] sums = new double[8];
+        double[] wide = new double[w.length]; // widened once, not at each of the rows' terms
+        for (int i = 0; i < w.length; i++) {
+            wide[i] = w[i];
+        }
         for (int r = 0; r < rows; r++) {
             int xo = r * k;
             int j = 0;
+            for (; j + 8 <= n; j += 8) {
+                sum8(x, xo, wide, j * k, k, bias, j, sums);
+                for (int q = 0; q < 8; q++) {
+                    y[r * n + j + q] = (float) sums[q];
+                }
+            }
             for (; j + 4 <= n; j += 4) {
                 sum4(x, xo, null, k, w, j * k, k, bias, j, sums);
                 for (int q = 0; q < 4; q++) {
@@ -152,7 +204,39 @@ final class FloatKernels {
             int bo = bi * k * n;
             for (int i = 0; i < m; i++) {
                 int j = 0;
-                // four adjacent columns at once: one row of b read contiguously serves four sums, each in t order (the same bits)
+                // eight, then four adjacent columns at once: one row of b read contiguously serves eight (four) sums, each in t
+                // order (the same bits); eight chains of additions keep the adders busy where four wait on their latency
+                for (; j + 8 <= n; j += 8) {
+                    double s0 = 0;
+                    double s1 = 0;
+                    double s2 = 0;
+                    double s3 = 0;
+                    double s4 = 0;
+                    double s5 = 0;
+                    double s6 = 0;
+                    double s7 = 0;
+                    for (int t = 0; t < k; t++) {
+                        double v = a[ao + i * k + t];
+                        int bt = bo + t * n + j;
+                        s0 += v * b[bt];
+                        s1 += v * b[bt + 1];
+                        s2 += v * b[bt + 2];
+                        s3 += v * b[bt + 3];
+                        s4 += v * b[bt + 4];
+                        s5 += v * b[bt + 5];
+                        s6 += v * b[bt + 6];
+                        s7 += v * b[bt + 7];
+                    }
+                    int yo = (bi * m + i) * n + j;
+                    y[yo] = (float) s0;
+                    y[yo + 1] = (float) s1;
+                    y[yo + 2] = (float) s2;
+                    y[yo + 3] = (float) s3;
+                    y[yo + 4] = (float) s4;
+                    y[yo + 5] = (float) s5;
+                    y[yo + 6] = (float) s6;
+                    y[yo + 7] = (float) s7;
+                }
                 for (; j + 4 <= n; j += 4) {
                     double s0 = 0;
                     double s1 = 0;

@@ -91,7 +91,8 @@ class FloatKernelsTest {
                     for (int kernel : new int[]{1, 3, 5}) {
                         int groups = kernel == 3 ? 2 : 1;
                         Shape in = Shape.of(4, 7, 9);
-                        Conv2d c = new Conv2d(6, kernel, kernel == 5 ? 2 : kernel, stride, stride == 3 ? 1 : stride, pad, pad == 3 ? 0 : pad,
+                        // 20 output channels: runs of eight, four and one (per group of 10 where grouped)
+                        Conv2d c = new Conv2d(20, kernel, kernel == 5 ? 2 : kernel, stride, stride == 3 ? 1 : stride, pad, pad == 3 ? 0 : pad,
                                 dilation, groups, true);
                         Shape out;
                         try {
@@ -102,6 +103,7 @@ class FloatKernelsTest {
                         float[] x = random(rnd, in.elementCount());
                         float[] w = random(rnd, c.outChannels() * (4 / groups) * c.kernelH() * c.kernelW());
                         w[3] = 0; // a zero weight is skipped: the sum must not change
+                        w[13 * (4 / groups) * c.kernelH() * c.kernelW() + 1] = 0; // in a channel that would start a run of eight
                         float[] b = random(rnd, c.outChannels());
                         assertThat(bits(FloatKernels.conv2d(x, in, c, w, b, out))).as(c.toString())
                                 .containsExactly(bits(plainConv2d(x, in, c, w, b, out)));
@@ -111,7 +113,7 @@ class FloatKernelsTest {
             }
         }
         assertThat(cases).isGreaterThan(40);
-        for (int n : new int[]{1, 3, 4, 7, 8}) {
+        for (int n : new int[]{1, 3, 4, 7, 8, 12, 19}) {
             float[] x = random(rnd, 5 * 37);
             float[] w = random(rnd, n * 37);
             float[] b = random(rnd, n);
