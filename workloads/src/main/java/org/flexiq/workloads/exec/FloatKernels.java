@@ -204,8 +204,8 @@ final class FloatKernels {
             int bo = bi * k * n;
             for (int i = 0; i < m; i++) {
                 int j = 0;
-                // eight, then four adjacent columns at once: one row of b read contiguously serves eight (four) sums, each in t
-                // order (the same bits); eight chains of additions keep the adders busy where four wait on their latency
+                // eight adjacent columns at once: one row of b read contiguously serves eight sums, each in t order (the same
+                // bits), and eight chains of additions keep the adders busy; the last n mod 8 columns one at a time
                 for (; j + 8 <= n; j += 8) {
                     double s0 = 0;
                     double s1 = 0;
@@ -236,25 +236,6 @@ final class FloatKernels {
                     y[yo + 5] = (float) s5;
                     y[yo + 6] = (float) s6;
                     y[yo + 7] = (float) s7;
-                }
-                for (; j + 4 <= n; j += 4) {
-                    double s0 = 0;
-                    double s1 = 0;
-                    double s2 = 0;
-                    double s3 = 0;
-                    for (int t = 0; t < k; t++) {
-                        double v = a[ao + i * k + t];
-                        int bt = bo + t * n + j;
-                        s0 += v * b[bt];
-                        s1 += v * b[bt + 1];
-                        s2 += v * b[bt + 2];
-                        s3 += v * b[bt + 3];
-                    }
-                    int yo = (bi * m + i) * n + j;
-                    y[yo] = (float) s0;
-                    y[yo + 1] = (float) s1;
-                    y[yo + 2] = (float) s2;
-                    y[yo + 3] = (float) s3;
                 }
                 for (; j < n; j++) {
                     double s = 0;
