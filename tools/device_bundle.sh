@@ -5,8 +5,9 @@
 # runtime are over 80 MB, so both travel as one xz archive (build/device/bundle.tar.xz, ignored by git): the
 # jar's entries are stored uncompressed inside it so that xz, not deflate, compresses the classes; JCuda's
 # natives other than the driver API's (NVRTC, the PTX compiler, the runtime API) are dropped, since
-# CudaDevice uses only the driver API, and so are the libraries only other commands use; libjvm.so is stripped. CudaDeviceTest travels too (gpu-backend's test
-# classes, AssertJ and JUnit's console launcher under tests/), since the device has no Maven to run it. On the device:
+# CudaDevice uses only the driver API, and so are the libraries only other commands use; libjvm.so is
+# stripped. CudaDeviceTest travels too (gpu-backend's test classes, AssertJ and JUnit's console launcher
+# under tests/), since the device has no Maven to run it. On the device:
 #   mkdir -p /tmp/sim && tar xJf build/device/bundle.tar.xz -C /tmp/sim
 #   /tmp/sim/jre/bin/java -Djava.awt.headless=true -jar /tmp/sim/sim.jar gpu ...
 #   /tmp/sim/tests/run CudaDeviceTest
