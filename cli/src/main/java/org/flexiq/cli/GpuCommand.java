@@ -181,7 +181,8 @@ final class GpuCommand implements Callable<Integer> {
     /** How the GEMMs are priced, in the words of the first line. */
     static String kernelText(GpuTimingModel.GemmKernel kernel, GpuSpec g) {
         return switch (kernel) {
-            case SHIPPED -> "by flexiq_gemm as shipped (its tile model, fitted to its measurements on an H200)";
+            case SHIPPED -> "by flexiq_gemm as shipped (its tile model, fitted to its measurements on an H200" + (g.hasInt4TensorCores()
+                    ? "; its int4 MMA steps priced as int8 steps, an assumption: no GPU with int4 tensor cores has been measured)" : ")");
             case ROOFLINE -> "by an ideal tuned kernel (128 x 128 tiles at the tensor rates)";
             case CUBLASLT -> {
                 CublasLtTiming c = CublasLtTiming.forGpu(g);
