@@ -69,7 +69,7 @@ final class FloatKernels {
                     int end = (g + 1) * coutG;
                     for (int o = g * coutG; o < end; ) {
                         if (o + 4 <= end && zeroFree[o] && zeroFree[o + 1] && zeroFree[o + 2] && zeroFree[o + 3]) {
-                            sum4(col, 0, n == k ? null : at, n, w, o * k, k, bias, o, sums);
+                            sum4(col, n == k ? null : at, n, w, o * k, k, bias, o, sums);
                             for (int j = 0; j < 4; j++) {
                                 y[(o + j) * oh * ow + pixel] = (float) sums[j];
                             }
@@ -136,11 +136,11 @@ final class FloatKernels {
     }
 
     /**
-     * bias + the sum over i < n of x[xo + i] w[row + t(i)], in double and in i order, for the four rows o .. o+3 of w (row o at
+     * bias + the sum over i < n of x[i] w[row + t(i)], in double and in i order, for the four rows o .. o+3 of w (row o at
      * w0, each k long), into out; t(i) = at[i], or i when at is null (the loop is unswitched on it). Each load of x serves four
      * independent sums, and each sum's terms come in the order one row at a time would add them: the same bits.
      */
-    private static void sum4(float[] x, int xo, int[] at, int n, float[] w, int w0, int k, float[] bias, int o, double[] out) {
+    private static void sum4(float[] x, int[] at, int n, float[] w, int w0, int k, float[] bias, int o, double[] out) {
         double s0 = bias == null ? 0 : bias[o];
         double s1 = bias == null ? 0 : bias[o + 1];
         double s2 = bias == null ? 0 : bias[o + 2];
@@ -149,7 +149,7 @@ final class FloatKernels {
         int w2 = w1 + k;
         int w3 = w2 + k;
         for (int i = 0; i < n; i++) {
-            double v = x[xo + i];
+            double v = x[i];
             int t = at == null ? i : at[i];
             s0 += w[w0 + t] * v;
             s1 += w[w1 + t] * v;
@@ -176,12 +176,6 @@ final class FloatKernels {
             for (; j + 8 <= n; j += 8) {
                 sum8(x, xo, wide, j * k, k, bias, j, sums);
                 for (int q = 0; q < 8; q++) {
-                    y[r * n + j + q] = (float) sums[q];
-                }
-            }
-            for (; j + 4 <= n; j += 4) {
-                sum4(x, xo, null, k, w, j * k, k, bias, j, sums);
-                for (int q = 0; q < 4; q++) {
                     y[r * n + j + q] = (float) sums[q];
                 }
             }
