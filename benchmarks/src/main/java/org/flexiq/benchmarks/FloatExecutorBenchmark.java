@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One float forward pass of a zoo model at reduced size: the cost unit of calibration. */
+/** One float forward pass of a zoo model (at reduced size, and resnet18 at full size): the cost unit of calibration. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class FloatExecutorBenchmark {
-    @Param({"resnet18:64", "vit-s16:64"})
+    @Param({"resnet18:64", "resnet18:224", "vit-s16:64"})
     public String model;
 
     private FloatExecutor executor;
