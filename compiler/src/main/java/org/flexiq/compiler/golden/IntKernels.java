@@ -36,13 +36,25 @@ final class IntKernels {
         for (int g = 0; g < c.groups(); g++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
+                    int iy0 = oy * c.strideH() - c.padH();
+                    int ix0 = ox * c.strideW() - c.padW();
+                    // a field wholly inside the input (most pixels) is copied without a bounds test per tap
+                    boolean inside = iy0 >= 0 && ix0 >= 0 && iy0 + (c.kernelH() - 1) * c.dilation() < h
+                            && ix0 + (c.kernelW() - 1) * c.dilation() < wd;
                     int idx = 0;
                     for (int ci = 0; ci < cinG; ci++) {
                         int base = (g * cinG + ci) * h;
                         for (int kh = 0; kh < c.kernelH(); kh++) {
-                            int iy = oy * c.strideH() - c.padH() + kh * c.dilation();
+                            int iy = iy0 + kh * c.dilation();
+                            if (inside) {
+                                int row = (base + iy) * wd + ix0;
+                                for (int kw = 0; kw < c.kernelW(); kw++) {
+                                    col[idx++] = x[row + kw * c.dilation()];
+                                }
+                                continue;
+                            }
                             for (int kw = 0; kw < c.kernelW(); kw++) {
-                                int ix = ox * c.strideW() - c.padW() + kw * c.dilation();
+                                int ix = ix0 + kw * c.dilation();
                                 col[idx++] = iy >= 0 && iy < h && ix >= 0 && ix < wd ? x[(base + iy) * wd + ix] : 0;
                             }
                         }
