@@ -4,7 +4,7 @@ import org.flexiq.compiler.quant.NodeQuant;
 import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.isa.arith.IntArithmetic;
 import org.flexiq.workloads.ir.Conv2d;
-import org.flexiq.workloads.ir.IrException;
+import org.flexiq.workloads.exec.ConvWindows;
 import org.flexiq.workloads.ir.Shape;
 import org.junit.jupiter.api.Test;
 
@@ -23,41 +23,24 @@ class IntKernelsTest {
     @Test
     void convolutionEqualsThePlainLoopForEveryWindow() {
         SplittableRandom rnd = new SplittableRandom(11);
-        int cases = 0;
-        for (Shape in : List.of(Shape.of(4, 7, 9), Shape.of(4, 13, 11), Shape.of(4, 40, 2))) {
-            for (int stride = 1; stride <= 3; stride++) {
-                for (int pad = 0; pad <= 3; pad++) {
-                    for (int dilation = 1; dilation <= 2; dilation++) {
-                        for (int kernel : new int[]{1, 3, 5}) {
-                            int groups = kernel == 3 ? 2 : 1;
-                            Conv2d c = new Conv2d(10, kernel, kernel == 5 ? 2 : kernel, stride, stride == 3 ? 1 : stride, pad,
-                                    pad == 3 ? 0 : pad, dilation, groups, true);
-                            Shape out;
-                            try {
-                                out = c.outputShape(List.of(in));
-                            } catch (IrException tooSmall) {
-                                continue;
-                            }
-                            int k = in.dim(0) / groups * c.kernelH() * c.kernelW();
-                            int[] x = codes(rnd, in.elementCount());
-                            int[] w = codes(rnd, c.outChannels() * k);
-                            int[] bias = new int[c.outChannels()];
-                            FixedPoint[] requant = new FixedPoint[c.outChannels()];
-                            for (int o = 0; o < bias.length; o++) {
-                                bias[o] = rnd.nextInt(-5000, 5000);
-                                requant[o] = FixedPoint.of(0.0005 + 0.002 * rnd.nextDouble());
-                            }
-                            NodeQuant.Gemm q = new NodeQuant.Gemm(new byte[0], bias, requant, c.outChannels(), in.dim(0) / groups,
-                                    c.kernelH() * c.kernelW());
-                            assertThat(IntKernels.conv2d(x, in, c, w, q, out)).as(c + " on " + in)
-                                    .containsExactly(plainConv2d(x, in, c, w, q, out));
-                            cases++;
-                        }
-                    }
-                }
+        List<ConvWindows.Window> windows = ConvWindows.all(10);
+        assertThat(windows).hasSizeGreaterThan(120);
+        for (ConvWindows.Window win : windows) {
+            Conv2d c = win.conv();
+            int taps = c.kernelH() * c.kernelW();
+            int cinG = win.in().dim(0) / c.groups();
+            int[] x = codes(rnd, win.in().elementCount());
+            int[] w = codes(rnd, c.outChannels() * cinG * taps);
+            int[] bias = new int[c.outChannels()];
+            FixedPoint[] requant = new FixedPoint[c.outChannels()];
+            for (int o = 0; o < bias.length; o++) {
+                bias[o] = rnd.nextInt(-5000, 5000);
+                requant[o] = FixedPoint.of(0.0005 + 0.002 * rnd.nextDouble());
             }
+            NodeQuant.Gemm q = new NodeQuant.Gemm(new byte[0], bias, requant, c.outChannels(), cinG, taps);
+            assertThat(IntKernels.conv2d(x, win.in(), c, w, q, win.out())).as(c + " on " + win.in())
+                    .containsExactly(plainConv2d(x, win.in(), c, w, q, win.out()));
         }
-        assertThat(cases).isGreaterThan(120);
     }
 
     private static int[] codes(SplittableRandom rnd, int n) {

@@ -77,46 +77,26 @@ class FloatKernelsTest {
     }
 
     /**
-     * The kernels hoist bounds and sum four outputs at once for speed; each output's terms must still be added in the
-     * plain loops' order, in double, so that calibration, and every scale quantization derives from it, keeps its bits.
-     * The plain loops are written out here as the specification and compared bit for bit on random data.
+     * The kernels hoist bounds and sum several outputs, and pixels, at once for speed; each output's terms must still be
+     * added in the plain loops' order, in double, so that calibration, and every scale quantization derives from it, keeps
+     * its bits. The plain loops are written out here as the specification and compared bit for bit on random data.
      */
     @Test
     void fastKernelsGiveThePlainLoopsBitsForEveryWindow() {
         java.util.Random rnd = new java.util.Random(7);
-        int cases = 0;
-        // small planes (one pixel at a time), large ones (two at once), and two columns: there, with a 3-wide window and
-        // padding 1, the two pixels' fields have as many taps, not the same ones
-        for (Shape in : List.of(Shape.of(4, 7, 9), Shape.of(4, 13, 11), Shape.of(4, 40, 2))) {
-            for (int stride = 1; stride <= 3; stride++) {
-                for (int pad = 0; pad <= 3; pad++) {
-                    for (int dilation = 1; dilation <= 2; dilation++) {
-                        for (int kernel : new int[]{1, 3, 5}) {
-                            int groups = kernel == 3 ? 2 : 1;
-                            // 20 output channels: runs of eight, four and one (per group of 10 where grouped)
-                            Conv2d c = new Conv2d(20, kernel, kernel == 5 ? 2 : kernel, stride, stride == 3 ? 1 : stride, pad,
-                                    pad == 3 ? 0 : pad, dilation, groups, true);
-                            Shape out;
-                            try {
-                                out = c.outputShape(List.of(in));
-                            } catch (IrException tooSmall) {
-                                continue;
-                            }
-                            float[] x = random(rnd, in.elementCount());
-                            float[] w = random(rnd, c.outChannels() * (4 / groups) * c.kernelH() * c.kernelW());
-                            w[3] = 0; // a zero weight is skipped: the sum must not change
-                            // in a channel that would start a run of eight
-                            w[13 * (4 / groups) * c.kernelH() * c.kernelW() + 1] = 0;
-                            float[] b = random(rnd, c.outChannels());
-                            assertThat(bits(FloatKernels.conv2d(x, in, c, w, b, out))).as(c.toString())
-                                    .containsExactly(bits(plainConv2d(x, in, c, w, b, out)));
-                            cases++;
-                        }
-                    }
-                }
-            }
+        List<ConvWindows.Window> windows = ConvWindows.all(20); // runs of eight, four and one (per group of 10 where grouped)
+        assertThat(windows).hasSizeGreaterThan(120);
+        for (ConvWindows.Window win : windows) {
+            Conv2d c = win.conv();
+            int k = win.in().dim(0) / c.groups() * c.kernelH() * c.kernelW();
+            float[] x = random(rnd, win.in().elementCount());
+            float[] w = random(rnd, c.outChannels() * k);
+            w[3] = 0; // a zero weight is skipped: the sum must not change
+            w[13 * k + 1] = 0; // in a channel that would start a run of eight
+            float[] b = random(rnd, c.outChannels());
+            assertThat(bits(FloatKernels.conv2d(x, win.in(), c, w, b, win.out()))).as(c + " on " + win.in())
+                    .containsExactly(bits(plainConv2d(x, win.in(), c, w, b, win.out())));
         }
-        assertThat(cases).isGreaterThan(120);
         for (int n : new int[]{1, 3, 4, 7, 8, 12, 19}) {
             float[] x = random(rnd, 5 * 37);
             float[] w = random(rnd, n * 37);
