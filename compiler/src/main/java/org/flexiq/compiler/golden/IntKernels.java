@@ -18,7 +18,8 @@ final class IntKernels {
 
     /**
      * Convolution on effective operands: x [C, H, W] as ints, w [O, C/groups, taps] as ints. For each output
-     * pixel the receptive field is gathered once (im2col row) so the inner product runs over contiguous K.
+     * pixel the receptive field is gathered once (im2col row, zeros where a tap falls in the padding) so the inner
+     * product runs over contiguous K.
      */
     static byte[] conv2d(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
         int cin = in.dim(0);
@@ -30,32 +31,24 @@ final class IntKernels {
         int coutG = c.outChannels() / c.groups();
         int taps = c.kernelH() * c.kernelW();
         int k = cinG * taps;
+        // the input with its zero padding written out: every receptive field then lies inside it, and is copied without
+        // a bounds test per tap (an outside tap adds 0 x w = 0, exactly what leaving it out adds)
+        int hp = h + 2 * c.padH();
+        int wp = wd + 2 * c.padW();
+        int[] xp = c.padH() == 0 && c.padW() == 0 ? x : padded(x, cin, h, wd, c.padH(), c.padW());
         byte[] y = new byte[out.elementCount()];
         int[] col = new int[k];
         int[] sums = new int[4];
         for (int g = 0; g < c.groups(); g++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                    int iy0 = oy * c.strideH() - c.padH();
-                    int ix0 = ox * c.strideW() - c.padW();
-                    // a field wholly inside the input (most pixels) is copied without a bounds test per tap
-                    boolean inside = iy0 >= 0 && ix0 >= 0 && iy0 + (c.kernelH() - 1) * c.dilation() < h
-                            && ix0 + (c.kernelW() - 1) * c.dilation() < wd;
                     int idx = 0;
                     for (int ci = 0; ci < cinG; ci++) {
-                        int base = (g * cinG + ci) * h;
+                        int base = (g * cinG + ci) * hp;
                         for (int kh = 0; kh < c.kernelH(); kh++) {
-                            int iy = iy0 + kh * c.dilation();
-                            if (inside) {
-                                int row = (base + iy) * wd + ix0;
-                                for (int kw = 0; kw < c.kernelW(); kw++) {
-                                    col[idx++] = x[row + kw * c.dilation()];
-                                }
-                                continue;
-                            }
+                            int row = (base + oy * c.strideH() + kh * c.dilation()) * wp + ox * c.strideW();
                             for (int kw = 0; kw < c.kernelW(); kw++) {
-                                int ix = ix0 + kw * c.dilation();
-                                col[idx++] = iy >= 0 && iy < h && ix >= 0 && ix < wd ? x[(base + iy) * wd + ix] : 0;
+                                col[idx++] = xp[row + kw * c.dilation()];
                             }
                         }
                     }
@@ -79,6 +72,19 @@ final class IntKernels {
             }
         }
         return y;
+    }
+
+    /** x [c, h, w] inside zeros: ph rows above and below, pw columns left and right. */
+    private static int[] padded(int[] x, int c, int h, int w, int ph, int pw) {
+        int hp = h + 2 * ph;
+        int wp = w + 2 * pw;
+        int[] p = new int[c * hp * wp];
+        for (int ci = 0; ci < c; ci++) {
+            for (int iy = 0; iy < h; iy++) {
+                System.arraycopy(x, (ci * h + iy) * w, p, (ci * hp + iy + ph) * wp + pw, w);
+            }
+        }
+        return p;
     }
 
     /**

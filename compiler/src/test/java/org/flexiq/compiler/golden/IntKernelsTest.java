@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class IntKernelsTest {
     /**
-     * The golden convolution gathers each pixel's field once, copies a field wholly inside the input without a bounds test
-     * per tap, and sums four channels at a time; the plain loop below, one output and one tap at a time with outside taps
+     * The golden convolution gathers each pixel's field once from the input with its zero padding written out, and sums
+     * four channels at a time; the plain loop below, one output and one tap at a time with outside taps
      * left out, is the specification, compared on every window shape, near every border.
      */
     @Test
