@@ -22,7 +22,7 @@ final class FloatKernels {
     /**
      * Below this many pixels per output channel, two pixels are not summed at once: widening the weights to double once per
      * call, which pairing needs, then costs more than it saves (pairing every plane made resnet18 at 64 x 64, whose last
-     * planes are 2 x 2, about 10% slower; from 16 or from 64 pixels on, the two measured alike).
+     * planes are 2 x 2, about 10% slower; a threshold of 16 pixels and one of 64 measured alike).
      */
     private static final int MIN_PIXELS_TO_PAIR = 16;
 
