@@ -46,28 +46,23 @@ final class FloatKernels {
                 left.gather(x, g, oy, 0);
                 for (int ox = 0; ox < ow; ) {
                     int pixel = oy * ow + ox;
-                    if (outputs.pairs() && ox + 1 < ow) {
+                    boolean last = ox + 1 == ow;
+                    if (!last) {
                         right.gather(x, g, oy, ox + 1);
-                        if (left.sameTaps(right)) {
-                            outputs.pair(left, right, first, end, pixel);
-                            ox += 2;
-                            if (ox < ow) {
-                                left.gather(x, g, oy, ox);
-                            }
-                        } else {
-                            // alone, and its neighbour, already gathered, may pair with the pixel after it
-                            outputs.single(left, first, end, pixel);
-                            ReceptiveField t = left;
-                            left = right;
-                            right = t;
-                            ox++;
-                        }
-                    } else {
-                        outputs.single(left, first, end, pixel);
-                        ox++;
+                    }
+                    if (!last && outputs.pairs() && left.sameTaps(right)) {
+                        outputs.pair(left, right, first, end, pixel);
+                        ox += 2;
                         if (ox < ow) {
                             left.gather(x, g, oy, ox);
                         }
+                    } else {
+                        // alone; its neighbour, already gathered, is the next pixel, and may pair with the one after it
+                        outputs.single(left, first, end, pixel);
+                        ReceptiveField t = left;
+                        left = right;
+                        right = t;
+                        ox++;
                     }
                 }
             }
@@ -121,7 +116,7 @@ final class FloatKernels {
         void single(ReceptiveField f, int first, int end, int pixel) {
             for (int o = first; o < end; ) {
                 if (fourZeroFree(o, end)) {
-                    sum4(f.col, f.n == k ? null : f.at, f.n, w, o * k, k, bias, o, sums);
+                    sum4(f.col, f.positions(), f.n, w, o * k, k, bias, o, sums);
                     for (int j = 0; j < 4; j++) {
                         y[(o + j) * plane + pixel] = (float) sums[j];
                     }
@@ -135,10 +130,9 @@ final class FloatKernels {
 
         /** The outputs of pixels pixel and pixel + 1, whose fields a and b have the same taps. */
         void pair(ReceptiveField a, ReceptiveField b, int first, int end, int pixel) {
-            int[] at = a.n == k ? null : a.at;
             for (int o = first; o < end; ) {
                 if (fourZeroFree(o, end)) {
-                    sum4x2(a.col, b.col, at, a.n, wide, o * k, k, bias, o, sums);
+                    sum4x2(a.col, b.col, a.positions(), a.n, wide, o * k, k, bias, o, sums);
                     for (int j = 0; j < 4; j++) {
                         y[(o + j) * plane + pixel] = (float) sums[j];
                         y[(o + j) * plane + pixel + 1] = (float) sums[4 + j];
@@ -186,6 +180,11 @@ final class FloatKernels {
             this.wd = in.dim(2);
             this.col = new double[k];
             this.at = new int[k];
+        }
+
+        /** The taps' positions in a weight row, or null when every tap is inside (tap i is then at i). */
+        int[] positions() {
+            return n == col.length ? null : at;
         }
 
         /** Whether the other field has the same inside taps (then the same weights serve both). */
