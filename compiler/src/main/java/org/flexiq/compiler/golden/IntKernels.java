@@ -8,6 +8,8 @@ import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.PoolWindow;
 import org.flexiq.workloads.ir.Shape;
 
+import java.util.Arrays;
+
 /**
  * The integer kernels of the golden executor: plain loops over int8 codes (or, for 4-bit channels, the
  * values their 4-bit codes stand for), int32 accumulators, fixed-point requantization, saturation.
@@ -116,51 +118,57 @@ final class IntKernels {
 
     /** x [rows, K] x w [O, K]^T + bias, requantized per output channel. */
     static byte[] linear(int[] x, int rows, int k, int[] w, NodeQuant.Gemm q) {
-        int n = q.outChannels();
-        byte[] y = new byte[rows * n];
+        byte[] y = new byte[rows * q.outChannels()];
+        rowsTimesWeights(x, rows, k, w, q.outChannels(), q.bias(), q.requant(), y, 0);
+        return y;
+    }
+
+    /**
+     * a [batch, m, k] x b [batch, k, n], one requantization for all outputs: each batch's a widened to ints and b
+     * transposed to [n, k], so that it runs through the same vectorized inner product as {@link #linear}.
+     */
+    static byte[] matmul(byte[] a, byte[] b, int batch, int m, int k, int n, FixedPoint requant) {
+        byte[] y = new byte[batch * m * n];
+        int[] ai = new int[m * k];
+        int[] bt = new int[n * k];
+        int[] zero = new int[n];
+        FixedPoint[] same = new FixedPoint[n];
+        Arrays.fill(same, requant);
+        for (int bi = 0; bi < batch; bi++) {
+            for (int i = 0; i < ai.length; i++) {
+                ai[i] = a[bi * m * k + i];
+            }
+            for (int t = 0; t < k; t++) {
+                for (int j = 0; j < n; j++) {
+                    bt[j * k + t] = b[(bi * k + t) * n + j];
+                }
+            }
+            rowsTimesWeights(ai, m, k, bt, n, zero, same, y, bi * m * n);
+        }
+        return y;
+    }
+
+    /** y[yo + r n + o] = sat(requant[o](bias[o] + x-row r . w-row o)) for x [rows, k], w [n, k]; four rows of w at a time. */
+    private static void rowsTimesWeights(int[] x, int rows, int k, int[] w, int n, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
         int[] sums = new int[4];
         for (int r = 0; r < rows; r++) {
             int xo = r * k;
             int o = 0;
             for (; o + 4 <= n; o += 4) {
-                dot4(x, xo, w, o, k, q.bias(), sums);
+                dot4(x, xo, w, o, k, bias, sums);
                 for (int j = 0; j < 4; j++) {
-                    y[r * n + o + j] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
+                    y[yo + r * n + o + j] = IntArithmetic.saturateInt8(requant[o + j].apply(sums[j]));
                 }
             }
             for (; o < n; o++) {
-                int acc = q.bias()[o];
+                int acc = bias[o];
                 int wo = o * k;
                 for (int i = 0; i < k; i++) {
                     acc += x[xo + i] * w[wo + i];
                 }
-                y[r * n + o] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
+                y[yo + r * n + o] = IntArithmetic.saturateInt8(requant[o].apply(acc));
             }
         }
-        return y;
-    }
-
-    static byte[] matmul(byte[] a, byte[] b, int batch, int m, int k, int n, FixedPoint requant) {
-        byte[] y = new byte[batch * m * n];
-        int[] bt = new int[k * n];
-        for (int bi = 0; bi < batch; bi++) {
-            for (int t = 0; t < k; t++) {
-                for (int j = 0; j < n; j++) {
-                    bt[j * k + t] = b[(bi * k + t) * n + j]; // transposed so the inner loop is contiguous
-                }
-            }
-            for (int i = 0; i < m; i++) {
-                int ao = (bi * m + i) * k;
-                for (int j = 0; j < n; j++) {
-                    int acc = 0;
-                    for (int t = 0; t < k; t++) {
-                        acc += a[ao + t] * bt[j * k + t];
-                    }
-                    y[(bi * m + i) * n + j] = IntArithmetic.saturateInt8(requant.apply(acc));
-                }
-            }
-        }
-        return y;
     }
 
     /** sat(round(a b M)): the product of two int8 codes is at most 2^14, so the 64-bit product never overflows. */

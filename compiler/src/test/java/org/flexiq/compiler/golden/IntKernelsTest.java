@@ -43,6 +43,43 @@ class IntKernelsTest {
         }
     }
 
+    /** The batched matrix product (attention's Q K^T and P V) against the plain triple loop, column counts on both sides of a multiple of four. */
+    @Test
+    void matrixProductEqualsThePlainLoop() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 4}, {3, 7, 16, 9}, {4, 17, 64, 17}, {1, 5, 3, 2}, {2, 16, 8, 15}};
+        for (int[] sh : shapes) {
+            int batch = sh[0];
+            int m = sh[1];
+            int k = sh[2];
+            int n = sh[3];
+            byte[] a = bytes(rnd, batch * m * k);
+            byte[] b = bytes(rnd, batch * k * n);
+            FixedPoint requant = FixedPoint.of(0.0005 + 0.004 * rnd.nextDouble());
+            byte[] expected = new byte[batch * m * n];
+            for (int bi = 0; bi < batch; bi++) {
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        int acc = 0;
+                        for (int t = 0; t < k; t++) {
+                            acc += a[(bi * m + i) * k + t] * b[(bi * k + t) * n + j];
+                        }
+                        expected[(bi * m + i) * n + j] = IntArithmetic.saturateInt8(requant.apply(acc));
+                    }
+                }
+            }
+            assertThat(IntKernels.matmul(a, b, batch, m, k, n, requant)).as(Arrays.toString(sh)).containsExactly(expected);
+        }
+    }
+
+    private static byte[] bytes(SplittableRandom rnd, int n) {
+        byte[] v = new byte[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (byte) rnd.nextInt(-128, 128);
+        }
+        return v;
+    }
+
     private static int[] codes(SplittableRandom rnd, int n) {
         int[] v = new int[n];
         Arrays.setAll(v, i -> rnd.nextInt(-128, 128));

@@ -4,6 +4,6 @@ package org.flexiq.workloads.ir;
 public record Erf() implements Activation {
     @Override
     public float apply(float x) {
-        return (float) org.apache.commons.math3.special.Erf.erf(x);
+        return (float) org.apache.commons.numbers.gamma.Erf.value(x);
     }
 }

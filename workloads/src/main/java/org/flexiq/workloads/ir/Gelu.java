@@ -4,6 +4,6 @@ package org.flexiq.workloads.ir;
 public record Gelu() implements Activation {
     @Override
     public float apply(float x) {
-        return (float) (0.5 * x * (1.0 + org.apache.commons.math3.special.Erf.erf(x / Math.sqrt(2.0))));
+        return (float) (0.5 * x * (1.0 + org.apache.commons.numbers.gamma.Erf.value(x / Math.sqrt(2.0))));
     }
 }

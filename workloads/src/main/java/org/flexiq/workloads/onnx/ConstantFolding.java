@@ -84,7 +84,7 @@ final class ConstantFolding {
             case "Relu" -> List.of(a.integral() ? map(a, x -> Math.max(x, 0)) : unary(a, x -> Math.max(x, 0)));
             case "Exp" -> List.of(unary(a, Math::exp));
             case "Reciprocal" -> List.of(unary(a, x -> 1 / x));
-            case "Erf" -> List.of(unary(a, x -> org.apache.commons.math3.special.Erf.erf(x)));
+            case "Erf" -> List.of(unary(a, x -> org.apache.commons.numbers.gamma.Erf.value(x)));
             case "Not" -> List.of(map(a, x -> x == 0 ? 1 : 0));
             case "Where" -> List.of(where(a, in.get(1), in.get(2), n));
             case "ScatterND" -> List.of(scatterNd(a, in.get(1), in.get(2), n));
