@@ -33,7 +33,7 @@ record CompiledWorkload(QuantizedModel quantized, NpuProgram program, Map<String
     static CompiledWorkload of(String model, Target target) {
         String[] p = model.split(":");
         ZooModel z = ModelZoo.get(p[0]);
-        Model m = z.model(new ZooOptions(Integer.parseInt(p[1]), 128), 0);
+        Model m = z.model(new ZooOptions(Integer.parseInt(p[1]), z.defaults().seqLen()), 0); // a trained model takes its own defaults only
         List<Map<String, FloatTensor>> batch = SyntheticInputs.batch(m.graph(), 4, 1);
         QuantizedModel q = Quantizer.quantize(m, batch, new QuantizerOptions(64, CalibrationMethod.MAX));
         QuantizedModel quantized = FlexiqLayout.apply(ChannelSelection.select(q, List.of(0.25, 0.5, 0.75, 1.0),

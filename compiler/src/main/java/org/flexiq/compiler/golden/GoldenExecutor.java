@@ -63,7 +63,8 @@ public final class GoldenExecutor {
         for (Node n : model.graph().nodes()) {
             if (model.nodes().get(n.name()) instanceof NodeQuant.Gemm q) {
                 Site s = model.siteOf(n.name());
-                weights.put(n.name(), s == null ? SiteLowering.plainWeights(q) : lowerings.get(s.tensor()).weights(q));
+                int[] w = s == null ? SiteLowering.plainWeights(q) : lowerings.get(s.tensor()).weights(q);
+                weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c) : w);
             }
         }
         List<Node> nodes = model.graph().nodes();

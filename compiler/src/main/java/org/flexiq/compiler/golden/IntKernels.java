@@ -19,11 +19,105 @@ final class IntKernels {
     }
 
     /**
-     * Convolution on effective operands: x [C, H, W] as ints, w [O, C/groups, taps] as ints. For each output
-     * pixel the receptive field is gathered once (im2col row, zeros where a tap falls in the padding) so the inner
-     * product runs over contiguous K.
+     * Convolution on effective operands: x [C, H, W] as ints, w as {@link #convWeights} laid it out. int sums wrap
+     * modulo 2^32 whatever the order of their terms, so both paths give the plain loop's bits.
      */
     static byte[] conv2d(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
+        return c.groups() == 1 ? conv2dChannelsLast(x, in, c, w, q, out) : conv2dGrouped(x, in, c, w, q, out);
+    }
+
+    /**
+     * A convolution's weights [O, C/groups, taps] in the order {@link #conv2d} reads them: [O, taps, C] for one group
+     * (made once per executor; per inference it cost more than the gather it saves), unchanged for several.
+     */
+    static int[] convWeights(int[] w, Conv2d c) {
+        if (c.groups() != 1) {
+            return w;
+        }
+        int taps = c.kernelH() * c.kernelW();
+        int cin = w.length / c.outChannels() / taps;
+        int[] t = new int[w.length];
+        for (int o = 0; o < c.outChannels(); o++) {
+            for (int ci = 0; ci < cin; ci++) {
+                for (int tap = 0; tap < taps; tap++) {
+                    t[(o * taps + tap) * cin + ci] = w[(o * cin + ci) * taps + tap];
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * One group, weights [O, taps, C]: the input is copied once, channels last with its zero padding written out, so
+     * that a receptive field's row of taps is one contiguous run (all channels of kernelW adjacent pixels when the
+     * dilation is 1), copied into the field with {@code System.arraycopy} rather than one tap at a time.
+     */
+    private static byte[] conv2dChannelsLast(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
+        int cin = in.dim(0);
+        int h = in.dim(1);
+        int wd = in.dim(2);
+        int oh = out.dim(1);
+        int ow = out.dim(2);
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int k = cin * kh * kw;
+        int hp = h + 2 * c.padH();
+        int wp = wd + 2 * c.padW();
+        int[] xp = new int[hp * wp * cin];
+        for (int ci = 0; ci < cin; ci++) {
+            for (int iy = 0; iy < h; iy++) {
+                int src = (ci * h + iy) * wd;
+                int dst = ((iy + c.padH()) * wp + c.padW()) * cin + ci;
+                for (int ix = 0; ix < wd; ix++) {
+                    xp[dst + ix * cin] = x[src + ix];
+                }
+            }
+        }
+        boolean rowRuns = c.dilation() == 1;
+        byte[] y = new byte[out.elementCount()];
+        int[] col = new int[k];
+        int[] sums = new int[4];
+        int cout = c.outChannels();
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                int idx = 0;
+                for (int i = 0; i < kh; i++) {
+                    int row = ((oy * c.strideH() + i * c.dilation()) * wp + ox * c.strideW()) * cin;
+                    if (rowRuns) {
+                        System.arraycopy(xp, row, col, idx, kw * cin);
+                        idx += kw * cin;
+                    } else {
+                        for (int j = 0; j < kw; j++) {
+                            System.arraycopy(xp, row + j * c.dilation() * cin, col, idx, cin);
+                            idx += cin;
+                        }
+                    }
+                }
+                int o = 0;
+                for (; o + 4 <= cout; o += 4) {
+                    dot4(col, 0, w, o, k, q.bias(), sums);
+                    for (int j = 0; j < 4; j++) {
+                        y[((o + j) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
+                    }
+                }
+                for (; o < cout; o++) {
+                    int acc = q.bias()[o];
+                    int wo = o * k;
+                    for (int i = 0; i < k; i++) {
+                        acc += col[i] * w[wo + i];
+                    }
+                    y[(o * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Several groups, w [O, C/groups, taps]: for each output pixel and group the receptive field is gathered once
+     * (an im2col row) so that the inner product runs over contiguous K.
+     */
+    private static byte[] conv2dGrouped(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
         int cin = in.dim(0);
         int h = in.dim(1);
         int wd = in.dim(2);

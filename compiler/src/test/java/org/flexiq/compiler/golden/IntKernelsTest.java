@@ -38,7 +38,7 @@ class IntKernelsTest {
                 requant[o] = FixedPoint.of(0.0005 + 0.002 * rnd.nextDouble());
             }
             NodeQuant.Gemm q = new NodeQuant.Gemm(new byte[0], bias, requant, c.outChannels(), cinG, taps);
-            assertThat(IntKernels.conv2d(x, win.in(), c, w, q, win.out())).as(c + " on " + win.in())
+            assertThat(IntKernels.conv2d(x, win.in(), c, IntKernels.convWeights(w, c), q, win.out())).as(c + " on " + win.in())
                     .containsExactly(plainConv2d(x, win.in(), c, w, q, win.out()));
         }
     }
