@@ -51,6 +51,8 @@ public final class GoldenExecutor {
     private final Map<String, SiteLowering> lowerings = new HashMap<>();
     private final Map<String, int[]> weights = new HashMap<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
+    /** Per node, the source index of each output element: a Transpose's input, a broadcast Add or Mul's second operand (made once, read by every sample). */
+    private final Map<String, int[]> sourceIndex = new HashMap<>();
 
     public GoldenExecutor(QuantizedModel model, double ratio, Extraction extraction) {
         Quantizer.requireValues(model, "the golden executor");
@@ -67,7 +69,15 @@ public final class GoldenExecutor {
                 weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c) : w);
             }
         }
-        List<Node> nodes = model.graph().nodes();
+        Graph g = model.graph();
+        for (Node n : g.nodes()) {
+            if (n.layer() instanceof Transpose t) {
+                sourceIndex.put(n.name(), DataMovement.transposeIndex(g.shape(n.inputs().get(0)), t.perm(), g.shape(n.name())));
+            } else if ((n.layer() instanceof Add || n.layer() instanceof Mul) && !g.shape(n.inputs().get(0)).equals(g.shape(n.inputs().get(1)))) {
+                sourceIndex.put(n.name(), DataMovement.broadcastIndex(g.shape(n.inputs().get(0)), g.shape(n.inputs().get(1))));
+            }
+        }
+        List<Node> nodes = g.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             for (String in : nodes.get(i).inputs()) {
                 lastUse.put(in, i);
@@ -177,12 +187,16 @@ public final class GoldenExecutor {
                     ((NodeQuant.MatMul) q).requant());
         } else if (l instanceof Add || l instanceof Mul) {
             byte[] b = st.tensors.get(n.inputs().get(1));
-            Shape sb = g.shape(n.inputs().get(1));
-            int[] bi = s.equals(sb) ? null : DataMovement.broadcastIndex(s, sb);
+            int[] bi = sourceIndex.get(n.name());
             byte[] y = new byte[x.length];
-            for (int i = 0; i < y.length; i++) {
-                int bv = b[bi == null ? i : bi[i]];
-                y[i] = q instanceof NodeQuant.Add a ? IntKernels.add(x[i], bv, a) : IntKernels.mul(x[i], bv, (NodeQuant.Mul) q);
+            if (q instanceof NodeQuant.Add a) {
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = IntKernels.add(x[i], b[bi == null ? i : bi[i]], a);
+                }
+            } else {
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = IntKernels.mul(x[i], b[bi == null ? i : bi[i]], (NodeQuant.Mul) q);
+                }
             }
             return y;
         } else if (l instanceof Concat c) {
@@ -234,8 +248,8 @@ public final class GoldenExecutor {
             return IntKernels.softmax(x, s, sm.causal(), ((NodeQuant.Softmax) q).exp());
         } else if (l instanceof Flatten || l instanceof Reshape) {
             return x; // same codes, same order: state arrays are never written after they are made
-        } else if (l instanceof Transpose t) {
-            int[] index = DataMovement.transposeIndex(s, t.perm(), out);
+        } else if (l instanceof Transpose) {
+            int[] index = sourceIndex.get(n.name());
             byte[] y = new byte[x.length];
             for (int i = 0; i < y.length; i++) {
                 y[i] = x[index[i]];

@@ -93,21 +93,7 @@ final class IntKernels {
                         }
                     }
                 }
-                int o = 0;
-                for (; o + 4 <= cout; o += 4) {
-                    dot4(col, 0, w, o, k, q.bias(), sums);
-                    for (int j = 0; j < 4; j++) {
-                        y[((o + j) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
-                    }
-                }
-                for (; o < cout; o++) {
-                    int acc = q.bias()[o];
-                    int wo = o * k;
-                    for (int i = 0; i < k; i++) {
-                        acc += col[i] * w[wo + i];
-                    }
-                    y[(o * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
-                }
+                pixelOutputs(col, w, 0, cout, k, q, sums, y, oh * ow, oy * ow + ox);
             }
         }
         return y;
@@ -148,26 +134,33 @@ final class IntKernels {
                             }
                         }
                     }
-                    int o = g * coutG;
-                    int end = (g + 1) * coutG;
-                    for (; o + 4 <= end; o += 4) {
-                        dot4(col, 0, w, o, k, q.bias(), sums);
-                        for (int j = 0; j < 4; j++) {
-                            y[((o + j) * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
-                        }
-                    }
-                    for (; o < end; o++) {
-                        int acc = q.bias()[o];
-                        int wo = o * k;
-                        for (int i = 0; i < k; i++) {
-                            acc += col[i] * w[wo + i];
-                        }
-                        y[(o * oh + oy) * ow + ox] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
-                    }
+                    pixelOutputs(col, w, g * coutG, (g + 1) * coutG, k, q, sums, y, oh * ow, oy * ow + ox);
                 }
             }
         }
         return y;
+    }
+
+    /**
+     * Output channels [from, to) of one pixel from its gathered field: y[o * plane + pixel] = sat(requant(bias + field .
+     * w-row o)), four channels at a time.
+     */
+    private static void pixelOutputs(int[] field, int[] w, int from, int to, int k, NodeQuant.Gemm q, int[] sums, byte[] y, int plane, int pixel) {
+        int o = from;
+        for (; o + 4 <= to; o += 4) {
+            dot4(field, 0, w, o, k, q.bias(), sums);
+            for (int j = 0; j < 4; j++) {
+                y[(o + j) * plane + pixel] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
+            }
+        }
+        for (; o < to; o++) {
+            int acc = q.bias()[o];
+            int wo = o * k;
+            for (int i = 0; i < k; i++) {
+                acc += field[i] * w[wo + i];
+            }
+            y[o * plane + pixel] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
+        }
     }
 
     /** x [c, h, w] inside zeros: ph rows above and below, pw columns left and right. */

@@ -69,9 +69,15 @@ final class SiteLowering {
         int inner = (int) shape.product(site.axis() + 1, shape.rank());
         int[] x = new int[produced.length];
         int[] gather = site.gather();
-        for (int i = 0; i < x.length; i++) {
-            int c = (i / inner) % channels;
-            x[i] = gather == null ? produced[i] : produced[i + (gather[c] - c) * inner];
+        int blocks = x.length / (channels * inner);
+        for (int b = 0; b < blocks; b++) {
+            for (int c = 0; c < channels; c++) {
+                int dst = (b * channels + c) * inner;
+                int src = (b * channels + (gather == null ? c : gather[c])) * inner;
+                for (int i = 0; i < inner; i++) {
+                    x[dst + i] = produced[src + i];
+                }
+            }
         }
         return x;
     }
