@@ -144,7 +144,11 @@ final class SiteLowering {
         if (allEightBit()) {
             return w;
         }
-        int[] shifts = weightShifts(q);
+        int used = 0;
+        for (int g : groupOf) {
+            used = Math.max(used, g + 1);
+        }
+        int[] shifts = BitExtractor.weightShifts(q, site, groupWidth, extraction, used);
         int groups = site.channels() / groupWidth;
         int per = q.inChannels() * q.taps();
         for (int o = 0; o < q.outChannels(); o++) {

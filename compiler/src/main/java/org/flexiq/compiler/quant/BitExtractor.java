@@ -61,15 +61,24 @@ public final class BitExtractor {
         return shifts;
     }
 
-    /** Weight shift of (output channel o, group k), from o's int8 weights over the group's channels and taps. */
+    /** Weight shift of (output channel o, group k), [o * groups + k], from o's int8 weights over the group's channels and taps. */
     public static int[] weightShifts(NodeQuant.Gemm w, Site site, int groupWidth, Extraction e) {
+        return weightShifts(w, site, groupWidth, e, site.channels() / groupWidth);
+    }
+
+    /**
+     * The same array with only the first {@code firstGroups} groups' shifts found (the 4-bit groups at a ratio; the
+     * rest are left 0): each shift depends on its own group's weights only, and the search over shifts is most of
+     * the cost of building an executor at a low ratio.
+     */
+    public static int[] weightShifts(NodeQuant.Gemm w, Site site, int groupWidth, Extraction e, int firstGroups) {
         int groups = site.channels() / groupWidth;
         int[] shifts = new int[w.outChannels() * groups];
         int per = w.inChannels() * w.taps();
         boolean mse = minimizesError(site, e);
         double[] err = new double[ShiftProfile.SHIFTS];
         for (int o = 0; o < w.outChannels(); o++) {
-            for (int k = 0; k < groups; k++) {
+            for (int k = 0; k < firstGroups; k++) {
                 int m = 0;
                 java.util.Arrays.fill(err, 0);
                 for (int i = k * groupWidth; i < (k + 1) * groupWidth; i++) {
