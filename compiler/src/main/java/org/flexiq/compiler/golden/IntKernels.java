@@ -93,7 +93,7 @@ final class IntKernels {
                         }
                     }
                 }
-                pixelOutputs(col, w, 0, cout, k, q, sums, y, oh * ow, oy * ow + ox);
+                outputsOfRow(col, 0, w, 0, cout, k, q.bias(), q.requant(), sums, y, oy * ow + ox, oh * ow);
             }
         }
         return y;
@@ -134,7 +134,7 @@ final class IntKernels {
                             }
                         }
                     }
-                    pixelOutputs(col, w, g * coutG, (g + 1) * coutG, k, q, sums, y, oh * ow, oy * ow + ox);
+                    outputsOfRow(col, 0, w, g * coutG, (g + 1) * coutG, k, q.bias(), q.requant(), sums, y, oy * ow + ox, oh * ow);
                 }
             }
         }
@@ -142,24 +142,26 @@ final class IntKernels {
     }
 
     /**
-     * Output channels [from, to) of one pixel from its gathered field: y[o * plane + pixel] = sat(requant(bias + field .
-     * w-row o)), four channels at a time.
+     * Output channels [from, to) of one row of K (a pixel's gathered field, or a linear layer's input row) at x[xo]:
+     * y[yo + o * channelStride] = sat(requant[o](bias[o] + x-row . w-row o)), four channels at a time. One method for
+     * every caller, so that the JIT compiles its loop alike wherever it runs.
      */
-    private static void pixelOutputs(int[] field, int[] w, int from, int to, int k, NodeQuant.Gemm q, int[] sums, byte[] y, int plane, int pixel) {
+    private static void outputsOfRow(int[] x, int xo, int[] w, int from, int to, int k, int[] bias, FixedPoint[] requant, int[] sums,
+                                     byte[] y, int yo, int channelStride) {
         int o = from;
         for (; o + 4 <= to; o += 4) {
-            dot4(field, 0, w, o, k, q.bias(), sums);
+            dot4(x, xo, w, o, k, bias, sums);
             for (int j = 0; j < 4; j++) {
-                y[(o + j) * plane + pixel] = IntArithmetic.saturateInt8(q.requant()[o + j].apply(sums[j]));
+                y[yo + (o + j) * channelStride] = IntArithmetic.saturateInt8(requant[o + j].apply(sums[j]));
             }
         }
         for (; o < to; o++) {
-            int acc = q.bias()[o];
+            int acc = bias[o];
             int wo = o * k;
             for (int i = 0; i < k; i++) {
-                acc += field[i] * w[wo + i];
+                acc += x[xo + i] * w[wo + i];
             }
-            y[o * plane + pixel] = IntArithmetic.saturateInt8(q.requant()[o].apply(acc));
+            y[yo + o * channelStride] = IntArithmetic.saturateInt8(requant[o].apply(acc));
         }
     }
 
@@ -239,22 +241,7 @@ final class IntKernels {
     private static void rowsTimesWeights(int[] x, int rows, int k, int[] w, int n, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
         int[] sums = new int[4];
         for (int r = 0; r < rows; r++) {
-            int xo = r * k;
-            int o = 0;
-            for (; o + 4 <= n; o += 4) {
-                dot4(x, xo, w, o, k, bias, sums);
-                for (int j = 0; j < 4; j++) {
-                    y[yo + r * n + o + j] = IntArithmetic.saturateInt8(requant[o + j].apply(sums[j]));
-                }
-            }
-            for (; o < n; o++) {
-                int acc = bias[o];
-                int wo = o * k;
-                for (int i = 0; i < k; i++) {
-                    acc += x[xo + i] * w[wo + i];
-                }
-                y[yo + r * n + o] = IntArithmetic.saturateInt8(requant[o].apply(acc));
-            }
+            outputsOfRow(x, r * k, w, 0, n, k, bias, requant, sums, y, yo + r * n, 1);
         }
     }
 
