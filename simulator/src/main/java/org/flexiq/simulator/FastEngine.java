@@ -100,17 +100,17 @@ public final class FastEngine {
                 queueNotBefore[op.queue] = Math.max(queueNotBefore[op.queue], t);
             }
             case LOAD -> {
-                long start = max(d, notBefore, queueNotBefore[LOAD], loadPortFree, deps(op, false));
+                long start = deps(op, false, max(d, notBefore, queueNotBefore[LOAD], loadPortFree));
                 loadPortFree = start + op.occupancy;
                 done(op, LOAD, start, start + op.occupancy + op.latency, false);
             }
             case STORE -> {
-                long start = max(d, notBefore, queueNotBefore[STORE], storePortFree, deps(op, false));
+                long start = deps(op, false, max(d, notBefore, queueNotBefore[STORE], storePortFree));
                 storePortFree = start + op.occupancy;
                 done(op, STORE, start, start + op.occupancy + op.latency, false);
             }
             case VECTOR -> {
-                long start = max(d, notBefore, queueNotBefore[EXEC], execIssue, vectorFree, deps(op, false));
+                long start = deps(op, false, max(d, notBefore, queueNotBefore[EXEC], execIssue, vectorFree));
                 long finish = start + op.occupancy;
                 execIssue = start;
                 vectorFree = finish;
@@ -118,7 +118,7 @@ public final class FastEngine {
                 done(op, EXEC, start, finish, false);
             }
             case PRELOAD -> {
-                long start = max(d, notBefore, queueNotBefore[EXEC], execIssue, shadowFree, deps(op, true));
+                long start = deps(op, true, max(d, notBefore, queueNotBefore[EXEC], execIssue, shadowFree));
                 long finish = start + op.occupancy;
                 execIssue = start;
                 lastPreloadDone = finish;
@@ -126,7 +126,7 @@ public final class FastEngine {
                 done(op, EXEC, start, finish, true);
             }
             case COMPUTE -> {
-                long start = max(d, notBefore, queueNotBefore[EXEC], execIssue, lastPreloadDone, arrayInputFree, deps(op, true));
+                long start = deps(op, true, max(d, notBefore, queueNotBefore[EXEC], execIssue, lastPreloadDone, arrayInputFree));
                 long finish = start + tm.compute(op.occupancy);
                 execIssue = start;
                 arrayInputFree = start + op.occupancy;
@@ -139,16 +139,20 @@ public final class FastEngine {
         }
     }
 
-    /** When the op's scratchpad and accumulator hazards clear. */
-    private long deps(TimedOp op, boolean matrix) {
-        long t = sb.spReady(op.reads, op.writes);
+    /**
+     * The op's start: {@code floor} (what its queue, unit and dispatch allow) or later, when its scratchpad and
+     * accumulator hazards clear. The scoreboard skips what cannot raise the floor, and remembers a compute's
+     * operands: the loop's other folds read them again.
+     */
+    private long deps(TimedOp op, boolean matrix, long floor) {
+        long t = sb.spReady(op.reads, op.writes, floor, op.kind == TimedOp.Kind.COMPUTE);
         return op.accRow < 0 ? t : Math.max(t, sb.accReady(op.accRow, op.accRows, op.accWrite, matrix));
     }
 
     private void done(TimedOp op, int queue, long start, long finish, boolean matrix) {
         this.start[current] = start;
         this.finish[current] = finish;
-        sb.spDone(op.reads, op.writes, finish);
+        sb.spDone(op.reads, op.writes, finish, op.kind == TimedOp.Kind.COMPUTE);
         if (op.accRow >= 0) {
             sb.accDone(op.accRow, op.accRows, op.accWrite, matrix, finish);
         }

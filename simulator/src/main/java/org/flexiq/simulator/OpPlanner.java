@@ -27,6 +27,12 @@ final class OpPlanner {
     /** Per layer, the {@link Event} counts of its ops (indexed by ordinal); {@code ev} is the current layer's. */
     private List<long[]> events;
     private long[] ev;
+    /** The last {@link #validRows} asked: its geometry, rows and tap, and the answer. */
+    private Instruction.ConfigConv validConv;
+    private int validObase;
+    private int validM;
+    private int validTap;
+    private long valid;
 
     OpPlanner(TimingModel tm, int extractionMode) {
         this.tm = tm;
@@ -356,6 +362,10 @@ final class OpPlanner {
     /** Rows of a conv fold whose tap lies inside the input (padding taps do no useful work). */
     private long validRows(int obase, int m, int tap) {
         Instruction.ConfigConv g = conv;
+        // a loop's folds over the input channels share their tap and rows: count once per run of them
+        if (g == validConv && obase == validObase && m == validM && tap == validTap) {
+            return valid;
+        }
         long n = 0;
         int dy = (tap / g.kw()) * g.dil() - g.padh();
         int dx = (tap % g.kw()) * g.dil() - g.padw();
@@ -366,6 +376,11 @@ final class OpPlanner {
                 n++;
             }
         }
+        validConv = g;
+        validObase = obase;
+        validM = m;
+        validTap = tap;
+        valid = n;
         return n;
     }
 }
