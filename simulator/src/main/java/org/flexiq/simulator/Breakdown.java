@@ -35,17 +35,23 @@ final class Breakdown {
     /** @param intervals {start, end, activity ordinal}, end exclusive */
     static List<Map<Activity, Long>> perWindow(List<long[]> intervals, long from, long[] windowEnd) {
         int n = windowEnd.length;
+        long[][] cycles = new long[n][Activity.values().length];
+        if (n > 0) {
+            count(intervals, from, windowEnd, cycles);
+        }
         List<Map<Activity, Long>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<Activity, Long> m = new EnumMap<>(Activity.class);
             for (Activity a : Activity.values()) {
-                m.put(a, 0L);
+                m.put(a, cycles[i][a.ordinal()]);
             }
             out.add(m);
         }
-        if (n == 0) {
-            return out;
-        }
+        return out;
+    }
+
+    private static void count(List<long[]> intervals, long from, long[] windowEnd, long[][] cycles) {
+        int n = windowEnd.length;
         // one primitive key per event, sorted by time: time << 8 | starts << 4 | activity (the order among events at one
         // time does not matter: all of them apply before the next span is counted)
         long[] events = new long[2 * intervals.size()];
@@ -69,7 +75,7 @@ final class Breakdown {
         }
         while (t < last) {
             long next = Math.min(e < events.length ? time(events[e]) : Long.MAX_VALUE, windowEnd[w]);
-            out.get(w).merge(top(active), next - t, Long::sum);
+            cycles[w][top(active).ordinal()] += next - t;
             t = next;
             while (e < events.length && time(events[e]) == t) {
                 apply(active, events[e]);
@@ -79,6 +85,5 @@ final class Breakdown {
                 w++;
             }
         }
-        return out;
     }
 }

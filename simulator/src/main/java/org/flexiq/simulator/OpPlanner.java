@@ -363,24 +363,38 @@ final class OpPlanner {
     private long validRows(int obase, int m, int tap) {
         Instruction.ConfigConv g = conv;
         // a loop's folds over the input channels share their tap and rows: count once per run of them
-        if (g == validConv && obase == validObase && m == validM && tap == validTap) {
-            return valid;
+        if (g != validConv || obase != validObase || m != validM || tap != validTap) {
+            validConv = g;
+            validObase = obase;
+            validM = m;
+            validTap = tap;
+            valid = validRows(g, obase, m, tap);
         }
-        long n = 0;
+        return valid;
+    }
+
+    /**
+     * Output pixels obase .. obase + m - 1 (row-major over the output's width) whose input pixel under the tap
+     * lies inside the input: counted per output row, where the valid columns are one interval.
+     */
+    static long validRows(Instruction.ConfigConv g, int obase, int m, int tap) {
         int dy = (tap / g.kw()) * g.dil() - g.padh();
         int dx = (tap % g.kw()) * g.dil() - g.padw();
-        for (int o = obase; o < obase + m; o++) {
-            int iy = (o / g.outw()) * g.sh() + dy;
-            int ix = (o % g.outw()) * g.sw() + dx;
-            if (iy >= 0 && iy < g.fullh() && ix >= 0 && ix < g.inw()) {
-                n++;
+        // columns x with 0 <= x * sw + dx < inw
+        int xFrom = g.sw() == 0 ? (dx >= 0 && dx < g.inw() ? 0 : Integer.MAX_VALUE) : -Math.floorDiv(dx, g.sw());
+        int xTo = g.sw() == 0 ? Integer.MAX_VALUE : Math.floorDiv(g.inw() - 1 - dx, g.sw()) + 1;
+        long n = 0;
+        int end = obase + m;
+        for (int o = obase; o < end; ) {
+            int y = o / g.outw();
+            int x0 = o - y * g.outw();
+            int x1 = Math.min(g.outw(), x0 + (end - o));
+            int iy = y * g.sh() + dy;
+            if (iy >= 0 && iy < g.fullh()) {
+                n += Math.max(0, Math.min(x1, xTo) - Math.max(x0, xFrom));
             }
+            o += x1 - x0;
         }
-        validConv = g;
-        validObase = obase;
-        validM = m;
-        validTap = tap;
-        valid = n;
         return n;
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
  * written into the table. A write whose byte span meets a band's ends the band (its reads go into the table
  * first). Read times are asked only by writes, so nothing else needs them.</li>
  * </ul>
+ * The accumulator rows a loop's folds write are kept alike: their writes' latest finish, and their start.
  */
 final class Scoreboard {
     static final int GRANULE = 8;
@@ -49,6 +50,16 @@ final class Scoreboard {
     private final int granules;
     /** Accumulator row i: the matrix unit's last write at [3i], other units' last write at [3i + 1], last read at [3i + 2]. */
     private final long[] acc;
+    /**
+     * The folds of a loop write the same accumulator rows one after another: their latest finish waits here
+     * until another unit asks for those times, and their start, which only other units' times move, is kept.
+     */
+    private int pendingRow;
+    private int pendingRows;
+    private long pendingFinish;
+    private int foldRow;
+    private int foldRows;
+    private long foldReady = -1;
     /** Remembered loop operands, in the order they came (so that walking them costs their number). */
     private final Map<Region, Band> bands = new LinkedHashMap<>();
     /** Per scratchpad page, how many bands' byte spans cover it. */
@@ -135,21 +146,61 @@ final class Scoreboard {
 
     /** Earliest start for a unit touching accumulator rows [row, row + n). */
     long accReady(int row, int n, boolean write, boolean matrix) {
+        if (matrix && write) {
+            // the matrix unit waits only on the other units, whose times its own folds do not move
+            if (foldRow != row || foldRows != n) {
+                foldRow = row;
+                foldRows = n;
+                foldReady = -1;
+            }
+            if (foldReady < 0) {
+                foldReady = accMax(row, n, false, true);
+            }
+            return foldReady;
+        }
+        if (!matrix) {
+            settleFoldWrites();
+        }
+        return accMax(row, n, !matrix, write);
+    }
+
+    void accDone(int row, int n, boolean write, boolean matrix, long finish) {
+        if (write && matrix) {
+            if (pendingRow != row || pendingRows != n) {
+                settleFoldWrites();
+                pendingRow = row;
+                pendingRows = n;
+            }
+            pendingFinish = Math.max(pendingFinish, finish);
+            return;
+        }
+        foldReady = -1;
+        raiseAcc(row, n, write ? 1 : 2, finish);
+    }
+
+    private long accMax(int row, int n, boolean matrixWrites, boolean reads) {
         long t = 0;
         for (int i = 3 * row; i < 3 * (row + n); i += 3) {
             t = Math.max(t, acc[i + 1]);
-            if (!matrix) {
+            if (matrixWrites) {
                 t = Math.max(t, acc[i]);
             }
-            if (write) {
+            if (reads) {
                 t = Math.max(t, acc[i + 2]);
             }
         }
         return t;
     }
 
-    void accDone(int row, int n, boolean write, boolean matrix, long finish) {
-        int which = !write ? 2 : matrix ? 0 : 1;
+    private void settleFoldWrites() {
+        if (pendingRows > 0) {
+            raiseAcc(pendingRow, pendingRows, 0, pendingFinish);
+        }
+        pendingRows = 0;
+        pendingFinish = 0;
+    }
+
+    private void raiseAcc(int row, int n, int which, long finish) {
         for (int i = 3 * row + which; i < 3 * (row + n); i += 3) {
             acc[i] = Math.max(acc[i], finish);
         }

@@ -123,6 +123,43 @@ class ScoreboardTest {
         }
     }
 
+    @Test
+    void accumulatorStartsEqualTheRowByRowDefinition() {
+        Random rnd = new Random(5);
+        int rowsInAcc = 64;
+        for (int run = 0; run < 20; run++) {
+            Scoreboard sb = new Scoreboard(BYTES, rowsInAcc);
+            // per row: the matrix unit's last write, other units' last write, the last read
+            long[][] plain = new long[3][rowsInAcc];
+            int row = 0;
+            int n = 1;
+            long now = 0;
+            for (int step = 0; step < 2000; step++) {
+                // mostly a loop's folds on one range of rows, now and then a vector op or a DMA between them
+                boolean matrix = rnd.nextInt(4) != 0;
+                boolean write = rnd.nextInt(5) != 0;
+                if (!matrix || rnd.nextInt(8) == 0) {
+                    row = rnd.nextInt(rowsInAcc);
+                    n = rnd.nextInt(rowsInAcc - row + 1);
+                }
+                long expected = 0;
+                for (int i = row; i < row + n; i++) {
+                    expected = Math.max(expected, plain[1][i]);
+                    expected = Math.max(expected, matrix ? 0 : plain[0][i]);
+                    expected = Math.max(expected, write ? plain[2][i] : 0);
+                }
+                assertEquals(expected, sb.accReady(row, n, write, matrix), "run " + run + ", step " + step);
+                long finish = expected + 1 + rnd.nextInt(100) - (rnd.nextInt(4) == 0 ? 80 : 0);
+                now = Math.max(now, finish);
+                int which = !write ? 2 : matrix ? 0 : 1;
+                for (int i = row; i < row + n; i++) {
+                    plain[which][i] = Math.max(plain[which][i], finish);
+                }
+                sb.accDone(row, n, write, matrix, finish);
+            }
+        }
+    }
+
     private static Region region(Random rnd, boolean large) {
         long cols = rnd.nextInt(10) == 0 ? 0 : 1 + rnd.nextInt(70);
         long rows = large ? 16 + rnd.nextInt(60) : 1 + rnd.nextInt(16);

@@ -1,0 +1,48 @@
+package org.flexiq.simulator;
+
+import org.flexiq.isa.Instruction;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The useful rows of a convolution fold, counted per output row, against the pixel-by-pixel definition. */
+class ValidRowsTest {
+    @Test
+    void perOutputRowCountEqualsThePixelByPixelCount() {
+        Random rnd = new Random(3);
+        for (int n = 0; n < 3000; n++) {
+            int kh = 1 + rnd.nextInt(7);
+            int kw = 1 + rnd.nextInt(7);
+            int sh = 1 + rnd.nextInt(3);
+            int sw = rnd.nextInt(10) == 0 ? 0 : 1 + rnd.nextInt(3);
+            int dil = 1 + rnd.nextInt(3);
+            int inh = 1 + rnd.nextInt(20);
+            int inw = 1 + rnd.nextInt(20);
+            int fullh = inh + rnd.nextInt(5);
+            int padh = rnd.nextInt(4);
+            int padw = rnd.nextInt(4);
+            int outw = 1 + rnd.nextInt(20);
+            Instruction.ConfigConv g = new Instruction.ConfigConv(inh, inw, fullh, outw, kh, kw, sh, sw, padh, padw, dil, 0);
+            int obase = rnd.nextInt(400);
+            int m = rnd.nextInt(300);
+            int tap = rnd.nextInt(kh * kw);
+            assertEquals(pixelByPixel(g, obase, m, tap), OpPlanner.validRows(g, obase, m, tap), g + " obase " + obase + " m " + m + " tap " + tap);
+        }
+    }
+
+    private static long pixelByPixel(Instruction.ConfigConv g, int obase, int m, int tap) {
+        int dy = (tap / g.kw()) * g.dil() - g.padh();
+        int dx = (tap % g.kw()) * g.dil() - g.padw();
+        long n = 0;
+        for (int o = obase; o < obase + m; o++) {
+            int iy = (o / g.outw()) * g.sh() + dy;
+            int ix = (o % g.outw()) * g.sw() + dx;
+            if (iy >= 0 && iy < g.fullh() && ix >= 0 && ix < g.inw()) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
