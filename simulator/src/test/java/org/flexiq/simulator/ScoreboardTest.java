@@ -168,7 +168,7 @@ class ScoreboardTest {
             case 1 -> 0;
             default -> cols + rnd.nextInt(300);
         };
-        int blockBytes = Scoreboard.BLOCK_GRANULES * Scoreboard.GRANULE;
+        int blockBytes = GranuleTimes.BLOCK_GRANULES * Scoreboard.GRANULE;
         if (rnd.nextInt(4) == 0) {
             // a contiguous range from a block's start to a granule or so short of, at or past a block's end
             rows = 1;
