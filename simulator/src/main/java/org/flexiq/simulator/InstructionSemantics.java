@@ -11,6 +11,17 @@ import org.flexiq.isa.arith.IntArithmetic;
  * sequence of preloads and computes it stands for, through the same methods.
  */
 final class InstructionSemantics {
+    /** FourBit.lower(code, shift) for every int8 code (index code + 128) and weight shift 0..7. */
+    private static final int[][] LOWERED = new int[8][256];
+
+    static {
+        for (int shift = 0; shift < 8; shift++) {
+            for (int code = -128; code < 128; code++) {
+                LOWERED[shift][code + 128] = FourBit.lower(code, shift);
+            }
+        }
+    }
+
     private final MachineState m;
     private final ExecutionCounts counts = new ExecutionCounts();
     private final int rows;
@@ -45,6 +56,10 @@ final class InstructionSemantics {
             MachineState.range("mvin DRAM source", m.dram.length, i.dram(), i.rows(), i.dstride(), i.cols(), i.estride());
             m.spRange("mvin destination", i.sp(), i.rows(), i.spstride(), i.cols());
             for (int r = 0; r < i.rows(); r++) {
+                if (i.estride() == 1) {
+                    System.arraycopy(m.dram, (int) (i.dram() + (long) r * i.dstride()), m.sp, i.sp() + r * i.spstride(), i.cols());
+                    continue;
+                }
                 for (int c = 0; c < i.cols(); c++) {
                     m.sp[i.sp() + r * i.spstride() + c] = m.dram[(int) (i.dram() + (long) r * i.dstride() + (long) c * i.estride())];
                 }
@@ -76,6 +91,10 @@ final class InstructionSemantics {
             m.spRange("mvout source", i.sp(), i.rows(), i.spstride(), i.cols());
             MachineState.range("mvout DRAM destination", m.dram.length, i.dram(), i.rows(), i.dstride(), i.cols(), i.estride());
             for (int r = 0; r < i.rows(); r++) {
+                if (i.estride() == 1) {
+                    System.arraycopy(m.sp, i.sp() + r * i.spstride(), m.dram, (int) (i.dram() + (long) r * i.dstride()), i.cols());
+                    continue;
+                }
                 for (int c = 0; c < i.cols(); c++) {
                     m.dram[(int) (i.dram() + (long) r * i.dstride() + (long) c * i.estride())] = m.sp[i.sp() + r * i.spstride() + c];
                 }
@@ -207,10 +226,14 @@ final class InstructionSemantics {
                 throw new NpuFault("weight shift " + weightShift[c] + " of column " + c + " is not in [0, 7]");
             }
         }
-        for (int r = 0; r < k; r++) {
-            for (int c = 0; c < n; c++) {
-                int w = m.sp[sp + r * stride + c];
-                weights[c * maxK + r] = mode == 1 ? FourBit.lower(w, weightShift[c]) : w; // column-major: dot products run contiguous
+        // column-major: dot products run contiguous; a column's 4-bit codes come from its shift's table
+        for (int c = 0; c < n; c++) {
+            int[] lower = mode == 1 ? LOWERED[weightShift[c]] : null;
+            int to = c * maxK;
+            int from = sp + c;
+            for (int r = 0; r < k; r++) {
+                int w = m.sp[from + r * stride];
+                weights[to + r] = lower != null ? lower[w + 128] : w;
             }
         }
         wRows = k;
@@ -247,18 +270,46 @@ final class InstructionSemantics {
                     throw new NpuFault("activation shift " + aShift + " of row " + r + " is not in [0, 7]");
                 }
             }
-            for (int k = 0; k < wRows; k++) {
-                int v = m.sp[a + k];
-                x[k] = mode == 1 ? (v << 28) >> 28 : v; // the array takes the low 4 bits of each code in int4 mode, sign-extended
+            if (mode == 1) {
+                for (int k = 0; k < wRows; k++) {
+                    x[k] = (m.sp[a + k] << 28) >> 28; // the array takes the low 4 bits of each code in int4 mode, sign-extended
+                }
+            } else {
+                for (int k = 0; k < wRows; k++) {
+                    x[k] = m.sp[a + k];
+                }
             }
-            for (int c = 0; c < wCols; c++) {
+            // four columns per pass over the row: each activation is loaded once for four weights, and the four
+            // sums are independent (int addition wraps the same in any order, so the sums are exact)
+            int c = 0;
+            for (; c + 3 < wCols; c += 4) {
+                int w0 = c * maxK;
+                int w1 = w0 + maxK;
+                int w2 = w1 + maxK;
+                int w3 = w2 + maxK;
+                int s0 = 0;
+                int s1 = 0;
+                int s2 = 0;
+                int s3 = 0;
+                for (int k = 0; k < wRows; k++) {
+                    int xk = x[k];
+                    s0 += xk * weights[w0 + k];
+                    s1 += xk * weights[w1 + k];
+                    s2 += xk * weights[w2 + k];
+                    s3 += xk * weights[w3 + k];
+                }
+                accumulate(base, c, s0, mode, aShift, accumulate);
+                accumulate(base, c + 1, s1, mode, aShift, accumulate);
+                accumulate(base, c + 2, s2, mode, aShift, accumulate);
+                accumulate(base, c + 3, s3, mode, aShift, accumulate);
+            }
+            for (; c < wCols; c++) {
                 int sum = 0;
                 int w0 = c * maxK;
                 for (int k = 0; k < wRows; k++) {
                     sum += x[k] * weights[w0 + k];
                 }
-                int v = mode == 1 ? sum << (aShift + weightShift[c]) : sum;
-                m.acc[base + c] = accumulate ? m.acc[base + c] + v : v;
+                accumulate(base, c, sum, mode, aShift, accumulate);
             }
             useful++;
         }
@@ -269,6 +320,12 @@ final class InstructionSemantics {
             counts.int8Folds++;
             counts.int8Macs += (long) useful * wRows * wCols;
         }
+    }
+
+    /** Column c's sum of a streamed row into its accumulator (shifted by the row's and column's shifts in int4 mode). */
+    private void accumulate(int base, int c, int sum, int mode, int aShift, boolean accumulate) {
+        int v = mode == 1 ? sum << (aShift + weightShift[c]) : sum;
+        m.acc[base + c] = accumulate ? m.acc[base + c] + v : v;
     }
 
     /** Band row of the input pixel that output pixel {@code o} reads at {@code tap}; -1 where the window is on padding. */

@@ -21,6 +21,10 @@ class FunctionalExecutorTest {
 
     /** A program over a DRAM image; input x (int8) at 256, output y at OUT. */
     static byte[] run(List<Instruction> code, byte[] image, int[] x, int[] yShape, Map<Integer, Integer> regs, int mode) {
+        return run(T, code, image, x, yShape, regs, mode);
+    }
+
+    static byte[] run(Target target, List<Instruction> code, byte[] image, int[] x, int[] yShape, Map<Integer, Integer> regs, int mode) {
         List<Instruction> all = new ArrayList<>(code);
         all.add(new Instruction.Halt());
         int outLen = 1;
@@ -31,7 +35,7 @@ class FunctionalExecutorTest {
         for (int d = yShape.length - 1, s = 1; d >= 0; s *= yShape[d], d--) {
             strides[d] = s;
         }
-        NpuProgram p = new NpuProgram(T, all, List.of("l"), List.of(new RegisterProfile("r", regs)),
+        NpuProgram p = new NpuProgram(target, all, List.of("l"), List.of(new RegisterProfile("r", regs)),
                 List.of(new IoTensor("x", IoTensor.Role.INPUT, false, 256, new int[]{x.length}, new int[]{1}),
                         new IoTensor("y", IoTensor.Role.OUTPUT, false, OUT, yShape, strides)), image, 1024);
         assertThat(outLen).isPositive();
@@ -74,6 +78,52 @@ class FunctionalExecutorTest {
                 new Instruction.Mvout(300, OUT, 2, 2, 2, 2, 1));
         byte[] y = run(code, img, new int[]{1, 2, 3, -4}, new int[]{2, 2}, Map.of(), FunctionalExecutor.STATIC);
         assertThat(y).containsExactly(1 * 5 + 2 * 7, 1 * 6 + 2 * 8, 3 * 5 - 4 * 7, 3 * 6 - 4 * 8);
+    }
+
+    @Test
+    void productOverMoreColumnsThanOnePassTakesEqualsThePlainProduct() {
+        // 7 columns: the array sums four columns per pass over a row, then the rest one by one
+        Target wide = new Target(4, 7, 4096, 16);
+        int m = 5;
+        int k = 4;
+        int n = 7;
+        java.util.Random rnd = new java.util.Random(1);
+        byte[] img = image(256);
+        int[][] w = new int[k][n];
+        for (int r = 0; r < k; r++) {
+            for (int c = 0; c < n; c++) {
+                w[r][c] = rnd.nextInt(7) - 3;
+                img[128 + r * n + c] = (byte) w[r][c];
+            }
+        }
+        for (int c = 0; c < n; c++) {
+            unitMultiplier(img, 16 + 8 * c);
+        }
+        int[] x = new int[m * k];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(7) - 3;
+        }
+        List<Instruction> code = List.of(
+                new Instruction.Mvin(128, 0, k, n, n, 1, n),
+                new Instruction.Mvin(256, 100, m, k, k, 1, k),
+                new Instruction.Mvin(16, 200, 1, 8 * n, 0, 1, 8 * n),
+                new Instruction.Preload(0, k, n, n, 0, 0),
+                new Instruction.Compute(100, 0, m, k, 0, 0, 0, 0, 0, 0, 0),
+                new Instruction.Compute(100, 0, m, k, 1, 0, 0, 0, 0, 0, 0), // accumulates: twice the product
+                new Instruction.Requant(0, 300, m, n, n, 200, 8, -128, 127),
+                new Instruction.Mvout(300, OUT, m, n, n, n, 1));
+        byte[] y = run(wide, code, img, x, new int[]{m, n}, Map.of(), FunctionalExecutor.STATIC);
+        byte[] expected = new byte[m * n];
+        for (int r = 0; r < m; r++) {
+            for (int c = 0; c < n; c++) {
+                int sum = 0;
+                for (int i = 0; i < k; i++) {
+                    sum += x[r * k + i] * w[i][c];
+                }
+                expected[r * n + c] = (byte) (2 * sum);
+            }
+        }
+        assertThat(y).containsExactly(expected);
     }
 
     @Test
