@@ -67,9 +67,19 @@ final class GranuleTimes {
         return t;
     }
 
+    /** The granule holding byte {@code at} (the table's end if beyond it). */
+    private int granuleOf(long at) {
+        return (int) Math.min(granules, at / Scoreboard.GRANULE);
+    }
+
+    /** One past the last granule that the bytes before {@code to} touch (at most the table's end). */
+    private int granuleEnd(long to) {
+        return (int) Math.min(granules, (to + Scoreboard.GRANULE - 1) / Scoreboard.GRANULE);
+    }
+
     private long maxRange(int table, long from, long to, long t) {
-        int end = (int) Math.min(granules, (to + Scoreboard.GRANULE - 1) / Scoreboard.GRANULE);
-        int g = (int) Math.min(granules, from / Scoreboard.GRANULE);
+        int end = granuleEnd(to);
+        int g = granuleOf(from);
         while (g < end) {
             int b = g >> BLOCK_SHIFT;
             int blockStart = b << BLOCK_SHIFT;
@@ -106,8 +116,8 @@ final class GranuleTimes {
     }
 
     private void raiseRange(int table, long from, long to, long finish) {
-        int end = (int) Math.min(granules, (to + Scoreboard.GRANULE - 1) / Scoreboard.GRANULE);
-        int g = (int) Math.min(granules, from / Scoreboard.GRANULE);
+        int end = granuleEnd(to);
+        int g = granuleOf(from);
         while (g < end) {
             int b = g >> BLOCK_SHIFT;
             int blockStart = b << BLOCK_SHIFT;
