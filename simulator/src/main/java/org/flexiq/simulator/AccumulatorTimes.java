@@ -9,13 +9,13 @@ package org.flexiq.simulator;
 final class AccumulatorTimes {
     /** Row i: the matrix unit's last write at [3i], other units' last write at [3i + 1], last read at [3i + 2]. */
     private final long[] acc;
-    /** The rows the folds now running write, and their latest finish (not yet in {@link #acc}). */
-    private int pendingRow;
-    private int pendingRows;
-    private long pendingFinish;
-    /** The rows the folds now running write, and their start as far as the other units are concerned (-1: unknown). */
+    /**
+     * The rows the folds now running write; their writes' latest finish, not yet in {@link #acc} (0: none); their start
+     * as far as the other units are concerned (-1: not known).
+     */
     private int foldRow;
     private int foldRows;
+    private long foldWrites;
     private long foldReady = -1;
 
     AccumulatorTimes(int rows) {
@@ -26,11 +26,7 @@ final class AccumulatorTimes {
     long ready(int row, int n, boolean write, boolean matrix) {
         if (matrix && write) {
             // the matrix unit waits only on the other units, whose times its own folds do not move
-            if (foldRow != row || foldRows != n) {
-                foldRow = row;
-                foldRows = n;
-                foldReady = -1;
-            }
+            foldsOn(row, n);
             if (foldReady < 0) {
                 foldReady = accMax(row, n, false, true);
             }
@@ -44,16 +40,22 @@ final class AccumulatorTimes {
 
     void done(int row, int n, boolean write, boolean matrix, long finish) {
         if (write && matrix) {
-            if (pendingRow != row || pendingRows != n) {
-                settleFoldWrites();
-                pendingRow = row;
-                pendingRows = n;
-            }
-            pendingFinish = Math.max(pendingFinish, finish);
+            foldsOn(row, n);
+            foldWrites = Math.max(foldWrites, finish);
             return;
         }
         foldReady = -1;
         raiseAcc(row, n, write ? 1 : 2, finish);
+    }
+
+    /** The folds now write rows [row, row + n): another range settles the last one's writes and forgets its start. */
+    private void foldsOn(int row, int n) {
+        if (row != foldRow || n != foldRows) {
+            settleFoldWrites();
+            foldRow = row;
+            foldRows = n;
+            foldReady = -1;
+        }
     }
 
     private long accMax(int row, int n, boolean matrixWrites, boolean reads) {
@@ -71,11 +73,10 @@ final class AccumulatorTimes {
     }
 
     private void settleFoldWrites() {
-        if (pendingRows > 0) {
-            raiseAcc(pendingRow, pendingRows, 0, pendingFinish);
+        if (foldWrites > 0) {
+            raiseAcc(foldRow, foldRows, 0, foldWrites);
         }
-        pendingRows = 0;
-        pendingFinish = 0;
+        foldWrites = 0;
     }
 
     private void raiseAcc(int row, int n, int which, long finish) {
