@@ -49,10 +49,11 @@ public final class GoldenExecutor {
     private final double ratio;
     private final Extraction extraction;
     private final Map<String, SiteLowering> lowerings = new HashMap<>();
-    private final Map<String, int[]> weights = new HashMap<>();
+    private final Map<String, ChannelPairs> weights = new HashMap<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
     /** Per node, the source index of each output element: a Transpose's input, a broadcast Add or Mul's second operand (made once, read by every sample). */
     private final Map<String, int[]> sourceIndex = new HashMap<>();
+    private final Map<String, AddTable> addTables = new HashMap<>();
 
     public GoldenExecutor(QuantizedModel model, double ratio, Extraction extraction) {
         Quantizer.requireValues(model, "the golden executor");
@@ -63,10 +64,13 @@ public final class GoldenExecutor {
             lowerings.put(s.tensor(), new SiteLowering(s, model.fourBitChannels(s, ratio), model.groupWidth(), extraction));
         }
         for (Node n : model.graph().nodes()) {
+            if (model.nodes().get(n.name()) instanceof NodeQuant.Add a) {
+                addTables.put(n.name(), AddTable.of(a));
+            }
             if (model.nodes().get(n.name()) instanceof NodeQuant.Gemm q) {
                 Site s = model.siteOf(n.name());
                 int[] w = s == null ? SiteLowering.plainWeights(q) : lowerings.get(s.tensor()).weights(q);
-                weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c) : w);
+                weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c) : IntKernels.linearWeights(w, q.outChannels()));
             }
         }
         Graph g = model.graph();
@@ -180,7 +184,7 @@ public final class GoldenExecutor {
         if (l instanceof Conv2d c) {
             return IntKernels.conv2d(activations(n, x, s), s, c, weights.get(n.name()), (NodeQuant.Gemm) q, out);
         } else if (l instanceof Linear) {
-            return IntKernels.linear(activations(n, x, s), s.elementCount() / s.last(), s.last(), weights.get(n.name()), (NodeQuant.Gemm) q);
+            return IntKernels.linear(activations(n, x, s), s.elementCount() / s.last(), weights.get(n.name()), (NodeQuant.Gemm) q);
         } else if (l instanceof MatMul) {
             Shape b = g.shape(n.inputs().get(1));
             return IntKernels.matmul(x, st.tensors.get(n.inputs().get(1)), (int) s.product(0, s.rank() - 2), s.dim(-2), s.dim(-1), b.dim(-1),
@@ -189,9 +193,10 @@ public final class GoldenExecutor {
             byte[] b = st.tensors.get(n.inputs().get(1));
             int[] bi = sourceIndex.get(n.name());
             byte[] y = new byte[x.length];
-            if (q instanceof NodeQuant.Add a) {
+            if (q instanceof NodeQuant.Add) {
+                AddTable t = addTables.get(n.name());
                 for (int i = 0; i < y.length; i++) {
-                    y[i] = IntKernels.add(x[i], b[bi == null ? i : bi[i]], a);
+                    y[i] = t.apply(x[i], b[bi == null ? i : bi[i]]);
                 }
             } else {
                 for (int i = 0; i < y.length; i++) {

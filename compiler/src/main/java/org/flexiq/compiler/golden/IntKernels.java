@@ -19,23 +19,24 @@ final class IntKernels {
     }
 
     /**
-     * Convolution on effective operands: x [C, H, W] as ints, w as {@link #convWeights} laid it out. int sums wrap
+     * Convolution on effective operands: x [C, H, W] as ints, w the pairs of {@link #convWeights}. int sums wrap
      * modulo 2^32 whatever the order of their terms, so both paths give the plain loop's bits.
      */
-    static byte[] conv2d(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
+    static byte[] conv2d(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
         return c.groups() == 1 ? conv2dChannelsLast(x, in, c, w, q, out) : conv2dGrouped(x, in, c, w, q, out);
     }
 
     /**
-     * A convolution's weights [O, C/groups, taps] in the order {@link #conv2d} reads them: [O, taps, C] for one group
-     * (made once per executor; per inference it cost more than the gather it saves), unchanged for several.
+     * A convolution's weights [O, C/groups, taps] as {@link #conv2d} reads them, two output channels to a long:
+     * [O, taps, C] for one group (made once per executor; per inference it cost more than the gather it saves),
+     * [O, C/groups, taps] within each of several.
      */
-    static int[] convWeights(int[] w, Conv2d c) {
-        if (c.groups() != 1) {
-            return w;
-        }
+    static ChannelPairs convWeights(int[] w, Conv2d c) {
         int taps = c.kernelH() * c.kernelW();
         int cin = w.length / c.outChannels() / taps;
+        if (c.groups() != 1) {
+            return ChannelPairs.of(w, c.groups(), c.outChannels() / c.groups(), cin * taps);
+        }
         int[] t = new int[w.length];
         for (int o = 0; o < c.outChannels(); o++) {
             for (int ci = 0; ci < cin; ci++) {
@@ -44,7 +45,12 @@ final class IntKernels {
                 }
             }
         }
-        return t;
+        return ChannelPairs.of(t, 1, c.outChannels(), cin * taps);
+    }
+
+    /** Weights [O, k] of a linear layer, two output channels to a long. */
+    static ChannelPairs linearWeights(int[] w, int outChannels) {
+        return ChannelPairs.of(w, 1, outChannels, w.length / outChannels);
     }
 
     /**
@@ -52,7 +58,7 @@ final class IntKernels {
      * that a receptive field's row of taps is one contiguous run (all channels of kernelW adjacent pixels when the
      * dilation is 1), copied into the field with {@code System.arraycopy} rather than one tap at a time.
      */
-    private static byte[] conv2dChannelsLast(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
+    private static byte[] conv2dChannelsLast(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
         int cin = in.dim(0);
         int h = in.dim(1);
         int wd = in.dim(2);
@@ -63,7 +69,7 @@ final class IntKernels {
         int k = cin * kh * kw;
         int hp = h + 2 * c.padH();
         int wp = wd + 2 * c.padW();
-        int[] xp = new int[hp * wp * cin];
+        long[] xp = new long[hp * wp * cin];
         for (int ci = 0; ci < cin; ci++) {
             for (int iy = 0; iy < h; iy++) {
                 int src = (ci * h + iy) * wd;
@@ -73,11 +79,11 @@ final class IntKernels {
                 }
             }
         }
+        int chunk = w.chunk(ChannelPairs.maxAbs(xp));
         boolean rowRuns = c.dilation() == 1;
         byte[] y = new byte[out.elementCount()];
-        int[] col = new int[k];
-        int[] sums = new int[4];
-        int cout = c.outChannels();
+        long[] col = new long[k];
+        int[] sums = new int[w.perGroup() + 1];
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 int idx = 0;
@@ -93,7 +99,7 @@ final class IntKernels {
                         }
                     }
                 }
-                outputsOfRow(col, 0, w, 0, cout, k, q.bias(), q.requant(), sums, y, oy * ow + ox, oh * ow);
+                outputsOfRow(col, 0, w, 0, chunk, q.bias(), q.requant(), sums, y, oy * ow + ox, oh * ow);
             }
         }
         return y;
@@ -103,24 +109,24 @@ final class IntKernels {
      * Several groups, w [O, C/groups, taps]: for each output pixel and group the receptive field is gathered once
      * (an im2col row) so that the inner product runs over contiguous K.
      */
-    private static byte[] conv2dGrouped(int[] x, Shape in, Conv2d c, int[] w, NodeQuant.Gemm q, Shape out) {
+    private static byte[] conv2dGrouped(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
         int cin = in.dim(0);
         int h = in.dim(1);
         int wd = in.dim(2);
         int oh = out.dim(1);
         int ow = out.dim(2);
         int cinG = cin / c.groups();
-        int coutG = c.outChannels() / c.groups();
         int taps = c.kernelH() * c.kernelW();
         int k = cinG * taps;
         // the input with its zero padding written out: every receptive field then lies inside it, and is copied without
         // a bounds test per tap (an outside tap adds 0 x w = 0, exactly what leaving it out adds)
         int hp = h + 2 * c.padH();
         int wp = wd + 2 * c.padW();
-        int[] xp = c.padH() == 0 && c.padW() == 0 ? x : padded(x, cin, h, wd, c.padH(), c.padW());
+        long[] xp = padded(x, cin, h, wd, c.padH(), c.padW());
+        int chunk = w.chunk(ChannelPairs.maxAbs(xp));
         byte[] y = new byte[out.elementCount()];
-        int[] col = new int[k];
-        int[] sums = new int[4];
+        long[] col = new long[k];
+        int[] sums = new int[w.perGroup() + 1];
         for (int g = 0; g < c.groups(); g++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -134,7 +140,7 @@ final class IntKernels {
                             }
                         }
                     }
-                    outputsOfRow(col, 0, w, g * coutG, (g + 1) * coutG, k, q.bias(), q.requant(), sums, y, oy * ow + ox, oh * ow);
+                    outputsOfRow(col, 0, w, g, chunk, q.bias(), q.requant(), sums, y, oy * ow + ox, oh * ow);
                 }
             }
         }
@@ -142,117 +148,158 @@ final class IntKernels {
     }
 
     /**
-     * Output channels [from, to) of one row of K (a pixel's gathered field, or a linear layer's input row) at x[xo]:
-     * y[yo + o * channelStride] = sat(requant[o](bias[o] + x-row . w-row o)), four channels at a time. One method for
-     * every caller, so that the JIT compiles its loop alike wherever it runs.
+     * The output channels of group g for one row of K (a pixel's gathered field, or a linear layer's input row) at
+     * x[xo]: y[yo + o * channelStride] = sat(requant[o](bias[o] + x-row . w-row o)). One method for every caller, so
+     * that the JIT compiles its loop alike wherever it runs.
      */
-    private static void outputsOfRow(int[] x, int xo, int[] w, int from, int to, int k, int[] bias, FixedPoint[] requant, int[] sums,
+    private static void outputsOfRow(long[] x, int xo, ChannelPairs w, int g, int chunk, int[] bias, FixedPoint[] requant, int[] sums,
                                      byte[] y, int yo, int channelStride) {
-        int o = from;
-        for (; o + 4 <= to; o += 4) {
-            dot4(x, xo, w, o, k, bias, sums);
-            for (int j = 0; j < 4; j++) {
-                y[yo + (o + j) * channelStride] = IntArithmetic.saturateInt8(requant[o + j].apply(sums[j]));
-            }
-        }
-        for (; o < to; o++) {
-            int acc = bias[o];
-            int wo = o * k;
-            for (int i = 0; i < k; i++) {
-                acc += x[xo + i] * w[wo + i];
-            }
-            y[yo + o * channelStride] = IntArithmetic.saturateInt8(requant[o].apply(acc));
+        rowSums(x, xo, w, g, chunk, sums);
+        int first = g * w.perGroup();
+        for (int c = 0; c < w.perGroup(); c++) {
+            int o = first + c;
+            y[yo + o * channelStride] = IntArithmetic.saturateInt8(requant[o].apply(bias[o] + sums[c]));
         }
     }
 
-    /** x [c, h, w] inside zeros: ph rows above and below, pw columns left and right. */
-    private static int[] padded(int[] x, int c, int h, int w, int ph, int pw) {
+    /**
+     * sums[c] = x[xo ..] . w-row c, for the perGroup output channels c of group g, two pairs (four channels) at a
+     * time, with {@code chunk} from {@link ChannelPairs#chunk}: the int32 sums of the plain loop, wrapped alike. sums
+     * has room for perGroup + 1 (an odd group's last pair writes its empty upper half too).
+     */
+    static void rowSums(long[] x, int xo, ChannelPairs w, int g, int chunk, int[] sums) {
+        int k = w.k();
+        int per = w.perGroup();
+        int pairs = w.pairsPerGroup();
+        long[] p = w.pairs();
+        int j = 0;
+        for (; j + 2 <= pairs; j += 2) {
+            pairSums(x, xo, p, (g * pairs + j) * k, k, chunk, sums, 2 * j);
+        }
+        if (j < pairs) {
+            pairSum(x, xo, p, (g * pairs + j) * k, k, chunk, sums, 2 * j, per - 2 * j);
+        }
+    }
+
+    /** x [c, h, w] as longs inside zeros: ph rows above and below, pw columns left and right. */
+    private static long[] padded(int[] x, int c, int h, int w, int ph, int pw) {
         int hp = h + 2 * ph;
         int wp = w + 2 * pw;
-        int[] p = new int[c * hp * wp];
+        long[] p = new long[c * hp * wp];
         for (int ci = 0; ci < c; ci++) {
             for (int iy = 0; iy < h; iy++) {
-                System.arraycopy(x, (ci * h + iy) * w, p, (ci * hp + iy + ph) * wp + pw, w);
+                int src = (ci * h + iy) * w;
+                int dst = (ci * hp + iy + ph) * wp + pw;
+                for (int ix = 0; ix < w; ix++) {
+                    p[dst + ix] = x[src + ix];
+                }
             }
         }
         return p;
     }
 
     /**
-     * bias + x[xo ..] . w-row, for the four output channels o .. o+3 of w [O, k] at once, into acc: each load of x
-     * serves four products. Int addition wraps modulo 2^32 whatever the order, so the sums are the same bits as
-     * one channel at a time.
+     * x[xo ..] . the two pairs of rows at w[wo] and w[wo + k] into sums[at .. at + 3] (four output channels): each load of x
+     * serves four products in two multiplies. A chunk's long sum is A + B x 2^32 with |A| < 2^31, so its low int is A
+     * and the rest B; the chunks' parts add as ints, which wrap modulo 2^32 as the plain loop's sums do.
      */
-    private static void dot4(int[] x, int xo, int[] w, int o, int k, int[] bias, int[] acc) {
-        int a0 = bias[o];
-        int a1 = bias[o + 1];
-        int a2 = bias[o + 2];
-        int a3 = bias[o + 3];
-        int w0 = o * k;
-        int w1 = w0 + k;
-        int w2 = w1 + k;
-        int w3 = w2 + k;
-        for (int i = 0; i < k; i++) {
-            int v = x[xo + i];
-            a0 += v * w[w0 + i];
-            a1 += v * w[w1 + i];
-            a2 += v * w[w2 + i];
-            a3 += v * w[w3 + i];
+    private static void pairSums(long[] x, int xo, long[] w, int wo, int k, int chunk, int[] sums, int at) {
+        int a0 = 0;
+        int a1 = 0;
+        int a2 = 0;
+        int a3 = 0;
+        int w1 = wo + k;
+        for (int from = 0; from < k; from += chunk) {
+            int to = Math.min(k, from + chunk);
+            long s0 = 0;
+            long s1 = 0;
+            for (int i = from; i < to; i++) {
+                long v = x[xo + i];
+                s0 += v * w[wo + i];
+                s1 += v * w[w1 + i];
+            }
+            int lo0 = (int) s0;
+            int lo1 = (int) s1;
+            a0 += lo0;
+            a1 += (int) ((s0 - lo0) >> 32);
+            a2 += lo1;
+            a3 += (int) ((s1 - lo1) >> 32);
         }
-        acc[0] = a0;
-        acc[1] = a1;
-        acc[2] = a2;
-        acc[3] = a3;
+        sums[at] = a0;
+        sums[at + 1] = a1;
+        sums[at + 2] = a2;
+        sums[at + 3] = a3;
+    }
+
+    /** {@link #pairSums} for one pair into sums[at ..]: its two channels, or only the first when {@code channels} is 1. */
+    private static void pairSum(long[] x, int xo, long[] w, int wo, int k, int chunk, int[] sums, int at, int channels) {
+        int a0 = 0;
+        int a1 = 0;
+        for (int from = 0; from < k; from += chunk) {
+            int to = Math.min(k, from + chunk);
+            long s = 0;
+            for (int i = from; i < to; i++) {
+                s += x[xo + i] * w[wo + i];
+            }
+            int lo = (int) s;
+            a0 += lo;
+            a1 += (int) ((s - lo) >> 32);
+        }
+        sums[at] = a0;
+        if (channels > 1) {
+            sums[at + 1] = a1;
+        }
     }
 
     /** x [rows, K] x w [O, K]^T + bias, requantized per output channel. */
-    static byte[] linear(int[] x, int rows, int k, int[] w, NodeQuant.Gemm q) {
+    static byte[] linear(int[] x, int rows, ChannelPairs w, NodeQuant.Gemm q) {
         byte[] y = new byte[rows * q.outChannels()];
-        rowsTimesWeights(x, rows, k, w, q.outChannels(), q.bias(), q.requant(), y, 0);
+        long[] xl = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xl[i] = x[i];
+        }
+        rowsTimesWeights(xl, rows, w, q.bias(), q.requant(), y, 0);
         return y;
     }
 
     /**
-     * a [batch, m, k] x b [batch, k, n], one requantization for all outputs: each batch's a widened to ints and b
-     * transposed to [n, k], so that it runs through the same vectorized inner product as {@link #linear}.
+     * a [batch, m, k] x b [batch, k, n], one requantization for all outputs: each batch's a widened to longs and b
+     * transposed to [n, k] in pairs, so that it runs through the same inner product as {@link #linear}.
      */
     static byte[] matmul(byte[] a, byte[] b, int batch, int m, int k, int n, FixedPoint requant) {
         byte[] y = new byte[batch * m * n];
-        int[] ai = new int[m * k];
+        long[] al = new long[m * k];
         int[] bt = new int[n * k];
         int[] zero = new int[n];
         FixedPoint[] same = new FixedPoint[n];
         Arrays.fill(same, requant);
         for (int bi = 0; bi < batch; bi++) {
-            for (int i = 0; i < ai.length; i++) {
-                ai[i] = a[bi * m * k + i];
+            for (int i = 0; i < al.length; i++) {
+                al[i] = a[bi * m * k + i];
             }
             for (int t = 0; t < k; t++) {
                 for (int j = 0; j < n; j++) {
                     bt[j * k + t] = b[(bi * k + t) * n + j];
                 }
             }
-            rowsTimesWeights(ai, m, k, bt, n, zero, same, y, bi * m * n);
+            rowsTimesWeights(al, m, ChannelPairs.of(bt, 1, n, k), zero, same, y, bi * m * n);
         }
         return y;
     }
 
-    /** y[yo + r n + o] = sat(requant[o](bias[o] + x-row r . w-row o)) for x [rows, k], w [n, k]; four rows of w at a time. */
-    private static void rowsTimesWeights(int[] x, int rows, int k, int[] w, int n, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
-        int[] sums = new int[4];
+    /** y[yo + r n + o] = sat(requant[o](bias[o] + x-row r . w-row o)) for x [rows, k], w [n, k] in pairs. */
+    private static void rowsTimesWeights(long[] x, int rows, ChannelPairs w, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
+        int[] sums = new int[w.perGroup() + 1];
+        int chunk = w.chunk(ChannelPairs.maxAbs(x));
+        int n = w.perGroup();
         for (int r = 0; r < rows; r++) {
-            outputsOfRow(x, r * k, w, 0, n, k, bias, requant, sums, y, yo + r * n, 1);
+            outputsOfRow(x, r * w.k(), w, 0, chunk, bias, requant, sums, y, yo + r * n, 1);
         }
     }
 
     /** sat(round(a b M)): the product of two int8 codes is at most 2^14, so the 64-bit product never overflows. */
     static byte mul(int a, int b, NodeQuant.Mul q) {
         return IntArithmetic.saturateInt8(q.requant().apply((long) a * b));
-    }
-
-    static byte add(int a, int b, NodeQuant.Add q) {
-        long sum = q.a().apply((long) a << 16) + q.b().apply((long) b << 16);
-        return IntArithmetic.saturateInt8(IntArithmetic.roundShift(sum, 16));
     }
 
     /** A window sum of {@code count} values, rescaled: round(sum M / count). */

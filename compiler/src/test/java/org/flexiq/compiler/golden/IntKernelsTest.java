@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IntKernelsTest {
     /**
@@ -70,6 +71,51 @@ class IntKernelsTest {
             }
             assertThat(IntKernels.matmul(a, b, batch, m, k, n, requant)).as(Arrays.toString(sh)).containsExactly(expected);
         }
+    }
+
+    /**
+     * Two channels share a long in the matrix products' inner loop; the low half carries into the high one unless each
+     * chunk's sum stays within int32. Against the plain int loop (which wraps), raw sums before requantization, on
+     * int8 codes and on operands large enough to need chunks of a few terms or of one, with sums that wrap; odd and
+     * even channel counts per group.
+     */
+    @Test
+    void pairedChannelSumsEqualThePlainIntLoopEvenWhereTheyWrap() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int magnitude : new int[]{128, 4096, 40_000}) {
+            for (int k : new int[]{1, 7, 300, 5000}) {
+                for (int groups : new int[]{1, 3}) {
+                    for (int per : new int[]{1, 2, 3, 4, 5, 8}) {
+                        int[] w = new int[groups * per * k];
+                        Arrays.setAll(w, i -> rnd.nextInt(-magnitude, magnitude + 1));
+                        long[] x = new long[2 * k];
+                        Arrays.setAll(x, i -> rnd.nextInt(-magnitude, magnitude + 1));
+                        ChannelPairs pairs = ChannelPairs.of(w, groups, per, k);
+                        int chunk = pairs.chunk(ChannelPairs.maxAbs(x));
+                        int[] sums = new int[per + 1];
+                        for (int g = 0; g < groups; g++) {
+                            IntKernels.rowSums(x, k, pairs, g, chunk, sums);
+                            for (int c = 0; c < per; c++) {
+                                int expected = 0;
+                                for (int i = 0; i < k; i++) {
+                                    expected += (int) x[k + i] * w[(g * per + c) * k + i];
+                                }
+                                assertThat(sums[c]).as("|v| <= %d, k %d, group %d of %d, channel %d of %d, chunk %d", magnitude, k, g, groups, c, per, chunk)
+                                        .isEqualTo(expected);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Operands whose single product leaves int32 cannot share a long: refused, not summed wrong. */
+    @Test
+    void operandsBeyondOneIntProductAreRefused() {
+        ChannelPairs pairs = ChannelPairs.of(new int[]{1 << 16, 3}, 1, 2, 1);
+        assertThat(pairs.chunk(1 << 14)).isEqualTo(1);
+        assertThatThrownBy(() -> pairs.chunk(1 << 15)).isInstanceOf(ArithmeticException.class).hasMessageContaining("32768 x 65536");
     }
 
     private static byte[] bytes(SplittableRandom rnd, int n) {
