@@ -40,9 +40,9 @@ final class SiteLowering {
     }
 
     /**
-     * The site's activations in stored channel order (gathered when the site has a run-time reorder), lowered. A
-     * [C, H, W] input is walked a channel at a time over its contiguous pixels (a pixel at a time, striding over
-     * channels, cost a tenth of the golden executor's time).
+     * The site's activations in stored channel order (gathered when the site has a run-time reorder), lowered, always
+     * along contiguous memory: rows of channels for a [..., K] input, a channel's pixels for [C, H, W] (a pixel at a
+     * time, striding over channels, cost a tenth of the golden executor's time).
      */
     int[] activations(byte[] produced, Shape shape) {
         int[] x = gathered(produced, shape);
@@ -52,19 +52,24 @@ final class SiteLowering {
         int channels = site.channels();
         int inner = (int) shape.product(site.axis() + 1, shape.rank());
         int[] shifts = activationShifts(x, shape);
+        if (inner == 1) {
+            for (int p = 0; p < x.length / channels; p++) {
+                for (int c = 0; c < channels; c++) {
+                    int g = groupOf[c];
+                    if (g >= 0) {
+                        x[p * channels + c] = FourBit.reconstruct(x[p * channels + c], shifts[p * fourBitGroups + g]);
+                    }
+                }
+            }
+            return x;
+        }
         for (int c = 0; c < channels; c++) {
             int g = groupOf[c];
             if (g < 0) {
                 continue;
             }
-            if (inner == 1) {
-                for (int p = 0; p < x.length / channels; p++) {
-                    x[p * channels + c] = FourBit.reconstruct(x[p * channels + c], shifts[p * fourBitGroups + g]);
-                }
-            } else {
-                for (int pix = 0; pix < inner; pix++) {
-                    x[c * inner + pix] = FourBit.reconstruct(x[c * inner + pix], shifts[pix * fourBitGroups + g]);
-                }
+            for (int pix = 0; pix < inner; pix++) {
+                x[c * inner + pix] = FourBit.reconstruct(x[c * inner + pix], shifts[pix * fourBitGroups + g]);
             }
         }
         return x;
@@ -76,6 +81,15 @@ final class SiteLowering {
         int inner = (int) shape.product(site.axis() + 1, shape.rank());
         int[] x = new int[produced.length];
         int[] gather = site.gather();
+        if (inner == 1) {
+            // rows of channels: a channel at a time per row, not a one-element run per channel
+            for (int base = 0; base < x.length; base += channels) {
+                for (int c = 0; c < channels; c++) {
+                    x[base + c] = produced[base + (gather == null ? c : gather[c])];
+                }
+            }
+            return x;
+        }
         int blocks = x.length / (channels * inner);
         for (int b = 0; b < blocks; b++) {
             for (int c = 0; c < channels; c++) {
