@@ -1,23 +1,16 @@
 package org.flexiq.cli;
 
-import org.flexiq.workbench.Reselection;
+import org.flexiq.workbench.AccuracyStudy;
 import org.flexiq.workbench.BadInputException;
-import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.Ratios;
-import org.flexiq.workbench.ModelSource;
 import org.flexiq.reports.AtomicFiles;
-import org.flexiq.compiler.eval.Accuracy;
-import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.quant.Extraction;
-import org.flexiq.compiler.quant.QuantizedFlx;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.compiler.select.ChannelSelection;
-import org.flexiq.compiler.select.SearchProgress;
 import org.flexiq.reports.TextTable;
 import org.flexiq.reports.TextTable.Align;
 import org.flexiq.workloads.data.DataSpec;
 import org.flexiq.workloads.data.LabeledImages;
-import org.flexiq.workloads.ir.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +35,7 @@ final class AccuracyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(paramLabel = "MODEL", description = "A quantized .flx (sim quantize).")
-    Path model;
+    String model;
 
     @Option(names = "--data", required = true, paramLabel = "SPEC", description = "Evaluation data, e.g. fashion-mnist:test.")
     String data;
@@ -75,38 +67,42 @@ final class AccuracyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        QuantizedModel q = QuantizedFlx.read(model);
+        QuantizedModel q = QuantizedArgument.read(model);
         List<Double> rs = Ratios.parse("--ratios", ratios);
+        Ratios.requireStored(q, model, rs);
         List<Extraction> extractions = new ArrayList<>();
         List<ChannelSelection.Method> methods = new ArrayList<>();
-        String own = q.metadata().getOrDefault("flexiq.selection", "greedy");
         try {
-            for (double r : rs) {
-                q.ratioIndex(r);
-            }
             for (String e : QuantizeCommand.list(extraction)) {
                 extractions.add(Extraction.parse(e));
             }
-            for (String m : QuantizeCommand.list(compare == null ? own : compare)) {
+            for (String m : QuantizeCommand.list(compare == null ? q.metadata().getOrDefault("flexiq.selection", "greedy") : compare)) {
                 methods.add(ChannelSelection.Method.parse(m));
             }
         } catch (IllegalArgumentException e) {
             throw new BadInputException(model + ": " + e.getMessage());
         }
         LabeledImages images = DataOption.read("--data", () -> DataSpec.parse(data).load());
+        StageLine stage = StageLine.forTerminal(spec.commandLine().getErr(), "accuracy");
+        AccuracyStudy study = AccuracyStudy.run(q, model, AccuracyStudy.floatBaseline(q, floatModel), images,
+                new AccuracyStudy.Plan(rs, methods, extractions, population, generations, 128), stage, stage);
+        stage.done();
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("model", q.graph().name());
-        result.put("file", model.toString());
-        result.put("data", data);
-        result.put("images", images.size());
-        result.put("groupWidth", q.groupWidth());
-        Model f = floatBaseline(q);
-        Double floatTop1 = f == null ? null : Accuracy.floatTop1(f, images);
-        double int8 = Accuracy.goldenTop1(new GoldenExecutor(q, 0, Extraction.STATIC), images);
-        result.put("floatTop1", floatTop1);
-        result.put("int8Top1", int8);
-        List<Map<String, Object>> rows = new ArrayList<>();
+        out.printf(Locale.ROOT, "%s on %s (%d images), G = %d%n", study.model(), data, study.images(), study.groupWidth());
+        out.printf(Locale.ROOT, "float: %s   8-bit: %.2f%%%n", study.floatTop1() == null ? "n/a (give --float)"
+                : String.format(Locale.ROOT, "%.2f%%", 100 * study.floatTop1()), 100 * study.int8Top1());
+        out.print(table(study, rs).render());
+        if (json != null) {
+            AtomicFiles.write(json, Json.write(json(study, model, data)));
+        }
+        if (csv != null) {
+            AtomicFiles.write(csv, csv(study));
+        }
+        return Sim.OK;
+    }
+
+    /** One row per method and extraction, one column per ratio. */
+    private static TextTable table(AccuracyStudy study, List<Double> rs) {
         List<String> headers = new ArrayList<>(List.of("method", "extraction"));
         List<Align> aligns = new ArrayList<>(List.of(Align.LEFT, Align.LEFT));
         for (double r : rs) {
@@ -114,52 +110,50 @@ final class AccuracyCommand implements Callable<Integer> {
             aligns.add(Align.RIGHT);
         }
         TextTable t = new TextTable(headers, aligns);
-        StringBuilder csvText = new StringBuilder("method,extraction,ratio,top1\n");
-        if (floatTop1 != null) {
-            csvText.append(String.format(Locale.ROOT, "float,,,%.4f%n", floatTop1));
-        }
-        csvText.append(String.format(Locale.ROOT, "int8,,0,%.4f%n", int8));
-        for (ChannelSelection.Method method : methods) {
-            QuantizedModel selected = method.id().equals(own) ? q
-                    : Reselection.of(q, model.toString(), method, population, generations, 128, SearchProgress.NONE);
-            for (Extraction e : extractions) {
-                List<Object> cells = new ArrayList<>(List.of(method.id(), e == Extraction.STATIC ? "effective" : e == Extraction.STATIC_MAX ? "effective-max" : e.id()));
-                for (double r : rs) {
-                    double top1 = r == 0 ? int8 : Accuracy.goldenTop1(new GoldenExecutor(selected, r, e), images);
-                    cells.add(String.format(Locale.ROOT, "%.2f%%", 100 * top1));
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("method", method.id());
-                    row.put("extraction", e.id());
-                    row.put("ratio", r);
-                    row.put("top1", top1);
-                    rows.add(row);
-                    csvText.append(String.format(Locale.ROOT, "%s,%s,%s,%.4f%n", method.id(), e.id(), r, top1));
-                }
-                t.row(cells.toArray());
+        List<AccuracyStudy.Point> ps = study.points();
+        for (int i = 0; i < ps.size(); i += rs.size()) {
+            Extraction e = ps.get(i).extraction();
+            List<Object> cells = new ArrayList<>(List.of(ps.get(i).method().id(),
+                    e == Extraction.STATIC ? "effective" : e == Extraction.STATIC_MAX ? "effective-max" : e.id()));
+            for (AccuracyStudy.Point p : ps.subList(i, i + rs.size())) {
+                cells.add(String.format(Locale.ROOT, "%.2f%%", 100 * p.top1()));
             }
+            t.row(cells.toArray());
         }
-        result.put("rows", rows);
-        out.printf(Locale.ROOT, "%s on %s (%d images), G = %d%n", q.graph().name(), data, images.size(), q.groupWidth());
-        out.printf(Locale.ROOT, "float: %s   8-bit: %.2f%%%n", floatTop1 == null ? "n/a (give --float)" : String.format(Locale.ROOT, "%.2f%%", 100 * floatTop1), 100 * int8);
-        out.print(t.render());
-        if (json != null) {
-            AtomicFiles.write(json, Json.write(result));
-        }
-        if (csv != null) {
-            AtomicFiles.write(csv, csvText.toString());
-        }
-        return Sim.OK;
+        return t;
     }
 
-    private Model floatBaseline(QuantizedModel q) throws IOException {
-        String source = floatModel != null ? floatModel : q.metadata().get("quant.source");
-        if (source == null || (floatModel == null && !Files.exists(Path.of(source)) && !org.flexiq.workloads.zoo.ModelZoo.contains(source))) {
-            return null;
+    private static Map<String, Object> json(AccuracyStudy study, String file, String data) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", study.model());
+        result.put("file", file);
+        result.put("data", data);
+        result.put("images", study.images());
+        result.put("groupWidth", study.groupWidth());
+        result.put("floatTop1", study.floatTop1());
+        result.put("int8Top1", study.int8Top1());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (AccuracyStudy.Point p : study.points()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("method", p.method().id());
+            row.put("extraction", p.extraction().id());
+            row.put("ratio", p.ratio());
+            row.put("top1", p.top1());
+            rows.add(row);
         }
-        ModelSource a = ModelSource.resolve(source);
-        if (a.file() != null && a.file().quantized()) {
-            throw new BadInputException(source + ": the float baseline must be a float model");
+        result.put("rows", rows);
+        return result;
+    }
+
+    private static String csv(AccuracyStudy study) {
+        StringBuilder csv = new StringBuilder("method,extraction,ratio,top1\n");
+        if (study.floatTop1() != null) {
+            csv.append(String.format(Locale.ROOT, "float,,,%.4f%n", study.floatTop1()));
         }
-        return a.model();
+        csv.append(String.format(Locale.ROOT, "int8,,0,%.4f%n", study.int8Top1()));
+        for (AccuracyStudy.Point p : study.points()) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%.4f%n", p.method().id(), p.extraction().id(), p.ratio(), p.top1()));
+        }
+        return csv.toString();
     }
 }

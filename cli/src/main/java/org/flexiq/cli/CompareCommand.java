@@ -1,6 +1,9 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.Engine;
+import org.flexiq.workbench.GpuRuns;
 import org.flexiq.workbench.NpuModels;
+import org.flexiq.workbench.NpuRuns;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
@@ -10,8 +13,6 @@ import org.flexiq.gpubackend.GpuPlan;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
 import org.flexiq.reports.TextTable;
-import org.flexiq.simulator.FastEngine;
-import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
@@ -67,9 +68,11 @@ final class CompareCommand implements Callable<Integer> {
         List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
         NpuConfig c = npu.config(q.groupWidth(), model);
         CompiledProgram p = NpuCompiler.compile(q, c.target());
-        int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
-        RunStats npuBase = FastEngine.run(p.program(), c, "0", mode);
-        GpuTimingModel.Run gpuBase = GpuTimingModel.run(g, 0, 1, GpuPlan.of(q, 0, 1), gpu.kernel());
+        // timing only: the outputs are checked by sim run and sim gpu
+        NpuRuns npuRuns = NpuRuns.run(new NpuRuns.Request(q, p.program(), c, rs, Engine.FAST, e, false, false, null));
+        GpuRuns gpuRuns = GpuRuns.model(q, g, gpu.kernel(), rs, 1, e, null);
+        RunStats npuBase = npuRuns.base();
+        GpuTimingModel.Run gpuBase = gpuRuns.base();
         out.printf(Locale.ROOT, "%s, batch 1: NPU %s (%dx%d, G = %d, %.0f MHz) SIMULATED by the fast engine; GPU %s MODELLED: %s%n",
                 q.graph().name(), c.name(), c.arrayRows(), c.arrayCols(), q.groupWidth(), c.clockMHz(), g.name(), CudaProbe.why());
         String narrow = NpuModels.narrowGroupNote(q.groupWidth(), c.arrayRows());
@@ -81,10 +84,10 @@ final class CompareCommand implements Callable<Integer> {
                         TextTable.Align.RIGHT, TextTable.Align.RIGHT));
         RunStats lastNpu = null;
         GpuTimingModel.Run lastGpu = null;
-        for (double r : rs) {
-            lastNpu = FastEngine.run(p.program(), c, NpuCompiler.profileName(r), mode);
-            lastGpu = GpuTimingModel.run(g, r, 1, GpuPlan.of(q, r, 1), gpu.kernel());
-            t.row(org.flexiq.reports.SweepPoint.ratioText(r), us(lastNpu.latencyMicroseconds()), x(npuBase.cycles() / (double) lastNpu.cycles()),
+        for (int i = 0; i < rs.size(); i++) {
+            lastNpu = npuRuns.runs().get(i);
+            lastGpu = gpuRuns.runs().get(i);
+            t.row(org.flexiq.reports.SweepPoint.ratioText(rs.get(i)), us(lastNpu.latencyMicroseconds()), x(npuBase.cycles() / (double) lastNpu.cycles()),
                     RunCommand.percent(lastNpu.peUtilization()), us(lastGpu.us()), x(gpuBase.us() / lastGpu.us()), RunCommand.percent(lastGpu.tensorUtilization()));
         }
         out.print(t.render());

@@ -3,7 +3,6 @@ package org.flexiq.cli;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.FunctionalComparison;
 import org.flexiq.workbench.NpuModels;
-import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
@@ -78,25 +77,19 @@ final class ExecCommand implements Callable<Integer> {
         List<String> mismatches = new ArrayList<>();
         Map<String, Long> opcodes = new LinkedHashMap<>();
         for (double ratio : rs) {
-            GoldenExecutor golden = new GoldenExecutor(q, ratio, e);
-            int matched = 0;
-            ExecutionCounts counts = null;
-            for (Map<String, FloatTensor> in : inputs) {
-                FunctionalComparison.Outcome o = FunctionalComparison.check(c.program(), ratio, e, FunctionalComparison.codes(golden, c.program(), in),
-                        golden.run(in));
-                counts = o.counts();
-                if (o.matched()) {
-                    matched++;
-                } else if (mismatches.size() < 5) {
-                    mismatches.add("ratio " + NpuCompiler.profileName(ratio) + ": " + o.mismatch());
+            FunctionalComparison.Batch b = FunctionalComparison.over(q, c.program(), ratio, e, inputs);
+            ExecutionCounts counts = b.counts();
+            allMatched &= b.matched() == b.inputs();
+            for (String m : b.mismatches()) {
+                if (mismatches.size() < 5) {
+                    mismatches.add("ratio " + NpuCompiler.profileName(ratio) + ": " + m);
                 }
             }
-            allMatched &= matched == inputs.size();
             opcodes.clear();
             for (Map.Entry<Opcode, Long> en : counts.instructions().entrySet()) {
                 opcodes.put(en.getKey().mnemonic(), en.getValue());
             }
-            t.row(NpuCompiler.profileName(ratio), matched == inputs.size() ? "match golden" : (inputs.size() - matched) + " of " + inputs.size() + " DIFFER",
+            t.row(NpuCompiler.profileName(ratio), b.matched() == b.inputs() ? "match golden" : (b.inputs() - b.matched()) + " of " + b.inputs() + " DIFFER",
                     HumanFormat.count(counts.int8Folds()), HumanFormat.count(counts.int4Folds()), HumanFormat.count(counts.int8Macs()),
                     HumanFormat.count(counts.int4Macs()), HumanFormat.bytes(counts.dmaBytes()), HumanFormat.bytes(counts.reorderBytes()));
         }

@@ -2,16 +2,13 @@ package org.flexiq.cli;
 
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
+import org.flexiq.workbench.GpuRuns;
 import org.flexiq.workbench.NpuModels;
-import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.gpubackend.CublasLtTiming;
 import org.flexiq.gpubackend.CudaDevice;
 import org.flexiq.gpubackend.CudaProbe;
-import org.flexiq.gpubackend.GpuEmulator;
-import org.flexiq.gpubackend.GpuLayer;
-import org.flexiq.gpubackend.GpuPlan;
 import org.flexiq.gpubackend.GpuPlanCsv;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
@@ -98,21 +95,11 @@ final class GpuCommand implements Callable<Integer> {
                 q.graph().name(), g.name(), g.arch(), g.sms(), g.boostClockMHz(), g.int8Tops(),
                 g.hasInt4TensorCores() ? String.format(Locale.ROOT, "%.0f TOPS", g.int4Tops()) : "none (4-bit groups widened to int8)",
                 g.memoryBandwidthGBps(), batch, kernelText(kernel, g), CudaProbe.why());
-        Map<Double, List<GpuLayer>> plans = GpuPlan.atRatios(q, rs, batch);
-        List<GpuTimingModel.Run> runs = new ArrayList<>();
-        for (double r : rs) {
-            runs.add(GpuTimingModel.run(g, r, batch, plans.get(r), kernel));
-        }
-        GpuTimingModel.Run base = GpuTimingModel.run(g, 0, batch, GpuPlan.of(q, 0, batch), kernel);
-        List<String> checks = new ArrayList<>();
-        if (!noCheck) {
-            Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
-            for (double r : rs) {
-                Map<String, byte[]> expected = new GoldenExecutor(q, r, e).run(input);
-                Map<String, byte[]> got = GpuEmulator.run(q, r, e, !g.hasInt4TensorCores(), input);
-                checks.add(expected.keySet().stream().allMatch(k -> java.util.Arrays.equals(expected.get(k), got.get(k))) ? "match" : "DIFFER");
-            }
-        }
+        Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
+        GpuRuns done = GpuRuns.model(q, g, kernel, rs, batch, e, noCheck ? null : input);
+        List<GpuTimingModel.Run> runs = done.runs();
+        GpuTimingModel.Run base = done.base();
+        List<String> checks = done.matched().stream().map(m -> m ? "match" : "DIFFER").toList();
         TextTable t = new TextTable(List.of("ratio", "latency (modelled)", "bound", "speedup", "tensor util", "int8 MACs", "int4 MACs", "kernels",
                 "emulated outputs vs golden"), List.of(TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.LEFT, TextTable.Align.RIGHT,
                 TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
@@ -133,7 +120,7 @@ final class GpuCommand implements Callable<Integer> {
         CudaDevice.Opened opened = CudaDevice.open();
         if (opened.device() != null) {
             try (CudaDevice d = opened.device()) {
-                measured(out, q, rs, e, d);
+                measured(out, GpuRuns.measure(q, d, g, kernel, rs, e, input), d);
             }
         } else if (CudaProbe.driver() != null) {
             out.printf(Locale.ROOT, "%nno GEMM kernel measured: %s%n", opened.why());
@@ -145,35 +132,22 @@ final class GpuCommand implements Callable<Integer> {
             AtomicFiles.write(gemmShapes, shapes(q.graph().name(), batch, runs));
         }
         if (kernelsCsv != null) {
-            AtomicFiles.write(kernelsCsv, GpuPlanCsv.write(plans));
+            AtomicFiles.write(kernelsCsv, GpuPlanCsv.write(done.plans()));
         }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
     }
 
     /** On a real GPU: every GEMM kernel run and timed (CUDA events, median of 9 bursts of back-to-back launches after 3 warm-up), outputs checked. */
-    private void measured(PrintWriter out, QuantizedModel q, List<Double> rs, Extraction e, CudaDevice d) {
-        Map<String, FloatTensor> input = CalibrationData.load("synthetic:1", q.graph(), seed).get(0);
+    private static void measured(PrintWriter out, List<GpuRuns.Measured> measured, CudaDevice d) {
         out.printf(Locale.ROOT, "%nMEASURED on %s (%s%s), batch 1: the GEMM kernels (CUDA events, median of 9 bursts of %d "
                 + "back-to-back launches after 3 warm-up; "
                 + "their activations extracted and gathered on the device too); the other layers are not timed%n", d.name(), d.arch(),
                 d.widened() ? ", 4-bit groups widened to int8" : "", CudaDevice.BURST);
         TextTable t = new TextTable(List.of("ratio", "GEMM kernels (measured)", "GEMM kernels (modelled)", "outputs vs golden"),
                 List.of(TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
-        GpuSpec model = GpuSpec.KNOWN.stream().filter(s -> d.name().toLowerCase(Locale.ROOT).contains(s.id().replace("rtx", ""))).findFirst()
-                .orElse(gpu.spec());
-        for (double r : rs) {
-            Map<String, Double> ms = new LinkedHashMap<>();
-            Map<String, byte[]> got = GpuEmulator.run(q, r, e, d, (node, k) -> {
-                CudaDevice.Result res = d.gemm(k, 3, 9);
-                ms.put(node, res.medianMs());
-                return res.out();
-            }, input);
-            Map<String, byte[]> expected = new GoldenExecutor(q, r, e).run(input);
-            boolean ok = expected.keySet().stream().allMatch(k -> java.util.Arrays.equals(expected.get(k), got.get(k)));
-            double modelled = GpuTimingModel.run(model, r, 1, GpuPlan.of(q, r, 1), gpu.kernel()).kernels().stream()
-                    .filter(k -> k.layer().kind().equals("gemm")).mapToDouble(GpuTimingModel.KernelTime::us).sum();
-            t.row(org.flexiq.reports.SweepPoint.ratioText(r), String.format(Locale.ROOT, "%.1f us", 1000 * ms.values().stream().mapToDouble(x -> x).sum()),
-                    String.format(Locale.ROOT, "%.1f us (%s)", modelled, model.id()), ok ? "match" : "DIFFER");
+        for (GpuRuns.Measured m : measured) {
+            t.row(org.flexiq.reports.SweepPoint.ratioText(m.ratio()), String.format(Locale.ROOT, "%.1f us", m.measuredUs()),
+                    String.format(Locale.ROOT, "%.1f us (%s)", m.modelledUs(), m.modelledOn()), m.matched() ? "match" : "DIFFER");
         }
         out.print(t.render());
     }

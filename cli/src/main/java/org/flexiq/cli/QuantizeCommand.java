@@ -13,7 +13,6 @@ import org.flexiq.compiler.quant.Quantizer;
 import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.quant.Site;
 import org.flexiq.compiler.select.ChannelSelection;
-import org.flexiq.compiler.select.SearchProgress;
 import org.flexiq.compiler.select.StageReport;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Model;
@@ -94,7 +93,7 @@ final class QuantizeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         QuantizedModel int8 = Quantization.int8(m, model, samples, qo);
         double quantSeconds = (System.nanoTime() - t0) / 1e9;
-        Progress progress = Progress.forTerminal(spec.commandLine().getErr());
+        StageLine progress = StageLine.forTerminal(spec.commandLine().getErr(), "quantize");
         Quantization.Selected selected = Quantization.select(int8, rs, opts, samples, searchOpts.fitnessSamples, progress, calibSpec, model);
         progress.done();
         ChannelSelection.Result r = selected.selection();
@@ -122,35 +121,6 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     /** Search progress on a terminal's stderr; nothing when output is not a terminal or in CI. */
-    static final class Progress implements SearchProgress {
-        private final PrintWriter err;
-        private final boolean on;
-
-        private Progress(PrintWriter err, boolean on) {
-            this.err = err;
-            this.on = on;
-        }
-
-        static Progress forTerminal(PrintWriter err) {
-            return new Progress(err, System.console() != null && System.getenv("CI") == null);
-        }
-
-        @Override
-        public void generation(double ratio, int generation, int generations, double bestFitness) {
-            if (on) {
-                err.printf(Locale.ROOT, "\rsearch: ratio %.2f, generation %d/%d, best fitness %.6g   ", ratio, generation, generations, bestFitness);
-                err.flush();
-            }
-        }
-
-        void done() {
-            if (on) {
-                err.print("\r" + " ".repeat(78) + "\r");
-                err.flush();
-            }
-        }
-    }
-
     static List<String> list(String csv) {
         List<String> l = new ArrayList<>();
         for (String s : csv.split(",")) {

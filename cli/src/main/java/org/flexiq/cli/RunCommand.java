@@ -2,7 +2,8 @@ package org.flexiq.cli;
 
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
-import org.flexiq.workbench.FunctionalComparison;
+import org.flexiq.workbench.Engine;
+import org.flexiq.workbench.NpuRuns;
 import org.flexiq.workbench.NpuModels;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.compiler.lower.CompiledProgram;
@@ -21,11 +22,7 @@ import org.flexiq.workbench.EnergySpec;
 import org.flexiq.reports.LayerCsv;
 import org.flexiq.reports.RunReportPage;
 import org.flexiq.reports.TextTable;
-import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.simulator.Activity;
-import org.flexiq.simulator.CycleEngine;
-import org.flexiq.simulator.FastEngine;
-import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
@@ -128,9 +125,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!engine.equals("fast") && !engine.equals("cycle")) {
-            throw new BadInputException("--engine: '" + engine + "' is neither fast nor cycle");
-        }
+        Engine timer = Engine.parse("--engine", engine);
         if (accuracy != null && report == null) {
             throw new BadInputException("--accuracy goes with --report (it adds the latency-accuracy chart)");
         }
@@ -172,40 +167,14 @@ final class RunCommand implements Callable<Integer> {
         }
         List<Double> rs = NpuModels.ratios(q, schedule != null ? "--ratio-schedule" : "--ratio", schedule != null ? schedule : ratios);
         CompiledProgram c = NpuCompiler.compile(q, config.target());
-        int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
-        List<RunStats> runs = new ArrayList<>();
-        List<String> checks = new ArrayList<>();
         // the check's input, drawn only where values are computed
         Map<String, FloatTensor> input = engine.equals("cycle") || !timingOnly() ? CalibrationData.load("synthetic:1", q.graph(), seed).get(0) : null;
-        NpuConfig cfg = config;
-        RunStats base;
-        if (engine.equals("cycle")) {
-            // the cycle engine computes the values itself: its outputs are what is checked
-            for (double r : rs) {
-                GoldenExecutor golden = new GoldenExecutor(q, r, e);
-                CycleEngine.Result res = CycleEngine.run(c.program(), cfg, NpuCompiler.profileName(r), mode,
-                        FunctionalComparison.codes(golden, c.program(), input));
-                runs.add(res.stats());
-                if (!noCheck) {
-                    checks.add(matches(res.outputs(), golden.run(input)) ? "match" : "DIFFER");
-                }
-            }
-            base = rs.contains(0.0) ? runs.get(rs.indexOf(0.0)) : CycleEngine.run(c.program(), cfg, "0", mode,
-                    FunctionalComparison.codes(new GoldenExecutor(q, 0, e), c.program(), input)).stats();
-        } else {
-            if (schedule != null) {
-                runs.addAll(FastEngine.schedule(c.program(), config, profiles, mode));
-            } else {
-                // ratios are independent runs: both cores, results in the order asked
-                runs.addAll(profiles.parallelStream().map(p -> FastEngine.run(c.program(), cfg, p, mode)).toList());
-            }
-            base = schedule == null && rs.contains(0.0) ? runs.get(rs.indexOf(0.0)) : FastEngine.run(c.program(), config, "0", mode);
-            if (!timingOnly()) {
-                checks.addAll(rs.parallelStream().map(r -> FunctionalComparison.run(q, c.program(), r, e, input).matched() ? "match" : "DIFFER")
-                        .toList());
-            }
-        }
+        NpuRuns done = NpuRuns.run(new NpuRuns.Request(q, c.program(), config, rs, timer, e, schedule != null,
+                !noCheck && !timingOnly(), input));
+        List<RunStats> runs = done.runs();
+        RunStats base = done.base();
+        List<String> checks = done.matched().stream().map(m -> m ? "match" : "DIFFER").toList();
         EnergySpec.Priced priced = energyOptions.spec().price(config, runs, base);
         EnergyTable table = priced.table();
         List<EnergyReport> energies = priced.runs();
@@ -337,10 +306,6 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return s.npuConfig(g, rows, bytes);
-    }
-
-    private static boolean matches(Map<String, byte[]> got, Map<String, byte[]> expected) {
-        return expected.entrySet().stream().allMatch(x -> java.util.Arrays.equals(got.get(x.getKey()), x.getValue()));
     }
 
     private static TextTable summary(List<RunStats> runs, RunStats base, List<String> checks, boolean schedule) {

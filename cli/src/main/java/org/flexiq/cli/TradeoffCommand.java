@@ -114,15 +114,9 @@ final class TradeoffCommand implements Callable<Integer> {
                 searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed, energyOptions.spec().parameters("--energy", machine),
                 searchOpts.budget());
         PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null && System.getenv("CI") == null;
-        QuantizeCommand.Progress search = QuantizeCommand.Progress.forTerminal(err);
-        Tradeoff.Outcome outcome = Tradeoff.runKeepingModel(plan, stage -> {
-            if (terminal) {
-                err.print("\r" + String.format(Locale.ROOT, "%-78s", "tradeoff: " + stage));
-                err.flush();
-            }
-        }, search);
-        search.done();
+        StageLine stage = StageLine.forTerminal(err, "tradeoff");
+        Tradeoff.Outcome outcome = Tradeoff.runKeepingModel(plan, stage, stage);
+        stage.done();
         TradeoffResult r = outcome.result();
         print(r, spec.commandLine().getOut());
         if (save != null) { // the model first: the largest write, and the one a later run would miss most

@@ -73,7 +73,7 @@ class QuantizeCliTest {
         bad(sim("accuracy", q.toString(), "--data", "fashion-mnist:test:10", "--ratios", "0.3"), "ratio 0.3 is not stored");
         Path floatFile = dir.resolve("mlp.flx");
         sim("zoo", "export", "mlp", "-o", floatFile.toString());
-        bad(sim("accuracy", floatFile.toString(), "--data", "fashion-mnist:test:10"), "a float model (version 1); quantize it first");
+        bad(sim("accuracy", floatFile.toString(), "--data", "fashion-mnist:test:10"), "a float model; quantize it first (sim quantize ");
         assertThat(out).doesNotExist();
     }
 

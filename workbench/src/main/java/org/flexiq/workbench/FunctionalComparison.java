@@ -10,7 +10,10 @@ import org.flexiq.simulator.ExecutionCounts;
 import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.workloads.ir.FloatTensor;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,7 +62,7 @@ public final class FunctionalComparison {
             throw new IllegalArgumentException("the NPU program carries effective (static) shift tables: run it static or dynamic");
         }
         FunctionalExecutor.Result npu = FunctionalExecutor.run(program, NpuCompiler.profileName(ratio),
-                extraction == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC, codes);
+                NpuRuns.mode(extraction), codes);
         String mismatch = null;
         for (Map.Entry<String, byte[]> e : golden.entrySet()) {
             byte[] got = npu.outputs().get(e.getKey());
@@ -70,5 +73,40 @@ public final class FunctionalComparison {
             }
         }
         return new Outcome(npu.outputs(), golden, mismatch, npu.counts());
+    }
+
+    /** Whether every output {@code expected} names has the same bytes in {@code got}. */
+    public static boolean sameOutputs(Map<String, byte[]> expected, Map<String, byte[]> got) {
+        return expected.entrySet().stream().allMatch(x -> Arrays.equals(got.get(x.getKey()), x.getValue()));
+    }
+
+    /**
+     * Several inputs through the program at one ratio, each compared with the golden executor.
+     *
+     * @param matched how many inputs gave the golden outputs
+     * @param mismatches the first differing element of each input that differed, up to the first five
+     * @param counts what the program executed for the last input
+     */
+    public record Batch(int inputs, int matched, List<String> mismatches, ExecutionCounts counts) {
+        public Batch {
+            mismatches = List.copyOf(mismatches);
+        }
+    }
+
+    public static Batch over(QuantizedModel model, NpuProgram program, double ratio, Extraction extraction, List<Map<String, FloatTensor>> inputs) {
+        GoldenExecutor golden = new GoldenExecutor(model, ratio, extraction);
+        // inputs are independent: both cores, outcomes in input order
+        List<Outcome> outcomes = inputs.parallelStream().map(in -> check(program, ratio, extraction, codes(golden, program, in), golden.run(in)))
+                .toList();
+        int matched = 0;
+        List<String> mismatches = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            if (o.matched()) {
+                matched++;
+            } else if (mismatches.size() < 5) {
+                mismatches.add(o.mismatch());
+            }
+        }
+        return new Batch(inputs.size(), matched, mismatches, outcomes.get(outcomes.size() - 1).counts());
     }
 }

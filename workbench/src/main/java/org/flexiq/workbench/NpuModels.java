@@ -56,15 +56,9 @@ public final class NpuModels {
 
     /** Ratios to run: each 0 or stored in the model. */
     public static List<Double> ratios(QuantizedModel q, String option, String text) {
-        try {
-            List<Double> rs = Ratios.parse(option, text);
-            for (double r : rs) {
-                q.ratioIndex(r);
-            }
-            return rs;
-        } catch (IllegalArgumentException ex) {
-            throw new BadInputException(option + ": " + ex.getMessage());
-        }
+        List<Double> rs = Ratios.parse(option, text);
+        Ratios.requireStored(q, option, rs);
+        return rs;
     }
 
     /** The ratios {@link #quantize} stores. */

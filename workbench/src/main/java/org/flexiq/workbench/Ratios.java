@@ -1,9 +1,11 @@
 package org.flexiq.workbench;
 
+import org.flexiq.compiler.quant.QuantizedModel;
+
 import java.util.ArrayList;
 import java.util.List;
 
-/** Comma-separated ratio lists from the command line. */
+/** Comma-separated ratio lists from the command line, and the check that a model stores them. */
 public final class Ratios {
     private Ratios() {
     }
@@ -22,5 +24,16 @@ public final class Ratios {
             }
         }
         return r;
+    }
+
+    /** Refuses a ratio the quantized model does not store; {@code label} (an option or the file) starts the message. */
+    public static void requireStored(QuantizedModel q, String label, List<Double> ratios) {
+        for (double r : ratios) {
+            try {
+                q.ratioIndex(r);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(label + ": " + e.getMessage());
+            }
+        }
     }
 }

@@ -1,16 +1,11 @@
 package org.flexiq.workbench;
 
-import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.lower.InfeasibleException;
 import org.flexiq.compiler.lower.NpuCompiler;
-import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.isa.NpuProgram;
 import org.flexiq.reports.SweepPoint;
 import org.flexiq.simulator.ConfigException;
-import org.flexiq.simulator.CycleEngine;
-import org.flexiq.simulator.FastEngine;
-import org.flexiq.simulator.FunctionalExecutor;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.RunStats;
 import org.flexiq.simulator.energy.EnergyReport;
@@ -75,14 +70,8 @@ public final class SweepPointRunner {
     }
 
     private RunStats time(QuantizedModel q, NpuProgram p, NpuConfig c, double ratio) {
-        Extraction e = plan.extraction();
-        int mode = e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC;
-        String profile = NpuCompiler.profileName(ratio);
-        if (plan.engine() == Engine.FAST) {
-            return FastEngine.run(p, c, profile, mode);
-        }
-        GoldenExecutor golden = new GoldenExecutor(q, ratio, e);
-        var input = CalibrationData.load("synthetic:1", q.graph(), plan.seed()).get(0);
-        return CycleEngine.run(p, c, profile, mode, FunctionalComparison.codes(golden, p, input)).stats();
+        // the cycle engine steps values: a synthetic input, the same for every point of the plan
+        var input = plan.engine() == Engine.FAST ? null : CalibrationData.load("synthetic:1", q.graph(), plan.seed()).get(0);
+        return NpuRuns.time(q, p, c, ratio, plan.engine(), plan.extraction(), input);
     }
 }

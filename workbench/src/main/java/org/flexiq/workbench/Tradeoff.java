@@ -70,13 +70,7 @@ public final class Tradeoff {
             if (plan.group() != null && plan.group() != q.groupWidth()) {
                 throw new BadInputException("--group " + plan.group() + ": " + plan.model() + " was quantized with G = " + q.groupWidth());
             }
-            for (double r : plan.ratios()) {
-                try {
-                    q.ratioIndex(r);
-                } catch (IllegalArgumentException e) {
-                    throw new BadInputException(plan.model() + ": " + e.getMessage());
-                }
-            }
+            Ratios.requireStored(q, plan.model(), plan.ratios());
             images = DataSpec.parse(plan.data()).load();
             String own = q.metadata().getOrDefault("flexiq.selection", "greedy");
             for (ChannelSelection.Method m : plan.methods()) {
