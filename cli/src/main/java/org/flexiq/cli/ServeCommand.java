@@ -5,7 +5,7 @@ import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.reports.ServeCharts;
 import org.flexiq.reports.TextTable;
-import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.workbench.NpuRuns;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.NpuModels;
 import org.flexiq.workbench.serve.AccuracyTable;
@@ -150,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
         QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, out);
         ServiceModel service = gpu != null
                 ? Serving.gpu(q, GpuOptions.spec(gpu), GpuOptions.kernel(kernel), q.ratios())
-                : Serving.npu(q, npu.config(q.groupWidth()), e == Extraction.DYNAMIC ? FunctionalExecutor.DYNAMIC : FunctionalExecutor.STATIC, q.ratios());
+                : Serving.npu(q, npu.config(q.groupWidth()), NpuRuns.mode(e), q.ratios());
         AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, accuracySeries);
         out.printf(Locale.ROOT, "%s on %s%n", q.graph().name(), service.describe());
         Serving.warm(service, batch);
