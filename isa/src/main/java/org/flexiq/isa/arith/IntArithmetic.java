@@ -17,7 +17,11 @@ public final class IntArithmetic {
             return 0;
         }
         long half = 1L << (s - 1);
-        return v >= 0 ? (v + half) >> s : -((-v + half) >> s);
+        // v >= 0 ? (v + half) >> s : -((-v + half) >> s), without the branch: the sign of a product is random from one
+        // output to the next, and a mispredicted branch per requantized output cost more than the arithmetic
+        long sign = v >> 63;
+        long r = (((v ^ sign) - sign) + half) >> s;
+        return (r ^ sign) - sign;
     }
 
     /** round(n / d), half away from zero; d > 0. */

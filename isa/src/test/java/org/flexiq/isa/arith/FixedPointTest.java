@@ -19,6 +19,33 @@ class FixedPointTest {
     }
 
     @Test
+    void roundShiftIsTheBranchingDefinitionBitForBit() {
+        SplittableRandom r = new SplittableRandom(7);
+        long[] edges = {0, 1, -1, 2, -2, 3, -3, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, 1L << 62, -(1L << 62)};
+        for (int s = 0; s < 70; s++) {
+            for (long v : edges) {
+                assertThat(IntArithmetic.roundShift(v, s)).as(v + " >> " + s).isEqualTo(branching(v, s));
+            }
+            for (int i = 0; i < 2000; i++) {
+                long v = i % 2 == 0 ? r.nextLong() : r.nextLong(-(1L << 40), 1L << 40);
+                assertThat(IntArithmetic.roundShift(v, s)).as(v + " >> " + s).isEqualTo(branching(v, s));
+            }
+        }
+    }
+
+    /** round(v / 2^s) half away from zero as first written, with a branch on the sign (wrapping alike at Long.MIN_VALUE). */
+    private static long branching(long v, int s) {
+        if (s <= 0) {
+            return v;
+        }
+        if (s >= 63) {
+            return 0;
+        }
+        long half = 1L << (s - 1);
+        return v >= 0 ? (v + half) >> s : -((-v + half) >> s);
+    }
+
+    @Test
     void halfIsExactlyRepresented() {
         FixedPoint half = FixedPoint.of(0.5);
         assertThat(half.multiplier()).isEqualTo(1 << 30);
