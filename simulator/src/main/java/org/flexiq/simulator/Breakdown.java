@@ -1,7 +1,6 @@
 package org.flexiq.simulator;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -15,34 +14,37 @@ final class Breakdown {
     private Breakdown() {
     }
 
-    private static Activity top(int[] active) {
-        for (Activity a : Activity.values()) {
-            if (active[a.ordinal()] > 0 && a != Activity.DMA_STALL) {
+    /** Activity's values in priority order, once: {@code values()} copies its array at every call. */
+    private static final Activity[] ACTIVITIES = Activity.values();
+
+    /** The highest-priority activity with a span open, by ordinal; DMA stall when no execute-unit activity is. */
+    private static int top(int[] active) {
+        for (int a = 0; a < active.length; a++) {
+            if (active[a] > 0 && a != Activity.DMA_STALL.ordinal()) {
                 return a;
             }
         }
-        return Activity.DMA_STALL;
+        return Activity.DMA_STALL.ordinal();
     }
 
     private static long time(long event) {
-        return event >>> 8;
+        return ActivitySpans.time(event);
     }
 
     private static void apply(int[] active, long event) {
-        active[(int) (event & 15)] += (event >> 4 & 1) != 0 ? 1 : -1;
+        active[ActivitySpans.activity(event)] += ActivitySpans.starts(event) ? 1 : -1;
     }
 
-    /** @param intervals {start, end, activity ordinal}, end exclusive */
-    static List<Map<Activity, Long>> perWindow(List<long[]> intervals, long from, long[] windowEnd) {
+    static List<Map<Activity, Long>> perWindow(ActivitySpans spans, long from, long[] windowEnd) {
         int n = windowEnd.length;
-        long[][] cycles = new long[n][Activity.values().length];
+        long[][] cycles = new long[n][ACTIVITIES.length];
         if (n > 0) {
-            count(intervals, from, windowEnd, cycles);
+            count(spans.sortedEvents(), from, windowEnd, cycles);
         }
         List<Map<Activity, Long>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<Activity, Long> m = new EnumMap<>(Activity.class);
-            for (Activity a : Activity.values()) {
+            for (Activity a : ACTIVITIES) {
                 m.put(a, cycles[i][a.ordinal()]);
             }
             out.add(m);
@@ -50,18 +52,10 @@ final class Breakdown {
         return out;
     }
 
-    private static void count(List<long[]> intervals, long from, long[] windowEnd, long[][] cycles) {
+    /** @param events the spans' event keys sorted by time: all events at one time apply before the next span is counted */
+    private static void count(long[] events, long from, long[] windowEnd, long[][] cycles) {
         int n = windowEnd.length;
-        // one primitive key per event, sorted by time: time << 8 | starts << 4 | activity (the order among events at one
-        // time does not matter: all of them apply before the next span is counted)
-        long[] events = new long[2 * intervals.size()];
-        int k = 0;
-        for (long[] iv : intervals) {
-            events[k++] = iv[0] << 8 | 1 << 4 | iv[2];
-            events[k++] = iv[1] << 8 | iv[2];
-        }
-        Arrays.sort(events);
-        int[] active = new int[Activity.values().length];
+        int[] active = new int[ACTIVITIES.length];
         int e = 0;
         while (e < events.length && time(events[e]) <= from) {
             apply(active, events[e]);
@@ -75,7 +69,7 @@ final class Breakdown {
         }
         while (t < last) {
             long next = Math.min(e < events.length ? time(events[e]) : Long.MAX_VALUE, windowEnd[w]);
-            cycles[w][top(active).ordinal()] += next - t;
+            cycles[w][top(active)] += next - t;
             t = next;
             while (e < events.length && time(events[e]) == t) {
                 apply(active, events[e]);

@@ -393,9 +393,9 @@ public final class CycleEngine {
         activity[(int) t] = (byte) a.ordinal();
     }
 
-    /** The recorded cycles as intervals of execute-unit activity. */
-    private List<long[]> intervals(long end) {
-        List<long[]> out = new ArrayList<>();
+    /** The recorded cycles as spans of execute-unit activity. */
+    private ActivitySpans intervals(long end) {
+        ActivitySpans out = new ActivitySpans();
         long t = 0;
         while (t < end) {
             int a = activity[(int) t];
@@ -404,7 +404,7 @@ public final class CycleEngine {
                 t++;
             }
             if (a != Activity.DMA_STALL.ordinal()) {
-                out.add(new long[]{s, t, a});
+                out.add(s, t, a);
             }
         }
         return out;

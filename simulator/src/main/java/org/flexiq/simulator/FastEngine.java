@@ -23,7 +23,7 @@ public final class FastEngine {
     private final long[] queueFinish = new long[3];
     private final long[] queueNotBefore = new long[3];
     private final List<ArrayDeque<Long>> semaphores = new ArrayList<>();
-    private final List<long[]> intervals = new ArrayList<>();
+    private final ActivitySpans intervals = new ActivitySpans();
     private long notBefore;
     private long execIssue;
     private long loadPortFree;
@@ -67,7 +67,7 @@ public final class FastEngine {
         long previous = 0;
         for (String name : profiles) {
             List<TimedOp> ops = planner.plan(program, program.profile(name), names);
-            e.intervals.clear();
+            e.intervals.clear(2 * ops.size()); // at most two spans per op (a compute's MACs and its fill/drain)
             e.layerEnd = new long[names.size()];
             e.start = new long[ops.size()];
             e.finish = new long[ops.size()];
@@ -100,17 +100,17 @@ public final class FastEngine {
                 queueNotBefore[op.queue] = Math.max(queueNotBefore[op.queue], t);
             }
             case LOAD -> {
-                long start = deps(op, false, max(d, notBefore, queueNotBefore[LOAD], loadPortFree));
+                long start = deps(op, false, max(max(d, notBefore), max(queueNotBefore[LOAD], loadPortFree)));
                 loadPortFree = start + op.occupancy;
                 done(op, LOAD, start, start + op.occupancy + op.latency, false);
             }
             case STORE -> {
-                long start = deps(op, false, max(d, notBefore, queueNotBefore[STORE], storePortFree));
+                long start = deps(op, false, max(max(d, notBefore), max(queueNotBefore[STORE], storePortFree)));
                 storePortFree = start + op.occupancy;
                 done(op, STORE, start, start + op.occupancy + op.latency, false);
             }
             case VECTOR -> {
-                long start = deps(op, false, max(d, notBefore, queueNotBefore[EXEC], execIssue, vectorFree));
+                long start = deps(op, false, max(max(d, notBefore), max(queueNotBefore[EXEC], execIssue), vectorFree));
                 long finish = start + op.occupancy;
                 execIssue = start;
                 vectorFree = finish;
@@ -118,7 +118,7 @@ public final class FastEngine {
                 done(op, EXEC, start, finish, false);
             }
             case PRELOAD -> {
-                long start = deps(op, true, max(d, notBefore, queueNotBefore[EXEC], execIssue, shadowFree));
+                long start = deps(op, true, max(max(d, notBefore), max(queueNotBefore[EXEC], execIssue), shadowFree));
                 long finish = start + op.occupancy;
                 execIssue = start;
                 lastPreloadDone = finish;
@@ -126,7 +126,7 @@ public final class FastEngine {
                 done(op, EXEC, start, finish, true);
             }
             case COMPUTE -> {
-                long start = deps(op, true, max(d, notBefore, queueNotBefore[EXEC], execIssue, lastPreloadDone, arrayInputFree));
+                long start = deps(op, true, max(max(d, notBefore), max(queueNotBefore[EXEC], execIssue), max(lastPreloadDone, arrayInputFree)));
                 long finish = start + tm.compute(op.occupancy);
                 execIssue = start;
                 arrayInputFree = start + op.occupancy;
@@ -161,18 +161,17 @@ public final class FastEngine {
         end = Math.max(end, finish);
     }
 
-    private static long max(long... v) {
-        long m = 0;
-        for (long x : v) {
-            m = Math.max(m, x);
-        }
-        return m;
+    /** Fixed arities, not varargs: a varargs call allocated its array on every op (times are never negative). */
+    private static long max(long a, long b) {
+        return Math.max(a, b);
+    }
+
+    private static long max(long a, long b, long c) {
+        return Math.max(Math.max(a, b), c);
     }
 
     private void interval(long start, long finish, Activity a) {
-        if (finish > start) {
-            intervals.add(new long[]{start, finish, a.ordinal()});
-        }
+        intervals.add(start, finish, a.ordinal());
     }
 
 }

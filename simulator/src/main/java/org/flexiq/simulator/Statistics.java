@@ -12,13 +12,13 @@ final class Statistics {
     /**
      * @param layerEnd  per layer, the latest finish of its ops
      * @param from      when the inference began (the previous one's end)
-     * @param intervals {start, end, activity ordinal} of execute-unit activity
+     * @param spans     execute-unit activity
      * @param start     per op, when it started (preloads and computes are read)
      * @param finish    per op, when it finished
      * @param events    per layer, the planner's event counts
      */
     static RunStats of(String engine, NpuConfig config, String profile, List<String> names, List<TimedOp> ops, long[] layerEnd, long from,
-                       List<long[]> intervals, long[] start, long[] finish, List<long[]> events) {
+                       ActivitySpans spans, long[] start, long[] finish, List<long[]> events) {
         int n = names.size();
         long[] windowEnd = new long[n];
         long e = from;
@@ -65,7 +65,7 @@ final class Statistics {
                 }
             }
         }
-        List<Map<Activity, Long>> breakdown = Breakdown.perWindow(intervals, from, windowEnd);
+        List<Map<Activity, Long>> breakdown = Breakdown.perWindow(spans, from, windowEnd);
         List<LayerStats> layers = new ArrayList<>();
         long prev = from;
         for (int l = 0; l < n; l++) {
