@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.AccuracyTable;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.Engine;
@@ -22,6 +23,7 @@ import org.flexiq.workbench.EnergySpec;
 import org.flexiq.reports.LayerCsv;
 import org.flexiq.reports.RunReportPage;
 import org.flexiq.reports.TextTable;
+import org.flexiq.reports.TradeoffChart;
 import org.flexiq.simulator.Activity;
 import org.flexiq.simulator.LayerStats;
 import org.flexiq.simulator.NpuConfig;
@@ -205,9 +207,10 @@ final class RunCommand implements Callable<Integer> {
         }
         // the report first: its --accuracy file is the one input still to check, and a bad one must leave no output behind
         if (report != null) {
-            AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, e, runs);
-            RunReportPage.write(report, q.graph().name(), engine, runs, base, checks, acc == null ? "" : acc.series(),
-                    acc == null ? List.of() : acc.points(), energies, int8Base);
+            AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, null, e.id());
+            RunReportPage.write(report, q.graph().name(), engine, runs, base, checks,
+                    acc == null ? "" : acc.method() + " selection, " + acc.extraction() + " extraction, " + acc.data(),
+                    acc == null ? List.of() : latencyAgainstTop1(acc, runs), energies, int8Base);
             AtomicFiles.write(report.resolve("run.json"), Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies,
                     int8Base)));
             out.printf(Locale.ROOT, "report: %s%n", report.resolve("report.html"));
@@ -231,6 +234,20 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return checks.contains("DIFFER") ? Sim.FAILURE : Sim.OK;
+    }
+
+    /** Each timed ratio's latency beside its top-1 from the accuracy file; a ratio the file lacks is left out. */
+    private List<TradeoffChart.Point> latencyAgainstTop1(AccuracyTable acc, List<RunStats> runs) {
+        List<TradeoffChart.Point> points = new ArrayList<>();
+        for (RunStats r : runs) {
+            double ratio = Double.parseDouble(r.profile());
+            acc.top1().entrySet().stream().filter(x -> Math.abs(x.getKey() - ratio) < 1e-9).findFirst()
+                    .ifPresent(x -> points.add(new TradeoffChart.Point(ratio, r.latencyMicroseconds(), x.getValue())));
+        }
+        if (points.isEmpty()) {
+            throw new BadInputException(accuracy + ": no accuracy row for the ratios run with " + acc.extraction() + " extraction");
+        }
+        return points;
     }
 
     /**

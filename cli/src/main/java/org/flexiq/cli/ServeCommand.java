@@ -8,7 +8,7 @@ import org.flexiq.reports.TextTable;
 import org.flexiq.workbench.NpuRuns;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.NpuModels;
-import org.flexiq.workbench.serve.AccuracyTable;
+import org.flexiq.workbench.AccuracyTable;
 import org.flexiq.workbench.serve.Durations;
 import org.flexiq.workbench.serve.Arrivals;
 import org.flexiq.workbench.serve.Policy;
@@ -155,6 +155,13 @@ final class ServeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s on %s%n", q.graph().name(), service.describe());
         Serving.warm(service, batch);
         out.print(serviceTable(service).render());
+        List<Double> choices = service.worthChoosing(batch);
+        if (!choices.equals(service.ratios())) {
+            List<String> skipped = service.ratios().stream().filter(r -> !choices.contains(r)).map(org.flexiq.reports.SweepPoint::ratioText).toList();
+            out.printf(Locale.ROOT, "note: at batch %d, ratio%s %s serve%s no faster than a lower ratio (slower or as slow, and less accurate): "
+                    + "the adaptive policies step through %s only%n", batch, skipped.size() == 1 ? "" : "s", String.join(", ", skipped),
+                    skipped.size() == 1 ? "s" : "", String.join(", ", choices.stream().map(org.flexiq.reports.SweepPoint::ratioText).toList()));
+        }
         out.printf(Locale.ROOT, "%narrivals %s (mean %.1f requests/s), at most %d requests%s, seed %d; %d server%s, batch %s%s, queue %s, SLO %s%s%n",
                 arrivals, load.meanRate(), requests, duration == null ? "" : " or " + duration, seed, servers, servers == 1 ? "" : "s",
                 fixedBatch ? batch + " (fixed)" : "up to " + batch, batchTimeout == null ? "" : " (timeout " + batchTimeout + ")",

@@ -226,7 +226,7 @@ class RunCliTest {
         Path report = dir.resolve("no-report");
         r = sim("run", model.toString(), "--ratio", "0.5", "--json", json.toString(), "--report", report.toString(), "--accuracy", acc.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains(acc + ": rows / int8Top1: missing");
+        assertThat(r.err()).contains(acc + ": rows: none for any method/static; it has none");
         assertThat(Files.exists(json)).isFalse();
         assertThat(Files.exists(report)).isFalse();
     }

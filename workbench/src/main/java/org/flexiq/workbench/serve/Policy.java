@@ -15,7 +15,7 @@ public interface Policy {
     /** The spec it was parsed from, e.g. {@code slo:2ms}. */
     String id();
 
-    /** The ratio of the next batch: one of {@code view.service().ratios()}. */
+    /** The ratio of the next batch: one of {@code view.service().ratios()} (an adaptive one steps through {@code view.choices()}). */
     double choose(ServerView view);
 
     /** A new policy of the same kind and settings, without state. */
@@ -40,8 +40,8 @@ public interface Policy {
     }
 
     /**
-     * {@code queue:Q1,Q2,...}: with fewer than Q1 requests queued the lowest ratio, from Q1 the next one, and so on (the
-     * last threshold's ratio for everything above).
+     * {@code queue:Q1,Q2,...}: with fewer than Q1 requests queued the lowest ratio, from Q1 the next one worth choosing, and
+     * so on (the last threshold's ratio for everything above).
      */
     record QueueThresholds(List<Integer> thresholds) implements Policy {
         @Override
@@ -51,7 +51,7 @@ public interface Policy {
 
         @Override
         public double choose(ServerView view) {
-            List<Double> rs = view.service().ratios();
+            List<Double> rs = view.choices();
             int level = 0;
             while (level < thresholds.size() && view.queued() >= thresholds.get(level)) {
                 level++;
@@ -101,7 +101,7 @@ public interface Policy {
 
         @Override
         public double choose(ServerView view) {
-            List<Double> rs = view.service().ratios();
+            List<Double> rs = view.choices();
             if (view.completed() - readAt < SAMPLE) {
                 return rs.get(level);
             }
@@ -137,7 +137,7 @@ public interface Policy {
 
         @Override
         public double choose(ServerView view) {
-            List<Double> rs = view.service().ratios();
+            List<Double> rs = view.choices();
             long work = view.queued() + view.future().between(view.now(), view.now() + target);
             double budget = target - view.oldestWait();
             for (double r : rs) {

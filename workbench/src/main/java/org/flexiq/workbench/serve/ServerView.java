@@ -1,5 +1,7 @@
 package org.flexiq.workbench.serve;
 
+import java.util.List;
+
 /**
  * What a policy sees when a server is about to start a batch.
  *
@@ -8,9 +10,11 @@ package org.flexiq.workbench.serve;
  * @param recent       the latencies of the last completed requests
  * @param completed    requests completed so far
  * @param future       the arrivals to come: only an oracle may look
+ * @param choices      the ratios an adaptive policy steps through, ascending: {@link ServiceModel#worthChoosing} at the
+ *                     server's batch size
  */
 public record ServerView(double now, int queued, double oldestWait, double currentRatio, RecentLatencies recent, long completed, int batch, int servers,
-                         ServiceModel service, FutureArrivals future) {
+                         ServiceModel service, FutureArrivals future, List<Double> choices) {
 
     /** p90 latency of the last completed requests (NaN before any has completed). */
     public double recentP90() {

@@ -1,6 +1,7 @@
 package org.flexiq.workbench.serve;
 
 import org.flexiq.compiler.lower.NpuCompiler;
+import org.flexiq.workbench.AccuracyTable;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;

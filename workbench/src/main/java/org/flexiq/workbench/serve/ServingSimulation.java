@@ -1,5 +1,7 @@
 package org.flexiq.workbench.serve;
 
+import org.flexiq.workbench.AccuracyTable;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -69,6 +71,7 @@ public final class ServingSimulation {
         long[] binStarted = new long[nb];
         ServerView.FutureArrivals future = (from, to) -> upperBound(arrivals, to) - upperBound(arrivals, from);
         int batch = setup.batch();
+        List<Double> choices = service.worthChoosing(batch);
         int next = 0;
         double now = 0;
         double lastFinish = 0;
@@ -107,7 +110,7 @@ public final class ServingSimulation {
                 }
                 int k = Math.min(size, batch);
                 ServerView view = new ServerView(now, size, now - arrivals[queue[head]], ratios.get(level[s]), recent, completed, batch, servers,
-                        service, future);
+                        service, future, choices);
                 int chosen = indexOf(ratios, policy.choose(view), policy);
                 double start = now;
                 if (!started[s]) {

@@ -105,6 +105,73 @@ class ServingSimulationTest {
         assertThat(oracle.p90()).isLessThan(4e-3);
     }
 
+    /** A server on which 4 bits do not pay everywhere: 0.25 is slower than 8-bit, 0.75 no faster than 0.5. */
+    record Uneven(double base) implements ServiceModel {
+        @Override
+        public List<Double> ratios() {
+            return List.of(0.0, 0.25, 0.5, 0.75, 1.0);
+        }
+
+        @Override
+        public double seconds(double ratio, int batch) {
+            double f = ratio == 0.25 ? 1.2 : ratio == 0.5 ? 0.8 : ratio == 0.75 ? 0.8 : ratio == 1.0 ? 0.6 : 1.0;
+            return batch * base * f;
+        }
+
+        @Override
+        public double switchSeconds() {
+            return 1e-6;
+        }
+
+        @Override
+        public String describe() {
+            return "uneven";
+        }
+    }
+
+    @Test
+    void adaptivePoliciesSkipRatiosNoFasterThanALowerOne() {
+        assertThat(new Uneven(1e-3).worthChoosing(1)).containsExactly(0.0, 0.5, 1.0);
+        assertThat(new Linear(1e-3).worthChoosing(4)).containsExactly(0.0, 0.5, 1.0);
+        // 4 bits slower everywhere (groups narrower than the array's fold): nothing but 8-bit is worth choosing
+        ServiceModel slower = new ServiceModel() {
+            @Override
+            public List<Double> ratios() {
+                return List.of(0.0, 0.5, 1.0);
+            }
+
+            @Override
+            public double seconds(double ratio, int batch) {
+                return batch * 1e-3 * (1 + ratio);
+            }
+
+            @Override
+            public double switchSeconds() {
+                return 1e-6;
+            }
+
+            @Override
+            public String describe() {
+                return "slower";
+            }
+        };
+        assertThat(slower.worthChoosing(1)).containsExactly(0.0);
+
+        // 900 requests/s on a 1 ms server: the controller must raise the ratio, and only to ratios that are faster
+        double[] arrivals = new Arrivals.Poisson(900).sample(3, 100_000, Double.POSITIVE_INFINITY);
+        ServerSetup setup = new ServerSetup(1, 1, false, 0, 0, 4e-3);
+        for (Policy p : List.of(new Policy.Slo(4e-3), new Policy.QueueThresholds(List.of(2, 4, 8, 16)), new Policy.Oracle(4e-3))) {
+            ServingResult r = new ServingSimulation(setup, new Uneven(1e-3), null).run(arrivals, "p", p, 10, null);
+            assertThat(r.requestShare().getOrDefault(0.25, 0.0)).as(p.id()).isZero();
+            assertThat(r.requestShare().getOrDefault(0.75, 0.0)).as(p.id()).isZero();
+            assertThat(r.requestShare().getOrDefault(0.5, 0.0) + r.requestShare().getOrDefault(1.0, 0.0)).as(p.id()).isPositive();
+            assertThat(r.p90()).as(p.id()).isLessThan(4e-3);
+        }
+        ServingResult stays = new ServingSimulation(setup, slower, null).run(arrivals, "p", new Policy.Slo(4e-3), 10, null);
+        assertThat(stays.switches()).isZero();
+        assertThat(stays.requestShare().get(0.0)).isEqualTo(1.0);
+    }
+
     @Test
     void theSameSeedGivesTheSameResult() {
         Arrivals a = Arrivals.parse("--arrivals", "steps:500@1,1500@1");
