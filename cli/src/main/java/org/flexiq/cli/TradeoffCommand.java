@@ -8,6 +8,7 @@ import org.flexiq.reports.TextTable;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
 import org.flexiq.workbench.BadInputException;
+import org.flexiq.workbench.NpuModels;
 import org.flexiq.workbench.Ratios;
 import org.flexiq.workbench.Tradeoff;
 import org.flexiq.workbench.TradeoffPlan;
@@ -118,7 +119,7 @@ final class TradeoffCommand implements Callable<Integer> {
         Tradeoff.Outcome outcome = Tradeoff.runKeepingModel(plan, stage, stage);
         stage.done();
         TradeoffResult r = outcome.result();
-        print(r, spec.commandLine().getOut());
+        print(r, machine.arrayRows(), spec.commandLine().getOut());
         if (save != null) { // the model first: the largest write, and the one a later run would miss most
             QuantizedFlx.write(save, outcome.firstModel());
         }
@@ -134,8 +135,13 @@ final class TradeoffCommand implements Callable<Integer> {
         return Sim.OK;
     }
 
-    private static void print(TradeoffResult r, PrintWriter o) {
+    private static void print(TradeoffResult r, int arrayRows, PrintWriter o) {
         o.printf(Locale.ROOT, "%s on %s, G = %d; top-1 on %s (%d images)%n", r.model(), r.npu(), r.groupWidth(), r.data(), r.images());
+        // why 4 bits may be slower here, as sim run says it
+        String narrow = NpuModels.narrowGroupNote(r.groupWidth(), arrayRows);
+        if (narrow != null) {
+            o.println(narrow);
+        }
         o.printf(Locale.ROOT, "float: %s   8-bit: %.2f%%%n", r.floatTop1() == null ? "n/a (quantized input)"
                 : String.format(Locale.ROOT, "%.2f%%", 100 * r.floatTop1()), 100 * r.int8Top1());
         List<String> headers = TradeoffReport.headers(r);
