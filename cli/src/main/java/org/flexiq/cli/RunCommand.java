@@ -118,8 +118,8 @@ final class RunCommand implements Callable<Integer> {
             + "layers.csv and run.json.")
     Path report;
 
-    @Option(names = "--accuracy", paramLabel = "FILE.json", description = "sim accuracy --json output for this model: the report adds "
-            + "latency against accuracy per ratio.")
+    @Option(names = "--accuracy", paramLabel = "FILE.json", description = "sim accuracy --json or sim tradeoff --json output for this model: "
+            + "the report adds latency against accuracy per ratio (the file's first method with this run's extraction).")
     Path accuracy;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the synthetic input of the check (default: ${DEFAULT-VALUE}).")
