@@ -27,10 +27,6 @@ final class Breakdown {
         return Activity.DMA_STALL.ordinal();
     }
 
-    private static long time(long event) {
-        return ActivitySpans.time(event);
-    }
-
     private static void apply(int[] active, long event) {
         active[ActivitySpans.activity(event)] += ActivitySpans.starts(event) ? 1 : -1;
     }
@@ -57,7 +53,7 @@ final class Breakdown {
         int n = windowEnd.length;
         int[] active = new int[ACTIVITIES.length];
         int e = 0;
-        while (e < events.length && time(events[e]) <= from) {
+        while (e < events.length && ActivitySpans.time(events[e]) <= from) {
             apply(active, events[e]);
             e++;
         }
@@ -68,10 +64,10 @@ final class Breakdown {
             w++;
         }
         while (t < last) {
-            long next = Math.min(e < events.length ? time(events[e]) : Long.MAX_VALUE, windowEnd[w]);
+            long next = Math.min(e < events.length ? ActivitySpans.time(events[e]) : Long.MAX_VALUE, windowEnd[w]);
             cycles[w][top(active)] += next - t;
             t = next;
-            while (e < events.length && time(events[e]) == t) {
+            while (e < events.length && ActivitySpans.time(events[e]) == t) {
                 apply(active, events[e]);
                 e++;
             }

@@ -100,17 +100,17 @@ public final class FastEngine {
                 queueNotBefore[op.queue] = Math.max(queueNotBefore[op.queue], t);
             }
             case LOAD -> {
-                long start = deps(op, false, max(max(d, notBefore), max(queueNotBefore[LOAD], loadPortFree)));
+                long start = deps(op, false, max(d, notBefore, queueNotBefore[LOAD], loadPortFree));
                 loadPortFree = start + op.occupancy;
                 done(op, LOAD, start, start + op.occupancy + op.latency, false);
             }
             case STORE -> {
-                long start = deps(op, false, max(max(d, notBefore), max(queueNotBefore[STORE], storePortFree)));
+                long start = deps(op, false, max(d, notBefore, queueNotBefore[STORE], storePortFree));
                 storePortFree = start + op.occupancy;
                 done(op, STORE, start, start + op.occupancy + op.latency, false);
             }
             case VECTOR -> {
-                long start = deps(op, false, max(max(d, notBefore), max(queueNotBefore[EXEC], execIssue), vectorFree));
+                long start = deps(op, false, max(d, notBefore, queueNotBefore[EXEC], execIssue, vectorFree));
                 long finish = start + op.occupancy;
                 execIssue = start;
                 vectorFree = finish;
@@ -118,7 +118,7 @@ public final class FastEngine {
                 done(op, EXEC, start, finish, false);
             }
             case PRELOAD -> {
-                long start = deps(op, true, max(max(d, notBefore), max(queueNotBefore[EXEC], execIssue), shadowFree));
+                long start = deps(op, true, max(d, notBefore, queueNotBefore[EXEC], execIssue, shadowFree));
                 long finish = start + op.occupancy;
                 execIssue = start;
                 lastPreloadDone = finish;
@@ -126,7 +126,7 @@ public final class FastEngine {
                 done(op, EXEC, start, finish, true);
             }
             case COMPUTE -> {
-                long start = deps(op, true, max(max(d, notBefore), max(queueNotBefore[EXEC], execIssue), max(lastPreloadDone, arrayInputFree)));
+                long start = deps(op, true, max(d, notBefore, queueNotBefore[EXEC], execIssue, Math.max(lastPreloadDone, arrayInputFree)));
                 long finish = start + tm.compute(op.occupancy);
                 execIssue = start;
                 arrayInputFree = start + op.occupancy;
@@ -162,12 +162,12 @@ public final class FastEngine {
     }
 
     /** Fixed arities, not varargs: a varargs call allocated its array on every op (times are never negative). */
-    private static long max(long a, long b) {
-        return Math.max(a, b);
+    private static long max(long a, long b, long c, long d) {
+        return Math.max(Math.max(a, b), Math.max(c, d));
     }
 
-    private static long max(long a, long b, long c) {
-        return Math.max(Math.max(a, b), c);
+    private static long max(long a, long b, long c, long d, long e) {
+        return Math.max(max(a, b, c, d), e);
     }
 
     private void interval(long start, long finish, Activity a) {
