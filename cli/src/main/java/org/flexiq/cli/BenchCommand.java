@@ -4,6 +4,7 @@ import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.FunctionalComparison;
 import org.flexiq.workbench.NpuModels;
+import org.flexiq.workbench.Ratios;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.QuantizedModel;
@@ -58,12 +59,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--repeat must be >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        QuantizedModel q = NpuModels.quantized(model, null, npu.config(null).groupWidth(), 4, 0, out);
-        try {
-            q.ratioIndex(ratio);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--ratio: " + e.getMessage());
-        }
+        QuantizedModel q = NpuModels.quantized(model, null, npu.config(null).groupWidth(), 4, 0, "--ratio",
+                List.of(Ratios.check("--ratio", Double.toString(ratio), ratio)), out);
         NpuConfig config = npu.config(q.groupWidth(), model);
         long t0 = System.nanoTime();
         CompiledProgram c = NpuCompiler.compile(q, config.target());

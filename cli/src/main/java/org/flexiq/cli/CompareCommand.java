@@ -3,6 +3,7 @@ package org.flexiq.cli;
 import org.flexiq.workbench.Engine;
 import org.flexiq.workbench.GpuRuns;
 import org.flexiq.workbench.NpuModels;
+import org.flexiq.workbench.Ratios;
 import org.flexiq.workbench.NpuRuns;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
@@ -64,8 +65,8 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         GpuSpec g = gpu.spec();
         Extraction e = NpuModels.extraction(extraction);
-        QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, out);
-        List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
+        List<Double> rs = Ratios.parse("--ratio", ratios);
+        QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, "--ratio", rs, out);
         NpuConfig c = npu.config(q.groupWidth(), model);
         CompiledProgram p = NpuCompiler.compile(q, c.target());
         // timing only: the outputs are checked by sim run and sim gpu

@@ -3,6 +3,7 @@ package org.flexiq.cli;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.FunctionalComparison;
 import org.flexiq.workbench.NpuModels;
+import org.flexiq.workbench.Ratios;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
@@ -62,7 +63,8 @@ final class ExecCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         QuantizedModel q = QuantizedArgument.read(model);
         Extraction e = NpuModels.extraction(extraction);
-        List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
+        List<Double> rs = Ratios.parse("--ratio", ratios);
+        Ratios.requireStored(q, "--ratio", rs);
         NpuConfig config = npu.config(q.groupWidth(), model);
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         List<Map<String, FloatTensor>> inputs = DataOption.read("--data", () -> CalibrationData.load(data, q.graph(), seed));

@@ -4,6 +4,7 @@ import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.GpuRuns;
 import org.flexiq.workbench.NpuModels;
+import org.flexiq.workbench.Ratios;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.gpubackend.CublasLtTiming;
@@ -88,8 +89,8 @@ final class GpuCommand implements Callable<Integer> {
             throw new BadInputException("--batch: " + batch + " is not a positive batch size");
         }
         Extraction e = NpuModels.extraction(extraction);
-        QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, out);
-        List<Double> rs = NpuModels.ratios(q, "--ratio", ratios);
+        List<Double> rs = Ratios.parse("--ratio", ratios);
+        QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, "--ratio", rs, out);
         GpuTimingModel.GemmKernel kernel = gpu.kernel();
         out.printf(Locale.ROOT, "%s on %s (%s, %d SMs, %.0f MHz; int8 %.0f TOPS, int4 %s, %.0f GB/s), batch %d: MODELLED latency, GEMMs %s: %s%n",
                 q.graph().name(), g.name(), g.arch(), g.sms(), g.boostClockMHz(), g.int8Tops(),

@@ -6,6 +6,7 @@ import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.Engine;
 import org.flexiq.workbench.NpuRuns;
 import org.flexiq.workbench.NpuModels;
+import org.flexiq.workbench.Ratios;
 import org.flexiq.reports.AtomicFiles;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
@@ -144,7 +145,9 @@ final class RunCommand implements Callable<Integer> {
         if (topo != null) {
             topo.requireTensorSized(topology.toString());
         }
-        QuantizedModel q = resolve(out, scalesim, topo);
+        String ratioOption = schedule != null ? "--ratio-schedule" : "--ratio";
+        List<Double> rs = Ratios.parse(ratioOption, schedule != null ? schedule : ratios);
+        QuantizedModel q = resolve(out, scalesim, topo, ratioOption, rs);
         if (scalesim != null && npu.array != null) {
             throw new BadInputException("--array: the array comes from " + scalesim.file() + " (ArrayHeight, ArrayWidth)");
         }
@@ -167,7 +170,6 @@ final class RunCommand implements Callable<Integer> {
                         + ": expected positive, finite values (" + ex.getMessage() + ")");
             }
         }
-        List<Double> rs = NpuModels.ratios(q, schedule != null ? "--ratio-schedule" : "--ratio", schedule != null ? schedule : ratios);
         CompiledProgram c = NpuCompiler.compile(q, config.target());
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
         // the check's input, drawn only where values are computed
@@ -259,7 +261,9 @@ final class RunCommand implements Callable<Integer> {
         return engine.equals("fast") && (noCheck || topology != null);
     }
 
-    private QuantizedModel resolve(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo) throws IOException {
+    /** MODEL or --topology as a quantized model that stores the {@code run} ratios (on-the-fly quantization stores them). */
+    private QuantizedModel resolve(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo, String ratioOption, List<Double> run)
+            throws IOException {
         int g = group != null ? group : scalesim != null ? defaultGroup(scalesim.arrayHeight()) : npu.config(null).groupWidth();
         if (topo != null) {
             out.printf(Locale.ROOT, "%s: %d layers (%s form) as matrix products on their im2col operands%n", topology, topo.layers().size(),
@@ -267,11 +271,12 @@ final class RunCommand implements Callable<Integer> {
             if (timingOnly()) {
                 out.printf(Locale.ROOT, "timing only: shapes and per-ratio 4-bit channel counts (G = %d), no values; --engine cycle "
                         + "computes synthetic ones and checks them%n", g);
-                return NpuModels.timingOnly(topo.toModel(g, seed).graph(), topology.toString(), g);
+                return NpuModels.timingOnly(topo.toModel(g, seed).graph(), topology.toString(), g, NpuModels.onTheFlyRatios(run));
             }
-            return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, out);
+            return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, NpuModels.onTheFlyRatios(run), out);
         }
-        return timingOnly() ? NpuModels.forTiming(model, group, g, out) : NpuModels.quantized(model, group, g, 16, seed, out);
+        return timingOnly() ? NpuModels.forTiming(model, group, g, ratioOption, run, out)
+                : NpuModels.quantized(model, group, g, 16, seed, ratioOption, run, out);
     }
 
     /**

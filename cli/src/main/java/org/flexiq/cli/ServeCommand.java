@@ -147,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Extraction e = NpuModels.extraction(extraction);
         int g = group != null ? group : npu.config(null).groupWidth();
-        QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, out);
+        QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, "MODEL", List.of(), out);
         ServiceModel service = gpu != null
                 ? Serving.gpu(q, GpuOptions.spec(gpu), GpuOptions.kernel(kernel), q.ratios())
                 : Serving.npu(q, npu.config(q.groupWidth()), NpuRuns.mode(e), q.ratios());

@@ -106,15 +106,10 @@ final class SweepCommand implements Callable<Integer> {
         List<int[]> arrayList = SweepPlan.parseArrays("--array", arrays);
         List<Double> ratioList = Ratios.parse("--ratio", ratios);
         ModelSource a = ModelSource.resolve(model);
-        QuantizedModel fixed = a.file() != null && a.file().quantized() ? NpuModels.quantized(model, null, 0, 0, seed, o) : null;
+        QuantizedModel fixed = a.file() != null && a.file().quantized() ? NpuModels.quantized(model, null, 0, 0, seed, "--ratio", ratioList, o) : null;
         List<Integer> groupList = groups == null ? List.of(fixed != null ? fixed.groupWidth() : preset.groupWidth())
                 : SweepPlan.parseInts("--group", groups);
         String name = fixed != null ? fixed.graph().name() : a.model().graph().name();
-        if (fixed != null) {
-            NpuModels.ratios(fixed, "--ratio", ratios);
-        } else {
-            NpuModels.checkOnTheFlyRatios("--ratio", ratioList);
-        }
         SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed, energyOptions.spec().parameters("--energy", preset));
         SweepStore store = new SweepStore(out);
         store.open();

@@ -98,7 +98,13 @@ class RunCliTest {
     void aZooNameIsQuantizedOnTheFly() {
         SimCliTest.Result r = sim("run", "mlp", "--group", "16", "--ratio", "0.5", "--npu", "gemmini-like");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("quantized mlp (zoo) on the fly: G = 16", "per layer at ratio 0.5", "fc2", "match");
+        assertThat(r.out()).contains("quantized mlp (zoo) on the fly: G = 16", "per layer at ratio 0.5", "fc2", "match")
+                .doesNotContain("ratios 0.25");
+        // any ratio: quantizing on the fly stores the ones asked for, and they are checked against golden like the others
+        SimCliTest.Result any = sim("run", "mlp", "--group", "16", "--ratio", "0.3,0.5", "--npu", "gemmini-like");
+        assertThat(any.code()).as(any.err()).isZero();
+        assertThat(any.out()).contains("ratios 0.25, 0.3, 0.5, 0.75, 1 ");
+        assertThat(any.out().lines().filter(l -> l.matches("\\s+0\\.[35] .* match"))).hasSize(2);
     }
 
     @Test

@@ -70,7 +70,7 @@ class ScaleSimValidationTest {
     /** Runs a topology at ratio 0 and checks every layer; returns the run. */
     static RunStats assertMatchesScaleSim(ScaleSimTopology t, ScaleSimConfig s) {
         int g = RunCommand.defaultGroup(s.arrayHeight());
-        QuantizedModel q = NpuModels.quantize(t.toModel(g, 3), t.name(), g, 4, 3,
+        QuantizedModel q = NpuModels.quantize(t.toModel(g, 3), t.name(), g, 4, 3, NpuModels.ON_THE_FLY_RATIOS,
                 new PrintWriter(new StringWriter()));
         NpuConfig machine = RunCommand.scalesimMachine(s, t, q.groupWidth());
         NpuProgram p = NpuCompiler.compile(q, machine.target()).program();
@@ -163,7 +163,7 @@ class ScaleSimValidationTest {
     @Test
     void flexiqRatiosRunOnImportedShapesAndMatchTheGoldenExecutor() {
         ScaleSimTopology t = ScaleSimTopology.parse("g.csv", "g", List.of("Layer, M, N, K,", "a, 20, 40, 128,", "b, 7, 16, 64,"));
-        QuantizedModel q = NpuModels.quantize(t.toModel(16, 1), "g", 16, 4, 1, new PrintWriter(new StringWriter()));
+        QuantizedModel q = NpuModels.quantize(t.toModel(16, 1), "g", 16, 4, 1, NpuModels.ON_THE_FLY_RATIOS, new PrintWriter(new StringWriter()));
         NpuConfig machine = RunCommand.scalesimMachine(config(8, 8), t, q.groupWidth());
         NpuProgram p = NpuCompiler.compile(q, machine.target()).program();
         var input = CalibrationData.load("synthetic:1", q.graph(), 5).get(0);

@@ -103,9 +103,9 @@ class SweepCliTest {
         assertThat(sim("sweep", "mlp", "--array", "8by8", "--out", dir.toString()).err()).contains("--array: '8by8' is not ROWSxCOLS");
         assertThat(sim("sweep", "mlp", "--array", "8x8", "--group", "0", "--out", dir.toString()).err())
                 .contains("--group: '0' is not a positive integer");
-        SimCliTest.Result r = sim("sweep", "mlp", "--array", "8x8", "--ratio", "0.3", "--out", dir.toString());
+        SimCliTest.Result r = sim("sweep", "mlp", "--array", "8x8", "--ratio", "1.5", "--out", dir.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--ratio: 0.3 is not among the ratios quantized on the fly");
+        assertThat(r.err()).contains("--ratio: '1.5' is not a ratio in [0, 1]");
         assertThat(sim("report", dir.resolve("none").toString()).code()).isEqualTo(2);
     }
 

@@ -54,8 +54,8 @@ class TimingOnlyTest {
     void timesEveryZooModelAsItsQuantizedModel(String name, ZooOptions options, int group) {
         ZooModel z = ModelZoo.get(name);
         Model m = z.model(options == null ? z.defaults() : options, 0);
-        QuantizedModel full = NpuModels.quantize(m, name, group, 4, 0, new PrintWriter(new StringWriter()));
-        QuantizedModel timing = NpuModels.timingOnly(m.graph(), name, group);
+        QuantizedModel full = NpuModels.quantize(m, name, group, 4, 0, NpuModels.ON_THE_FLY_RATIOS, new PrintWriter(new StringWriter()));
+        QuantizedModel timing = NpuModels.timingOnly(m.graph(), name, group, NpuModels.ON_THE_FLY_RATIOS);
         NpuConfig preset = NpuPresets.load("flexiq-npu");
         assertSameTiming(full, timing, preset.withGroupWidth(group), FunctionalExecutor.STATIC, FunctionalExecutor.DYNAMIC);
         assertSameTiming(full, timing, preset.with(16, 16, group).withClock(1000, 4), FunctionalExecutor.STATIC);
@@ -68,15 +68,15 @@ class TimingOnlyTest {
         // the second half of ResNet-18: deep K, some layers 8-bit (K not a multiple of G)
         ScaleSimTopology half = new ScaleSimTopology(t.name(), t.form(), t.layers().subList(10, t.layers().size()));
         Model m = half.toModel(64, 0);
-        QuantizedModel full = NpuModels.quantize(m, "resnet18.csv", 64, 4, 0, new PrintWriter(new StringWriter()));
-        QuantizedModel timing = NpuModels.timingOnly(m.graph(), "resnet18.csv", 64);
+        QuantizedModel full = NpuModels.quantize(m, "resnet18.csv", 64, 4, 0, NpuModels.ON_THE_FLY_RATIOS, new PrintWriter(new StringWriter()));
+        QuantizedModel timing = NpuModels.timingOnly(m.graph(), "resnet18.csv", 64, NpuModels.ON_THE_FLY_RATIOS);
         assertSameTiming(full, timing, RunCommand.scalesimMachine(org.flexiq.simulator.ScaleSimConfig.read(
                 Path.of("../validation/scale-ws-32x32.cfg")), half, 64), FunctionalExecutor.STATIC);
     }
 
     @Test
     void aTimingOnlyModelHasNoValuesToRunOrWrite(@TempDir Path dir) {
-        QuantizedModel timing = NpuModels.timingOnly(ModelZoo.get("mlp").model(ModelZoo.get("mlp").defaults(), 0).graph(), "mlp", 16);
+        QuantizedModel timing = NpuModels.timingOnly(ModelZoo.get("mlp").model(ModelZoo.get("mlp").defaults(), 0).graph(), "mlp", 16, NpuModels.ON_THE_FLY_RATIOS);
         assertThatThrownBy(() -> new GoldenExecutor(timing, 0.5, Extraction.STATIC)).hasMessageContaining("timing-only");
         Path out = dir.resolve("mlp.q.flx");
         assertThatThrownBy(() -> QuantizedFlx.write(out, timing)).hasMessageContaining("timing-only");

@@ -9,6 +9,7 @@ import org.flexiq.compiler.quant.QuantizerOptions;
 import org.flexiq.compiler.select.ChannelSelection;
 import org.flexiq.compiler.select.SearchProgress;
 import org.flexiq.compiler.select.ShapeSelection;
+import org.flexiq.reports.SweepPoint;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.ir.Graph;
 import org.flexiq.workloads.ir.Model;
@@ -16,6 +17,7 @@ import org.flexiq.workloads.ir.Model;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,45 +56,49 @@ public final class NpuModels {
         return e;
     }
 
-    /** Ratios to run: each 0 or stored in the model. */
-    public static List<Double> ratios(QuantizedModel q, String option, String text) {
-        List<Double> rs = Ratios.parse(option, text);
-        Ratios.requireStored(q, option, rs);
-        return rs;
-    }
-
-    /** The ratios {@link #quantize} stores. */
+    /** The ratios {@link #quantize} stores unless a command runs others. */
     public static final List<Double> ON_THE_FLY_RATIOS = List.of(0.25, 0.5, 0.75, 1.0);
 
-    /** Each ratio 0 or one that {@link #quantize} stores. */
-    public static void checkOnTheFlyRatios(String option, List<Double> ratios) {
-        for (double r : ratios) {
-            if (r != 0 && ON_THE_FLY_RATIOS.stream().noneMatch(x -> Math.abs(x - r) < 1e-9)) {
-                throw new BadInputException(option + ": " + r + " is not among the ratios quantized on the fly " + ON_THE_FLY_RATIOS);
+    /**
+     * The ratios a model quantized on the fly stores for a command that runs {@code run}: the usual four and every other
+     * ratio above 0 in {@code run}, ascending. Extra ratios change no other ratio's selection: under a layer budget each
+     * ratio's 4-bit groups are the first round(ratio x groups) of one order per site.
+     */
+    public static List<Double> onTheFlyRatios(List<Double> run) {
+        List<Double> all = new ArrayList<>(ON_THE_FLY_RATIOS);
+        for (double r : run) {
+            if (r > QuantizedModel.RATIO_TOLERANCE && all.stream().noneMatch(x -> Math.abs(x - r) < QuantizedModel.RATIO_TOLERANCE)) {
+                all.add(r);
             }
         }
+        all.sort(null);
+        return List.copyOf(all);
     }
 
     /**
      * @param requestedGroup the user's --group, checked against a quantized file's G (may be null)
      * @param group          G for quantizing a float or zoo model
      * @param samples        synthetic calibration samples when quantizing (at least 4)
+     * @param run            the ratios the command runs: a quantized file must store them (else a one-line error naming
+     *                       {@code option}); quantizing on the fly stores them ({@link #onTheFlyRatios})
      */
-    public static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, PrintWriter out) throws IOException {
+    public static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, String option, List<Double> run,
+                                           PrintWriter out) throws IOException {
         ModelSource a = ModelSource.resolve(model);
         if (a.file() != null && a.file().quantized()) {
-            return read(model, requestedGroup);
+            return read(model, requestedGroup, option, run);
         }
-        return quantize(a.model(), a.label(), group, samples, seed, out);
+        return quantize(a.model(), a.label(), group, samples, seed, onTheFlyRatios(run), out);
     }
 
-    /** A quantized file, its G checked against the user's --group (may be null). */
-    private static QuantizedModel read(String model, Integer requestedGroup) throws IOException {
+    /** A quantized file, its G checked against the user's --group (may be null) and its stored ratios against {@code run}. */
+    private static QuantizedModel read(String model, Integer requestedGroup, String option, List<Double> run) throws IOException {
         QuantizedModel q = QuantizedFlx.read(Path.of(model));
         if (requestedGroup != null && requestedGroup != q.groupWidth()) {
             throw new BadInputException("--group " + requestedGroup + ": " + model + " was quantized with G = " + q.groupWidth()
                     + "; quantize again for another group width");
         }
+        Ratios.requireStored(q, option, run);
         return q;
     }
 
@@ -100,31 +106,32 @@ public final class NpuModels {
      * MODEL for timing alone: a quantized file as it is (its own counts), else the timing-only model of its graph with the
      * counts {@link #quantize} would give ({@link #timingOnly(Graph, String, int)}).
      */
-    public static QuantizedModel forTiming(String model, Integer requestedGroup, int group, PrintWriter out) throws IOException {
+    public static QuantizedModel forTiming(String model, Integer requestedGroup, int group, String option, List<Double> run, PrintWriter out)
+            throws IOException {
         ModelSource a = ModelSource.resolve(model);
         if (a.file() != null && a.file().quantized()) {
-            return read(model, requestedGroup);
+            return read(model, requestedGroup, option, run);
         }
         out.printf(Locale.ROOT, "timing only: %s's shapes and the per-ratio 4-bit channel counts on-the-fly quantization gives (G = %d), "
                 + "no weights, calibration or selection%n", a.label(), group);
-        return timingOnly(a.model().graph(), a.label(), group);
+        return timingOnly(a.model().graph(), a.label(), group, onTheFlyRatios(run));
     }
 
     /**
-     * The model {@link #quantize} would give, for timing only: the same graph, sites and per-ratio 4-bit channel counts
-     * (a layer budget's, which greedy selection uses), from the shapes, without weights, calibration or selection. Its
-     * programs time exactly as the quantized model's do; it has no values to check.
+     * The model {@link #quantize} would give with the same {@code stored} ratios, for timing only: the same graph, sites and
+     * per-ratio 4-bit channel counts (a layer budget's, which greedy selection uses), from the shapes, without weights,
+     * calibration or selection. Its programs time exactly as the quantized model's do; it has no values to check.
      */
-    public static QuantizedModel timingOnly(Graph graph, String label, int group) {
+    public static QuantizedModel timingOnly(Graph graph, String label, int group, List<Double> stored) {
         try {
-            return ShapeSelection.of(Quantizer.timingOnly(graph, group, Map.of("quant.source", label)), ON_THE_FLY_RATIOS);
+            return ShapeSelection.of(Quantizer.timingOnly(graph, group, Map.of("quant.source", label)), stored);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(label + ": " + e.getMessage());
         }
     }
 
-    /** A float model quantized with quick defaults: greedy selection, synthetic calibration. */
-    public static QuantizedModel quantize(Model model, String label, int group, int samples, long seed, PrintWriter out) {
+    /** A float model quantized with quick defaults (greedy selection, synthetic calibration), storing the {@code stored} ratios. */
+    public static QuantizedModel quantize(Model model, String label, int group, int samples, long seed, List<Double> stored, PrintWriter out) {
         String spec = "synthetic:" + samples;
         List<Map<String, FloatTensor>> calib = CalibrationData.load(spec, model.graph(), seed);
         QuantizerOptions options;
@@ -134,10 +141,11 @@ public final class NpuModels {
             throw new BadInputException(label + ": " + e.getMessage());
         }
         QuantizedModel int8 = Quantization.int8(model, label, calib, options);
-        QuantizedModel q = Quantization.select(int8, ON_THE_FLY_RATIOS, new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
+        QuantizedModel q = Quantization.select(int8, stored, new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
                 Extraction.STATIC, 1, 1, seed), calib, 4, SearchProgress.NONE, spec, label).model();
-        out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration (sim quantize gives full control)%n",
-                label, group, samples);
+        out.printf(Locale.ROOT, "quantized %s on the fly: G = %d, greedy selection, synthetic:%d calibration%s (sim quantize gives full control)%n",
+                label, group, samples, stored.equals(ON_THE_FLY_RATIOS) ? "" : ", ratios " + String.join(", ",
+                        stored.stream().map(SweepPoint::ratioText).toList()));
         String kept = q.metadata().get(Quantizer.EIGHT_BIT_ONLY);
         if (kept != null) {
             out.printf(Locale.ROOT, "note: %s%n", kept);

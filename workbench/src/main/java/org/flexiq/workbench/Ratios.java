@@ -13,17 +13,23 @@ public final class Ratios {
     public static List<Double> parse(String option, String text) {
         List<Double> r = new ArrayList<>();
         for (String part : text.split(",", -1)) {
+            double v;
             try {
-                double v = Double.parseDouble(part.trim());
-                if (!(v >= 0 && v <= 1)) {
-                    throw new NumberFormatException();
-                }
-                r.add(v);
+                v = Double.parseDouble(part.trim());
             } catch (NumberFormatException e) {
-                throw new BadInputException(option + ": '" + part + "' is not a ratio in [0, 1]");
+                v = Double.NaN;
             }
+            r.add(check(option, part, v));
         }
         return r;
+    }
+
+    /** {@code value} if it is a ratio in [0, 1]; else a one-line error naming the option and the text given. */
+    public static double check(String option, String text, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new BadInputException(option + ": '" + text + "' is not a ratio in [0, 1]");
+        }
+        return value;
     }
 
     /** Refuses a ratio the quantized model does not store; {@code label} (an option or the file) starts the message. */
@@ -32,7 +38,7 @@ public final class Ratios {
             try {
                 q.ratioIndex(r);
             } catch (IllegalArgumentException e) {
-                throw new BadInputException(label + ": " + e.getMessage());
+                throw new BadInputException(label + ": " + e.getMessage() + " (sim quantize --ratios stores others)");
             }
         }
     }

@@ -42,8 +42,8 @@ public final class SweepPointRunner {
                         + "float model or zoo name, which is quantized for each");
             }
             // the fast engine needs cycles alone: the model's shapes and counts, not its values
-            QuantizedModel q = fixed != null ? fixed : plan.engine() == Engine.FAST ? cache.timingOnly(plan.model(), u.group())
-                    : cache.quantized(plan.model(), u.group(), plan.seed());
+            QuantizedModel q = fixed != null ? fixed : plan.engine() == Engine.FAST ? cache.timingOnly(plan.model(), u.group(), plan.ratios())
+                    : cache.quantized(plan.model(), u.group(), plan.seed(), plan.ratios());
             NpuProgram p = NpuCompiler.compile(q, c.target()).program();
             RunStats base = time(q, p, c, 0);
             EnergyTable priced = EnergyTable.of(plan.energy(), c);

@@ -41,9 +41,9 @@ class PointFlowsTest {
     static void compile() {
         ZooModel z = ModelZoo.get("mlp");
         PrintWriter quiet = new PrintWriter(new StringWriter());
-        q = NpuModels.quantize(z.model(z.defaults(), 0), "mlp", 16, 8, 0, quiet);
+        q = NpuModels.quantize(z.model(z.defaults(), 0), "mlp", 16, 8, 0, NpuModels.ON_THE_FLY_RATIOS, quiet);
         // the same graph with other weights: its golden outputs are not the program's
-        other = NpuModels.quantize(z.model(z.defaults(), 1), "mlp", 16, 8, 0, quiet);
+        other = NpuModels.quantize(z.model(z.defaults(), 1), "mlp", 16, 8, 0, NpuModels.ON_THE_FLY_RATIOS, quiet);
         npu = NpuPresets.load("gemmini-like");
         program = NpuCompiler.compile(q, npu.target()).program();
         input = CalibrationData.load("synthetic:1", q.graph(), 3).get(0);
