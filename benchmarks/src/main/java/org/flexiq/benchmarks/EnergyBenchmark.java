@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What pricing a run costs beside timing it: the fast engine alone (its planner counts the energy events either
- * way) and the fast engine followed by the energy report, on flexiq-npu. The planner's counting itself is measured
- * against the commit before it with FunctionalExecutorBenchmark.fastEngine (simulator/README.md).
+ * way) and the fast engine followed by the energy report, on flexiq-npu (its array resized by {@code array}: a sweep's
+ * small arrays run many more folds per inference). The planner's counting itself is measured against the commit before
+ * it with FunctionalExecutorBenchmark.fastEngine (simulator/README.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,12 +41,17 @@ public class EnergyBenchmark {
     @Param({"0.5"})
     public String ratio;
 
+    @Param({"32x32"})
+    public String array;
+
     private CompiledWorkload w;
-    private final NpuConfig config = NpuPresets.load("flexiq-npu");
+    private NpuConfig config;
     private EnergyTable table;
 
     @Setup
     public void setUp() {
+        String[] rc = array.split("x");
+        config = NpuPresets.load("flexiq-npu").withArray(Integer.parseInt(rc[0]), Integer.parseInt(rc[1]));
         w = CompiledWorkload.of(model, config.target());
         table = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), config);
     }

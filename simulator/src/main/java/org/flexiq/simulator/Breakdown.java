@@ -35,7 +35,8 @@ final class Breakdown {
         int n = windowEnd.length;
         long[][] cycles = new long[n][ACTIVITIES.length];
         if (n > 0) {
-            count(spans.sortedEvents(), from, windowEnd, cycles);
+            long[] events = spans.sortedEvents();
+            count(events, spans.events(), from, windowEnd, cycles);
         }
         List<Map<Activity, Long>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -48,12 +49,12 @@ final class Breakdown {
         return out;
     }
 
-    /** @param events the spans' event keys sorted by time: all events at one time apply before the next span is counted */
-    private static void count(long[] events, long from, long[] windowEnd, long[][] cycles) {
+    /** @param events the spans' event keys sorted by time, the first {@code size}: all events at one time apply before the next span is counted */
+    private static void count(long[] events, int size, long from, long[] windowEnd, long[][] cycles) {
         int n = windowEnd.length;
         int[] active = new int[ACTIVITIES.length];
         int e = 0;
-        while (e < events.length && ActivitySpans.time(events[e]) <= from) {
+        while (e < size && ActivitySpans.time(events[e]) <= from) {
             apply(active, events[e]);
             e++;
         }
@@ -64,10 +65,10 @@ final class Breakdown {
             w++;
         }
         while (t < last) {
-            long next = Math.min(e < events.length ? ActivitySpans.time(events[e]) : Long.MAX_VALUE, windowEnd[w]);
+            long next = Math.min(e < size ? ActivitySpans.time(events[e]) : Long.MAX_VALUE, windowEnd[w]);
             cycles[w][top(active)] += next - t;
             t = next;
-            while (e < events.length && ActivitySpans.time(events[e]) == t) {
+            while (e < size && ActivitySpans.time(events[e]) == t) {
                 apply(active, events[e]);
                 e++;
             }

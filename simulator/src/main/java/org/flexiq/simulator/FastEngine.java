@@ -34,10 +34,8 @@ public final class FastEngine {
     private long lastPreloadDone;
     private long end;
     private long[] layerEnd;
-    /** The op being scheduled (its index in program order), and every op's start and finish. */
-    private int current;
-    private long[] start;
-    private long[] finish;
+    /** The work of the ops timed so far. */
+    private Statistics tally;
 
     private FastEngine(NpuProgram program, NpuConfig config) {
         config.checkRuns(program);
@@ -65,17 +63,15 @@ public final class FastEngine {
         List<RunStats> out = new ArrayList<>();
         List<String> names = new ArrayList<>();
         long previous = 0;
+        // the layer markers and the register writes' own layer 0
+        int layers = program.layers().size() + 1;
         for (String name : profiles) {
-            List<TimedOp> ops = planner.plan(program, program.profile(name), names);
-            e.intervals.clear(2 * ops.size()); // at most two spans per op (a compute's MACs and its fill/drain)
-            e.layerEnd = new long[names.size()];
-            e.start = new long[ops.size()];
-            e.finish = new long[ops.size()];
-            for (int i = 0; i < ops.size(); i++) {
-                e.current = i;
-                e.schedule(ops.get(i));
-            }
-            out.add(Statistics.of("fast", config, name, names, ops, e.layerEnd, previous, e.intervals, e.start, e.finish, planner.events()));
+            e.intervals.clear(0);
+            e.layerEnd = new long[layers];
+            e.tally = new Statistics(config, layers);
+            // each op is timed as it is planned, in program order: none is kept
+            planner.plan(program, program.profile(name), names, e::schedule);
+            out.add(e.tally.stats("fast", config, name, names, e.layerEnd, previous, e.intervals, planner.events()));
             previous = e.end;
         }
         return out;
@@ -114,7 +110,7 @@ public final class FastEngine {
                 long finish = start + op.occupancy;
                 execIssue = start;
                 vectorFree = finish;
-                interval(start, finish, op.activity);
+                interval(start, start, finish, op.activity);
                 done(op, EXEC, start, finish, false);
             }
             case PRELOAD -> {
@@ -122,7 +118,7 @@ public final class FastEngine {
                 long finish = start + op.occupancy;
                 execIssue = start;
                 lastPreloadDone = finish;
-                interval(start, finish, Activity.PRELOAD);
+                interval(start, start, finish, Activity.PRELOAD);
                 done(op, EXEC, start, finish, true);
             }
             case COMPUTE -> {
@@ -131,8 +127,8 @@ public final class FastEngine {
                 execIssue = start;
                 arrayInputFree = start + op.occupancy;
                 shadowFree = tm.doubleBuffered ? start : finish;
-                interval(start, start + op.occupancy, op.int4 ? Activity.INT4_MAC : Activity.INT8_MAC);
-                interval(start + op.occupancy, finish, Activity.FILL_DRAIN);
+                interval(start, start, start + op.occupancy, op.int4 ? Activity.INT4_MAC : Activity.INT8_MAC);
+                interval(start, start + op.occupancy, finish, Activity.FILL_DRAIN);
                 done(op, EXEC, start, finish, true);
             }
             default -> throw new IllegalStateException("no schedule for " + op.kind);
@@ -150,8 +146,7 @@ public final class FastEngine {
     }
 
     private void done(TimedOp op, int queue, long start, long finish, boolean matrix) {
-        this.start[current] = start;
-        this.finish[current] = finish;
+        tally.add(op, start, finish);
         sb.spDone(op.reads, op.writes, finish, op.kind == TimedOp.Kind.COMPUTE);
         if (op.accRow >= 0) {
             sb.accDone(op.accRow, op.accRows, op.accWrite, matrix, finish);
@@ -170,7 +165,12 @@ public final class FastEngine {
         return Math.max(max(a, b, c, d), e);
     }
 
-    private void interval(long start, long finish, Activity a) {
+    /**
+     * A span of the execute op that starts at {@code opStart}. Execute ops start in program order (each no earlier than
+     * the last one's issue), so no later span starts before it: the spans' earlier events can be put in order.
+     */
+    private void interval(long opStart, long start, long finish, Activity a) {
+        intervals.advance(opStart);
         intervals.add(start, finish, a.ordinal());
     }
 

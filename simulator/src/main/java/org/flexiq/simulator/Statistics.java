@@ -4,9 +4,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** RunStats from a timed inference: layer windows, their activity breakdown and the work their ops did. */
+/**
+ * RunStats from a timed inference: layer windows, their activity breakdown and the work their ops did. The work is
+ * added op by op as each is timed ({@link #add}), so an engine that times ops as they are planned need not keep them.
+ */
 final class Statistics {
-    private Statistics() {
+    private final int rows;
+    private final int cols;
+    /** Per layer: int8 MACs, int4 MACs, DMA bytes, MAC slots, folds, and the array's busy cycles closed so far. */
+    private final long[][] work;
+    /** Per layer: mapping efficiency's sum and compensation, compute utilization's sum and compensation. */
+    private final double[][] perFold;
+    /** Per layer, the open span of array activity (the union of array ops' spans grows at its end). */
+    private final long[] busyFrom;
+    private final long[] busyTo;
+
+    /** @param layers at least the number of layers the ops name */
+    Statistics(NpuConfig config, int layers) {
+        rows = config.arrayRows();
+        cols = config.arrayCols();
+        work = new long[layers][6];
+        perFold = new double[layers][4];
+        busyFrom = new long[layers];
+        busyTo = new long[layers];
     }
 
     /**
@@ -19,51 +39,52 @@ final class Statistics {
      */
     static RunStats of(String engine, NpuConfig config, String profile, List<String> names, List<TimedOp> ops, long[] layerEnd, long from,
                        ActivitySpans spans, long[] start, long[] finish, List<long[]> events) {
+        Statistics s = new Statistics(config, names.size());
+        for (int i = 0; i < ops.size(); i++) {
+            s.add(ops.get(i), start[i], finish[i]);
+        }
+        return s.stats(engine, config, profile, names, layerEnd, from, spans, events);
+    }
+
+    /** One timed op, in program order. */
+    void add(TimedOp op, long start, long finish) {
+        long[] w = work[op.layer];
+        w[0] += op.int8Macs;
+        w[1] += op.int4Macs;
+        w[2] += op.dmaBytes;
+        w[3] += op.macSlots;
+        w[4] += op.folds;
+        if (op.kind == TimedOp.Kind.COMPUTE) {
+            // SCALE-Sim's per-fold figures (systolic_compute_ws): PE-equivalents used over R C, and the
+            // same over the cycles its demand matrices give a fold, 2R + 2C + M - 3,
+            // computed as SCALE-Sim computes them (one division of exact integers each), so that the figures agree
+            // to the last bit on 8-bit folds
+            double macs = op.int8Macs + op.int4Macs / 2.0;
+            addCompensated(perFold[op.layer], 0, macs / op.occupancy / ((double) rows * cols));
+            addCompensated(perFold[op.layer], 2, macs / ((double) rows * cols * (2L * rows + 2L * cols + op.occupancy - 3)));
+        }
+        if ((op.kind == TimedOp.Kind.COMPUTE || op.kind == TimedOp.Kind.PRELOAD) && finish > start) {
+            // array ops start in program order: the union of their spans grows at its end
+            int l = op.layer;
+            if (start >= busyTo[l]) {
+                w[5] += busyTo[l] - busyFrom[l];
+                busyFrom[l] = start;
+                busyTo[l] = finish;
+            } else {
+                busyTo[l] = Math.max(busyTo[l], finish);
+            }
+        }
+    }
+
+    /** The run's statistics from the ops added, with the layers' windows and breakdown. */
+    RunStats stats(String engine, NpuConfig config, String profile, List<String> names, long[] layerEnd, long from, ActivitySpans spans,
+                   List<long[]> events) {
         int n = names.size();
         long[] windowEnd = new long[n];
         long e = from;
         for (int l = 0; l < n; l++) {
             e = Math.max(e, layerEnd[l]);
             windowEnd[l] = e;
-        }
-        long[][] work = new long[n][6];
-        // per layer: mapping efficiency's sum and compensation, compute utilization's sum and compensation
-        double[][] perFold = new double[n][4];
-        long[] busyFrom = new long[n];
-        long[] busyTo = new long[n];
-        int r = config.arrayRows();
-        int c = config.arrayCols();
-        for (int i = 0; i < ops.size(); i++) {
-            TimedOp op = ops.get(i);
-            long[] w = work[op.layer];
-            w[0] += op.int8Macs;
-            w[1] += op.int4Macs;
-            w[2] += op.dmaBytes;
-            w[3] += op.macSlots;
-            w[4] += op.folds;
-            if (op.kind == TimedOp.Kind.COMPUTE) {
-                // SCALE-Sim's per-fold figures (systolic_compute_ws): PE-equivalents used over R C, and the
-                // same over the cycles its demand matrices give a fold, 2R + 2C + M - 3
-                // same, computed as SCALE-Sim computes them (one division of exact integers each), so that the figures agree
-                // to the last bit on 8-bit folds
-                double macs = op.int8Macs + op.int4Macs / 2.0;
-                addCompensated(perFold[op.layer], 0, macs / op.occupancy / ((double) r * c));
-                addCompensated(perFold[op.layer], 2, macs / ((double) r * c * (2L * r + 2L * c + op.occupancy - 3)));
-            }
-            if (op.kind == TimedOp.Kind.COMPUTE || op.kind == TimedOp.Kind.PRELOAD) {
-                // array ops start in program order: the union of their spans grows at its end
-                long s = start[i];
-                long f = finish[i];
-                if (f > s) {
-                    if (s >= busyTo[op.layer]) {
-                        w[5] += busyTo[op.layer] - busyFrom[op.layer];
-                        busyFrom[op.layer] = s;
-                        busyTo[op.layer] = f;
-                    } else {
-                        busyTo[op.layer] = Math.max(busyTo[op.layer], f);
-                    }
-                }
-            }
         }
         List<Map<Activity, Long>> breakdown = Breakdown.perWindow(spans, from, windowEnd);
         List<LayerStats> layers = new ArrayList<>();

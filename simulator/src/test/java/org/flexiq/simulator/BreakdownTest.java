@@ -7,24 +7,49 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The cycle breakdown from activity spans against its definition, one cycle at a time. */
 class BreakdownTest {
     @Test
     void eachCycleCountsForItsHighestPriorityActivityInItsLayerWindow() {
-        SplittableRandom r = new SplittableRandom(11);
-        for (int trial = 0; trial < 200; trial++) {
+        check(false);
+    }
+
+    /** As the fast engine adds them: ops starting in order, each promising that no later span starts before it. */
+    @Test
+    void spansPutInOrderAsTheyComeCountAlike() {
+        check(true);
+    }
+
+    @Test
+    void aSpanBeforeThePromiseIsRefused() {
+        ActivitySpans spans = new ActivitySpans();
+        spans.add(5, 9, 0);
+        spans.advance(7);
+        assertThatThrownBy(() -> spans.add(6, 8, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void check(boolean advancing) {
+        SplittableRandom r = new SplittableRandom(advancing ? 12 : 11);
+        for (int trial = 0; trial < 400; trial++) {
             int cycles = 1 + r.nextInt(400);
             long from = r.nextInt(cycles);
             ActivitySpans spans = new ActivitySpans();
             spans.clear(r.nextInt(3)); // any room: the spans grow past it
-            int n = r.nextInt(60);
+            int n = r.nextInt(advancing ? 400 : 60);
             long[][] added = new long[n][];
+            long opStart = 0;
             for (int i = 0; i < n; i++) {
-                long s = r.nextInt(cycles + 20);
+                // in order: an op starts no earlier than the last, and its spans (a MAC span, then its fill/drain) at or after it
+                opStart += advancing && r.nextInt(3) == 0 ? r.nextInt(6) : 0;
+                long s = advancing ? opStart + (r.nextBoolean() ? 0 : r.nextInt(30)) : r.nextInt(cycles + 20);
                 long e = s + r.nextInt(-3, 40); // empty and backwards spans are left out
                 int a = r.nextInt(Activity.DMA_STALL.ordinal());
                 added[i] = new long[]{s, e, a};
+                if (advancing) {
+                    spans.advance(opStart);
+                }
                 spans.add(s, e, a);
             }
             int windows = 1 + r.nextInt(5);
