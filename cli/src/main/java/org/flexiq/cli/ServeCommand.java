@@ -8,6 +8,7 @@ import org.flexiq.reports.TextTable;
 import org.flexiq.workbench.NpuRuns;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.NpuModels;
+import org.flexiq.workbench.Ratios;
 import org.flexiq.workbench.AccuracyTable;
 import org.flexiq.workbench.serve.Durations;
 import org.flexiq.workbench.serve.Arrivals;
@@ -105,6 +106,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--group", description = "Group width when quantizing on the fly (default: the NPU's G).")
     Integer group;
 
+    @Option(names = "--ratios", paramLabel = "R1,R2,...", description = "More ratios to serve at, e.g. 0.1,0.2,0.3 for finer steps of the "
+            + "adaptive policies: a model quantized on the fly stores them beside 0.25, 0.5, 0.75 and 1; a quantized file must store them "
+            + "(sim quantize --ratios). The server chooses among 0 and every stored ratio.")
+    String ratios;
+
     @Option(names = "--extraction", defaultValue = "static", description = "static or dynamic (default: ${DEFAULT-VALUE}).")
     String extraction;
 
@@ -147,7 +153,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         Extraction e = NpuModels.extraction(extraction);
         int g = group != null ? group : npu.config(null).groupWidth();
-        QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, "MODEL", List.of(), out);
+        List<Double> extra = ratios == null ? List.of() : Ratios.parse("--ratios", ratios);
+        QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, "--ratios", extra, out);
         ServiceModel service = gpu != null
                 ? Serving.gpu(q, GpuOptions.spec(gpu), GpuOptions.kernel(kernel), q.ratios())
                 : Serving.npu(q, npu.config(q.groupWidth()), NpuRuns.mode(e), q.ratios());
@@ -158,7 +165,7 @@ final class ServeCommand implements Callable<Integer> {
         List<Double> choices = service.worthChoosing(batch);
         if (!choices.equals(service.ratios())) {
             List<String> skipped = service.ratios().stream().filter(r -> !choices.contains(r)).map(org.flexiq.reports.SweepPoint::ratioText).toList();
-            out.printf(Locale.ROOT, "note: at batch %d, ratio%s %s serve%s no faster than a lower ratio (slower or as slow, and less accurate): "
+            out.printf(Locale.ROOT, "note: at batch %d, ratio%s %s serve%s no faster than a lower ratio (which is at least as accurate): "
                     + "the adaptive policies step through %s only%n", batch, skipped.size() == 1 ? "" : "s", String.join(", ", skipped),
                     skipped.size() == 1 ? "s" : "", String.join(", ", choices.stream().map(org.flexiq.reports.SweepPoint::ratioText).toList()));
         }

@@ -63,6 +63,21 @@ class ServeCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("sim: " + trace + ":3: field 'timestamp': expected a finite number, got 'soon'");
         assertThat(sim("serve", "mlp", "--group", "16", "--policy", "static:0.3").err()).contains("ratio 0.3 is not one the model stores");
+        assertThat(sim("serve", "mlp", "--group", "16", "--ratios", "0.3,2").err()).contains("--ratios: '2' is not a ratio in [0, 1]");
+    }
+
+    @Test
+    void moreRatiosGiveTheServerFinerSteps(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("s.json");
+        SimCliTest.Result r = sim("serve", "mlp", "--group", "16", "--ratios", "0.3,0.6", "--policy", "static:0.3", "--policy", "static:0.6",
+                "--requests", "500", "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ratios 0.25, 0.3, 0.5, 0.6, 0.75, 1 ", "time at 0.3", "time at 0.6");
+        JsonNode runs = new ObjectMapper().readTree(json.toFile()).get("runs");
+        assertThat(runs).hasSize(2);
+        for (JsonNode run : runs) {
+            assertThat(run.get("served").asLong()).isEqualTo(500);
+        }
         assertThat(sim("serve", "mlp", "--group", "16", "--slo", "5").err()).contains("--slo: '5' needs a unit: s, ms or us");
         assertThat(sim("serve", "mlp", "--group", "16", "--arrivals", "uniform:3").code()).isEqualTo(2);
     }
