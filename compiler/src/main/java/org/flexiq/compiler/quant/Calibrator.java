@@ -38,19 +38,71 @@ public final class Calibrator {
         return -1;
     }
 
+    /**
+     * Node outputs of the calibration samples kept from {@link #calibrate}'s pass for {@link #codeHistograms}'s, which
+     * needs the final scales and so a second look at the same values: a kept sample is not run again. Samples are kept
+     * while their tensors fit the byte budget; which ones fit depends on thread timing, the histograms do not (the float
+     * executor gives the same values either way, and counts add).
+     */
+    public static final class KeptOutputs {
+        private final java.util.Set<String> tensors;
+        private final long budget;
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        private final Map<Integer, Map<String, FloatTensor>> bySample = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** @param tensors the node outputs to keep (the sites'); {@code budget} bytes at most */
+        public KeptOutputs(java.util.Collection<String> tensors, long budget) {
+            this.tensors = java.util.Set.copyOf(tensors);
+            this.budget = budget;
+        }
+
+        /** A quarter of the heap: the kept tensors live until the histograms are counted. */
+        public static KeptOutputs ofHeapShare(java.util.Collection<String> tensors) {
+            return new KeptOutputs(tensors, Runtime.getRuntime().maxMemory() / 4);
+        }
+
+        /** How many samples' outputs are kept. */
+        public int samples() {
+            return bySample.size();
+        }
+
+        /** The bytes of the outputs kept. */
+        public long bytes() {
+            return bytes.get();
+        }
+
+        /** Keeps one sample's outputs if they fit what is left of the budget. */
+        private void offer(int sample, Map<String, FloatTensor> outputs) {
+            long size = 0;
+            for (FloatTensor t : outputs.values()) {
+                size += 4L * t.data().length;
+            }
+            long add = size;
+            long before = bytes.getAndAccumulate(add, (now, x) -> now + x <= budget ? now + x : now);
+            if (before + add <= budget) {
+                bySample.put(sample, outputs);
+            }
+        }
+    }
+
     public static CalibrationStats calibrate(Model model, List<Map<String, FloatTensor>> samples, CalibrationMethod method) {
+        return calibrate(model, samples, method, null);
+    }
+
+    /** @param keep where to keep node outputs for {@link #codeHistograms} (null: none) */
+    public static CalibrationStats calibrate(Model model, List<Map<String, FloatTensor>> samples, CalibrationMethod method, KeptOutputs keep) {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("calibration needs at least one sample");
         }
         Graph g = model.graph();
         FloatExecutor exec = new FloatExecutor(model);
         Partial total = IntStream.range(0, samples.size()).parallel()
-                .mapToObj(i -> observe(g, exec, samples.get(i), null))
+                .mapToObj(i -> observe(g, exec, samples.get(i), null, i, keep))
                 .reduce(Partial::merge).orElseThrow();
         Map<String, Double> range = new HashMap<>(total.max);
         if (method.percentile() < 100) {
             Partial hist = IntStream.range(0, samples.size()).parallel()
-                    .mapToObj(i -> observe(g, exec, samples.get(i), total.max))
+                    .mapToObj(i -> observe(g, exec, samples.get(i), total.max, i, null))
                     .reduce(Partial::merge).orElseThrow();
             for (Map.Entry<String, long[]> h : hist.histograms.entrySet()) {
                 range.put(h.getKey(), percentile(h.getValue(), total.max.get(h.getKey()), method.percentile()));
@@ -66,6 +118,12 @@ public final class Calibrator {
      */
     public static Map<String, long[][]> codeHistograms(Model model, List<Map<String, FloatTensor>> samples, Map<String, Double> scales,
                                                       java.util.Collection<Site> sites) {
+        return codeHistograms(model, samples, scales, sites, null);
+    }
+
+    /** @param kept the sites' outputs {@link #calibrate} kept (null: none): those samples are not run again */
+    public static Map<String, long[][]> codeHistograms(Model model, List<Map<String, FloatTensor>> samples, Map<String, Double> scales,
+                                                      java.util.Collection<Site> sites, KeptOutputs kept) {
         Map<String, Site> byTensor = new HashMap<>();
         for (Site s : sites) {
             byTensor.put(s.tensor(), s);
@@ -73,6 +131,11 @@ public final class Calibrator {
         FloatExecutor exec = new FloatExecutor(model);
         return IntStream.range(0, samples.size()).parallel().mapToObj(i -> {
             Map<String, long[][]> h = new HashMap<>();
+            Map<String, FloatTensor> outputs = kept == null ? null : kept.bySample.get(i);
+            if (outputs != null && outputs.keySet().containsAll(byTensor.keySet())) {
+                byTensor.forEach((name, s) -> h.put(name, histogram(outputs.get(name), s, scales.get(name))));
+                return h;
+            }
             exec.run(samples.get(i), (Node n, FloatTensor out) -> {
                 Site s = byTensor.get(n.name());
                 if (s != null) {
@@ -148,12 +211,23 @@ public final class Calibrator {
         }
     }
 
-    private static Partial observe(Graph g, FloatExecutor exec, Map<String, FloatTensor> sample, Map<String, Double> histRange) {
+    private static Partial observe(Graph g, FloatExecutor exec, Map<String, FloatTensor> sample, Map<String, Double> histRange, int index,
+                                   KeptOutputs keep) {
         Partial p = new Partial();
         for (TensorInfo in : g.inputs()) {
             record(g, in.name(), sample.get(in.name()), p, histRange);
         }
-        exec.run(sample, (Node n, FloatTensor out) -> record(g, n.name(), out, p, histRange));
+        // tensors are never written after they are made, so keeping the executor's own is safe
+        Map<String, FloatTensor> outputs = keep == null ? null : new HashMap<>();
+        exec.run(sample, (Node n, FloatTensor out) -> {
+            record(g, n.name(), out, p, histRange);
+            if (outputs != null && keep.tensors.contains(n.name())) {
+                outputs.put(n.name(), out);
+            }
+        });
+        if (outputs != null) {
+            keep.offer(index, outputs);
+        }
         return p;
     }
 

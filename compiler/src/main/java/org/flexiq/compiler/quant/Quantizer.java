@@ -50,8 +50,10 @@ public final class Quantizer {
 
     public static QuantizedModel quantize(Model model, List<Map<String, FloatTensor>> calibration, QuantizerOptions options) {
         Model folded = BatchNormFolder.fold(model);
-        CalibrationStats stats = Calibrator.calibrate(folded, calibration, options.calibration());
         Graph g = folded.graph();
+        // the sites are fixed by the graph's shapes; their outputs seen while calibrating are kept for the code histograms
+        Calibrator.KeptOutputs kept = Calibrator.KeptOutputs.ofHeapShare(shapeSites(g, options.groupWidth()).keySet());
+        CalibrationStats stats = Calibrator.calibrate(folded, calibration, options.calibration(), kept);
         Map<String, Double> given = throughScaleKeepers(folded.graph(), givenRanges(model.metadata()));
         Map<String, Double> scales = scales(g, stats, given);
         Map<String, NodeQuant> nodes = new HashMap<>();
@@ -62,7 +64,7 @@ public final class Quantizer {
             }
         }
         Map<String, Site> sites = findSites(g, t -> channelCodes(stats.channelMax().get(t), scales.get(t)), options.groupWidth());
-        Map<String, long[][]> codes = Calibrator.codeHistograms(folded, calibration, scales, sites.values());
+        Map<String, long[][]> codes = Calibrator.codeHistograms(folded, calibration, scales, sites.values(), kept);
         sites.replaceAll((t, s) -> s.withProfile(ShiftProfile.of(codes.get(t))));
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         long used = given.keySet().stream().filter(scales::containsKey).count();
@@ -95,7 +97,7 @@ public final class Quantizer {
                 nodes.put(n.name(), q);
             }
         }
-        Map<String, Site> sites = findSites(g, t -> new int[g.shape(t).dim(Calibrator.channelAxis(g, t))], groupWidth);
+        Map<String, Site> sites = shapeSites(g, groupWidth);
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(TIMING_ONLY, "shapes only: no weights, calibration or selection");
         meta.put("quant.groupWidth", Integer.toString(groupWidth));
@@ -404,6 +406,11 @@ public final class Quantizer {
             cmq[c] = (int) Math.min(127, roundHalfAway(channelMax[c] / scale));
         }
         return cmq;
+    }
+
+    /** The sites from the shapes alone (channel maxima all 0): the same tensors, consumers and producers as with data. */
+    private static Map<String, Site> shapeSites(Graph g, int groupWidth) {
+        return findSites(g, t -> new int[g.shape(t).dim(Calibrator.channelAxis(g, t))], groupWidth);
     }
 
     private static Map<String, Site> findSites(Graph g, java.util.function.Function<String, int[]> channelMax, int groupWidth) {
