@@ -41,24 +41,32 @@ public final class Calibrator {
     /**
      * Node outputs of the calibration samples kept from {@link #calibrate}'s pass for {@link #codeHistograms}'s, which
      * needs the final scales and so a second look at the same values: a kept sample is not run again. Samples are kept
-     * while their tensors fit the byte budget; which ones fit depends on thread timing, the histograms do not (the float
-     * executor gives the same values either way, and counts add).
+     * while their tensors fit the bytes left in a pool; which ones fit depends on thread timing, the histograms do not
+     * (the float executor gives the same values either way, and counts add). {@link #release} gives the bytes back.
      */
     public static final class KeptOutputs {
+        /** A quarter of the heap, shared by the calibrations in flight (a sweep quantizes per group width in parallel). */
+        private static final java.util.concurrent.atomic.AtomicLong HEAP_SHARE =
+                new java.util.concurrent.atomic.AtomicLong(Runtime.getRuntime().maxMemory() / 4);
+
         private final java.util.Set<String> tensors;
-        private final long budget;
+        private final java.util.concurrent.atomic.AtomicLong pool;
         private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
         private final Map<Integer, Map<String, FloatTensor>> bySample = new java.util.concurrent.ConcurrentHashMap<>();
 
-        /** @param tensors the node outputs to keep (the sites'); {@code budget} bytes at most */
-        public KeptOutputs(java.util.Collection<String> tensors, long budget) {
+        private KeptOutputs(java.util.Collection<String> tensors, java.util.concurrent.atomic.AtomicLong pool) {
             this.tensors = java.util.Set.copyOf(tensors);
-            this.budget = budget;
+            this.pool = pool;
         }
 
-        /** A quarter of the heap: the kept tensors live until the histograms are counted. */
+        /** @param tensors the node outputs to keep (the sites'); {@code budget} bytes at most */
+        public KeptOutputs(java.util.Collection<String> tensors, long budget) {
+            this(tensors, new java.util.concurrent.atomic.AtomicLong(budget));
+        }
+
+        /** Kept within the shared quarter of the heap. */
         public static KeptOutputs ofHeapShare(java.util.Collection<String> tensors) {
-            return new KeptOutputs(tensors, Runtime.getRuntime().maxMemory() / 4);
+            return new KeptOutputs(tensors, HEAP_SHARE);
         }
 
         /** How many samples' outputs are kept. */
@@ -71,15 +79,22 @@ public final class Calibrator {
             return bytes.get();
         }
 
-        /** Keeps one sample's outputs if they fit what is left of the budget. */
+        /** Forgets the outputs and gives their bytes back to the pool. */
+        public void release() {
+            bySample.clear();
+            pool.addAndGet(bytes.getAndSet(0));
+        }
+
+        /** Keeps one sample's outputs if they fit what is left of the pool. */
         private void offer(int sample, Map<String, FloatTensor> outputs) {
             long size = 0;
             for (FloatTensor t : outputs.values()) {
                 size += 4L * t.data().length;
             }
             long add = size;
-            long before = bytes.getAndAccumulate(add, (now, x) -> now + x <= budget ? now + x : now);
-            if (before + add <= budget) {
+            long before = pool.getAndAccumulate(add, (left, x) -> left >= x ? left - x : left);
+            if (before >= add) {
+                bytes.addAndGet(add);
                 bySample.put(sample, outputs);
             }
         }

@@ -53,9 +53,19 @@ public final class Quantizer {
         Graph g = folded.graph();
         // the sites are fixed by the graph's shapes; their outputs seen while calibrating are kept for the code histograms
         Calibrator.KeptOutputs kept = Calibrator.KeptOutputs.ofHeapShare(shapeSites(g, options.groupWidth()).keySet());
-        CalibrationStats stats = Calibrator.calibrate(folded, calibration, options.calibration(), kept);
-        Map<String, Double> given = throughScaleKeepers(folded.graph(), givenRanges(model.metadata()));
-        Map<String, Double> scales = scales(g, stats, given);
+        CalibrationStats stats;
+        Map<String, Double> scales;
+        Map<String, Site> sites;
+        Map<String, long[][]> codes;
+        Map<String, Double> given = throughScaleKeepers(g, givenRanges(model.metadata()));
+        try {
+            stats = Calibrator.calibrate(folded, calibration, options.calibration(), kept);
+            scales = scales(g, stats, given);
+            sites = findSites(g, t -> channelCodes(stats.channelMax().get(t), scales.get(t)), options.groupWidth());
+            codes = Calibrator.codeHistograms(folded, calibration, scales, sites.values(), kept);
+        } finally {
+            kept.release();
+        }
         Map<String, NodeQuant> nodes = new HashMap<>();
         for (Node n : g.nodes()) {
             NodeQuant q = quantizeNode(folded, n, scales);
@@ -63,8 +73,6 @@ public final class Quantizer {
                 nodes.put(n.name(), q);
             }
         }
-        Map<String, Site> sites = findSites(g, t -> channelCodes(stats.channelMax().get(t), scales.get(t)), options.groupWidth());
-        Map<String, long[][]> codes = Calibrator.codeHistograms(folded, calibration, scales, sites.values(), kept);
         sites.replaceAll((t, s) -> s.withProfile(ShiftProfile.of(codes.get(t))));
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         long used = given.keySet().stream().filter(scales::containsKey).count();

@@ -37,6 +37,16 @@ class CalibratorTest {
             Map<String, long[][]> counted = Calibrator.codeHistograms(m, batch, q.scales(), q.sites().values(), kept);
             assertThat(counted.keySet()).isEqualTo(again.keySet()).containsExactlyInAnyOrderElementsOf(sites);
             counted.forEach((t, h) -> assertThat(Arrays.deepEquals(h, again.get(t))).as(t).isTrue());
+            kept.release();
+            assertThat(kept.samples()).isZero();
+            assertThat(kept.bytes()).isZero();
+        }
+        // released bytes go back to the pool: a budget of one sample keeps one sample again and again
+        Calibrator.KeptOutputs one = new Calibrator.KeptOutputs(sites, perSample);
+        for (int i = 0; i < 3; i++) {
+            Calibrator.calibrate(m, batch, CalibrationMethod.MAX, one);
+            assertThat(one.samples()).isEqualTo(1);
+            one.release();
         }
     }
 }
