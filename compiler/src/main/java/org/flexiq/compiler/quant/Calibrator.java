@@ -38,68 +38,6 @@ public final class Calibrator {
         return -1;
     }
 
-    /**
-     * Node outputs of the calibration samples kept from {@link #calibrate}'s pass for {@link #codeHistograms}'s, which
-     * needs the final scales and so a second look at the same values: a kept sample is not run again. Samples are kept
-     * while their tensors fit the bytes left in a pool; which ones fit depends on thread timing, the histograms do not
-     * (the float executor gives the same values either way, and counts add). {@link #release} gives the bytes back.
-     */
-    public static final class KeptOutputs {
-        /** A quarter of the heap, shared by the calibrations in flight (a sweep quantizes per group width in parallel). */
-        private static final java.util.concurrent.atomic.AtomicLong HEAP_SHARE =
-                new java.util.concurrent.atomic.AtomicLong(Runtime.getRuntime().maxMemory() / 4);
-
-        private final java.util.Set<String> tensors;
-        private final java.util.concurrent.atomic.AtomicLong pool;
-        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-        private final Map<Integer, Map<String, FloatTensor>> bySample = new java.util.concurrent.ConcurrentHashMap<>();
-
-        private KeptOutputs(java.util.Collection<String> tensors, java.util.concurrent.atomic.AtomicLong pool) {
-            this.tensors = java.util.Set.copyOf(tensors);
-            this.pool = pool;
-        }
-
-        /** @param tensors the node outputs to keep (the sites'); {@code budget} bytes at most */
-        public KeptOutputs(java.util.Collection<String> tensors, long budget) {
-            this(tensors, new java.util.concurrent.atomic.AtomicLong(budget));
-        }
-
-        /** Kept within the shared quarter of the heap. */
-        public static KeptOutputs ofHeapShare(java.util.Collection<String> tensors) {
-            return new KeptOutputs(tensors, HEAP_SHARE);
-        }
-
-        /** How many samples' outputs are kept. */
-        public int samples() {
-            return bySample.size();
-        }
-
-        /** The bytes of the outputs kept. */
-        public long bytes() {
-            return bytes.get();
-        }
-
-        /** Forgets the outputs and gives their bytes back to the pool. */
-        public void release() {
-            bySample.clear();
-            pool.addAndGet(bytes.getAndSet(0));
-        }
-
-        /** Keeps one sample's outputs if they fit what is left of the pool. */
-        private void offer(int sample, Map<String, FloatTensor> outputs) {
-            long size = 0;
-            for (FloatTensor t : outputs.values()) {
-                size += 4L * t.data().length;
-            }
-            long add = size;
-            long before = pool.getAndAccumulate(add, (left, x) -> left >= x ? left - x : left);
-            if (before >= add) {
-                bytes.addAndGet(add);
-                bySample.put(sample, outputs);
-            }
-        }
-    }
-
     public static CalibrationStats calibrate(Model model, List<Map<String, FloatTensor>> samples, CalibrationMethod method) {
         return calibrate(model, samples, method, null);
     }
@@ -146,7 +84,7 @@ public final class Calibrator {
         FloatExecutor exec = new FloatExecutor(model);
         return IntStream.range(0, samples.size()).parallel().mapToObj(i -> {
             Map<String, long[][]> h = new HashMap<>();
-            Map<String, FloatTensor> outputs = kept == null ? null : kept.bySample.get(i);
+            Map<String, FloatTensor> outputs = kept == null ? null : kept.outputs(i);
             if (outputs != null && outputs.keySet().containsAll(byTensor.keySet())) {
                 byTensor.forEach((name, s) -> h.put(name, histogram(outputs.get(name), s, scales.get(name))));
                 return h;
@@ -236,7 +174,7 @@ public final class Calibrator {
         Map<String, FloatTensor> outputs = keep == null ? null : new HashMap<>();
         exec.run(sample, (Node n, FloatTensor out) -> {
             record(g, n.name(), out, p, histRange);
-            if (outputs != null && keep.tensors.contains(n.name())) {
+            if (outputs != null && keep.wants(n.name())) {
                 outputs.put(n.name(), out);
             }
         });

@@ -52,7 +52,7 @@ public final class Quantizer {
         Model folded = BatchNormFolder.fold(model);
         Graph g = folded.graph();
         // the sites are fixed by the graph's shapes; their outputs seen while calibrating are kept for the code histograms
-        Calibrator.KeptOutputs kept = Calibrator.KeptOutputs.ofHeapShare(shapeSites(g, options.groupWidth()).keySet());
+        KeptOutputs kept = KeptOutputs.ofHeapShare(shapeSites(g, options.groupWidth()).keySet());
         CalibrationStats stats;
         Map<String, Double> scales;
         Map<String, Site> sites;

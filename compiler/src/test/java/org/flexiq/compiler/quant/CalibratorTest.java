@@ -23,14 +23,14 @@ class CalibratorTest {
         QuantizedModel q = Quantizer.quantize(z.model(z.defaults(), 0), batch, new QuantizerOptions(8, CalibrationMethod.MAX));
         List<String> sites = List.copyOf(q.sites().keySet());
         Map<String, long[][]> again = Calibrator.codeHistograms(m, batch, q.scales(), q.sites().values());
-        Calibrator.KeptOutputs probe = new Calibrator.KeptOutputs(sites, Long.MAX_VALUE);
+        KeptOutputs probe = new KeptOutputs(sites, Long.MAX_VALUE);
         Calibrator.calibrate(m, batch.subList(0, 1), CalibrationMethod.MAX, probe);
         assertThat(probe.samples()).isEqualTo(1);
         long perSample = probe.bytes(); // every sample's site tensors have the same shapes
         assertThat(perSample).isPositive();
         // every sample kept, none, and a budget that keeps some: the same counts, and the same calibration
         for (long budget : new long[]{Long.MAX_VALUE, 0, 5 * perSample}) {
-            Calibrator.KeptOutputs kept = new Calibrator.KeptOutputs(sites, budget);
+            KeptOutputs kept = new KeptOutputs(sites, budget);
             CalibrationStats stats = Calibrator.calibrate(m, batch, CalibrationMethod.MAX, kept);
             assertThat(kept.samples()).isEqualTo(budget == Long.MAX_VALUE ? 12 : budget == 0 ? 0 : 5);
             assertThat(stats.range()).isEqualTo(Calibrator.calibrate(m, batch, CalibrationMethod.MAX).range());
@@ -42,7 +42,7 @@ class CalibratorTest {
             assertThat(kept.bytes()).isZero();
         }
         // released bytes go back to the pool: a budget of one sample keeps one sample again and again
-        Calibrator.KeptOutputs one = new Calibrator.KeptOutputs(sites, perSample);
+        KeptOutputs one = new KeptOutputs(sites, perSample);
         for (int i = 0; i < 3; i++) {
             Calibrator.calibrate(m, batch, CalibrationMethod.MAX, one);
             assertThat(one.samples()).isEqualTo(1);
