@@ -1,5 +1,6 @@
 package org.flexiq.simulator;
 
+import org.flexiq.isa.Instruction;
 import org.flexiq.isa.NpuProgram;
 
 import java.util.ArrayDeque;
@@ -63,8 +64,13 @@ public final class FastEngine {
         List<RunStats> out = new ArrayList<>();
         List<String> names = new ArrayList<>();
         long previous = 0;
-        // the layer markers and the register writes' own layer 0
-        int layers = program.layers().size() + 1;
+        // the register writes' own layer 0 and one per layer marker (an assembled program may mark a layer twice)
+        int layers = 1;
+        for (Instruction i : program.code()) {
+            if (i instanceof Instruction.Layer) {
+                layers++;
+            }
+        }
         for (String name : profiles) {
             e.intervals.clear(0);
             e.layerEnd = new long[layers];

@@ -32,6 +32,19 @@ public class FastEngineTest {
         return FastEngine.run(p, c, "r", FunctionalExecutor.STATIC);
     }
 
+    /** An assembled program may mark one layer twice: each marker opens a window of its own, as the planner names them. */
+    @Test
+    void aLayerMarkedTwiceGetsTwoWindows() {
+        NpuConfig c = machine(false);
+        Instruction loop = new Instruction.LoopWs(600_000, 20, 800_000, 20, 0, 10, 20, 64, 0, 1, 64, 2, 0, 0);
+        List<Instruction> code = List.of(new Instruction.Layer(0), new Instruction.ConfigWs(0, 64, 200_000, 64, 400_000, 2), loop,
+                new Instruction.Layer(0), loop, new Instruction.Halt());
+        NpuProgram p = new NpuProgram(c.target(), code, List.of("a"), List.of(new RegisterProfile("r", Map.of(2, 0))), List.of(), new byte[0], 64);
+        RunStats s = FastEngine.run(p, c, "r", FunctionalExecutor.STATIC);
+        assertThat(s.layers()).extracting(LayerStats::name).containsExactly("(register writes)", "a", "a");
+        assertThat(s.layers().get(1).int8Macs()).isEqualTo(s.layers().get(2).int8Macs()).isEqualTo(10L * 64 * 20);
+    }
+
     @Test
     void withoutDoubleBufferingEachFoldCostsScaleSimsTwoRPlusCPlusMMinusTwo() {
         for (int m : new int[]{1, 10, 50, 300}) {
