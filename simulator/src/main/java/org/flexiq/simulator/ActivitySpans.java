@@ -40,14 +40,11 @@ final class ActivitySpans {
         }
     }
 
-    /** Empties the spans and makes room for {@code spans} more without growing (growing copies everything so far). */
-    void clear(int spans) {
+    /** Empties the spans for another run, keeping the room they had. */
+    void clear() {
         size = 0;
         pending = 0;
         watermark = 0;
-        if (ordered.length < 2L * spans) {
-            ordered = new long[(int) Math.min(Integer.MAX_VALUE - 8, 2L * spans)];
-        }
     }
 
     /**

@@ -72,7 +72,7 @@ public final class FastEngine {
             }
         }
         for (String name : profiles) {
-            e.intervals.clear(0);
+            e.intervals.clear();
             e.layerEnd = new long[layers];
             e.tally = new Statistics(config, layers);
             // each op is timed as it is planned, in program order: none is kept

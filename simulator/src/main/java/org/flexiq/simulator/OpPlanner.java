@@ -396,7 +396,7 @@ final class OpPlanner {
      * Output pixels obase .. obase + m - 1 (row-major over the output's width) whose input pixel under the tap
      * lies inside the input. In each output row the valid columns are one interval, the same in every row, so the
      * count is closed-form: the first and last (partial) rows, plus the valid full rows between them times that
-     * interval. A fold of a large feature map spans hundreds of rows; a loop over them was a tenth of a sweep's time.
+     * interval, however many output rows a fold spans.
      */
     static long validRows(Instruction.ConfigConv g, int obase, int m, int tap) {
         if (m <= 0) {
