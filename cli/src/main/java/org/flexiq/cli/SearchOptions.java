@@ -30,6 +30,26 @@ final class SearchOptions {
         }
     }
 
+    @Option(names = "--fitness", paramLabel = "METRIC", description = "What the search's fitness compares with the 8-bit model's outputs: "
+            + "softmax (the outputs' softmax over their last axis, the paper's soft labels) or outputs (the outputs themselves) "
+            + "(default: outputs; a quantized file: its own).")
+    String fitness;
+
+    /** The chosen fitness, or null where none was given. */
+    org.flexiq.compiler.select.ChannelSelection.Fitness fitness() {
+        try {
+            return fitness == null ? null : org.flexiq.compiler.select.ChannelSelection.Fitness.parse(fitness);
+        } catch (IllegalArgumentException e) {
+            throw new org.flexiq.workbench.BadInputException("--fitness: " + e.getMessage());
+        }
+    }
+
+    /** The chosen fitness, or the default for a model selected here. */
+    org.flexiq.compiler.select.ChannelSelection.Fitness fitnessOrDefault() {
+        var f = fitness();
+        return f != null ? f : org.flexiq.compiler.select.ChannelSelection.Fitness.OUTPUTS;
+    }
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")
     long seed;
 }

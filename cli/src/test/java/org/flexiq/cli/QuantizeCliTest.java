@@ -20,10 +20,10 @@ class QuantizeCliTest {
     private Path quantizedMlp() {
         Path q = dir.resolve("mlp.q.flx");
         SimCliTest.Result r = sim("quantize", "mlp", "--calib", "synthetic:16", "--group", "64", "--method", "evolutionary",
-                "--population", "6", "--generations", "3", "--ratios", "0.5,1", "-o", q.toString());
+                "--population", "6", "--generations", "3", "--ratios", "0.5,1", "--fitness", "softmax", "-o", q.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("wrote " + q, "2 4-bit sites (G = 64)", "ratios [0.5, 1.0]", "evolutionary selection",
-                "ratio 0.50: fitness");
+                "ratio 0.50: fitness (softmax)");
         return q;
     }
 
@@ -32,7 +32,7 @@ class QuantizeCliTest {
         Path q = quantizedMlp();
         SimCliTest.Result i = sim("inspect", q.toString());
         assertThat(i.code()).isZero();
-        assertThat(i.out()).contains(".flx version 2", "flexiq.selection=evolutionary", "quant.calib=synthetic:16",
+        assertThat(i.out()).contains(".flx version 2", "flexiq.selection=evolutionary", "flexiq.selection.fitness=softmax", "quant.calib=synthetic:16",
                 "quantization section", "quantized: G = 64, ratios [0.5, 1.0], 2 sites", "MAX_4BIT_CH @0.50");
         assertThat(i.out()).containsPattern("fc2 +relu1 +256 +128 +256");
     }
@@ -67,9 +67,11 @@ class QuantizeCliTest {
         bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--group", "48", "-o", out.toString()), "not a multiple of the group width 48");
         bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--ratios", "0.5,1.5", "-o", out.toString()), "'1.5' is not a ratio");
         bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--method", "annealing", "-o", out.toString()), "expected random, greedy or evolutionary");
+        bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--fitness", "kl", "-o", out.toString()), "--fitness: fitness 'kl': expected softmax or outputs");
         assertThat(out).doesNotExist();
         Path q = quantizedMlp();
         bad(sim("quantize", q.toString(), "-o", out.toString()), "already a quantized model");
+        bad(sim("tradeoff", q.toString(), "--ratios", "0.5,1", "--fitness", "outputs"), "--fitness outputs: " + q + " was selected with fitness softmax");
         bad(sim("accuracy", q.toString(), "--data", "fashion-mnist:test:10", "--ratios", "0.3"), "ratio 0.3 is not stored");
         Path floatFile = dir.resolve("mlp.flx");
         sim("zoo", "export", "mlp", "-o", floatFile.toString());

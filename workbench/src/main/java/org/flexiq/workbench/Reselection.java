@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Another selection method applied to a quantized file's int8 model, at the file's stored ratios, with the
- * calibration data, seed and extraction its metadata records, so methods compare on the same int8 model; the
+ * calibration data, seed, extraction, budget and fitness its metadata records, so methods compare on the same int8 model; the
  * result is laid out (stored in selection order) like the file.
  */
 public final class Reselection {
@@ -31,7 +31,8 @@ public final class Reselection {
             throw new BadInputException(label + ": no calibration data recorded (quant.calib) for an evolutionary re-selection");
         }
         return FlexiqLayout.apply(ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed,
-                        ChannelSelection.Budget.parse(q.metadata().getOrDefault("flexiq.selection.budget", "layer"))),
+                        ChannelSelection.Budget.parse(q.metadata().getOrDefault("flexiq.selection.budget", "layer")),
+                        ChannelSelection.Fitness.recorded(q)),
                 samples.subList(0, Math.min(fitnessSamples, samples.size())), progress).model());
     }
 }

@@ -62,6 +62,7 @@ public final class Tradeoff {
         ModelSource source = ModelSource.resolve(plan.model());
         List<Selected> selected = new ArrayList<>();
         List<Map<String, FloatTensor>> fitnessSamples;
+        ChannelSelection.Fitness metric;
         QuantizedModel int8;
         Double floatTop1 = null;
         LabeledImages images;
@@ -71,6 +72,11 @@ public final class Tradeoff {
                 throw new BadInputException("--group " + plan.group() + ": " + plan.model() + " was quantized with G = " + q.groupWidth());
             }
             Ratios.requireStored(q, plan.model(), plan.ratios());
+            metric = ChannelSelection.Fitness.recorded(q);
+            if (plan.fitness() != null && plan.fitness() != metric) {
+                throw new BadInputException("--fitness " + plan.fitness().id() + ": " + plan.model() + " was selected with fitness "
+                        + metric.id() + " (methods compare on the file's own)");
+            }
             images = DataSpec.parse(plan.data()).load();
             String own = q.metadata().getOrDefault("flexiq.selection", "greedy");
             for (ChannelSelection.Method m : plan.methods()) {
@@ -85,6 +91,7 @@ public final class Tradeoff {
             int8 = q;
         } else {
             Model m = source.model();
+            metric = plan.fitness() != null ? plan.fitness() : ChannelSelection.Fitness.OUTPUTS;
             images = DataSpec.parse(plan.data()).load();
             floatTop1 = Accuracy.floatTop1(m, images);
             int g = plan.group() != null ? plan.group() : plan.npu().groupWidth();
@@ -102,7 +109,8 @@ public final class Tradeoff {
             for (ChannelSelection.Method method : plan.methods()) {
                 stage.accept("selection: " + method.id());
                 Quantization.Selected q = Quantization.select(int8, ratios, new ChannelSelection.Options(method, Extraction.STATIC,
-                        plan.population(), plan.generations(), plan.seed(), plan.budget()), calib, plan.fitnessSamples(), search, spec, plan.model());
+                        plan.population(), plan.generations(), plan.seed(), plan.budget(), metric), calib, plan.fitnessSamples(), search, spec,
+                        plan.model());
                 selected.add(new Selected(method, q.model(), q.selection().seconds()));
             }
         }
@@ -139,14 +147,14 @@ public final class Tradeoff {
                 series.add(new TradeoffResult.Series(s.method().id(), e.id(), ratios, latency, top1));
             }
             if (plan.independent() && s == selected.get(0)) {
-                series.add(independent(plan, s.method(), int8, fitnessSamples, ratios, latency, int8Top1, images, stage, search));
+                series.add(independent(plan, s.method(), metric, int8, fitnessSamples, ratios, latency, int8Top1, images, stage, search));
             }
             List<Double> searchFit = new ArrayList<>();
             List<Double> heldFit = new ArrayList<>();
             for (double r : ratios.subList(1, ratios.size())) {
                 stage.accept("fitness: " + s.method().id() + ", ratio " + r);
-                searchFit.add(fitnessSamples.isEmpty() ? Double.NaN : ChannelSelection.fitness(s.model(), r, Extraction.STATIC, fitnessSamples));
-                heldFit.add(heldOut.isEmpty() ? Double.NaN : ChannelSelection.fitness(s.model(), r, Extraction.STATIC, heldOut));
+                searchFit.add(fitnessSamples.isEmpty() ? Double.NaN : ChannelSelection.fitness(s.model(), r, Extraction.STATIC, metric, fitnessSamples));
+                heldFit.add(heldOut.isEmpty() ? Double.NaN : ChannelSelection.fitness(s.model(), r, Extraction.STATIC, metric, heldOut));
             }
             selections.add(new TradeoffResult.Selection(s.method().id(), s.seconds(), ratios.subList(1, ratios.size()), searchFit, heldFit));
         }
@@ -158,7 +166,8 @@ public final class Tradeoff {
      * Each ratio searched on its own rather than nested in the smaller ratios' selections: the accuracy nesting
      * costs (an open question of the paper). Latency is the nested model's: the counts per site are the same.
      */
-    private static TradeoffResult.Series independent(TradeoffPlan plan, ChannelSelection.Method method, QuantizedModel int8,
+    private static TradeoffResult.Series independent(TradeoffPlan plan, ChannelSelection.Method method, ChannelSelection.Fitness metric,
+                                                     QuantizedModel int8,
                                                      List<Map<String, FloatTensor>> fitnessSamples, List<Double> ratios, List<Double> latency,
                                                      double int8Top1, LabeledImages images, Consumer<String> stage, SearchProgress search) {
         List<Double> top1 = new ArrayList<>();
@@ -166,7 +175,7 @@ public final class Tradeoff {
         for (double r : ratios.subList(1, ratios.size())) {
             stage.accept("independent selection: " + method.id() + ", ratio " + r);
             QuantizedModel alone = ChannelSelection.select(int8, List.of(r), new ChannelSelection.Options(method, Extraction.STATIC,
-                    plan.population(), plan.generations(), plan.seed(), plan.budget()), fitnessSamples, search).model();
+                    plan.population(), plan.generations(), plan.seed(), plan.budget(), metric), fitnessSamples, search).model();
             top1.add(Accuracy.goldenTop1(new GoldenExecutor(alone, r, Extraction.STATIC), images));
         }
         return new TradeoffResult.Series(method.id() + " (independent per ratio)", Extraction.STATIC.id(), ratios, latency, top1);

@@ -46,7 +46,7 @@ class TradeoffTest {
         List<Double> ratios = List.of(0.5, 1.0);
         TradeoffPlan plan = new TradeoffPlan("fmnist-resnet", npu, 8, List.of(ChannelSelection.Method.GREEDY), ratios,
                 List.of(Extraction.STATIC, Extraction.DYNAMIC), "fashion-mnist:test:120", "fashion-mnist:train:48", 4, 1, 48, 16, true, 0,
-                EnergyParameters.load(EnergyParameters.DEFAULT), ChannelSelection.Budget.LAYER);
+                EnergyParameters.load(EnergyParameters.DEFAULT), ChannelSelection.Budget.LAYER, null);
         List<String> stages = new ArrayList<>();
         TradeoffResult r = Tradeoff.run(plan, stages::add, SearchProgress.NONE);
 
@@ -94,7 +94,8 @@ class TradeoffTest {
         // greedy ranks groups per site on their own, so searching each ratio alone gives the nested selection back
         assertThat(r.series().get(2).top1()).isEqualTo(r.series().get(0).top1());
         TradeoffResult.Selection sel = r.selections().get(0);
-        assertThat(sel.searchFitness().get(0)).isEqualTo(ChannelSelection.fitness(q, 0.5, Extraction.STATIC, calib));
+        assertThat(sel.searchFitness().get(0)).isEqualTo(ChannelSelection.fitness(q, 0.5, Extraction.STATIC, ChannelSelection.Fitness.OUTPUTS, calib));
+        assertThat(sel.searchFitness().get(0)).isNotEqualTo(ChannelSelection.fitness(q, 0.5, Extraction.STATIC, ChannelSelection.Fitness.SOFTMAX, calib));
         assertThat(sel.heldOutFitness()).allMatch(f -> f > 0);
         assertThat(stages).contains("quantization: G = 8, fashion-mnist:train:48", "selection: greedy");
 

@@ -46,15 +46,44 @@ public final class ChannelSelection {
     }
 
     /**
+     * What the search's fitness compares between a candidate's outputs and the 8-bit model's (squared L2 distance,
+     * averaged over samples). SOFTMAX, the paper's soft labels: the softmax over each output's last axis, so a
+     * confident prediction's logits may move without cost while a near tie counts. OUTPUTS: the outputs themselves,
+     * the default because every figure recorded so far was searched with it (compiler/README.md compares the two).
+     */
+    public enum Fitness {
+        SOFTMAX, OUTPUTS;
+
+        public static Fitness parse(String s) {
+            return ChannelSelection.parse(Fitness.class, s, "fitness");
+        }
+
+        /** The fitness a quantized file's selection was searched with; files from before the choice compared OUTPUTS. */
+        public static Fitness recorded(QuantizedModel q) {
+            return parse(q.metadata().getOrDefault("flexiq.selection.fitness", "outputs"));
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
      * @param extraction the extraction the selection is optimized for
      * @param population evolutionary search: individuals per generation (paper: 50)
      * @param generations evolutionary search: generations per ratio (paper: 50)
      * @param seed       random and evolutionary selection
      * @param budget     what a ratio counts (per layer, or model-wide by MACs)
+     * @param fitness    what the search's fitness compares
      */
-    public record Options(Method method, Extraction extraction, int population, int generations, long seed, Budget budget) {
+    public record Options(Method method, Extraction extraction, int population, int generations, long seed, Budget budget,
+                          Fitness fitness) {
         public Options(Method method, Extraction extraction, int population, int generations, long seed) {
             this(method, extraction, population, generations, seed, Budget.LAYER);
+        }
+
+        public Options(Method method, Extraction extraction, int population, int generations, long seed, Budget budget) {
+            this(method, extraction, population, generations, seed, budget, Fitness.OUTPUTS);
         }
     }
 
@@ -85,7 +114,7 @@ public final class ChannelSelection {
         long t0 = System.nanoTime();
         List<SiteGroups> groups = SiteGroups.of(int8, o.extraction());
         boolean needsFitness = o.method() == Method.EVOLUTIONARY || o.budget() == Budget.MODEL;
-        FitnessEvaluator fitness = calibration.isEmpty() || !needsFitness ? null : new FitnessEvaluator(int8, calibration, o.extraction());
+        FitnessEvaluator fitness = calibration.isEmpty() || !needsFitness ? null : new FitnessEvaluator(int8, calibration, o.extraction(), o.fitness());
         // a model-wide budget spreads the groups by their measured effect on the outputs when there is data to
         // measure it on, by the per-layer score otherwise
         double[][] cost = o.budget() == Budget.LAYER ? null : fitness != null
@@ -116,21 +145,24 @@ public final class ChannelSelection {
                 "flexiq.selection", o.method().id(),
                 "flexiq.selection.extraction", o.extraction().id(),
                 "flexiq.selection.budget", o.budget().id(),
+                "flexiq.selection.fitness", o.fitness().id(),
                 "flexiq.selection.seed", Long.toString(o.seed())));
         return new Result(selected, evo == null ? List.of() : evo.reports(), (System.nanoTime() - t0) / 1e9);
     }
 
     /**
-     * The search's fitness (mean squared L2 distance of the outputs to the 8-bit model's) of a selected model at
-     * one of its stored ratios, on the given samples: for reporting a selection on samples the search did not see.
+     * The search's fitness (mean squared L2 distance of the outputs, compared as {@code metric} says, to the 8-bit
+     * model's) of a selected model at one of its stored ratios, on the given samples: for reporting a selection on
+     * samples the search did not see.
      */
-    public static double fitness(QuantizedModel selected, double ratio, Extraction extraction, List<Map<String, FloatTensor>> samples) {
+    public static double fitness(QuantizedModel selected, double ratio, Extraction extraction, Fitness metric,
+                                 List<Map<String, FloatTensor>> samples) {
         int r = selected.ratioIndex(ratio);
         Map<String, Site> one = new LinkedHashMap<>();
         for (Site s : selected.sites().values()) {
             one.put(s.tensor(), s.withSelection(s.order(), new int[]{s.fourBitChannels()[r]}));
         }
-        return new FitnessEvaluator(selected, samples, extraction).evaluate(one, ratio);
+        return new FitnessEvaluator(selected, samples, extraction, metric).evaluate(one, ratio);
     }
 
     /** Ratios in (0, 1], without repeats, ascending. */

@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * FlexiQ's fitness: the mean over calibration samples of the squared L2 distance between the model's
  * outputs at a candidate selection and the 8-bit model's outputs, so errors amplified by later layers
- * count. Activations before the first layer a candidate changes are taken from a cache keyed by the
+ * count; the outputs as {@link ChannelSelection.Fitness} says (the outputs themselves, or the paper's soft labels). Activations before the first layer a candidate changes are taken from a cache keyed by the
  * selections of the sites read before that point, so a child that differs from its parent only in later
  * layers recomputes only those. The cache changes speed, never values.
  */
@@ -27,6 +27,7 @@ final class FitnessEvaluator {
 
     private final QuantizedModel base;
     private final Extraction extraction;
+    private final ChannelSelection.Fitness metric;
     private final List<Map<String, FloatTensor>> samples;
     private final List<Map<String, float[]>> reference = new ArrayList<>();
     /** Node indices where a site is first read, ascending, and the sites read before each. */
@@ -37,13 +38,16 @@ final class FitnessEvaluator {
     private long hits;
     private long evaluations;
 
-    FitnessEvaluator(QuantizedModel base, List<Map<String, FloatTensor>> samples, Extraction extraction) {
+    FitnessEvaluator(QuantizedModel base, List<Map<String, FloatTensor>> samples, Extraction extraction, ChannelSelection.Fitness metric) {
         this.base = base;
         this.extraction = extraction;
+        this.metric = metric;
         this.samples = List.copyOf(samples);
         GoldenExecutor eightBit = new GoldenExecutor(base.withSites(base.sites(), List.of()), 0, extraction);
         for (Map<String, FloatTensor> s : samples) {
-            reference.add(eightBit.runDequantized(s));
+            Map<String, float[]> ref = eightBit.runDequantized(s);
+            ref.replaceAll(this::compared);
+            reference.add(ref);
         }
         List<Node> nodes = base.graph().nodes();
         Map<String, Integer> firstRead = new HashMap<>();
@@ -126,7 +130,7 @@ final class FitnessEvaluator {
         double total = 0;
         for (int i = 0; i < current.size(); i++) {
             for (String o : base.graph().outputs()) {
-                float[] got = exec.dequantize(o, current.get(i).tensor(o));
+                float[] got = compared(o, exec.dequantize(o, current.get(i).tensor(o)));
                 float[] want = reference.get(i).get(o);
                 for (int k = 0; k < got.length; k++) {
                     double d = got[k] - want[k];
@@ -135,6 +139,29 @@ final class FitnessEvaluator {
             }
         }
         return total / current.size();
+    }
+
+    /** An output as the metric compares it: itself, or softmax over its last axis (each row sums to 1). */
+    private float[] compared(String output, float[] values) {
+        if (metric == ChannelSelection.Fitness.OUTPUTS) {
+            return values;
+        }
+        int row = base.graph().shape(output).last();
+        float[] p = new float[values.length];
+        for (int start = 0; start < values.length; start += row) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = start; k < start + row; k++) {
+                max = Math.max(max, values[k]);
+            }
+            double sum = 0;
+            for (int k = start; k < start + row; k++) {
+                sum += Math.exp(values[k] - max);
+            }
+            for (int k = start; k < start + row; k++) {
+                p[k] = (float) (Math.exp(values[k] - max) / sum);
+            }
+        }
+        return p;
     }
 
     private void remember(String key, List<IntState> states) {

@@ -24,6 +24,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** Selection, layout and file round trip on a residual CNN and a transformer (synthetic inputs, fast). */
 class FlexiqPipelineTest {
@@ -108,6 +109,62 @@ class FlexiqPipelineTest {
         QuantizedModel g = ChannelSelection.select(cnn, RATIOS, new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC,
                 8, 4, 7, ChannelSelection.Budget.MODEL), cnnBatch.subList(0, 8), SearchProgress.NONE).model();
         assertThat(g.sites().values().stream().map(x -> x.fourBitChannels()[1] * 1000 / x.channels()).distinct().count()).isGreaterThan(1);
+    }
+
+    /**
+     * The fitness, computed here from the golden executor's outputs: the mean over samples of the squared L2 distance
+     * to the 8-bit outputs, of the softmax over the last axis (the paper's soft labels) or of the outputs themselves.
+     */
+    @Test
+    void theFitnessComparesSoftLabelsOrTheOutputsThemselves() {
+        List<Map<String, FloatTensor>> batch = cnnBatch.subList(0, 6);
+        QuantizedModel s = ChannelSelection.select(cnn, RATIOS, new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC,
+                8, 4, 7, ChannelSelection.Budget.LAYER, ChannelSelection.Fitness.OUTPUTS), batch, SearchProgress.NONE).model();
+        assertThat(s.metadata()).containsEntry("flexiq.selection.fitness", "outputs");
+        GoldenExecutor eight = new GoldenExecutor(s, 0, Extraction.STATIC);
+        GoldenExecutor half = new GoldenExecutor(s, 0.5, Extraction.STATIC);
+        String out = s.graph().outputs().get(0);
+        int classes = s.graph().shape(out).last();
+        double soft = 0;
+        double raw = 0;
+        for (Map<String, FloatTensor> x : batch) {
+            float[] want = eight.runDequantized(x).get(out);
+            float[] got = half.runDequantized(x).get(out);
+            assertThat(got.length % classes).isZero();
+            for (int row = 0; row < got.length; row += classes) {
+                double[] p = softmax(want, row, classes);
+                double[] q = softmax(got, row, classes);
+                for (int k = 0; k < classes; k++) {
+                    soft += (q[k] - p[k]) * (q[k] - p[k]);
+                    raw += (got[row + k] - want[row + k]) * (double) (got[row + k] - want[row + k]);
+                }
+            }
+        }
+        soft /= batch.size();
+        raw /= batch.size();
+        assertThat(raw).isPositive();
+        assertThat(soft).isPositive().isLessThan(raw);
+        assertThat(ChannelSelection.fitness(s, 0.5, Extraction.STATIC, ChannelSelection.Fitness.OUTPUTS, batch)).isCloseTo(raw, within(1e-9 * raw));
+        assertThat(ChannelSelection.fitness(s, 0.5, Extraction.STATIC, ChannelSelection.Fitness.SOFTMAX, batch)).isCloseTo(soft, within(1e-6 * soft));
+        assertThat(ChannelSelection.Fitness.recorded(s)).isEqualTo(ChannelSelection.Fitness.OUTPUTS);
+        assertThatThrownBy(() -> ChannelSelection.Fitness.parse("kl")).hasMessage("fitness 'kl': expected softmax or outputs");
+    }
+
+    private static double[] softmax(float[] v, int from, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, v[from + k]);
+        }
+        double sum = 0;
+        double[] p = new double[n];
+        for (int k = 0; k < n; k++) {
+            p[k] = Math.exp(v[from + k] - max);
+            sum += p[k];
+        }
+        for (int k = 0; k < n; k++) {
+            p[k] /= sum;
+        }
+        return p;
     }
 
     @Test
