@@ -23,11 +23,7 @@ final class SearchOptions {
     String budget;
 
     org.flexiq.compiler.select.ChannelSelection.Budget budget() {
-        try {
-            return org.flexiq.compiler.select.ChannelSelection.Budget.parse(budget);
-        } catch (IllegalArgumentException e) {
-            throw new org.flexiq.workbench.BadInputException("--budget: " + e.getMessage());
-        }
+        return parsed("--budget", budget, org.flexiq.compiler.select.ChannelSelection.Budget::parse);
     }
 
     @Option(names = "--fitness", paramLabel = "METRIC", description = "What the search's fitness compares with the 8-bit model's outputs: "
@@ -37,10 +33,15 @@ final class SearchOptions {
 
     /** The chosen fitness, or null where none was given. */
     org.flexiq.compiler.select.ChannelSelection.Fitness fitness() {
+        return fitness == null ? null : parsed("--fitness", fitness, org.flexiq.compiler.select.ChannelSelection.Fitness::parse);
+    }
+
+    /** An option's value parsed, or a one-line error naming the option. */
+    private static <T> T parsed(String option, String value, java.util.function.Function<String, T> parse) {
         try {
-            return fitness == null ? null : org.flexiq.compiler.select.ChannelSelection.Fitness.parse(fitness);
+            return parse.apply(value);
         } catch (IllegalArgumentException e) {
-            throw new org.flexiq.workbench.BadInputException("--fitness: " + e.getMessage());
+            throw new org.flexiq.workbench.BadInputException(option + ": " + e.getMessage());
         }
     }
 
