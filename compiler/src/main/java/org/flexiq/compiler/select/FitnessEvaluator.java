@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * FlexiQ's fitness: the mean over calibration samples of the squared L2 distance between the model's
  * outputs at a candidate selection and the 8-bit model's outputs, so errors amplified by later layers
- * count; the outputs as {@link ChannelSelection.Fitness} says (the outputs themselves, or the paper's soft labels). Activations before the first layer a candidate changes are taken from a cache keyed by the
+ * count; the outputs as {@link ChannelSelection.Fitness} says (the outputs themselves, or the paper's soft
+ * labels). Activations before the first layer a candidate changes are taken from a cache keyed by the
  * selections of the sites read before that point, so a child that differs from its parent only in later
  * layers recomputes only those. The cache changes speed, never values.
  */
