@@ -48,7 +48,7 @@ final class SearchOptions {
     /** The chosen fitness, or the default for a model selected here. */
     org.flexiq.compiler.select.ChannelSelection.Fitness fitnessOrDefault() {
         var f = fitness();
-        return f != null ? f : org.flexiq.compiler.select.ChannelSelection.Fitness.OUTPUTS;
+        return f != null ? f : org.flexiq.compiler.select.ChannelSelection.Fitness.DEFAULT;
     }
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")

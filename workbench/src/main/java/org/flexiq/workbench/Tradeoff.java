@@ -91,7 +91,7 @@ public final class Tradeoff {
             int8 = q;
         } else {
             Model m = source.model();
-            metric = plan.fitness() != null ? plan.fitness() : ChannelSelection.Fitness.OUTPUTS;
+            metric = plan.fitness() != null ? plan.fitness() : ChannelSelection.Fitness.DEFAULT;
             images = DataSpec.parse(plan.data()).load();
             floatTop1 = Accuracy.floatTop1(m, images);
             int g = plan.group() != null ? plan.group() : plan.npu().groupWidth();

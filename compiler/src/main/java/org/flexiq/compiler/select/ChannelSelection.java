@@ -54,6 +54,9 @@ public final class ChannelSelection {
     public enum Fitness {
         SOFTMAX, OUTPUTS;
 
+        /** What a search compares when nothing is chosen. */
+        public static final Fitness DEFAULT = OUTPUTS;
+
         public static Fitness parse(String s) {
             return ChannelSelection.parse(Fitness.class, s, "fitness");
         }
@@ -83,7 +86,7 @@ public final class ChannelSelection {
         }
 
         public Options(Method method, Extraction extraction, int population, int generations, long seed, Budget budget) {
-            this(method, extraction, population, generations, seed, budget, Fitness.OUTPUTS);
+            this(method, extraction, population, generations, seed, budget, Fitness.DEFAULT);
         }
     }
 
