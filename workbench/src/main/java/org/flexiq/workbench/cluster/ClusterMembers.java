@@ -1,5 +1,6 @@
 package org.flexiq.workbench.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.DurableExecutorConfig;
@@ -33,6 +34,9 @@ public final class ClusterMembers {
         c.setProperty("hazelcast.socket.bind.any", "false");
         // a lone member need not wait for others to join before it works
         c.setProperty("hazelcast.wait.seconds.before.join", "0");
+        // a member that shuts down hands its partitions over first; if a peer died unseen that handover cannot finish,
+        // and Hazelcast's default wait (600 s) would hold the end of a sweep that long
+        c.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
         // workers started before the sweep's member are each a cluster of one; members of one name that find each
         // other merge after these delays (Hazelcast's default first run is 300 s)
         c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
@@ -57,7 +61,11 @@ public final class ClusterMembers {
 
     /** "host:port" of a member as others reach it. */
     public static String address(HazelcastInstance hz) {
-        var a = hz.getCluster().getLocalMember().getAddress();
-        return a.getHost() + ":" + a.getPort();
+        return address(hz.getCluster().getLocalMember());
+    }
+
+    /** "host:port" of a member. */
+    public static String address(Member m) {
+        return m.getAddress().getHost() + ":" + m.getAddress().getPort();
     }
 }

@@ -10,19 +10,23 @@ import org.flexiq.workbench.SweepUnit;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a sweep plan's missing units on the members of a Hazelcast cluster through its durable executor, and
  * saves each unit's points here, one atomic file each, as they come back (so the folder is resumable exactly
  * as a local sweep's). Tasks are fed a window at a time, so a member that joins mid-sweep gets the units
  * its partitions come to own. A task whose member is lost is run again by the executor's backup; a task
- * whose invocation fails is submitted again (units are pure functions of their data, so a second run gives
- * the same bytes, and each unit is saved once).
+ * whose invocation fails, or which stays unanswered a grace period after its member left ({@link InFlight}), is
+ * submitted again (units are pure functions of their data, so a second run gives the same bytes, and each unit
+ * is saved once: a late answer of an abandoned submission is ignored).
  */
 public final class ClusterSweep {
     /** Told of each finished unit: its point count, the member that ran it and the cluster's size now. */
@@ -31,11 +35,16 @@ public final class ClusterSweep {
     }
 
     private static final int RETRIES = 5;
+    /**
+     * How long an unanswered task waits after its member left before it is submitted again (Hazelcast's own retry on
+     * the partition's new owner answers within seconds once the member is declared gone).
+     */
+    static final long ORPHAN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(20);
 
     private ClusterSweep() {
     }
 
-    private record Done(SweepTask task, String answer, Throwable failure) {
+    private record Done(InFlight.Attempt<SweepTask> attempt, String answer, Throwable failure) {
     }
 
     /**
@@ -88,23 +97,39 @@ public final class ClusterSweep {
         BlockingQueue<Done> done = new LinkedBlockingQueue<>();
         Map<SweepTask, Integer> attempts = new java.util.IdentityHashMap<>();
         Map<String, Integer> perMember = new TreeMap<>();
-        int inFlight = 0;
+        InFlight<SweepTask> inFlight = new InFlight<>(ORPHAN_GRACE_NANOS);
         int submitted = 0;
-        while (!todo.isEmpty() || inFlight > 0) {
-            while (!todo.isEmpty() && inFlight < Math.max(1, window)) {
+        while (!todo.isEmpty() || !inFlight.isEmpty()) {
+            while (!todo.isEmpty() && inFlight.size() < Math.max(1, window)) {
                 SweepTask t = todo.poll();
-                attempts.merge(t, 1, Integer::sum);
-                executor.submitToKeyOwner(t, spreadKey(hz, t.key(), submitted++)).whenComplete((answer, failure) -> done.add(new Done(t, answer, failure)));
-                inFlight++;
+                int n = attempts.merge(t, 1, Integer::sum);
+                if (n > RETRIES) {
+                    throw new IllegalStateException("sweep unit " + t.key() + " was lost " + RETRIES + " times on the cluster (its members left)");
+                }
+                String key = spreadKey(hz, t.key(), submitted++);
+                var owner = hz.getPartitionService().getPartition(key).getOwner();
+                InFlight.Attempt<SweepTask> a = new InFlight.Attempt<>(t, n, owner == null ? null : ClusterMembers.address(owner));
+                inFlight.add(a, System.nanoTime());
+                executor.submitToKeyOwner(t, key).whenComplete((answer, failure) -> done.add(new Done(a, answer, failure)));
             }
-            Done d = done.take();
-            inFlight--;
+            Done d = done.poll(1, TimeUnit.SECONDS);
+            if (d == null) {
+                Set<String> members = new HashSet<>();
+                hz.getCluster().getMembers().forEach(m -> members.add(ClusterMembers.address(m)));
+                for (InFlight.Attempt<SweepTask> orphan : inFlight.orphans(members, System.nanoTime())) {
+                    todo.addFirst(orphan.task()); // its member left and no answer came: run it again, ignore a late one
+                }
+                continue;
+            }
+            if (!inFlight.complete(d.attempt())) {
+                continue; // an orphan answering late: its unit was submitted again, and is saved from that answer
+            }
             if (d.failure() != null) {
-                if (attempts.get(d.task()) >= RETRIES) {
-                    throw new IllegalStateException("sweep unit " + d.task().key() + " failed " + RETRIES + " times on the cluster: "
+                if (attempts.get(d.attempt().task()) >= RETRIES) {
+                    throw new IllegalStateException("sweep unit " + d.attempt().task().key() + " failed " + RETRIES + " times on the cluster: "
                             + d.failure().getMessage(), d.failure());
                 }
-                todo.addFirst(d.task()); // its member left or the invocation was lost: run it again
+                todo.addFirst(d.attempt().task()); // its member left or the invocation was lost: run it again
                 continue;
             }
             SweepTask.Answer a = SweepTask.answer(d.answer());

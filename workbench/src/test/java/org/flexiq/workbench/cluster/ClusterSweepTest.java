@@ -12,6 +12,7 @@ import org.flexiq.workbench.SweepPointRunner;
 import org.flexiq.workbench.SweepStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -32,7 +33,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Sweeps over member processes on loopback: the same bytes as a local sweep, whatever happens to the members. */
+/**
+ * Sweeps over member processes on loopback: the same bytes as a local sweep, whatever happens to the members.
+ * Each test is bounded, in a thread of its own so that even a wait that ignores interrupts cannot hold the build.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClusterSweepTest {
     @TempDir
     Path dir;
@@ -43,7 +48,8 @@ class ClusterSweepTest {
     @AfterEach
     void stop() {
         workers.forEach(Process::destroyForcibly);
-        members.forEach(HazelcastInstance::shutdown);
+        // terminate, not shutdown: no handover of partitions to workers just killed
+        members.forEach(hz -> hz.getLifecycleService().terminate());
     }
 
     private static SweepPlan plan(String... arrays) {
