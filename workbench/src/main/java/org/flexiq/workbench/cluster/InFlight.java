@@ -40,11 +40,7 @@ final class InFlight<T> {
 
     /** True if the attempt was pending; false for an orphan's late answer (or one already taken). */
     boolean complete(Attempt<T> a) {
-        if (!pending.containsKey(a)) {
-            return false;
-        }
-        pending.remove(a);
-        return true;
+        return pending.remove(a) != null;
     }
 
     int size() {
