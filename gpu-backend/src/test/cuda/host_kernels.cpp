@@ -1,6 +1,8 @@
 // flexiq_gemm.cu's kernels compiled for the CPU (host_warp.h) and launched with CudaDevice's geometry, for
-// HostKernelsTest: `host_kernels gemm|extract|im2col IN OUT`. IN holds the launch's int32 scalars, then its
-// arrays, each as an int32 element count and the elements (little-endian); OUT the output arrays the same way.
+// HostKernelsTest. One process serves a test run's launches, one after another, from stdin to stdout (a process per
+// launch cost more than the kernels). A launch is the kernel's name (int32 length, then the bytes: gemm, extract or
+// im2col), its int32 scalars, then its arrays, each as an int32 element count and the elements (little-endian). Its
+// answer is the number of output arrays, then the arrays the same way. The process ends at the end of stdin.
 #include "host_warp.h"
 
 #include "../../main/cuda/flexiq_gemm.cu"
@@ -52,16 +54,8 @@ unsigned blocks(long long threads) {
     return (unsigned)((threads + 127) / 128);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: host_kernels gemm|extract|im2col IN OUT\n");
-        return 2;
-    }
-    const std::string kind = argv[1];
-    In in{fopen(argv[2], "rb")};
-    if (in.f == nullptr) In::fail("cannot open the input");
+// One launch read from in, its output arrays returned.
+std::vector<std::vector<int8_t>> launch(const std::string& kind, In& in) {
     std::vector<std::vector<int8_t>> outputs;
     if (kind == "gemm") {
         const int M = in.i32(), N = in.i32(), k4 = in.i32(), k8 = in.i32(), slice = in.i32(), lo = in.i32(), hi = in.i32();
@@ -103,8 +97,25 @@ int main(int argc, char** argv) {
     } else {
         In::fail("unknown kernel (gemm, extract or im2col)");
     }
-    FILE* out = fopen(argv[3], "wb");
-    if (out == nullptr) In::fail("cannot write the output");
-    for (const auto& v : outputs) write(out, v);
-    return fclose(out) == 0 ? 0 : 2;
+    return outputs;
+}
+
+}  // namespace
+
+int main(int argc, char**) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: host_kernels < launches > outputs\n");
+        return 2;
+    }
+    In in{stdin};
+    for (int length; fread(&length, 4, 1, stdin) == 1;) {
+        std::string kind((size_t)length, '\0');
+        if (length > 0 && fread(kind.data(), 1, (size_t)length, stdin) != (size_t)length) In::fail("truncated kernel name");
+        const auto outputs = launch(kind, in);
+        const int count = (int)outputs.size();
+        fwrite(&count, 4, 1, stdout);
+        for (const auto& v : outputs) write(stdout, v);
+        if (fflush(stdout) != 0) In::fail("cannot write the output");
+    }
+    return 0;
 }

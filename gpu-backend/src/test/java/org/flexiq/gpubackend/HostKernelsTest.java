@@ -6,6 +6,7 @@ import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.zoo.SyntheticInputs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * versions, and a whole model through its three kernels against the golden executor. This is what
  * CudaDeviceTest checks on a GPU, short of the hardware.
  */
+// a kernel stuck in the host process would block a read for ever: fail the test instead (the class takes ~10 s)
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostKernelsTest {
     @ParameterizedTest
     @EnumSource(HostKernels.Build.class)
