@@ -79,7 +79,7 @@ final class QuantizeCommand implements Callable<Integer> {
         try {
             opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), searchOpts.population, searchOpts.generations, searchOpts.seed,
                     searchOpts.budget(), searchOpts.fitnessOrDefault());
-            qo = new QuantizerOptions(group, CalibrationMethod.parse(calibration));
+            qo = new QuantizerOptions(group, CalibrationMethod.parse(calibration), searchOpts.unsignedCodes());
             rs = ChannelSelection.checkRatios(Ratios.parse("--ratios", ratios));
             if (searchOpts.fitnessSamples < 1) {
                 throw new IllegalArgumentException("--fitness-samples must be >= 1");

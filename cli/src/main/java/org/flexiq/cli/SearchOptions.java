@@ -51,6 +51,20 @@ final class SearchOptions {
         return f != null ? f : org.flexiq.compiler.select.ChannelSelection.Fitness.DEFAULT;
     }
 
+    @Option(names = "--codes", defaultValue = "signed", description = "4-bit activation codes: signed (3 magnitude bits), or unsigned "
+            + "at the sites that are never negative, after a ReLU (4 magnitude bits there; the NPU's extract takes either, the GPU "
+            + "path signed codes only) (default: ${DEFAULT-VALUE}).")
+    String codes;
+
+    /** Whether --codes asks for unsigned codes where a site is never negative. */
+    boolean unsignedCodes() {
+        return switch (codes) {
+            case "signed" -> false;
+            case "unsigned" -> true;
+            default -> throw new org.flexiq.workbench.BadInputException("--codes: expected signed or unsigned, got '" + codes + "'");
+        };
+    }
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")
     long seed;
 }

@@ -87,6 +87,11 @@ class EngineEquivalenceTest {
     }
 
     @Test
+    void unsignedCodes() {
+        assertSameCycles(FunctionalEquivalenceTest.quantized("fmnist-resnet", null, 8, true), machine(8, 4, 8, false, true));
+    }
+
+    @Test
     void transformer() {
         QuantizedModel q = FunctionalEquivalenceTest.quantized("deit-s", new ZooOptions(32, 8), 32);
         assertSameCycles(q, machine(16, 8, 32, true, false));

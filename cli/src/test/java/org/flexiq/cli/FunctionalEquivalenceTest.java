@@ -40,10 +40,14 @@ class FunctionalEquivalenceTest {
     static final double[] RUN = {0, 0.25, 0.5, 1.0};
 
     static QuantizedModel quantized(String zoo, ZooOptions options, int group) {
+        return quantized(zoo, options, group, false);
+    }
+
+    static QuantizedModel quantized(String zoo, ZooOptions options, int group, boolean unsignedCodes) {
         ZooModel z = ModelZoo.get(zoo);
         Model m = z.model(options == null ? z.defaults() : options, 0);
         List<Map<String, FloatTensor>> batch = SyntheticInputs.batch(m.graph(), 4, 1);
-        QuantizedModel q = Quantizer.quantize(m, batch, new QuantizerOptions(group, CalibrationMethod.MAX));
+        QuantizedModel q = Quantizer.quantize(m, batch, new QuantizerOptions(group, CalibrationMethod.MAX, unsignedCodes));
         QuantizedModel s = ChannelSelection.select(q, RATIOS, new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 4, 2, 3),
                 batch.subList(0, 2), SearchProgress.NONE).model();
         return FlexiqLayout.apply(s);
@@ -114,6 +118,18 @@ class FunctionalEquivalenceTest {
     void mlp() {
         QuantizedModel q = quantized("mlp", null, 16);
         assertEquivalent(q, new Target(8, 8, 64 * 1024, 256), new Target(16, 4, 32 * 1024, 64));
+    }
+
+    /** Unsigned codes after ReLU / ReLU6 (extract's unsigned field, the array's 5-bit reading of a code), mixed with signed sites. */
+    @Test
+    void unsignedCodes() {
+        QuantizedModel cnn = quantized("fmnist-resnet", null, 8, true);
+        assertThat(cnn.sites().values()).extracting(org.flexiq.compiler.quant.Site::codes).contains(org.flexiq.isa.arith.FourBit.Codes.UNSIGNED);
+        assertEquivalent(cnn, new Target(4, 4, 64 * 1024, 512), new Target(16, 16, 256 * 1024, 1024));
+        QuantizedModel mobile = quantized("mobilenetv2", new ZooOptions(32, 8), 8, true);
+        assertThat(mobile.sites().values()).extracting(org.flexiq.compiler.quant.Site::codes)
+                .contains(org.flexiq.isa.arith.FourBit.Codes.UNSIGNED, org.flexiq.isa.arith.FourBit.Codes.SIGNED);
+        assertEquivalent(mobile, new Target(8, 8, 64 * 1024, 256));
     }
 
     @Test

@@ -113,15 +113,18 @@ public sealed interface Instruction {
         }
     }
 
-    /** 8 to 4 bit extraction of the first reg[mreg] channels of each row, group by group. */
+    /**
+     * 8 to 4 bit extraction of the first reg[mreg] channels of each row, group by group, into signed codes, or unsigned
+     * ones ({@code unsigned} 1) for rows that are never negative.
+     */
     record Extract(int src, int srcstride, int dst, int dststride, int shifts, int shstride, int rows, int g, int mreg, int mode,
-                   int table) implements Instruction {
+                   int table, int unsigned) implements Instruction {
         public Opcode opcode() {
             return Opcode.EXTRACT;
         }
 
         public int[] operands() {
-            return new int[]{src, srcstride, dst, dststride, shifts, shstride, rows, g, mreg, mode, table};
+            return new int[]{src, srcstride, dst, dststride, shifts, shstride, rows, g, mreg, mode, table, unsigned};
         }
     }
 

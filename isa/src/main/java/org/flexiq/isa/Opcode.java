@@ -56,7 +56,8 @@ public enum Opcode {
             u("mode", 1, "0 int8, 1 dual-int4"), u("ashift", 24, "int4: activation shift per row (bytes)"),
             u("ashstride", 16, "int4: shift row stride"), u("conv", 1, "1: rows are output pixels of the configured conv"),
             u("tap", 12, "conv: kernel tap (kh*kw index)"), u("obase", 16, "conv: output pixel of row 0")),
-            "flips the shadow weights in; acc[r][n] (+)= sum_k a[r][k] W[k][n], int4: << (ashift[r] + wshift[n])",
+            "flips the shadow weights in; acc[r][n] (+)= sum_k a[r][k] W[k][n], int4: << (ashift[r] + wshift[n]), a = the low 5 bits of each byte, "
+                    + "sign-extended (a signed or an unsigned 4-bit code)",
             "M + R + C - 2 alone (skew fill and drain); M when pipelined behind the previous fold",
             v -> new Instruction.Compute(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10])),
     CONFIG_CONV(0x12, "config.conv", Unit.CONTROL, spec(
@@ -88,10 +89,11 @@ public enum Opcode {
             u("src", 24, "int8 rows"), u("srcstride", 20, "row stride"), u("dst", 24, "4-bit codes, one per byte"),
             u("dststride", 20, "row stride"), u("shifts", 24, "out: shift per row and group"), u("shstride", 16, "shift row stride"),
             u("rows", 16, "rows"), u("g", 16, "group width G"), u("mreg", 10, "register holding the channel count"),
-            u("mode", 2, "0 static, 1 dynamic, 2 as register 1 says"), u("table", 24, "static: shift per group, bytes")),
-            "per row and group of G channels in [0, reg[mreg]): p = table[g] or bitLength(OR |x|) - 3; dst = sat4(round(x / 2^p))",
+            u("mode", 2, "0 static, 1 dynamic, 2 as register 1 says"), u("table", 24, "static: shift per group, bytes"),
+            u("unsigned", 1, "1: unsigned codes [0, 15] for rows never negative, 0: signed [-8, 7]")),
+            "per row and group of G channels in [0, reg[mreg]): p = table[g] or bitLength(OR |x|) - 3 (- 4 unsigned); dst = sat4(round(x / 2^p)) or satU4",
             "rows * ceil(reg[mreg] / V), twice for dynamic (OR pass)",
-            v -> new Instruction.Extract(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10])),
+            v -> new Instruction.Extract(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11])),
     REQUANT(0x21, "requant", Unit.VECTOR, spec(
             u("acc", 20, "first accumulator row"), u("sp", 24, "int8 destination"), u("rows", 16, "rows"), u("cols", 16, "columns, <= C"),
             u("spstride", 20, "destination row stride"), u("params", 24, "per column: int32 multiplier, int32 shift"),

@@ -357,7 +357,7 @@ public final class CycleEngine {
             m.spRange("compute activations", base, 1, 0, k);
             for (int j = 0; j < k; j++) {
                 int v = m.sp[base + j];
-                a[r * k + j] = op.int4 ? (v << 28) >> 28 : v;
+                a[r * k + j] = op.int4 ? (v << 27) >> 27 : v; // a signed or unsigned 4-bit code, as InstructionSemantics reads it
             }
             if (op.int4) {
                 shifts[r] = m.sp[c.ashift() + row * c.ashstride()];

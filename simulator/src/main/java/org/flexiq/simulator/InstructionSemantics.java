@@ -272,7 +272,9 @@ final class InstructionSemantics {
             }
             if (mode == 1) {
                 for (int k = 0; k < wRows; k++) {
-                    x[k] = (m.sp[a + k] << 28) >> 28; // the array takes the low 4 bits of each code in int4 mode, sign-extended
+                    // the array takes the low 5 bits of each byte in int4 mode, sign-extended: a signed 4-bit code [-8, 7]
+                    // or an unsigned one [0, 15] (the PE's 4-bit activation port has a sign-mode bit, as mma's .s4 / .u4)
+                    x[k] = (m.sp[a + k] << 27) >> 27;
                 }
             } else {
                 for (int k = 0; k < wRows; k++) {
@@ -393,6 +395,7 @@ final class InstructionSemantics {
         if (mode == 0) {
             m.spRange("extract table", i.table(), 1, 0, groups);
         }
+        FourBit.Codes codes = i.unsigned() == 1 ? FourBit.Codes.UNSIGNED : FourBit.Codes.SIGNED;
         for (int r = 0; r < i.rows(); r++) {
             int src = i.src() + r * i.srcstride();
             int dst = i.dst() + r * i.dststride();
@@ -405,10 +408,10 @@ final class InstructionSemantics {
                     for (int c = g * i.g(); c < (g + 1) * i.g(); c++) {
                         or |= Math.abs(m.sp[src + c]);
                     }
-                    p = FourBit.effectiveShift(or);
+                    p = codes.effectiveShift(or);
                 }
                 for (int c = g * i.g(); c < (g + 1) * i.g(); c++) {
-                    m.sp[dst + c] = (byte) FourBit.lower(m.sp[src + c], p);
+                    m.sp[dst + c] = (byte) codes.lower(m.sp[src + c], p);
                 }
                 m.sp[i.shifts() + r * i.shstride() + g] = (byte) p;
             }

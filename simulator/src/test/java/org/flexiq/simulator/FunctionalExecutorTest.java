@@ -140,7 +140,7 @@ class FunctionalExecutorTest {
         List<Instruction> code = List.of(
                 new Instruction.Mvin(256, 100, 1, 4, 4, 1, 4),
                 new Instruction.Mvin(12, 120, 1, 1, 0, 1, 1),
-                new Instruction.Extract(100, 4, 140, 4, 160, 1, 1, 4, 2, 2, 120),
+                new Instruction.Extract(100, 4, 140, 4, 160, 1, 1, 4, 2, 2, 120, 0),
                 new Instruction.Mvin(0, 0, 4, 1, 1, 1, 1),           // W column: 4 rows of 1 byte
                 new Instruction.Mvin(8, 10, 1, 1, 0, 1, 1),
                 new Instruction.Mvin(16, 200, 1, 8, 0, 1, 8),
@@ -170,7 +170,7 @@ class FunctionalExecutorTest {
         List<Instruction> code = List.of(
                 new Instruction.Mvin(256, 100, 1, 4, 4, 1, 4),
                 new Instruction.Mvin(12, 120, 1, 2, 0, 1, 2),
-                new Instruction.Extract(100, 4, 140, 4, 160, 2, 1, 2, 2, 2, 120),
+                new Instruction.Extract(100, 4, 140, 4, 160, 2, 1, 2, 2, 2, 120, 0),
                 new Instruction.ConfigWs(100, 4, 140, 4, 160, 2),
                 new Instruction.Mvin(0, 0, 4, 1, 1, 1, 1),
                 new Instruction.Mvin(8, 10, 2, 1, 1, 1, 1),

@@ -68,6 +68,9 @@ public final class Tradeoff {
         LabeledImages images;
         if (source.file() != null && source.file().quantized()) {
             QuantizedModel q = QuantizedFlx.read(Path.of(plan.model()));
+            if (plan.unsignedCodes()) {
+                throw new BadInputException("--codes unsigned: " + plan.model() + " is already quantized (its codes are its own); give its float model");
+            }
             if (plan.group() != null && plan.group() != q.groupWidth()) {
                 throw new BadInputException("--group " + plan.group() + ": " + plan.model() + " was quantized with G = " + q.groupWidth());
             }
@@ -98,7 +101,7 @@ public final class Tradeoff {
             String spec = plan.calib() != null ? plan.calib() : CalibrationData.defaultSpec(m.graph());
             List<Map<String, FloatTensor>> calib = CalibrationData.load(spec, m.graph(), plan.seed());
             stage.accept("quantization: G = " + g + ", " + spec);
-            int8 = Quantization.int8(m, source.label(), calib, new QuantizerOptions(g, CalibrationMethod.MAX));
+            int8 = Quantization.int8(m, source.label(), calib, new QuantizerOptions(g, CalibrationMethod.MAX, plan.unsignedCodes()));
             fitnessSamples = head(calib, plan.fitnessSamples());
             List<Double> ratios;
             try {

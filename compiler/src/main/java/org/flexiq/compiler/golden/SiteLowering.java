@@ -52,12 +52,13 @@ final class SiteLowering {
         int channels = site.channels();
         int inner = (int) shape.product(site.axis() + 1, shape.rank());
         int[] shifts = activationShifts(x, shape);
+        FourBit.Codes codes = site.codes();
         if (inner == 1) {
             for (int p = 0; p < x.length / channels; p++) {
                 for (int c = 0; c < channels; c++) {
                     int g = groupOf[c];
                     if (g >= 0) {
-                        x[p * channels + c] = FourBit.reconstruct(x[p * channels + c], shifts[p * fourBitGroups + g]);
+                        x[p * channels + c] = codes.reconstruct(x[p * channels + c], shifts[p * fourBitGroups + g]);
                     }
                 }
             }
@@ -69,7 +70,7 @@ final class SiteLowering {
                 continue;
             }
             for (int pix = 0; pix < inner; pix++) {
-                x[c * inner + pix] = FourBit.reconstruct(x[c * inner + pix], shifts[pix * fourBitGroups + g]);
+                x[c * inner + pix] = codes.reconstruct(x[c * inner + pix], shifts[pix * fourBitGroups + g]);
             }
         }
         return x;
@@ -130,7 +131,7 @@ final class SiteLowering {
             }
         }
         for (int i = 0; i < shifts.length; i++) {
-            shifts[i] = FourBit.effectiveShift(shifts[i]);
+            shifts[i] = site.codes().effectiveShift(shifts[i]);
         }
         return shifts;
     }

@@ -5,6 +5,7 @@ import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.NodeQuant;
 import org.flexiq.compiler.quant.Site;
 import org.flexiq.isa.arith.FixedPoint;
+import org.flexiq.isa.arith.FourBit;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.Node;
 import org.flexiq.workloads.ir.Shape;
@@ -71,7 +72,7 @@ final class GemmLowering {
         }
         Integer gather = cx.gatherTables.get(site.tensor());
         return new Constants(weights, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts,
-                gather == null ? -1 : gather));
+                gather == null ? -1 : gather, site.codes() == FourBit.Codes.UNSIGNED ? 1 : 0));
     }
 
     static byte[] multipliers(FixedPoint... fps) {

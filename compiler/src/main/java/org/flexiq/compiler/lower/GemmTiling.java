@@ -15,7 +15,8 @@ final class GemmTiling {
 
     /** 4-bit operation of a site's consumer: its register, group width and DRAM tables; null for int8-only layers. */
     /** {@code gather}: DRAM address of the site's int16 channel table when its order is gathered at run time, else -1. */
-    record FourBitSite(int register, int groupWidth, int shiftTable, int weightShifts, int gather) {
+    /** @param unsigned 1 where the site's codes are unsigned (the extract instruction's field) */
+    record FourBitSite(int register, int groupWidth, int shiftTable, int weightShifts, int gather, int unsigned) {
         int groups(int k) {
             return k / groupWidth;
         }
@@ -134,7 +135,8 @@ final class GemmTiling {
                 cx.reorderBytes += (long) aRows * k;
             }
             if (site != null) {
-                code.add(new Instruction.Extract(spG[as], k, spA4[as], k, spSh[as], groups, aRows, site.groupWidth(), site.register(), 2, spTable));
+                code.add(new Instruction.Extract(spG[as], k, spA4[as], k, spSh[as], groups, aRows, site.groupWidth(), site.register(), 2, spTable,
+                        site.unsigned()));
             }
             code.add(new Instruction.ConfigWs(spG[as], k, spA4[as], k, spSh[as], groups));
             for (int n0 = 0; n0 < n; n0 += nt) {

@@ -56,7 +56,8 @@ public final class BitExtractor {
                     }
                 }
             }
-            shifts[k] = e == Extraction.NAIVE ? NAIVE_SHIFT : mse ? argmin(err, FourBit.effectiveShift(m)) : FourBit.effectiveShift(m);
+            int max = site.codes().effectiveShift(m);
+            shifts[k] = e == Extraction.NAIVE ? NAIVE_SHIFT : mse ? argmin(err, max) : max;
         }
         return shifts;
     }

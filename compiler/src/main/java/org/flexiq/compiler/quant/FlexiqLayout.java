@@ -37,7 +37,7 @@ public final class FlexiqLayout {
             }
             sites.put(s.tensor(), new Site(s.tensor(), s.axis(), s.channels(), s.consumers(), cm,
                     Site.identity(s.channels()), s.fourBitChannels(), gather, s.producer(),
-                    s.profile() == null ? null : s.profile().permuted(perm)));
+                    s.profile() == null ? null : s.profile().permuted(perm), s.codes()));
         }
         return new QuantizedModel(m.graph(), m.scales(), nodes, sites, m.groupWidth(), m.ratios(), m.metadata());
     }

@@ -1,6 +1,7 @@
 package org.flexiq.compiler.quant;
 
 import org.flexiq.isa.arith.FixedPoint;
+import org.flexiq.isa.arith.FourBit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -68,6 +69,10 @@ public final class QuantizedFlx {
                 o.put("producer", s.producer());
             }
             o.put("reorder", s.gather() != null);
+            if (s.codes() == FourBit.Codes.UNSIGNED) {
+                // absent means signed: files written before unsigned codes read as they did
+                o.put("codes", "unsigned");
+            }
             ArrayNode counts = o.putArray("fourBitChannels");
             for (int c : s.fourBitChannels()) {
                 counts.add(c);
@@ -312,8 +317,9 @@ public final class QuantizedFlx {
                     throw bad(sp + ".axis", "axis " + axis + " of '" + tensor + "' " + shape + " does not hold its " + channels + " channels");
                 }
                 String producer = s.hasNonNull("producer") ? s.get("producer").asText() : null;
+                FourBit.Codes codes = codes(s, sp, tensor, nodes);
                 sites.put(tensor, new Site(tensor, axis, channels, consumers, cm, order, counts, gather, producer,
-                        profile(tensor, channels)));
+                        profile(tensor, channels), codes));
             }
             return new QuantizedModel(f.model().graph(), scales, nodes, sites, gw, ratios, f.model().metadata());
         }
@@ -363,6 +369,24 @@ public final class QuantizedFlx {
                             + n.layer().kind() + " (" + weights + " weights, " + out + " output channels)");
                 }
             }
+        }
+
+        /** The site's 4-bit codes: signed unless "codes" says unsigned, which only a tensor that is never negative may take. */
+        private FourBit.Codes codes(JsonNode s, String sp, String tensor, Map<String, NodeQuant> nodes) throws FlxFormatException {
+            if (!s.has("codes")) {
+                return FourBit.Codes.SIGNED;
+            }
+            String c = s.get("codes").asText("");
+            if (c.equals("signed")) {
+                return FourBit.Codes.SIGNED;
+            }
+            if (!c.equals("unsigned")) {
+                throw bad(sp + ".codes", "expected \"signed\" or \"unsigned\", not " + s.get("codes"));
+            }
+            if (!NonNegativeCodes.of(f.model().graph(), nodes, tensor)) {
+                throw bad(sp + ".codes", "unsigned codes need a tensor that is never negative (after a ReLU), and '" + tensor + "' can be");
+            }
+            return FourBit.Codes.UNSIGNED;
         }
 
         /** The site's shift profile; null for files written before profiles existed (both tensors absent). */

@@ -1,5 +1,7 @@
 package org.flexiq.compiler.quant;
 
+import org.flexiq.isa.arith.FourBit;
+
 import org.flexiq.isa.arith.IntArithmetic;
 import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.workloads.ir.Activation;
@@ -73,12 +75,19 @@ public final class Quantizer {
                 nodes.put(n.name(), q);
             }
         }
-        sites.replaceAll((t, s) -> s.withProfile(ShiftProfile.of(codes.get(t))));
+        if (options.unsignedCodes()) {
+            sites.replaceAll((t, s) -> NonNegativeCodes.of(g, nodes, t) ? s.withCodes(FourBit.Codes.UNSIGNED) : s);
+        }
+        sites.replaceAll((t, s) -> s.withProfile(ShiftProfile.of(codes.get(t), s.codes())));
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         long used = given.keySet().stream().filter(scales::containsKey).count();
         meta.put("quant.calibration", options.calibration() + " over " + stats.samples() + " samples"
                 + (used > 0 ? ", " + used + " activation ranges given by the model (" + Model.GIVEN_RANGE + "*)" : ""));
         meta.put("quant.groupWidth", Integer.toString(options.groupWidth()));
+        if (options.unsignedCodes()) {
+            meta.put("quant.unsignedCodes", sites.values().stream().filter(s -> s.codes() == FourBit.Codes.UNSIGNED).count() + " of " + sites.size()
+                    + " sites (never negative)");
+        }
         noteEightBitOnly(g, sites, options.groupWidth(), meta);
         return new QuantizedModel(g, scales, nodes, sites, options.groupWidth(), List.of(), meta);
     }
@@ -443,7 +452,8 @@ public final class Quantizer {
             }
             int[] cmq = channelMax.apply(t);
             String producer = foldableProducer(g, t, e.getValue());
-            sites.put(t, new Site(t, axis, channels, e.getValue(), cmq, Site.identity(channels), new int[0], null, producer, null));
+            sites.put(t, new Site(t, axis, channels, e.getValue(), cmq, Site.identity(channels), new int[0], null, producer, null,
+                    FourBit.Codes.SIGNED));
         }
         if (sites.isEmpty() && firstSkipped != null) {
             throw new IrException(firstSkipped + ", nor are any other 4-bit-capable layer's (choose a group width that divides some)");

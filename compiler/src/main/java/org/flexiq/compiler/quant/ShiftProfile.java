@@ -33,6 +33,11 @@ public record ShiftProfile(float[] error, float[] meanSquare) {
      * never seen (all counts 0) gets zero error and mean square.
      */
     public static ShiftProfile of(long[][] histogram) {
+        return of(histogram, FourBit.Codes.SIGNED);
+    }
+
+    /** The same, for the site's 4-bit codes (unsigned codes: the histogram of a tensor that is never negative). */
+    public static ShiftProfile of(long[][] histogram, FourBit.Codes codes) {
         int channels = histogram.length;
         float[] error = new float[channels * SHIFTS];
         float[] ms = new float[channels];
@@ -49,7 +54,7 @@ public record ShiftProfile(float[] error, float[] meanSquare) {
                 n += k;
                 sq += (double) k * v * v;
                 for (int p = 0; p < SHIFTS; p++) {
-                    double d = v - FourBit.reconstruct(v, p);
+                    double d = v - codes.reconstruct(v, p);
                     e[p] += k * d * d;
                 }
             }

@@ -1,5 +1,7 @@
 package org.flexiq.compiler.quant;
 
+import org.flexiq.isa.arith.FourBit;
+
 import java.util.List;
 
 /**
@@ -20,11 +22,14 @@ import java.util.List;
  * @param producer        the Conv2d/Linear whose output rows carry the folded order, or null
  * @param profile         per-channel extraction errors of the calibrated codes, for MSE-optimal static shifts;
  *                        null in files written before it existed (static shifts then follow the calibrated max)
+ * @param codes           the 4-bit activation codes: signed, or unsigned where the tensor is never negative
+ *                        ({@link NonNegativeCodes}), which keeps 4 magnitude bits instead of 3
  */
 public record Site(String tensor, int axis, int channels, List<String> consumers, int[] channelMax,
-                   int[] order, int[] fourBitChannels, int[] gather, String producer, ShiftProfile profile) {
+                   int[] order, int[] fourBitChannels, int[] gather, String producer, ShiftProfile profile, FourBit.Codes codes) {
     public Site {
         consumers = List.copyOf(consumers);
+        java.util.Objects.requireNonNull(codes, "codes");
         if (order.length != channels || channelMax.length != channels) {
             throw new IllegalArgumentException(tensor + ": order and channel maxima need " + channels + " entries");
         }
@@ -34,11 +39,15 @@ public record Site(String tensor, int axis, int channels, List<String> consumers
     }
 
     public Site withSelection(int[] newOrder, int[] counts) {
-        return new Site(tensor, axis, channels, consumers, channelMax, newOrder, counts, gather, producer, profile);
+        return new Site(tensor, axis, channels, consumers, channelMax, newOrder, counts, gather, producer, profile, codes);
     }
 
     public Site withProfile(ShiftProfile p) {
-        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, p);
+        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, p, codes);
+    }
+
+    public Site withCodes(FourBit.Codes c) {
+        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, profile, c);
     }
 
     public static int[] identity(int n) {

@@ -35,7 +35,7 @@ public final class ShapeSelection {
             // depend on its table
             int[] gather = s.producer() == null ? Site.identity(s.channels()) : null;
             sites.put(s.tensor(), new Site(s.tensor(), s.axis(), s.channels(), s.consumers(), s.channelMax(), s.order(), counts, gather,
-                    s.producer(), null));
+                    s.producer(), null, s.codes()));
         }
         return timingOnly.withSites(sites, sorted).withMetadata(Map.of("flexiq.selection.budget", ChannelSelection.Budget.LAYER.id()));
     }

@@ -42,6 +42,8 @@ class FashionMnistAccuracyTest {
     private static final double FINETUNE_GAIN = 0.03;
     /** ... and the 8-bit loss at most. */
     private static final double FINETUNE_INT8_LOSS = 0.006;
+    /** fmnist-resnet-wide, G = 64, static, first 2,000 test images: unsigned codes after ReLU against signed, at 100% 4-bit. */
+    private static final double UNSIGNED_GAIN = 0.03;
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             // model,        G,  float floor
@@ -178,9 +180,31 @@ class FashionMnistAccuracyTest {
         assertThat(tuned[0]).as("8-bit, finetuned against not").isGreaterThanOrEqualTo(base[0] - FINETUNE_INT8_LOSS);
     }
 
+    /**
+     * Unsigned 4-bit codes at the sites that follow a ReLU (4 magnitude bits instead of 3; every site of this CNN): on the
+     * first 2,000 test images the wide CNN at 100% 4-bit (static, G = 64) gains about what finetuning gains, without
+     * training (measured: 90.15% -> 94.25%, as the finetuned model reaches; all 10,000 images in compiler/README.md), and its 8-bit model is unchanged.
+     */
+    @Test
+    void unsignedCodesAfterReluLiftTheFullFourBitModel() {
+        assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
+        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST).first(2000);
+        List<Map<String, FloatTensor>> samples = calibration(512);
+        double[] signed = int8AndFullFourBit("fmnist-resnet-wide", samples, test, false);
+        double[] unsigned = int8AndFullFourBit("fmnist-resnet-wide", samples, test, true);
+        System.out.printf("fmnist-resnet-wide G=64 on 2000 images: int8 %.4f; 100%% static: signed codes %.4f, unsigned %.4f%n",
+                signed[0], signed[1], unsigned[1]);
+        assertThat(unsigned[0]).as("8-bit: no 4-bit codes, so the same").isEqualTo(signed[0]);
+        assertThat(unsigned[1]).as("100%% 4-bit, unsigned codes against signed").isGreaterThanOrEqualTo(signed[1] + UNSIGNED_GAIN);
+    }
+
     private static double[] int8AndFullFourBit(String name, List<Map<String, FloatTensor>> samples, LabeledImages test) {
+        return int8AndFullFourBit(name, samples, test, false);
+    }
+
+    private static double[] int8AndFullFourBit(String name, List<Map<String, FloatTensor>> samples, LabeledImages test, boolean unsignedCodes) {
         ZooModel z = ModelZoo.get(name);
-        QuantizedModel int8 = Quantizer.quantize(z.model(z.defaults(), 0), samples, new QuantizerOptions(64, CalibrationMethod.MAX));
+        QuantizedModel int8 = Quantizer.quantize(z.model(z.defaults(), 0), samples, new QuantizerOptions(64, CalibrationMethod.MAX, unsignedCodes));
         QuantizedModel q = ChannelSelection.select(int8, List.of(1.0), new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
                 Extraction.STATIC, 0, 0, 0), samples, SearchProgress.NONE).model();
         return new double[]{Accuracy.goldenTop1(new GoldenExecutor(q, 0, Extraction.STATIC), test),

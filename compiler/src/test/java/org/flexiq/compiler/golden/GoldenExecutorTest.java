@@ -86,7 +86,7 @@ class GoldenExecutorTest {
                 order[j] = t;
             }
             int fourBit = gw * r.nextInt(groups + 1);
-            Site site = new Site("x", 1, c, List.of("fc"), cm, order, new int[]{fourBit}, null, null, null);
+            Site site = new Site("x", 1, c, List.of("fc"), cm, order, new int[]{fourBit}, null, null, null, FourBit.Codes.SIGNED);
             FixedPoint one = FixedPoint.of(1);
             FixedPoint[] rq = new FixedPoint[out];
             java.util.Arrays.fill(rq, one);

@@ -39,7 +39,7 @@ class BitExtractorTest {
     @Test
     void groupShiftsFollowTheOrder() {
         // 4 channels, G = 2; order puts channels 3 and 1 in group 0.
-        Site s = new Site("x", 0, 4, List.of("c"), new int[]{120, 5, 60, 30}, new int[]{3, 1, 0, 2}, new int[0], null, null, null);
+        Site s = new Site("x", 0, 4, List.of("c"), new int[]{120, 5, 60, 30}, new int[]{3, 1, 0, 2}, new int[0], null, null, null, FourBit.Codes.SIGNED);
         assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC)).containsExactly(2, 4); // max 30 -> 2; max 120 -> 4
         assertThat(BitExtractor.staticShifts(s, 2, Extraction.NAIVE)).containsExactly(4, 4);
         // weights [O=1, C=4, taps=1]
@@ -61,7 +61,7 @@ class BitExtractorTest {
         assertThat(p.error(0, 4)).isCloseTo((999 * 25 + 64) / 1000f, org.assertj.core.data.Offset.offset(1e-4f));
         assertThat(p.meanSquare()[0]).isCloseTo((999 * 25 + 14400) / 1000f, org.assertj.core.data.Offset.offset(1e-3f));
         assertThat(p.meanSquare()[1]).isZero();
-        Site s = new Site("x", 0, 2, List.of("c"), new int[]{120, 0}, new int[]{0, 1}, new int[0], null, null, p);
+        Site s = new Site("x", 0, 2, List.of("c"), new int[]{120, 0}, new int[]{0, 1}, new int[0], null, null, p, FourBit.Codes.SIGNED);
         assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC)).containsExactly(2);
         assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC_MAX)).containsExactly(4); // the highest bit of 120
         assertThat(BitExtractor.staticShifts(s.withProfile(null), 2, Extraction.STATIC)).containsExactly(4); // old files: max rule
@@ -71,7 +71,7 @@ class BitExtractorTest {
     void mseWeightShiftFollowsTheActivationsThatMultiplyIt() {
         // weights {100, 9}: channel 0 is never active (mean square 0), channel 1 has mean square 100.
         Site s = new Site("x", 0, 2, List.of("c"), new int[]{0, 30}, new int[]{0, 1}, new int[0], null, null,
-                new ShiftProfile(new float[2 * ShiftProfile.SHIFTS], new float[]{0, 100}));
+                new ShiftProfile(new float[2 * ShiftProfile.SHIFTS], new float[]{0, 100}), FourBit.Codes.SIGNED);
         NodeQuant.Gemm w = new NodeQuant.Gemm(new byte[]{100, 9}, new int[1], new FixedPoint[]{FixedPoint.of(1)}, 1, 2, 1);
         // by hand, squared errors weighted by (mean square + 0.001): p = 3 gives 44^2 * 0.001 + 1 * 100.001 = 101.9, the least;
         // the max rule (p = 4) turns 9 into 16: 0.016 + 49 * 100.001

@@ -135,6 +135,34 @@ class QuantizedFlxValidationTest {
         assertThat(t.getMessage()).startsWith(f + ": tensors 'relu1.channelMax': element 0 is 2147483647, expected a calibrated int8 magnitude");
     }
 
+    @Test
+    void unsignedCodesAreKeptAndOnlyWhereTheTensorIsNeverNegative() throws IOException {
+        ZooModel z = ModelZoo.get("mlp");
+        Model m = z.model(z.defaults(), 0);
+        QuantizedModel q = Quantizer.quantize(m, SyntheticInputs.batch(m.graph(), 2, 1), new QuantizerOptions(16, CalibrationMethod.MAX, true));
+        Path f = dir.resolve("mlp.u4.q.flx");
+        QuantizedFlx.write(f, q);
+        assertThat(QuantizedFlx.read(f).sites().values()).extracting(Site::codes).containsOnly(org.flexiq.isa.arith.FourBit.Codes.UNSIGNED);
+        // a file without the field (every file before it) reads as signed
+        assertThat(QuantizedFlx.read(dir.resolve("mlp.q.flx")).sites().values()).extracting(Site::codes)
+                .containsOnly(org.flexiq.isa.arith.FourBit.Codes.SIGNED);
+        FlxFormatException bogus = refused(h -> ((ObjectNode) h.get("quantization").get("sites").get(0)).put("codes", "u4"));
+        assertThat(bogus.field()).isEqualTo("quantization.sites[0].codes");
+        assertThat(bogus.getMessage()).contains("expected \"signed\" or \"unsigned\", not \"u4\"");
+
+        // fmnist-vit's sites read LayerNorm outputs, which can be negative
+        ZooModel vz = ModelZoo.get("fmnist-vit");
+        Model vm = vz.model(vz.defaults(), 0);
+        Path vit = dir.resolve("vit.q.flx");
+        QuantizedFlx.write(vit, Quantizer.quantize(vm, SyntheticInputs.batch(vm.graph(), 2, 1), new QuantizerOptions(16, CalibrationMethod.MAX)));
+        Path edited = dir.resolve("vit.u4.q.flx");
+        Files.write(edited, withHeader(Files.readAllBytes(vit), h -> ((ObjectNode) h.get("quantization").get("sites").get(0)).put("codes", "unsigned")));
+        Throwable t = catchThrowable(() -> QuantizedFlx.read(edited));
+        assertThat(t).isInstanceOf(FlxFormatException.class);
+        assertThat(((FlxFormatException) t).field()).isEqualTo("quantization.sites[0].codes");
+        assertThat(t.getMessage()).startsWith(edited + ": ").contains("unsigned codes need a tensor that is never negative").doesNotContain("\n");
+    }
+
     /** The file with its header JSON edited and the header CRC made right again (so only the new checks can refuse it). */
     static byte[] withHeader(byte[] file, Consumer<ObjectNode> edit) throws IOException {
         int oldLen = ByteBuffer.wrap(file, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
