@@ -2,7 +2,8 @@
 //
 // Operands, prepared by the producer's epilogue (A) and offline (W), K already in the kernel's order
 // (for a convolution: tap-major implicit-GEMM rows, built by the caller):
-//   a4     [M][k4 / 2]  4-bit activation codes, two per byte, low nibble first (k4 = MAX_4BIT_CH x taps)
+//   a4     [M][k4 / 2]  4-bit activation codes, two per byte, low nibble first (k4 = MAX_4BIT_CH x taps): signed,
+//                       or unsigned in flexiq_gemm_u4 (a site after a ReLU: .u4.s4 MMAs, zero-extended when widened)
 //   a8     [M][k8]      int8 activations of the 8-bit channels
 //   ashift [M][groups]  activation shift of each row and 4-bit group (static table or dynamic OR)
 //   w4     [N][k4 / 2], w8 [N][k8], wshift [N][groups]: the same for the weights (per output channel)
@@ -39,6 +40,10 @@ __device__ __forceinline__ void mma8_s8(int* c, uint32_t a, uint32_t b) {
 __device__ __forceinline__ void mma8_s4(int* c, uint32_t a, uint32_t b) {
     asm volatile("mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32 {%0,%1}, {%2}, {%3}, {%0,%1};\n" : "+r"(c[0]), "+r"(c[1]) : "r"(a), "r"(b));
 }
+
+__device__ __forceinline__ void mma8_u4(int* c, uint32_t a, uint32_t b) {
+    asm volatile("mma.sync.aligned.m8n8k32.row.col.s32.u4.s4.s32 {%0,%1}, {%2}, {%3}, {%0,%1};\n" : "+r"(c[0]), "+r"(c[1]) : "r"(a), "r"(b));
+}
 #else
 __device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
     asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
@@ -55,6 +60,19 @@ __device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint
 
 __device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
     asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s4.s4.s32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};\n"
+                 : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
+                 : "r"(a0), "r"(a1), "r"(b0));
+}
+
+// unsigned activation codes (a site after a ReLU), signed weights
+__device__ __forceinline__ void mma_u4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    asm volatile("mma.sync.aligned.m16n8k64.row.col.s32.u4.s4.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+__device__ __forceinline__ void mma_u4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
+    asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.u4.s4.s32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};\n"
                  : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
                  : "r"(a0), "r"(a1), "r"(b0));
 }
@@ -80,6 +98,18 @@ __device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, u
     mma8_s4(c, a0, b0);
     mma8_s4(c + 2, a1, b0);
 }
+
+__device__ __forceinline__ void mma_u4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    mma8_u4(c, a[0], b[0]);
+    mma8_u4(c + 2, a[1], b[0]);
+    mma8_u4(c, a[2], b[1]);
+    mma8_u4(c + 2, a[3], b[1]);
+}
+
+__device__ __forceinline__ void mma_u4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
+    mma8_u4(c, a0, b0);
+    mma8_u4(c + 2, a1, b0);
+}
 #endif
 
 
@@ -87,11 +117,12 @@ __device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, u
 // Four 4-bit codes starting at code index k (a multiple of 4) of a packed row, sign-extended to four int8 bytes:
 // the two bytes' nibbles spread one per byte, then each byte's code c (0..15 as stored) becomes c - 16 when c >= 8,
 // four at a time without carries between bytes: ((c ^ 8) | 0x80) - 8 lies in [0x78, 0x87] per byte, and flipping
-// its top bit gives (c ^ 8) - 8, the code's value, as a two's-complement byte.
-__device__ __forceinline__ uint32_t widen4(const uint8_t* row, int k) {
+// its top bit gives (c ^ 8) - 8, the code's value, as a two's-complement byte. Unsigned codes (a site after a ReLU)
+// are the spread nibbles themselves.
+__device__ __forceinline__ uint32_t widen4(const uint8_t* row, int k, bool is_unsigned = false) {
     const uint32_t two = (uint32_t)row[k >> 1] | (uint32_t)row[(k >> 1) + 1] << 8;
     const uint32_t spread = (two & 0xfu) | (two & 0xf0u) << 4 | (two & 0xf00u) << 8 | (two & 0xf000u) << 12;
-    return (((spread ^ 0x08080808u) | 0x80808080u) - 0x08080808u) ^ 0x80808080u;
+    return is_unsigned ? spread : (((spread ^ 0x08080808u) | 0x80808080u) - 0x08080808u) ^ 0x80808080u;
 }
 #endif
 
@@ -168,11 +199,15 @@ __device__ __forceinline__ void fragments32(const uint8_t* r0, const uint8_t* r1
     b[1] = load4(c0 + 16 + 4 * t);
 }
 
-extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
-                                       const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
-                                       const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
-                                       const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
-                                       int lo, int hi, const int8_t* __restrict__ lut, int8_t* __restrict__ out) {
+// The kernel's body, for signed activation codes or unsigned ones (A_UNSIGNED: .u4.s4 MMAs, zero-extended when
+// widened). Two entry points rather than a run-time flag: the flag's branches cost the signed kernel 7 registers
+// (122 -> 129 on sm_86), one block per SM fewer.
+template <bool A_UNSIGNED>
+__device__ __forceinline__ void gemm_body(int M, int N, int k4, int k8, int slice,
+                                          const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
+                                          const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
+                                          const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
+                                          int lo, int hi, const int8_t* __restrict__ lut, int8_t* __restrict__ out) {
     __shared__ __align__(16) uint8_t sa[FLEXIQ_BM * FLEXIQ_SROW];
     __shared__ __align__(16) uint8_t sb[FLEXIQ_BN * FLEXIQ_SROW];
     const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
@@ -220,7 +255,8 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
                     const uint8_t* c0 = sb + (wn + 8 * ni + g) * FLEXIQ_SROW + j / 2;
 #ifdef FLEXIQ_WIDEN_INT4
                     // widened: the 32 codes sign-extended to int8 for one k32 .s8 MMA
-                    const uint32_t a[4] = {widen4(r0, 4 * t), widen4(r1, 4 * t), widen4(r0, 16 + 4 * t), widen4(r1, 16 + 4 * t)};
+                    const uint32_t a[4] = {widen4(r0, 4 * t, A_UNSIGNED), widen4(r1, 4 * t, A_UNSIGNED), widen4(r0, 16 + 4 * t, A_UNSIGNED),
+                                           widen4(r1, 16 + 4 * t, A_UNSIGNED)};
                     const uint32_t b[2] = {widen4(c0, 4 * t), widen4(c0, 16 + 4 * t)};
                     mma_s8(frag[mi][ni], a, b);
 #else
@@ -228,7 +264,13 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
                     if (codes == 64) {
                         uint32_t a[4], b[2];
                         fragments32(r0, r1, c0, t, a, b);
-                        mma_s4(frag[mi][ni], a, b);
+                        if (A_UNSIGNED) {
+                            mma_u4(frag[mi][ni], a, b);
+                        } else {
+                            mma_s4(frag[mi][ni], a, b);
+                        }
+                    } else if (A_UNSIGNED) {
+                        mma_u4_k32(frag[mi][ni], load4(r0 + 4 * t), load4(r1 + 4 * t), load4(c0 + 4 * t));
                     } else {
                         mma_s4_k32(frag[mi][ni], load4(r0 + 4 * t), load4(r1 + 4 * t), load4(c0 + 4 * t));
                     }
@@ -293,12 +335,32 @@ extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
     }
 }
 
+extern "C" __global__ void flexiq_gemm(int M, int N, int k4, int k8, int slice,
+                                       const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
+                                       const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
+                                       const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
+                                       int lo, int hi, const int8_t* __restrict__ lut, int8_t* __restrict__ out) {
+    gemm_body<false>(M, N, k4, k8, slice, a4, a8, ashift, w4, w8, wshift, bias, mult, shift, lo, hi, lut, out);
+}
+
+// the same with unsigned activation codes (a site after a ReLU)
+extern "C" __global__ void flexiq_gemm_u4(int M, int N, int k4, int k8, int slice,
+                                          const uint8_t* __restrict__ a4, const int8_t* __restrict__ a8, const int8_t* __restrict__ ashift,
+                                          const uint8_t* __restrict__ w4, const int8_t* __restrict__ w8, const int8_t* __restrict__ wshift,
+                                          const int* __restrict__ bias, const int* __restrict__ mult, const int* __restrict__ shift,
+                                          int lo, int hi, const int8_t* __restrict__ lut, int8_t* __restrict__ out) {
+    gemm_body<true>(M, N, k4, k8, slice, a4, a8, ashift, w4, w8, wshift, bias, mult, shift, lo, hi, lut, out);
+}
+
 // 4-bit extraction, fused with the channel gather a run-time reorder needs. One thread per (position, group):
 //   x [P][C] int8, channel-last; chan [C]: the kernel's K order (4-bit groups' channels, then 8-bit ones)
 //   static_shift [groups], or null for dynamic extraction (the highest bit of the OR of the group's magnitudes)
 //   codes [P][groups * slice / 2] packed (low nibble first, zero-padded to the slice), shifts [P][groups]
-// Threads with group == groups copy the position's 8-bit channels to rest [P][C - four].
-__device__ __forceinline__ int lower4(int x, int s) {
+// Threads with group == groups copy the position's 8-bit channels to rest [P][C - four]. is_unsigned: codes in
+// [0, 15] for a site that is never negative (after a ReLU), 4 magnitude bits instead of 3.
+
+// round(x / 2^s) saturated to [lo, hi]: [-8, 7] for signed codes, [0, 15] for unsigned ones
+__device__ __forceinline__ int lower4(int x, int s, int lo, int hi) {
     int r;
     if (s <= 0) {
         r = x;
@@ -306,10 +368,10 @@ __device__ __forceinline__ int lower4(int x, int s) {
         int half = 1 << (s - 1);
         r = x >= 0 ? (x + half) >> s : -((-x + half) >> s);
     }
-    return r < -8 ? -8 : r > 7 ? 7 : r;
+    return r < lo ? lo : r > hi ? hi : r;
 }
 
-extern "C" __global__ void flexiq_extract(int P, int C, int four, int group, int slice, const int8_t* __restrict__ x,
+extern "C" __global__ void flexiq_extract(int P, int C, int four, int group, int slice, int is_unsigned, const int8_t* __restrict__ x,
                                           const int* __restrict__ chan, const int8_t* __restrict__ static_shift,
                                           uint8_t* __restrict__ codes, int8_t* __restrict__ shifts, int8_t* __restrict__ rest) {
     const int groups = four / group;
@@ -327,15 +389,18 @@ extern "C" __global__ void flexiq_extract(int P, int C, int four, int group, int
     } else {
         int o = 0;
         for (int j = 0; j < group; j++) o |= abs((int)row[chan[g * group + j]]);
+        // signed codes keep 3 magnitude bits, unsigned ones 4
+        const int kept = is_unsigned ? 4 : 3;
         int bits = 32 - __clz(o);
-        s = bits > 3 ? bits - 3 : 0;
+        s = bits > kept ? bits - kept : 0;
     }
+    const int lo = is_unsigned ? 0 : -8, hi = is_unsigned ? 15 : 7;
     shifts[(size_t)p * groups + g] = (int8_t)s;
     uint8_t* out = codes + (size_t)p * groups * slice / 2 + (size_t)g * slice / 2;
     for (int j = 0; j < slice; j += 2) {
-        int lo = j < group ? lower4(row[chan[g * group + j]], s) : 0;
-        int hi = j + 1 < group ? lower4(row[chan[g * group + j + 1]], s) : 0;
-        out[j / 2] = (uint8_t)((lo & 0xf) | ((hi & 0xf) << 4));
+        int first = j < group ? lower4(row[chan[g * group + j]], s, lo, hi) : 0;
+        int second = j + 1 < group ? lower4(row[chan[g * group + j + 1]], s, lo, hi) : 0;
+        out[j / 2] = (uint8_t)((first & 0xf) | ((second & 0xf) << 4));
     }
 }
 

@@ -58,7 +58,7 @@ unsigned blocks(long long threads) {
 std::vector<std::vector<int8_t>> launch(const std::string& kind, In& in) {
     std::vector<std::vector<int8_t>> outputs;
     if (kind == "gemm") {
-        const int M = in.i32(), N = in.i32(), k4 = in.i32(), k8 = in.i32(), slice = in.i32(), lo = in.i32(), hi = in.i32();
+        const int M = in.i32(), N = in.i32(), k4 = in.i32(), k8 = in.i32(), slice = in.i32(), a_unsigned = in.i32(), lo = in.i32(), hi = in.i32();
         auto a4 = in.array<int8_t>(), a8 = in.array<int8_t>(), as = in.array<int8_t>();
         auto w4 = in.array<int8_t>(), w8 = in.array<int8_t>(), ws = in.array<int8_t>();
         auto bias = in.array<int>(), mult = in.array<int>(), shift = in.array<int>();
@@ -66,19 +66,19 @@ std::vector<std::vector<int8_t>> launch(const std::string& kind, In& in) {
         std::vector<int8_t> out((size_t)M * N);
         const unsigned tiles = (unsigned)(((M + FLEXIQ_BM - 1) / FLEXIQ_BM) * ((N + FLEXIQ_BN - 1) / FLEXIQ_BN));
         host_launch(tiles, FLEXIQ_THREADS, [&] {
-            flexiq_gemm(M, N, k4, k8, slice, (const uint8_t*)ptr(a4), ptr(a8), ptr(as), (const uint8_t*)ptr(w4), ptr(w8), ptr(ws), ptr(bias),
+            (a_unsigned ? flexiq_gemm_u4 : flexiq_gemm)(M, N, k4, k8, slice, (const uint8_t*)ptr(a4), ptr(a8), ptr(as), (const uint8_t*)ptr(w4), ptr(w8), ptr(ws), ptr(bias),
                         ptr(mult), ptr(shift), lo, hi, ptr(lut), out.data());
         });
         outputs.push_back(out);
     } else if (kind == "extract") {
-        const int P = in.i32(), C = in.i32(), four = in.i32(), group = in.i32(), slice = in.i32(), dynamic = in.i32();
+        const int P = in.i32(), C = in.i32(), four = in.i32(), group = in.i32(), slice = in.i32(), is_unsigned = in.i32(), dynamic = in.i32();
         auto x = in.array<int8_t>();
         auto chan = in.array<int>();
         auto table = in.array<int8_t>();
         const int groups = four / group;
         std::vector<int8_t> codes((size_t)P * groups * slice / 2), shifts((size_t)P * groups), rest((size_t)P * (C - four));
         host_launch(blocks((long long)P * (groups + 1)), 128, [&] {
-            flexiq_extract(P, C, four, group, slice, ptr(x), ptr(chan), dynamic ? nullptr : ptr(table), (uint8_t*)codes.data(), shifts.data(),
+            flexiq_extract(P, C, four, group, slice, is_unsigned, ptr(x), ptr(chan), dynamic ? nullptr : ptr(table), (uint8_t*)codes.data(), shifts.data(),
                            rest.data());
         });
         outputs = {codes, shifts, rest};

@@ -154,8 +154,9 @@ private:
 // picks, so the next MMA's registers never overwrite ones not yet read: one meeting per MMA, no second barrier.
 struct HostWarp {
     HostBarrier meet{32};
-    // the instruction, the same in every lane
+    // the instruction, the same in every lane; a_unsigned: A's codes are .u4 (B is always signed)
     int m = 0, k = 0, bits = 0, na = 0, nb = 0;
+    bool a_unsigned = false;
     uint32_t a[2][32][4];
     uint32_t b[2][32][2];
     int c[2][32][4];
@@ -167,10 +168,10 @@ struct HostWarp {
         meet.target = this;
     }
 
-    // Element e of a register holding 8-bit values (bits = 8) or 4-bit codes (bits = 4), sign-extended.
-    static int element(uint32_t reg, int e, int bits) {
+    // Element e of a register holding 8-bit values (bits = 8) or 4-bit codes (bits = 4), sign-extended unless unsigned.
+    static int element(uint32_t reg, int e, int bits, bool is_unsigned = false) {
         int v = (int)((reg >> (bits * e)) & ((1u << bits) - 1));
-        return v >= (1 << (bits - 1)) ? v - (1 << bits) : v;
+        return !is_unsigned && v >= (1 << (bits - 1)) ? v - (1 << bits) : v;
     }
 
     // D = A B + C for every lane, from the registers all 32 passed, by the fragment layouts above
@@ -180,7 +181,7 @@ struct HostWarp {
             const int g = l / 4, t = l % 4;
             for (int i = 0; i < na; i++) {
                 for (int e = 0; e < epr; e++) {
-                    A[(g + 8 * (i % halves)) * k + 4 * epr * (i / halves) + epr * t + e] = element(a[h2][l][i], e, bits);
+                    A[(g + 8 * (i % halves)) * k + 4 * epr * (i / halves) + epr * t + e] = element(a[h2][l][i], e, bits, a_unsigned);
                 }
             }
             for (int i = 0; i < nb; i++) {
@@ -213,10 +214,11 @@ inline void __syncthreads() {
 }
 
 // One mma.sync.aligned.mMn8kK.row.col.s32.{s8,s4}: every lane passes its registers and gets its C back.
-inline void host_mma(int m, int k, int bits, int* c, const uint32_t* a, int na, const uint32_t* b, int nb) {
+inline void host_mma(int m, int k, int bits, int* c, const uint32_t* a, int na, const uint32_t* b, int nb, bool a_unsigned = false) {
     HostWarp& w = *host_warp;
     const int lane = (int)(threadIdx.x % 32);
     const unsigned h2 = w.meet.phase & 1;
+    w.a_unsigned = a_unsigned;
     w.m = m;
     w.k = k;
     w.bits = bits;
@@ -232,12 +234,18 @@ inline void host_mma(int m, int k, int bits, int* c, const uint32_t* a, int na, 
 #ifdef FLEXIQ_TURING
 inline void mma8_s8(int* c, uint32_t a, uint32_t b) { host_mma(8, 16, 8, c, &a, 1, &b, 1); }
 inline void mma8_s4(int* c, uint32_t a, uint32_t b) { host_mma(8, 32, 4, c, &a, 1, &b, 1); }
+inline void mma8_u4(int* c, uint32_t a, uint32_t b) { host_mma(8, 32, 4, c, &a, 1, &b, 1, true); }
 #else
 inline void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) { host_mma(16, 32, 8, c, a, 4, b, 2); }
 inline void mma_s4(int c[4], const uint32_t a[4], const uint32_t b[2]) { host_mma(16, 64, 4, c, a, 4, b, 2); }
+inline void mma_u4(int c[4], const uint32_t a[4], const uint32_t b[2]) { host_mma(16, 64, 4, c, a, 4, b, 2, true); }
 inline void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
     const uint32_t a[2] = {a0, a1};
     host_mma(16, 32, 4, c, a, 2, &b0, 1);
+}
+inline void mma_u4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
+    const uint32_t a[2] = {a0, a1};
+    host_mma(16, 32, 4, c, a, 2, &b0, 1, true);
 }
 #endif
 

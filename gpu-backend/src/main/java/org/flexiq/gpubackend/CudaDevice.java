@@ -26,6 +26,8 @@ import java.util.List;
 public final class CudaDevice implements AutoCloseable, ActivationKernels {
     private final CUcontext context;
     private final CUfunction gemm;
+    /** The same kernel for unsigned activation codes. */
+    private final CUfunction gemmU4;
     private final CUfunction extract;
     private final CUfunction im2col;
     private final String name;
@@ -39,6 +41,7 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
     private CudaDevice(CUcontext context, CUmodule module, String name, int major, int minor) {
         this.context = context;
         this.gemm = function(module, "flexiq_gemm");
+        this.gemmU4 = function(module, "flexiq_gemm_u4");
         this.extract = function(module, "flexiq_extract");
         this.im2col = function(module, "flexiq_im2col");
         this.name = name;
@@ -94,7 +97,8 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
 
     /** {@link ExtractKernel} on the device. */
     @Override
-    public ExtractKernel.Extracted extract(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift) {
+    public ExtractKernel.Extracted extract(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift,
+                                           org.flexiq.isa.arith.FourBit.Codes range) {
         JCudaDriver.cuCtxSetCurrent(context);
         List<CUdeviceptr> buffers = new ArrayList<>();
         try {
@@ -114,7 +118,8 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
             CUdeviceptr shifts = alloc(buffers, (long) positions * groups);
             CUdeviceptr rest = alloc(buffers, (long) positions * (c - four));
             Pointer params = Pointer.to(Pointer.to(new int[]{positions}), Pointer.to(new int[]{c}), Pointer.to(new int[]{four}),
-                    Pointer.to(new int[]{group}), Pointer.to(new int[]{slice}), Pointer.to(dx), Pointer.to(dchan), Pointer.to(dstatic),
+                    Pointer.to(new int[]{group}), Pointer.to(new int[]{slice}),
+                    Pointer.to(new int[]{range == org.flexiq.isa.arith.FourBit.Codes.UNSIGNED ? 1 : 0}), Pointer.to(dx), Pointer.to(dchan), Pointer.to(dstatic),
                     Pointer.to(codes), Pointer.to(shifts), Pointer.to(rest));
             long threads = (long) positions * (groups + 1);
             JCudaDriver.cuLaunchKernel(extract, (int) ((threads + 127) / 128), 1, 1, 128, 1, 1, 0, null, params, null);
@@ -226,11 +231,12 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
                     Pointer.to(new int[]{k.k8()}), Pointer.to(new int[]{k.slice()}), Pointer.to(a4), Pointer.to(a8), Pointer.to(as), Pointer.to(w4),
                     Pointer.to(w8), Pointer.to(ws), Pointer.to(bias), Pointer.to(mult), Pointer.to(shift), Pointer.to(new int[]{k.lo()}),
                     Pointer.to(new int[]{k.hi()}), Pointer.to(lut), Pointer.to(out));
+            CUfunction kernel = k.a4Codes() == org.flexiq.isa.arith.FourBit.Codes.UNSIGNED ? gemmU4 : gemm;
             // flexiq_gemm.cu: one block of 128 threads per 64 x 64 output tile
             int block = 128;
             int grid = ((k.m() + 63) / 64) * ((k.n() + 63) / 64);
             for (int i = 0; i < warmup; i++) {
-                JCudaDriver.cuLaunchKernel(gemm, grid, 1, 1, block, 1, 1, 0, null, params, null);
+                JCudaDriver.cuLaunchKernel(kernel, grid, 1, 1, block, 1, 1, 0, null, params, null);
             }
             JCudaDriver.cuCtxSynchronize();
             double[] ms = new double[Math.max(1, repeats)];
@@ -242,7 +248,7 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
             for (int i = 0; i < ms.length; i++) {
                 JCudaDriver.cuEventRecord(start, null);
                 for (int j = 0; j < BURST; j++) {
-                    JCudaDriver.cuLaunchKernel(gemm, grid, 1, 1, block, 1, 1, 0, null, params, null);
+                    JCudaDriver.cuLaunchKernel(kernel, grid, 1, 1, block, 1, 1, 0, null, params, null);
                 }
                 JCudaDriver.cuEventRecord(stop, null);
                 JCudaDriver.cuEventSynchronize(stop);

@@ -17,8 +17,8 @@ final class ExtractKernel {
     private ExtractKernel() {
     }
 
-    /** @param x [positions][C] int8, channel-last; {@code staticShift} null under dynamic extraction */
-    static Extracted run(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift) {
+    /** @param x [positions][C] int8, channel-last; {@code staticShift} null under dynamic extraction; {@code range} the site's codes */
+    static Extracted run(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift, FourBit.Codes range) {
         int c = chan.length;
         int groups = four / group;
         int bytes = groups * slice / 2;
@@ -36,14 +36,14 @@ final class ExtractKernel {
                     for (int j = 0; j < group; j++) {
                         or |= Math.abs(x[p * c + chan[g * group + j]]);
                     }
-                    shift = FourBit.effectiveShift(or);
+                    shift = range.effectiveShift(or);
                 }
                 shifts[p * groups + g] = (byte) shift;
                 java.util.Arrays.fill(g4, 0);
                 for (int j = 0; j < group; j++) {
-                    g4[j] = FourBit.lower(x[p * c + chan[g * group + j]], shift);
+                    g4[j] = range.lower(x[p * c + chan[g * group + j]], shift);
                 }
-                System.arraycopy(Int4Packing.pack(g4), 0, codes, p * bytes + g * slice / 2, slice / 2);
+                System.arraycopy(Int4Packing.pack(g4, range), 0, codes, p * bytes + g * slice / 2, slice / 2);
             }
             for (int j = four; j < c; j++) {
                 rest[p * (c - four) + j - four] = x[p * c + chan[j]];

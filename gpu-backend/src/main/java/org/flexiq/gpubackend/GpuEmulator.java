@@ -30,20 +30,6 @@ public final class GpuEmulator {
         byte[] run(String node, KernelOperands k);
     }
 
-    /**
-     * The kernels take signed 4-bit activation codes (mma's .s4 operands, sign-extended when widened). A model quantized with
-     * unsigned codes after ReLU ({@code --codes unsigned}) runs on the NPU and the golden executor, not yet here: refused
-     * rather than run with the wrong codes.
-     */
-    public static void requireSignedCodes(QuantizedModel q) {
-        for (org.flexiq.compiler.quant.Site s : q.sites().values()) {
-            if (s.codes() != org.flexiq.isa.arith.FourBit.Codes.SIGNED) {
-                throw new IllegalArgumentException("the GPU kernels take signed 4-bit activation codes, and site '" + s.tensor()
-                        + "' has unsigned ones (quantized with --codes unsigned); quantize with --codes signed for the GPU path");
-            }
-        }
-    }
-
     /** One inference at a stored ratio; {@code widenInt4} emulates a GPU without int4 tensor cores. */
     public static Map<String, byte[]> run(QuantizedModel q, double ratio, Extraction extraction, boolean widenInt4, Map<String, FloatTensor> inputs) {
         return run(q, ratio, extraction, (node, k) -> MixedGemmKernel.run(k, widenInt4), inputs);
@@ -57,7 +43,6 @@ public final class GpuEmulator {
     /** The same, the GEMMs' activations prepared by {@code activations} (the extraction and im2col kernels, in Java or on a GPU). */
     public static Map<String, byte[]> run(QuantizedModel q, double ratio, Extraction extraction, ActivationKernels activations, Gemms gemms,
                                           Map<String, FloatTensor> inputs) {
-        requireSignedCodes(q);
         GoldenExecutor golden = new GoldenExecutor(q, ratio, extraction);
         GoldenExecutor.IntState state = golden.inputs(inputs);
         List<Node> nodes = q.graph().nodes();

@@ -13,14 +13,15 @@ import org.flexiq.workloads.ir.Shape;
  * and an optional 256-entry table, or none: [-128, 127] and no table). Rows are output pixels of a
  * convolution (its implicit GEMM made explicit, tap-major, zero codes on padding) or rows of a product.
  * The activation buffers come from {@link ExtractKernel} and {@link Im2colKernel}, as on the GPU; the
- * weights' are prepared offline. {@link MixedGemmKernel} computes from exactly these buffers, as the GPU does.
+ * weights' are prepared offline. {@link MixedGemmKernel} computes from exactly these buffers, as the GPU does. The 4-bit
+ * activation codes are signed, or unsigned for a site that is never negative ({@code a4Codes}); weights' are signed.
  */
 public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[] a4, byte[] a8, byte[] ashift, byte[] w4, byte[] w8, byte[] wshift,
-                      int[] bias, int[] mult, int[] shift, int lo, int hi, byte[] lut) {
+                      int[] bias, int[] mult, int[] shift, int lo, int hi, byte[] lut, FourBit.Codes a4Codes) {
 
     /** The same GEMM with an activation in its epilogue: the int8 output clamped to [lo, hi], then looked up in {@code lut} (256 entries, index v + 128) if not null. */
     KernelOperands withActivation(int lo, int hi, byte[] lut) {
-        return new KernelOperands(m, n, slice, slices, k8, a4, a8, ashift, w4, w8, wshift, bias, mult, shift, lo, hi, lut);
+        return new KernelOperands(m, n, slice, slices, k8, a4, a8, ashift, w4, w8, wshift, bias, mult, shift, lo, hi, lut, a4Codes);
     }
 
     int k4() {
@@ -72,7 +73,7 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
                 x[p * channels + c] = (byte) (conv == null ? ops.x()[p * channels + c] : ops.x()[c * positions + p]);
             }
         }
-        ExtractKernel.Extracted e = kernels.extract(x, positions, chan, four, group, slice, ops.staticShifts());
+        ExtractKernel.Extracted e = kernels.extract(x, positions, chan, four, group, slice, ops.staticShifts(), ops.codes());
         Im2colKernel.Rows rows = kernels.im2col(e, conv, in, out, m, k8);
         // weights, lowered offline: the same layout, each slice with its (column, group) shift
         int k4 = slice * slices;
@@ -106,6 +107,6 @@ public record KernelOperands(int m, int n, int slice, int slices, int k8, byte[]
             shift[o] = ops.weights().requant()[o].shift();
         }
         return new KernelOperands(m, n, slice, slices, k8, rows.a4(), rows.a8(), rows.ashift(), w4, w8, wshift, ops.weights().bias().clone(), mult,
-                shift, -128, 127, null);
+                shift, -128, 127, null, ops.codes());
     }
 }

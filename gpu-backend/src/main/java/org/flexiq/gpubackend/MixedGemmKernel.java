@@ -66,14 +66,14 @@ final class MixedGemmKernel {
                 }
                 if (widen) {
                     for (int i = 0; i < Mma.M * Mma.K8; i++) {
-                        a8[i] = (byte) Int4Packing.get(a4, i);
+                        a8[i] = (byte) Int4Packing.get(a4, i, k.a4Codes());
                     }
                     for (int j = 0; j < Mma.N * Mma.K8; j++) {
                         b8[j] = (byte) Int4Packing.get(b4, j);
                     }
                     Mma.s8(a8, b8, frag);
                 } else {
-                    Mma.s4(a4, b4, frag, step);
+                    Mma.int4(a4, k.a4Codes(), b4, frag, step);
                 }
                 kk += step;
             }

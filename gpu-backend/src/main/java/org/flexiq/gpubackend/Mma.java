@@ -1,8 +1,10 @@
 package org.flexiq.gpubackend;
 
+import org.flexiq.isa.arith.FourBit;
+
 /**
  * The tensor-core instructions the kernel issues, computed in Java: {@code mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32}
- * and {@code ...m16n8k64...s4.s4.s32} / {@code ...m16n8k32...s4.s4.s32}. A is a 16 x k row-major fragment, B a k x 8 column-major one
+ * and {@code ...m16n8k64...s4.s4.s32} / {@code ...m16n8k32...s4.s4.s32}, or {@code .u4.s4} for unsigned activation codes. A is a 16 x k row-major fragment, B a k x 8 column-major one
  * (column j's k values contiguous), C 16 x 8 int32 accumulated in place with wrap-around, as the hardware does.
  */
 final class Mma {
@@ -33,11 +35,16 @@ final class Mma {
      * i's codes at bytes [i k / 2, (i + 1) k / 2), B column j's at [j k / 2, (j + 1) k / 2).
      */
     static void s4(byte[] a, byte[] b, int[] c, int k) {
+        int4(a, FourBit.Codes.SIGNED, b, c, k);
+    }
+
+    /** The same with A's codes of {@code aCodes} ({@code .u4.s4} for unsigned ones); B's are signed. */
+    static void int4(byte[] a, FourBit.Codes aCodes, byte[] b, int[] c, int k) {
         // the codes unpacked once per instruction, not once per product
         int[] ua = new int[M * k];
         int[] ub = new int[N * k];
         for (int i = 0; i < ua.length; i++) {
-            ua[i] = Int4Packing.get(a, i);
+            ua[i] = Int4Packing.get(a, i, aCodes);
         }
         for (int i = 0; i < ub.length; i++) {
             ub[i] = Int4Packing.get(b, i);

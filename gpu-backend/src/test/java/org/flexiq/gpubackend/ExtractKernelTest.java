@@ -1,5 +1,7 @@
 package org.flexiq.gpubackend;
 
+import org.flexiq.isa.arith.FourBit;
+
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.Shape;
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,7 @@ class ExtractKernelTest {
     void aGroupsShiftIsItsHighestUsedBitAndItsCodesArePackedInKOrder() {
         // one position, channels stored as [8-bit, g0 a, g0 b]; K order puts group 0 (channels 1, 2) first
         byte[] x = {100, 37, -90};
-        ExtractKernel.Extracted e = ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 32, null);
+        ExtractKernel.Extracted e = ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 32, null, FourBit.Codes.SIGNED);
         // OR of |37| and |-90| = 0b1111111: 7 bits, shift 4; codes round(37 / 16) = 2, round(-90 / 16) = -6 (half away from zero)
         assertThat(e.shifts()).containsExactly((byte) 4);
         assertThat(Int4Packing.get(e.codes(), 0)).isEqualTo(2);
@@ -19,7 +21,17 @@ class ExtractKernelTest {
         assertThat(e.codes()).hasSize(16); // zero-padded to the 32-code slice
         assertThat(e.rest()).containsExactly((byte) 100);
         // a static table overrides the OR
-        assertThat(ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 64, new int[]{6}).shifts()).containsExactly((byte) 6);
+        assertThat(ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 64, new int[]{6}, FourBit.Codes.SIGNED).shifts()).containsExactly((byte) 6);
+    }
+
+    @Test
+    void unsignedCodesKeepFourMagnitudeBits() {
+        byte[] x = {100, 37, 90};
+        ExtractKernel.Extracted e = ExtractKernel.run(x, 1, new int[]{1, 2, 0}, 2, 2, 32, null, FourBit.Codes.UNSIGNED);
+        // OR of 37 and 90 = 0b1111111: 7 bits, shift 3 (signed: 4); codes round(37 / 8) = 5, round(90 / 8) = 11
+        assertThat(e.shifts()).containsExactly((byte) 3);
+        assertThat(Int4Packing.get(e.codes(), 0, FourBit.Codes.UNSIGNED)).isEqualTo(5);
+        assertThat(Int4Packing.get(e.codes(), 1, FourBit.Codes.UNSIGNED)).isEqualTo(11);
     }
 
     @Test
@@ -30,7 +42,7 @@ class ExtractKernelTest {
             x[p * 2] = (byte) (10 * (p + 1));
             x[p * 2 + 1] = (byte) p;
         }
-        ExtractKernel.Extracted e = ExtractKernel.run(x, 4, new int[]{0, 1}, 0, 2, 64, null); // all 8-bit
+        ExtractKernel.Extracted e = ExtractKernel.run(x, 4, new int[]{0, 1}, 0, 2, 64, null, FourBit.Codes.SIGNED); // all 8-bit
         Im2colKernel.Rows r = Im2colKernel.run(e, new Conv2d(1, 3, 3, 1, 1, 1, 1, 1, 1, false), Shape.of(2, 2, 2), Shape.of(1, 2, 2), 4, 9, 32);
         assertThat(r.a8()[0]).isZero(); // tap 0 of row 0 is padding
         assertThat(r.a8()[4 * 2]).isEqualTo((byte) 10); // tap 4 (centre) of row 0 is pixel 0, channel 0
@@ -55,8 +67,17 @@ class ExtractKernelTest {
             chan[i] = (i * 37) % 96;
         }
         for (int[] table : new int[][]{null, {1, 2}}) {
-            ExtractKernel.Extracted want = ExtractKernel.run(x, 49, chan, 32, 16, 32, table);
-            ExtractKernel.Extracted got = other.extract(x, 49, chan, 32, 16, 32, table);
+            ExtractKernel.Extracted want = ExtractKernel.run(x, 49, chan, 32, 16, 32, table, FourBit.Codes.SIGNED);
+            ExtractKernel.Extracted got = other.extract(x, 49, chan, 32, 16, 32, table, FourBit.Codes.SIGNED);
+            // unsigned codes (of the same bytes' magnitudes, as after a ReLU)
+            byte[] relu = x.clone();
+            for (int i = 0; i < relu.length; i++) {
+                relu[i] = (byte) Math.max(0, relu[i]);
+            }
+            ExtractKernel.Extracted wantU = ExtractKernel.run(relu, 49, chan, 32, 16, 32, table, FourBit.Codes.UNSIGNED);
+            ExtractKernel.Extracted gotU = other.extract(relu, 49, chan, 32, 16, 32, table, FourBit.Codes.UNSIGNED);
+            assertThat(gotU.codes()).isEqualTo(wantU.codes());
+            assertThat(gotU.shifts()).isEqualTo(wantU.shifts());
             assertThat(got.codes()).isEqualTo(want.codes());
             assertThat(got.shifts()).isEqualTo(want.shifts());
             assertThat(got.rest()).isEqualTo(want.rest());

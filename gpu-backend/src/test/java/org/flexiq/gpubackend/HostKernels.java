@@ -1,5 +1,6 @@
 package org.flexiq.gpubackend;
 
+import org.flexiq.isa.arith.FourBit;
 import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.ir.Shape;
 import org.junit.jupiter.api.Assumptions;
@@ -154,17 +155,19 @@ final class HostKernels implements ActivationKernels, GpuEmulator.Gemms {
 
     @Override
     public byte[] run(String node, KernelOperands k) {
-        return launch("gemm", new int[]{k.m(), k.n(), k.k4(), k.k8(), k.slice(), k.lo(), k.hi()}, k.a4(), k.a8(), k.ashift(), k.w4(), k.w8(),
+        return launch("gemm", new int[]{k.m(), k.n(), k.k4(), k.k8(), k.slice(), k.a4Codes() == FourBit.Codes.UNSIGNED ? 1 : 0, k.lo(), k.hi()}, k.a4(), k.a8(), k.ashift(), k.w4(), k.w8(),
                 k.wshift(), k.bias(), k.mult(), k.shift(), k.lut() == null ? new byte[0] : k.lut()).get(0);
     }
 
     @Override
-    public ExtractKernel.Extracted extract(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift) {
+    public ExtractKernel.Extracted extract(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift,
+                                           FourBit.Codes codes) {
         byte[] table = new byte[staticShift == null ? 0 : staticShift.length];
         for (int i = 0; i < table.length; i++) {
             table[i] = (byte) staticShift[i];
         }
-        List<byte[]> r = launch("extract", new int[]{positions, chan.length, four, group, slice, staticShift == null ? 1 : 0}, x, chan, table);
+        List<byte[]> r = launch("extract", new int[]{positions, chan.length, four, group, slice, codes == FourBit.Codes.UNSIGNED ? 1 : 0,
+                staticShift == null ? 1 : 0}, x, chan, table);
         return new ExtractKernel.Extracted(positions, four / group, slice, chan.length - four, r.get(0), r.get(1), r.get(2));
     }
 

@@ -3,6 +3,7 @@ package org.flexiq.gpubackend;
 import org.flexiq.compiler.golden.GoldenExecutor;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.isa.arith.FourBit;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.zoo.SyntheticInputs;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,10 @@ class HostKernelsTest {
         int[][] cases = {{8, 3, 32}, {32, 4, 0}, {64, 2, 64}, {96, 3, 32}, {128, 1, 96}, {32, 0, 128}, {32, 12, 160}, {96, 5, 288}, {128, 3, 0},
                 {8, 9, 416}};
         for (int[] c : cases) {
-            MixedGemmKernelTest.Case k = MixedGemmKernelTest.random(c[0], c[1], c[2]);
-            assertThat(host.run("random", k.ops())).as("%s group %d, %d slices, k8 %d", build, c[0], c[1], c[2]).isEqualTo(k.expected());
+            for (FourBit.Codes codes : FourBit.Codes.values()) {
+                MixedGemmKernelTest.Case k = MixedGemmKernelTest.random(c[0], c[1], c[2], codes);
+                assertThat(host.run("random", k.ops())).as("%s group %d, %d slices, k8 %d, %s codes", build, c[0], c[1], c[2], codes).isEqualTo(k.expected());
+            }
         }
     }
 
@@ -46,7 +49,14 @@ class HostKernelsTest {
     void aModelThroughTheKernelsSourceEqualsTheGoldenExecutor(HostKernels.Build build) {
         HostKernels host = HostKernels.of(build);
         QuantizedModel q = GpuEmulatorTest.quantized("fmnist-resnet", null, 8);
+        QuantizedModel unsigned = GpuEmulatorTest.quantized("fmnist-resnet", null, 8, true);
         Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 42).get(0);
+        // unsigned codes after ReLU (.u4.s4 MMAs, zero-extended when widened), at ratio 1 where every group is 4-bit
+        Map<String, byte[]> goldenU = new GoldenExecutor(unsigned, 1.0, Extraction.DYNAMIC).run(input);
+        Map<String, byte[]> gotU = GpuEmulator.run(unsigned, 1.0, Extraction.DYNAMIC, host, host, input);
+        for (String o : goldenU.keySet()) {
+            assertThat(gotU.get(o)).as("%s unsigned codes output %s", build, o).isEqualTo(goldenU.get(o));
+        }
         // Ampere at every ratio; the other builds differ only in the 4-bit MMAs, which ratio 0.5 exercises. Static
         // extraction differs from dynamic only in where the shift comes from, which the extraction test covers.
         double[] ratios = build == HostKernels.Build.AMPERE ? new double[]{0, 0.5, 1} : new double[]{0.5};

@@ -1,5 +1,7 @@
 package org.flexiq.gpubackend;
 
+import org.flexiq.isa.arith.FourBit;
+
 import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.isa.arith.IntArithmetic;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +22,11 @@ class MixedGemmKernelTest {
     }
 
     static Case random(int group, int slices, int k8) {
+        return random(group, slices, k8, FourBit.Codes.SIGNED);
+    }
+
+    /** The same with activation codes of {@code aCodes} (unsigned: [0, 15], .u4.s4 MMAs). */
+    static Case random(int group, int slices, int k8, FourBit.Codes aCodes) {
         SplittableRandom rnd = new SplittableRandom(group * 31L + slices);
         int m = 37;
         int n = 19;
@@ -32,7 +39,7 @@ class MixedGemmKernelTest {
         for (int s = 0; s < slices; s++) {
             for (int q = 0; q < group; q++) { // codes past the group stay zero, as the extraction pads them
                 for (int r = 0; r < m; r++) {
-                    a4[r][s * slice + q] = rnd.nextInt(-8, 8);
+                    a4[r][s * slice + q] = rnd.nextInt(aCodes.min(), aCodes.max() + 1);
                 }
                 for (int c = 0; c < n; c++) {
                     w4[c][s * slice + q] = rnd.nextInt(-8, 8);
@@ -61,8 +68,8 @@ class MixedGemmKernelTest {
             mult[c] = rnd.nextInt(1 << 30, Integer.MAX_VALUE);
             shift[c] = -rnd.nextInt(8, 14);
         }
-        KernelOperands ops = new KernelOperands(m, n, slice, slices, k8, pack(a4, k4), a8, ashift, pack(w4, k4), w8, wshift, bias, mult, shift,
-                -20, 90, null);
+        KernelOperands ops = new KernelOperands(m, n, slice, slices, k8, pack(a4, k4, aCodes), a8, ashift, pack(w4, k4, FourBit.Codes.SIGNED), w8,
+                wshift, bias, mult, shift, -20, 90, null, aCodes);
         byte[] expected = new byte[m * n];
         for (int r = 0; r < m; r++) {
             for (int c = 0; c < n; c++) {
@@ -91,14 +98,17 @@ class MixedGemmKernelTest {
         Case c = random(group, slices, k8);
         assertThat(MixedGemmKernel.run(c.ops(), false)).isEqualTo(c.expected());
         assertThat(MixedGemmKernel.run(c.ops(), true)).isEqualTo(c.expected());
+        Case u = random(group, slices, k8, FourBit.Codes.UNSIGNED);
+        assertThat(MixedGemmKernel.run(u.ops(), false)).as("unsigned activation codes").isEqualTo(u.expected());
+        assertThat(MixedGemmKernel.run(u.ops(), true)).as("unsigned activation codes, widened").isEqualTo(u.expected());
     }
 
-    private static byte[] pack(int[][] rows, int k) {
+    private static byte[] pack(int[][] rows, int k, FourBit.Codes codes) {
         int[] flat = new int[rows.length * k];
         for (int r = 0; r < rows.length; r++) {
             System.arraycopy(rows[r], 0, flat, r * k, k);
         }
-        return Int4Packing.pack(flat);
+        return Int4Packing.pack(flat, codes);
     }
 
     private static long distinct(byte[] v) {

@@ -44,7 +44,6 @@ public record GpuRuns(Map<Double, List<GpuLayer>> plans, List<GpuTimingModel.Run
         GpuTimingModel.Run base = GpuTimingModel.run(gpu, 0, batch, GpuPlan.of(q, 0, batch), kernel);
         List<Boolean> matched = new ArrayList<>();
         if (input != null) {
-            signedCodes(q);
             for (double r : ratios) {
                 // a GPU without int4 tensor cores runs the 4-bit groups widened to int8: the same integers
                 matched.add(FunctionalComparison.sameOutputs(new GoldenExecutor(q, r, extraction).run(input), GpuEmulator.run(q, r, extraction, !gpu.hasInt4TensorCores(), input)));
@@ -65,7 +64,6 @@ public record GpuRuns(Map<Double, List<GpuLayer>> plans, List<GpuTimingModel.Run
                                          List<Double> ratios, Extraction extraction, Map<String, FloatTensor> input) {
         GpuSpec model = GpuSpec.KNOWN.stream().filter(s -> device.name().toLowerCase(Locale.ROOT).contains(s.id().replace("rtx", ""))).findFirst()
                 .orElse(fallback);
-        signedCodes(q);
         List<Measured> out = new ArrayList<>();
         for (double r : ratios) {
             Map<String, Double> ms = new LinkedHashMap<>();
@@ -80,14 +78,5 @@ public record GpuRuns(Map<Double, List<GpuLayer>> plans, List<GpuTimingModel.Run
             out.add(new Measured(r, 1000 * ms.values().stream().mapToDouble(x -> x).sum(), modelled, model.id(), ok));
         }
         return out;
-    }
-
-    /** The emulated or measured check needs signed codes ({@link GpuEmulator#requireSignedCodes}); the timing model does not. */
-    private static void signedCodes(QuantizedModel q) {
-        try {
-            GpuEmulator.requireSignedCodes(q);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(q.metadata().getOrDefault("quant.source", "the model") + ": " + e.getMessage() + " (or --no-check: the timing is the same)");
-        }
     }
 }

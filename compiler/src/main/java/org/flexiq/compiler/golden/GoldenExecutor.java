@@ -306,11 +306,11 @@ public final class GoldenExecutor {
             int channels = site == null ? (n.layer() instanceof Conv2d ? s.dim(0) : s.last()) : site.channels();
             int[] none = new int[channels];
             java.util.Arrays.fill(none, -1);
-            return new GemmOperands(v, s, none, 0, model.groupWidth(), new int[0], new int[0], q);
+            return new GemmOperands(v, s, none, 0, model.groupWidth(), new int[0], new int[0], q, org.flexiq.isa.arith.FourBit.Codes.SIGNED);
         }
         SiteLowering l = lowerings.get(site.tensor());
         int[] v = l.gathered(x, s);
-        return new GemmOperands(v, s, l.groupOf(), l.fourBitGroups(), model.groupWidth(), l.weightShifts(q), l.staticShifts(), q);
+        return new GemmOperands(v, s, l.groupOf(), l.fourBitGroups(), model.groupWidth(), l.weightShifts(q), l.staticShifts(), q, site.codes());
     }
 
     /**
@@ -318,10 +318,10 @@ public final class GoldenExecutor {
      * {@code groupOf[c]} the 4-bit group of stored channel c, or -1 for an 8-bit channel; weight shifts
      * [output channel * groups + group] (groups counted over the
      * whole site: only the first {@code fourBitGroups} are 4-bit); {@code staticShifts} the static table of
-     * the 4-bit groups, or null under dynamic extraction.
+     * the 4-bit groups, or null under dynamic extraction; {@code codes} the site's 4-bit activation codes.
      */
     public record GemmOperands(int[] x, Shape inputShape, int[] groupOf, int fourBitGroups, int groupWidth, int[] weightShift,
-                               int[] staticShifts, NodeQuant.Gemm weights) {
+                               int[] staticShifts, NodeQuant.Gemm weights, org.flexiq.isa.arith.FourBit.Codes codes) {
         public int siteGroups() {
             return groupOf.length / groupWidth;
         }
