@@ -80,36 +80,26 @@ __device__ __forceinline__ void mma_u4_k32(int c[4], uint32_t a0, uint32_t a1, u
 #endif
 
 #ifdef FLEXIQ_TURING
-__device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) {
-    mma8_s8(c, a[0], b[0]);
-    mma8_s8(c + 2, a[1], b[0]);
-    mma8_s8(c, a[2], b[1]);
-    mma8_s8(c + 2, a[3], b[1]);
+// A 16 x 8 MMA as 8 x 8 ones (MMA8), one per 8-row half and k half; the k32 .s4 form has one k half.
+template <void (*MMA8)(int*, uint32_t, uint32_t)>
+__device__ __forceinline__ void mma_halves(int c[4], const uint32_t a[4], const uint32_t b[2]) {
+    MMA8(c, a[0], b[0]);
+    MMA8(c + 2, a[1], b[0]);
+    MMA8(c, a[2], b[1]);
+    MMA8(c + 2, a[3], b[1]);
 }
 
-__device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
-    mma8_s4(c, a[0], b[0]);
-    mma8_s4(c + 2, a[1], b[0]);
-    mma8_s4(c, a[2], b[1]);
-    mma8_s4(c + 2, a[3], b[1]);
+template <void (*MMA8)(int*, uint32_t, uint32_t)>
+__device__ __forceinline__ void mma_halves_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
+    MMA8(c, a0, b0);
+    MMA8(c + 2, a1, b0);
 }
 
-__device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
-    mma8_s4(c, a0, b0);
-    mma8_s4(c + 2, a1, b0);
-}
-
-__device__ __forceinline__ void mma_u4(int c[4], const uint32_t a[4], const uint32_t b[2]) {
-    mma8_u4(c, a[0], b[0]);
-    mma8_u4(c + 2, a[1], b[0]);
-    mma8_u4(c, a[2], b[1]);
-    mma8_u4(c + 2, a[3], b[1]);
-}
-
-__device__ __forceinline__ void mma_u4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) {
-    mma8_u4(c, a0, b0);
-    mma8_u4(c + 2, a1, b0);
-}
+__device__ __forceinline__ void mma_s8(int c[4], const uint32_t a[4], const uint32_t b[2]) { mma_halves<mma8_s8>(c, a, b); }
+__device__ __forceinline__ void mma_s4(int c[4], const uint32_t a[4], const uint32_t b[2]) { mma_halves<mma8_s4>(c, a, b); }
+__device__ __forceinline__ void mma_u4(int c[4], const uint32_t a[4], const uint32_t b[2]) { mma_halves<mma8_u4>(c, a, b); }
+__device__ __forceinline__ void mma_s4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) { mma_halves_k32<mma8_s4>(c, a0, a1, b0); }
+__device__ __forceinline__ void mma_u4_k32(int c[4], uint32_t a0, uint32_t a1, uint32_t b0) { mma_halves_k32<mma8_u4>(c, a0, a1, b0); }
 #endif
 
 
