@@ -1,7 +1,6 @@
 package org.flexiq.compiler.quant;
 
 import org.flexiq.isa.arith.FourBit;
-
 import org.flexiq.isa.arith.IntArithmetic;
 import org.flexiq.isa.arith.FixedPoint;
 import org.flexiq.workloads.ir.Activation;

@@ -30,13 +30,8 @@ public record ShiftProfile(float[] error, float[] meanSquare) {
 
     /**
      * From per-channel histograms of signed int8 codes: {@code histogram[c][v + 128]} counts code v. A channel
-     * never seen (all counts 0) gets zero error and mean square.
+     * never seen (all counts 0) gets zero error and mean square. The errors are of the site's 4-bit {@code codes}.
      */
-    public static ShiftProfile of(long[][] histogram) {
-        return of(histogram, FourBit.Codes.SIGNED);
-    }
-
-    /** The same, for the site's 4-bit codes (unsigned codes: the histogram of a tensor that is never negative). */
     public static ShiftProfile of(long[][] histogram, FourBit.Codes codes) {
         int channels = histogram.length;
         float[] error = new float[channels * SHIFTS];

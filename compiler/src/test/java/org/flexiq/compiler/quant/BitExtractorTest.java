@@ -54,7 +54,7 @@ class BitExtractorTest {
         h[0][128 + 5] = 999;
         h[0][128 + 120] = 1;
         h[1][128] = 1000;
-        ShiftProfile p = ShiftProfile.of(h);
+        ShiftProfile p = ShiftProfile.of(h, FourBit.Codes.SIGNED);
         // E[(x - reconstruct(x, p))^2], worked by hand: p = 2 maps 5 -> 4 (error 1) and saturates 120 -> 28 (error 92^2)
         assertThat(p.error(0, 0)).isCloseTo((113 * 113) / 1000f, org.assertj.core.data.Offset.offset(1e-4f));
         assertThat(p.error(0, 2)).isCloseTo((999 + 92 * 92) / 1000f, org.assertj.core.data.Offset.offset(1e-4f));
