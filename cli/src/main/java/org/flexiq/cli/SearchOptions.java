@@ -52,8 +52,8 @@ final class SearchOptions {
     }
 
     @Option(names = "--codes", defaultValue = "signed", description = "4-bit activation codes: signed (3 magnitude bits), or unsigned "
-            + "at the sites that are never negative, after a ReLU (4 magnitude bits there; the NPU's extract takes either, the GPU "
-            + "path signed codes only) (default: ${DEFAULT-VALUE}).")
+            + "at the sites that are never negative, after a ReLU (4 magnitude bits there; the NPU and the GPU kernels take either) "
+            + "(default: ${DEFAULT-VALUE}).")
     String codes;
 
     /** Whether --codes asks for unsigned codes where a site is never negative. */

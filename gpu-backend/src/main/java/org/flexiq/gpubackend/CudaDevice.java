@@ -1,5 +1,6 @@
 package org.flexiq.gpubackend;
 
+import org.flexiq.isa.arith.FourBit;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -98,7 +99,7 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
     /** {@link ExtractKernel} on the device. */
     @Override
     public ExtractKernel.Extracted extract(byte[] x, int positions, int[] chan, int four, int group, int slice, int[] staticShift,
-                                           org.flexiq.isa.arith.FourBit.Codes range) {
+                                           FourBit.Codes range) {
         JCudaDriver.cuCtxSetCurrent(context);
         List<CUdeviceptr> buffers = new ArrayList<>();
         try {
@@ -119,7 +120,7 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
             CUdeviceptr rest = alloc(buffers, (long) positions * (c - four));
             Pointer params = Pointer.to(Pointer.to(new int[]{positions}), Pointer.to(new int[]{c}), Pointer.to(new int[]{four}),
                     Pointer.to(new int[]{group}), Pointer.to(new int[]{slice}),
-                    Pointer.to(new int[]{range == org.flexiq.isa.arith.FourBit.Codes.UNSIGNED ? 1 : 0}), Pointer.to(dx), Pointer.to(dchan), Pointer.to(dstatic),
+                    Pointer.to(new int[]{range == FourBit.Codes.UNSIGNED ? 1 : 0}), Pointer.to(dx), Pointer.to(dchan), Pointer.to(dstatic),
                     Pointer.to(codes), Pointer.to(shifts), Pointer.to(rest));
             long threads = (long) positions * (groups + 1);
             JCudaDriver.cuLaunchKernel(extract, (int) ((threads + 127) / 128), 1, 1, 128, 1, 1, 0, null, params, null);
@@ -231,7 +232,7 @@ public final class CudaDevice implements AutoCloseable, ActivationKernels {
                     Pointer.to(new int[]{k.k8()}), Pointer.to(new int[]{k.slice()}), Pointer.to(a4), Pointer.to(a8), Pointer.to(as), Pointer.to(w4),
                     Pointer.to(w8), Pointer.to(ws), Pointer.to(bias), Pointer.to(mult), Pointer.to(shift), Pointer.to(new int[]{k.lo()}),
                     Pointer.to(new int[]{k.hi()}), Pointer.to(lut), Pointer.to(out));
-            CUfunction kernel = k.a4Codes() == org.flexiq.isa.arith.FourBit.Codes.UNSIGNED ? gemmU4 : gemm;
+            CUfunction kernel = k.a4Codes() == FourBit.Codes.UNSIGNED ? gemmU4 : gemm;
             // flexiq_gemm.cu: one block of 128 threads per 64 x 64 output tile
             int block = 128;
             int grid = ((k.m() + 63) / 64) * ((k.n() + 63) / 64);

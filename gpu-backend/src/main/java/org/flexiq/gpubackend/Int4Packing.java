@@ -28,8 +28,7 @@ final class Int4Packing {
 
     /** Code i of a packed array, sign-extended. */
     static int get(byte[] packed, int i) {
-        int nibble = (packed[i >> 1] >> (4 * (i & 1))) & 0xf;
-        return (nibble << 28) >> 28;
+        return get(packed, i, FourBit.Codes.SIGNED);
     }
 
     /** Code i of a packed array of {@code range}'s codes: sign- or zero-extended. */

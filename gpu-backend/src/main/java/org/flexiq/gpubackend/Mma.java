@@ -33,12 +33,8 @@ final class Mma {
     /**
      * {@code m16n8k64.s4} ({@code k} = 64) or {@code m16n8k32.s4} ({@code k} = 32) on packed operands: A row
      * i's codes at bytes [i k / 2, (i + 1) k / 2), B column j's at [j k / 2, (j + 1) k / 2).
+     * A's codes are {@code aCodes} ({@code .u4.s4} for unsigned ones); B's are signed.
      */
-    static void s4(byte[] a, byte[] b, int[] c, int k) {
-        int4(a, FourBit.Codes.SIGNED, b, c, k);
-    }
-
-    /** The same with A's codes of {@code aCodes} ({@code .u4.s4} for unsigned ones); B's are signed. */
     static void int4(byte[] a, FourBit.Codes aCodes, byte[] b, int[] c, int k) {
         // the codes unpacked once per instruction, not once per product
         int[] ua = new int[M * k];
