@@ -78,7 +78,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         try {
             opts = new ChannelSelection.Options(ChannelSelection.Method.parse(method), Extraction.parse(extraction), searchOpts.population, searchOpts.generations, searchOpts.seed,
-                    searchOpts.budget(), searchOpts.fitnessOrDefault());
+                    searchOpts.budget(), searchOpts.fitnessOrDefault(), searchOpts.staticShifts());
             qo = new QuantizerOptions(group, CalibrationMethod.parse(calibration), searchOpts.unsignedCodes());
             rs = ChannelSelection.checkRatios(Ratios.parse("--ratios", ratios));
             if (searchOpts.fitnessSamples < 1) {
@@ -113,6 +113,10 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "calibration: %s, %d samples, %s; quantization %.1f s; selection %.1f s%n",
                 calibSpec, samples.size(), qo.calibration(), quantSeconds, r.seconds());
+        String shifts = laid.metadata().get(ChannelSelection.JUDGED_SHIFTS);
+        if (shifts != null) {
+            out.printf(Locale.ROOT, "static shifts: judged at the %s%n", shifts);
+        }
         for (StageReport s : r.stages()) {
             out.printf(Locale.ROOT, "  ratio %.2f: fitness (%s) %.6g (greedy %.6g), %d evaluations, %d resumed from cached activations%n",
                     s.ratio(), opts.fitness().id(), s.bestFitness(), s.greedyFitness(), s.evaluations(), s.cacheHits());

@@ -65,6 +65,15 @@ final class SearchOptions {
         };
     }
 
+    @Option(names = "--static-shifts", paramLabel = "RULE", defaultValue = "mse", description = "How each group's static activation shift "
+            + "is chosen: mse (least expected squared error of its codes over the calibration data) or outputs (judged at the model's "
+            + "outputs on the fitness samples, starting from mse; slower) (default: ${DEFAULT-VALUE}).")
+    String staticShifts;
+
+    org.flexiq.compiler.select.ChannelSelection.StaticShifts staticShifts() {
+        return parsed("--static-shifts", staticShifts, org.flexiq.compiler.select.ChannelSelection.StaticShifts::parse);
+    }
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of random and evolutionary selection (default: ${DEFAULT-VALUE}).")
     long seed;
 }

@@ -113,7 +113,7 @@ final class TradeoffCommand implements Callable<Integer> {
         NpuConfig machine = energyOptions.spec().configure(NpuPresets.load(npu));
         TradeoffPlan plan = new TradeoffPlan(model, machine, group, ms, rs, es, data, searchOpts.calib, searchOpts.population, searchOpts.generations,
                 searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed, energyOptions.spec().parameters("--energy", machine),
-                searchOpts.budget(), searchOpts.fitness(), searchOpts.unsignedCodes());
+                searchOpts.budget(), searchOpts.fitness(), searchOpts.unsignedCodes(), searchOpts.staticShifts());
         PrintWriter err = spec.commandLine().getErr();
         StageLine stage = StageLine.forTerminal(err, "tradeoff");
         Tradeoff.Outcome outcome = Tradeoff.runKeepingModel(plan, stage, stage);

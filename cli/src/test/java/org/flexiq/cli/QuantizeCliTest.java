@@ -68,8 +68,13 @@ class QuantizeCliTest {
         bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--ratios", "0.5,1.5", "-o", out.toString()), "'1.5' is not a ratio");
         bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--method", "annealing", "-o", out.toString()), "expected random, greedy or evolutionary");
         bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--fitness", "kl", "-o", out.toString()), "--fitness: fitness 'kl': expected softmax or outputs");
+        bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--static-shifts", "max", "-o", out.toString()),
+                "--static-shifts: static shift rule 'max': expected mse or outputs");
+        bad(sim("quantize", "mlp", "--calib", "synthetic:4", "--codes", "u4", "-o", out.toString()), "--codes: expected signed or unsigned, got 'u4'");
         assertThat(out).doesNotExist();
         Path q = quantizedMlp();
+        bad(sim("tradeoff", q.toString(), "--ratios", "0.5,1", "--static-shifts", "outputs"),
+                "--static-shifts outputs: " + q + " is already quantized (its shifts are its own); give its float model");
         bad(sim("quantize", q.toString(), "-o", out.toString()), "already a quantized model");
         bad(sim("tradeoff", q.toString(), "--ratios", "0.5,1", "--fitness", "outputs"), "--fitness outputs: " + q + " was selected with fitness softmax");
         bad(sim("accuracy", q.toString(), "--data", "fashion-mnist:test:10", "--ratios", "0.3"), "ratio 0.3 is not stored");

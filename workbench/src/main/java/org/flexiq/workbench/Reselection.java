@@ -25,14 +25,16 @@ public final class Reselection {
         String spec = q.metadata().get("quant.calib");
         long seed = Long.parseLong(q.metadata().getOrDefault("flexiq.selection.seed", "0"));
         Extraction e = Extraction.parse(q.metadata().getOrDefault("flexiq.selection.extraction", "static"));
-        List<Map<String, FloatTensor>> samples = method == ChannelSelection.Method.EVOLUTIONARY && spec != null
-                ? CalibrationData.load(spec, q.graph(), seed) : List.of();
-        if (method == ChannelSelection.Method.EVOLUTIONARY && samples.isEmpty()) {
-            throw new BadInputException(label + ": no calibration data recorded (quant.calib) for an evolutionary re-selection");
+        ChannelSelection.StaticShifts shifts = ChannelSelection.StaticShifts.recorded(q);
+        boolean needsSamples = method == ChannelSelection.Method.EVOLUTIONARY || shifts == ChannelSelection.StaticShifts.OUTPUTS;
+        List<Map<String, FloatTensor>> samples = needsSamples && spec != null ? CalibrationData.load(spec, q.graph(), seed) : List.of();
+        if (needsSamples && samples.isEmpty()) {
+            throw new BadInputException(label + ": no calibration data recorded (quant.calib) for "
+                    + (method == ChannelSelection.Method.EVOLUTIONARY ? "an evolutionary re-selection" : "judging its static shifts again"));
         }
         return FlexiqLayout.apply(ChannelSelection.select(q, q.ratios(), new ChannelSelection.Options(method, e, population, generations, seed,
                         ChannelSelection.Budget.parse(q.metadata().getOrDefault("flexiq.selection.budget", "layer")),
-                        ChannelSelection.Fitness.recorded(q)),
+                        ChannelSelection.Fitness.recorded(q), shifts),
                 samples.subList(0, Math.min(fitnessSamples, samples.size())), progress).model());
     }
 }

@@ -71,6 +71,10 @@ public final class Tradeoff {
             if (plan.unsignedCodes()) {
                 throw new BadInputException("--codes unsigned: " + plan.model() + " is already quantized (its codes are its own); give its float model");
             }
+            if (plan.staticShifts() != ChannelSelection.StaticShifts.MSE) {
+                throw new BadInputException("--static-shifts " + plan.staticShifts().id() + ": " + plan.model()
+                        + " is already quantized (its shifts are its own); give its float model");
+            }
             if (plan.group() != null && plan.group() != q.groupWidth()) {
                 throw new BadInputException("--group " + plan.group() + ": " + plan.model() + " was quantized with G = " + q.groupWidth());
             }
@@ -112,7 +116,7 @@ public final class Tradeoff {
             for (ChannelSelection.Method method : plan.methods()) {
                 stage.accept("selection: " + method.id());
                 Quantization.Selected q = Quantization.select(int8, ratios, new ChannelSelection.Options(method, Extraction.STATIC,
-                        plan.population(), plan.generations(), plan.seed(), plan.budget(), metric), calib, plan.fitnessSamples(), search, spec,
+                        plan.population(), plan.generations(), plan.seed(), plan.budget(), metric, plan.staticShifts()), calib, plan.fitnessSamples(), search, spec,
                         plan.model());
                 selected.add(new Selected(method, q.model(), q.selection().seconds()));
             }
@@ -178,7 +182,7 @@ public final class Tradeoff {
         for (double r : ratios.subList(1, ratios.size())) {
             stage.accept("independent selection: " + method.id() + ", ratio " + r);
             QuantizedModel alone = ChannelSelection.select(int8, List.of(r), new ChannelSelection.Options(method, Extraction.STATIC,
-                    plan.population(), plan.generations(), plan.seed(), plan.budget(), metric), fitnessSamples, search).model();
+                    plan.population(), plan.generations(), plan.seed(), plan.budget(), metric, plan.staticShifts()), fitnessSamples, search).model();
             top1.add(Accuracy.goldenTop1(new GoldenExecutor(alone, r, Extraction.STATIC), images));
         }
         return new TradeoffResult.Series(method.id() + " (independent per ratio)", Extraction.STATIC.id(), ratios, latency, top1);

@@ -27,11 +27,13 @@ import java.util.List;
  * @param budget         what a ratio counts (per layer, or model-wide by MACs)
  * @param fitness        what the search's fitness compares; null: a quantized file's own, else the outputs
  * @param unsignedCodes  when quantizing: unsigned 4-bit codes at the sites that are never negative
+ * @param staticShifts   when quantizing: how the static activation shifts are chosen
  */
 public record TradeoffPlan(String model, NpuConfig npu, Integer group, List<ChannelSelection.Method> methods, List<Double> ratios,
                            List<Extraction> extractions, String data, String calib, int population, int generations, int fitnessSamples,
                            int heldOut, boolean independent, long seed, EnergyParameters energy, ChannelSelection.Budget budget,
-                           ChannelSelection.Fitness fitness, boolean unsignedCodes) {
+                           ChannelSelection.Fitness fitness, boolean unsignedCodes,
+                           ChannelSelection.StaticShifts staticShifts) {
     public TradeoffPlan {
         methods = List.copyOf(methods);
         ratios = List.copyOf(ratios);

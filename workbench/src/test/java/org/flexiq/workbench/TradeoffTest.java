@@ -46,7 +46,8 @@ class TradeoffTest {
         List<Double> ratios = List.of(0.5, 1.0);
         TradeoffPlan plan = new TradeoffPlan("fmnist-resnet", npu, 8, List.of(ChannelSelection.Method.GREEDY), ratios,
                 List.of(Extraction.STATIC, Extraction.DYNAMIC), "fashion-mnist:test:120", "fashion-mnist:train:48", 4, 1, 48, 16, true, 0,
-                EnergyParameters.load(EnergyParameters.DEFAULT), ChannelSelection.Budget.LAYER, null, false);
+                EnergyParameters.load(EnergyParameters.DEFAULT), ChannelSelection.Budget.LAYER, null, false,
+                ChannelSelection.StaticShifts.MSE);
         List<String> stages = new ArrayList<>();
         TradeoffResult r = Tradeoff.run(plan, stages::add, SearchProgress.NONE);
 

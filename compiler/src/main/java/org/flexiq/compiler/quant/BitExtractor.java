@@ -38,8 +38,30 @@ public final class BitExtractor {
         return site.profile() != null && (e == Extraction.STATIC || e == Extraction.DYNAMIC);
     }
 
-    /** Static activation shifts of a site's 4-bit groups: group k holds channels order[kG .. (k+1)G). */
+    /**
+     * Static activation shifts of a site's 4-bit groups: group k holds channels order[kG .. (k+1)G). {@link Extraction#STATIC}
+     * takes a site's {@link Site#judgedShift judged shifts} where it has them, for the groups 4-bit at some stored ratio; the
+     * others (all of them in an int8 model, whose order is not yet a selection) follow the profile.
+     */
     public static int[] staticShifts(Site site, int groupWidth, Extraction e) {
+        int[] shifts = ruleShifts(site, groupWidth, e);
+        if (e == Extraction.STATIC && site.judgedShift() != null) {
+            int fourBit = java.util.Arrays.stream(site.fourBitChannels()).max().orElse(0) / groupWidth;
+            for (int k = 0; k < fourBit; k++) {
+                shifts[k] = site.judgedShift()[site.order()[k * groupWidth]];
+                for (int i = k * groupWidth; i < (k + 1) * groupWidth; i++) {
+                    if (site.judgedShift()[site.order()[i]] != shifts[k]) {
+                        throw new IllegalArgumentException(site.tensor() + ": 4-bit group " + k + " holds channels of different judged shifts ("
+                                + shifts[k] + " and " + site.judgedShift()[site.order()[i]] + "): they must be the same per group of " + groupWidth);
+                    }
+                }
+            }
+        }
+        return shifts;
+    }
+
+    /** The static shifts by {@code e}'s rule from the profile or the calibrated max. */
+    private static int[] ruleShifts(Site site, int groupWidth, Extraction e) {
         int groups = site.channels() / groupWidth;
         int[] shifts = new int[groups];
         boolean mse = minimizesError(site, e);

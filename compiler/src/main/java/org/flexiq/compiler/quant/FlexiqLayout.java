@@ -28,18 +28,28 @@ public final class FlexiqLayout {
             int[] gather = null;
             if (s.producer() != null) {
                 nodes.put(s.producer(), permuteRows((NodeQuant.Gemm) nodes.get(s.producer()), perm));
-            } else if (!isIdentity(perm)) {
+            } else {
+                // an earlier layout's gather stays, composed with this order (a re-selection lays out a laid-out model)
                 gather = compose(s.gather(), perm);
+                gather = isIdentity(gather) ? null : gather;
             }
-            int[] cm = new int[s.channels()];
-            for (int i = 0; i < cm.length; i++) {
-                cm[i] = s.channelMax()[perm[i]];
-            }
-            sites.put(s.tensor(), new Site(s.tensor(), s.axis(), s.channels(), s.consumers(), cm,
+            sites.put(s.tensor(), new Site(s.tensor(), s.axis(), s.channels(), s.consumers(), permuted(s.channelMax(), perm),
                     Site.identity(s.channels()), s.fourBitChannels(), gather, s.producer(),
-                    s.profile() == null ? null : s.profile().permuted(perm), s.codes()));
+                    s.profile() == null ? null : s.profile().permuted(perm), s.codes(), permuted(s.judgedShift(), perm)));
         }
         return new QuantizedModel(m.graph(), m.scales(), nodes, sites, m.groupWidth(), m.ratios(), m.metadata());
+    }
+
+    /** Entry i of the result is entry perm[i] of {@code perChannel}; null stays null. */
+    private static int[] permuted(int[] perChannel, int[] perm) {
+        if (perChannel == null) {
+            return null;
+        }
+        int[] p = new int[perm.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = perChannel[perm[i]];
+        }
+        return p;
     }
 
     /** Stored channel i reads what channel perm[i] read before (through an earlier gather, if any). */

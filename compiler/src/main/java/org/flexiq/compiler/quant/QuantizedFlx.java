@@ -73,6 +73,10 @@ public final class QuantizedFlx {
                 // absent means signed: files written before unsigned codes read as they did
                 o.put("codes", "unsigned");
             }
+            if (s.judgedShift() != null) {
+                // the ashift tensor below is then the shifts themselves, not a table derived from the profile
+                o.put("staticShifts", "outputs");
+            }
             ArrayNode counts = o.putArray("fourBitChannels");
             for (int c : s.fourBitChannels()) {
                 counts.add(c);
@@ -319,7 +323,7 @@ public final class QuantizedFlx {
                 String producer = s.hasNonNull("producer") ? s.get("producer").asText() : null;
                 FourBit.Codes codes = codes(s, sp, tensor, nodes);
                 sites.put(tensor, new Site(tensor, axis, channels, consumers, cm, order, counts, gather, producer,
-                        profile(tensor, channels), codes));
+                        profile(tensor, channels), codes, judgedShift(s, sp, tensor, order, gw)));
             }
             return new QuantizedModel(f.model().graph(), scales, nodes, sites, gw, ratios, f.model().metadata());
         }
@@ -387,6 +391,31 @@ public final class QuantizedFlx {
                 throw bad(sp + ".codes", "unsigned codes need a tensor that is never negative (after a ReLU), and '" + tensor + "' can be");
             }
             return FourBit.Codes.UNSIGNED;
+        }
+
+        /**
+         * Per channel, the static shift of its group where "staticShifts" says they were judged at the outputs (then the site's
+         * ashift tensor holds them, per group of the order); null where it is absent or "mse" (derived from the profile).
+         */
+        private int[] judgedShift(JsonNode s, String sp, String tensor, int[] order, int gw) throws FlxFormatException {
+            String rule = s.has("staticShifts") ? s.get("staticShifts").asText("") : "mse";
+            if (rule.equals("mse")) {
+                return null;
+            }
+            if (!rule.equals("outputs")) {
+                throw bad(sp + ".staticShifts", "expected \"mse\" or \"outputs\", not " + s.get("staticShifts"));
+            }
+            byte[] groups = tensor(tensor + ".ashift", Int8Tensor.class, order.length / gw).data();
+            int[] perChannel = new int[order.length];
+            for (int k = 0; k < groups.length; k++) {
+                if (groups[k] < 0 || groups[k] > ShiftProfile.MAX_SHIFT) {
+                    throw bad("tensors '" + tensor + ".ashift'", "element " + k + " is " + groups[k] + ", expected a shift in 0.." + ShiftProfile.MAX_SHIFT);
+                }
+                for (int i = k * gw; i < (k + 1) * gw; i++) {
+                    perChannel[order[i]] = groups[k];
+                }
+            }
+            return perChannel;
         }
 
         /** The site's shift profile; null for files written before profiles existed (both tensors absent). */

@@ -24,9 +24,14 @@ import java.util.List;
  *                        null in files written before it existed (static shifts then follow the calibrated max)
  * @param codes           the 4-bit activation codes: signed, or unsigned where the tensor is never negative
  *                        ({@link NonNegativeCodes}), which keeps 4 magnitude bits instead of 3
+ * @param judgedShift     per stored channel, the static shift of the 4-bit group holding it where the shifts were judged at
+ *                        the model's outputs (every channel of a group holds the same one); null: the static shifts follow
+ *                        from the profile ({@link BitExtractor}). Per channel rather than per group, so that it survives
+ *                        reordering: a candidate group is a fixed set of channels, whatever its place in the order
  */
 public record Site(String tensor, int axis, int channels, List<String> consumers, int[] channelMax,
-                   int[] order, int[] fourBitChannels, int[] gather, String producer, ShiftProfile profile, FourBit.Codes codes) {
+                   int[] order, int[] fourBitChannels, int[] gather, String producer, ShiftProfile profile, FourBit.Codes codes,
+                   int[] judgedShift) {
     public Site {
         consumers = List.copyOf(consumers);
         java.util.Objects.requireNonNull(codes, "codes");
@@ -36,18 +41,40 @@ public record Site(String tensor, int axis, int channels, List<String> consumers
         if (profile != null && profile.channels() != channels) {
             throw new IllegalArgumentException(tensor + ": the shift profile needs " + channels + " channels");
         }
+        if (judgedShift != null) {
+            if (judgedShift.length != channels) {
+                throw new IllegalArgumentException(tensor + ": judged shifts need " + channels + " channels");
+            }
+            for (int p : judgedShift) {
+                if (p < 0 || p > ShiftProfile.MAX_SHIFT) {
+                    throw new IllegalArgumentException(tensor + ": a judged shift of " + p + ", expected 0.." + ShiftProfile.MAX_SHIFT);
+                }
+            }
+        }
+    }
+
+    /** A site whose static shifts follow from its profile. */
+    public Site(String tensor, int axis, int channels, List<String> consumers, int[] channelMax,
+                int[] order, int[] fourBitChannels, int[] gather, String producer, ShiftProfile profile, FourBit.Codes codes) {
+        this(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, profile, codes, null);
     }
 
     public Site withSelection(int[] newOrder, int[] counts) {
-        return new Site(tensor, axis, channels, consumers, channelMax, newOrder, counts, gather, producer, profile, codes);
+        return new Site(tensor, axis, channels, consumers, channelMax, newOrder, counts, gather, producer, profile, codes, judgedShift);
     }
 
     public Site withProfile(ShiftProfile p) {
-        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, p, codes);
+        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, p, codes, judgedShift);
     }
 
     public Site withCodes(FourBit.Codes c) {
-        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, profile, c);
+        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, profile, c, judgedShift);
+    }
+
+    /** The site with static shifts judged at the outputs, per channel as {@link #judgedShift} says; null to derive them again. */
+    public Site withJudgedShift(int[] perChannel) {
+        return new Site(tensor, axis, channels, consumers, channelMax, order, fourBitChannels, gather, producer, profile, codes,
+                perChannel == null ? null : perChannel.clone());
     }
 
     public static int[] identity(int n) {

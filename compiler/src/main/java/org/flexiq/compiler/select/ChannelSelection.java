@@ -71,6 +71,32 @@ public final class ChannelSelection {
         }
     }
 
+    /** Metadata key of a model whose static shifts were judged at the outputs: how, and how many groups moved. */
+    public static final String JUDGED_SHIFTS = "flexiq.selection.staticShifts";
+
+    /**
+     * How the static activation shifts are chosen. MSE: per group, the shift of least expected squared error of its codes
+     * over the calibrated code distribution ({@link org.flexiq.compiler.quant.BitExtractor}), the default. OUTPUTS: judged
+     * at the model's outputs on the fitness samples ({@link StaticShiftSearch}), starting from the MSE shifts; the file
+     * then stores the shifts themselves.
+     */
+    public enum StaticShifts {
+        MSE, OUTPUTS;
+
+        public static StaticShifts parse(String s) {
+            return ChannelSelection.parse(StaticShifts.class, s, "static shift rule");
+        }
+
+        /** The rule a quantized file's shifts were chosen by. */
+        public static StaticShifts recorded(QuantizedModel q) {
+            return q.metadata().containsKey(JUDGED_SHIFTS) ? OUTPUTS : MSE;
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /**
      * @param extraction the extraction the selection is optimized for
      * @param population evolutionary search: individuals per generation (paper: 50)
@@ -78,9 +104,15 @@ public final class ChannelSelection {
      * @param seed       random and evolutionary selection
      * @param budget     what a ratio counts (per layer, or model-wide by MACs)
      * @param fitness    what the search's fitness compares
+     * @param staticShifts how the static activation shifts are chosen
      */
     public record Options(Method method, Extraction extraction, int population, int generations, long seed, Budget budget,
-                          Fitness fitness) {
+                          Fitness fitness, StaticShifts staticShifts) {
+        public Options(Method method, Extraction extraction, int population, int generations, long seed, Budget budget,
+                       Fitness fitness) {
+            this(method, extraction, population, generations, seed, budget, fitness, StaticShifts.MSE);
+        }
+
         public Options(Method method, Extraction extraction, int population, int generations, long seed) {
             this(method, extraction, population, generations, seed, Budget.LAYER);
         }
@@ -115,6 +147,21 @@ public final class ChannelSelection {
                                 List<Map<String, FloatTensor>> calibration, SearchProgress progress) {
         List<Double> sorted = checkRatios(ratios);
         long t0 = System.nanoTime();
+        // the rule decides, whatever shifts the model already holds: a re-selection may cut other candidate groups (channels
+        // of equal range tie differently once laid out), so judged shifts are judged again for them
+        Map<String, Site> unjudged = new LinkedHashMap<>();
+        int8.sites().forEach((t, s) -> unjudged.put(t, s.withJudgedShift(null)));
+        int8 = int8.withSites(unjudged, int8.ratios());
+        StaticShiftSearch.Judged judged = null;
+        if (o.staticShifts() == StaticShifts.OUTPUTS) {
+            if (calibration.isEmpty()) {
+                throw new IllegalArgumentException("static shifts judged at the outputs need calibration samples for the fitness");
+            }
+            // the shifts are judged as static extraction runs them, whatever extraction the selection is for
+            FitnessEvaluator judge = new FitnessEvaluator(int8, calibration, Extraction.STATIC, o.fitness());
+            judged = StaticShiftSearch.judge(SiteGroups.of(int8, Extraction.STATIC), judge, int8.groupWidth());
+            int8 = int8.withSites(judged.sites(), int8.ratios());
+        }
         List<SiteGroups> groups = SiteGroups.of(int8, o.extraction());
         boolean needsFitness = o.method() == Method.EVOLUTIONARY || o.budget() == Budget.MODEL;
         FitnessEvaluator fitness = calibration.isEmpty() || !needsFitness ? null : new FitnessEvaluator(int8, calibration, o.extraction(), o.fitness());
@@ -150,6 +197,11 @@ public final class ChannelSelection {
                 "flexiq.selection.budget", o.budget().id(),
                 "flexiq.selection.fitness", o.fitness().id(),
                 "flexiq.selection.seed", Long.toString(o.seed())));
+        if (judged != null) {
+            // only then: files selected with the MSE shifts keep the bytes they had before the choice existed
+            selected = selected.withMetadata(Map.of(JUDGED_SHIFTS, o.staticShifts().id() + " on " + calibration.size()
+                    + " samples, " + judged.moved() + " of " + judged.groups() + " groups off their MSE shift"));
+        }
         return new Result(selected, evo == null ? List.of() : evo.reports(), (System.nanoTime() - t0) / 1e9);
     }
 

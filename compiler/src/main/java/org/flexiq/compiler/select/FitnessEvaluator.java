@@ -188,7 +188,7 @@ final class FitnessEvaluator {
         }
     }
 
-    /** What the activations before checkpoint c depend on: the 4-bit channel sets of the sites read before it. */
+    /** What the activations before checkpoint c depend on: the 4-bit channel sets (and shifts) of the sites read before it. */
     private String key(int c, Map<String, Site> sites) {
         StringBuilder sb = new StringBuilder().append(c);
         for (String t : sitesBefore.get(c)) {
@@ -200,7 +200,8 @@ final class FitnessEvaluator {
             for (int k = 0; k < n / g; k++) {
                 int[] members = Arrays.copyOfRange(s.order(), k * g, (k + 1) * g);
                 Arrays.sort(members);
-                groups.add(Arrays.toString(members));
+                // and its judged shift, which the shift search varies with the members fixed
+                groups.add(Arrays.toString(members) + (s.judgedShift() == null ? "" : "@" + s.judgedShift()[members[0]]));
             }
             groups.sort(null);
             sb.append('|').append(t).append(':').append(groups);

@@ -83,6 +83,27 @@ class BitExtractorTest {
     }
 
     @Test
+    void judgedShiftsAreStaticExtractionsOnly() {
+        // 4 channels, G = 2, groups {3, 1} and {0, 2}; judged shifts per channel: 1 for group 0, 3 for group 1
+        // both groups 4-bit at the one stored ratio
+        Site s = new Site("x", 0, 4, List.of("c"), new int[]{120, 5, 60, 30}, new int[]{3, 1, 0, 2}, new int[]{4}, null, null, null,
+                FourBit.Codes.SIGNED).withJudgedShift(new int[]{3, 1, 3, 1});
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC)).containsExactly(1, 3);
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.STATIC_MAX)).containsExactly(2, 4); // the max rule, as before
+        assertThat(BitExtractor.staticShifts(s, 2, Extraction.NAIVE)).containsExactly(4, 4);
+        // the shifts belong to channels, so they follow them into another order
+        assertThat(BitExtractor.staticShifts(s.withSelection(new int[]{0, 2, 3, 1}, new int[]{4}), 2, Extraction.STATIC)).containsExactly(3, 1);
+        // a group never 4-bit (group 1 here) follows the profile's rule (no profile: the max rule)
+        assertThat(BitExtractor.staticShifts(s.withSelection(new int[]{3, 1, 0, 2}, new int[]{2}), 2, Extraction.STATIC)).containsExactly(1, 4);
+        // a 4-bit group whose channels disagree has no one shift
+        Site mixed = s.withSelection(new int[]{0, 1, 2, 3}, new int[]{2});
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> BitExtractor.staticShifts(mixed, 2, Extraction.STATIC)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x: 4-bit group 0 holds channels of different judged shifts (3 and 1)");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> s.withJudgedShift(new int[]{5, 5, 1, 1})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a judged shift of 5, expected 0..4");
+    }
+
+    @Test
     void profileFollowsTheChannelPermutation() {
         ShiftProfile p = new ShiftProfile(new float[]{0, 1, 2, 3, 4, 10, 11, 12, 13, 14}, new float[]{5, 50});
         ShiftProfile q = p.permuted(new int[]{1, 0});

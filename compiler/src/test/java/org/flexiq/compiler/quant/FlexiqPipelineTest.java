@@ -208,6 +208,18 @@ class FlexiqPipelineTest {
             // at ratio 0 the channel order cannot matter at all
             assertThat(new GoldenExecutor(laid, 0, Extraction.STATIC).run(batch.get(0)).values().iterator().next())
                     .isEqualTo(new GoldenExecutor(base, 0, Extraction.STATIC).run(batch.get(0)).values().iterator().next());
+            // a laid-out model selected again (a re-selection from a file, with another method) and laid out again: its
+            // earlier gathers stay, composed with the new order, even where a site's new order is the identity
+            QuantizedModel again = select(laid, ChannelSelection.Method.RANDOM, batch).model();
+            QuantizedModel twice = FlexiqLayout.apply(again);
+            for (double r : List.of(0.0, 0.5, 1.0)) {
+                for (Map<String, FloatTensor> s : batch.subList(0, 2)) {
+                    assertThat(new GoldenExecutor(twice, r, Extraction.STATIC).run(s).values().iterator().next()).as("%s ratio %s, laid out twice", base.graph().name(), r)
+                            .isEqualTo(new GoldenExecutor(again, r, Extraction.STATIC).run(s).values().iterator().next());
+                }
+            }
+            assertThat(new GoldenExecutor(twice, 0, Extraction.STATIC).run(batch.get(0)).values().iterator().next())
+                    .isEqualTo(new GoldenExecutor(base, 0, Extraction.STATIC).run(batch.get(0)).values().iterator().next());
         }
     }
 
@@ -228,6 +240,72 @@ class FlexiqPipelineTest {
         FlxWriter.write(floatFile, ModelZoo.get("mlp").model(ModelZoo.get("mlp").defaults(), 0));
         assertThatThrownBy(() -> QuantizedFlx.read(floatFile)).isInstanceOf(FlxFormatException.class)
                 .hasMessageContaining("a float model (version 1); quantize it first");
+    }
+
+    /**
+     * Shifts judged at the outputs: site by site, with the sites before it 4-bit at their judged shifts and those after it
+     * 8-bit, never a worse fitness than the MSE shifts they start from (and better where they differ); deterministic; kept
+     * through layout and the file.
+     */
+    @Test
+    void staticShiftsJudgedAtTheOutputsBeatTheMseShiftsTheyStartFrom(@TempDir Path dir) throws Exception {
+        List<Map<String, FloatTensor>> batch = cnnBatch.subList(0, 8);
+        // a model-wide budget: its measured costs run on the model with the judged shifts
+        ChannelSelection.Options o = new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 8, 4, 7,
+                ChannelSelection.Budget.MODEL, ChannelSelection.Fitness.OUTPUTS, ChannelSelection.StaticShifts.OUTPUTS);
+        QuantizedModel judged = ChannelSelection.select(cnn, RATIOS, o, batch, SearchProgress.NONE).model();
+        assertThat(judged.metadata()).hasEntrySatisfying("flexiq.selection.staticShifts", v -> assertThat(v).matches("outputs on 8 samples, [1-9][0-9]* of 30 groups off their MSE shift"));
+        int changed = 0;
+        List<String> order = List.copyOf(judged.sites().keySet());
+        for (Site site : judged.sites().values()) {
+            assertThat(site.judgedShift()).as(site.tensor()).isNotNull();
+            Site mse = site.withJudgedShift(null);
+            int[] j = BitExtractor.staticShifts(site, 8, Extraction.STATIC);
+            int[] m = BitExtractor.staticShifts(mse, 8, Extraction.STATIC);
+            double fJudged = judgedUpTo(judged, order, site, batch);
+            double fMse = judgedUpTo(judged, order, mse, batch);
+            if (java.util.Arrays.equals(j, m)) {
+                assertThat(fJudged).as(site.tensor()).isEqualTo(fMse);
+            } else {
+                changed++;
+                assertThat(fJudged).as(site.tensor()).isLessThan(fMse);
+            }
+        }
+        assertThat(changed).as("sites whose judged shifts differ from the MSE ones").isPositive();
+        QuantizedModel again = ChannelSelection.select(cnn, RATIOS, o, batch, SearchProgress.NONE).model();
+        for (String t : judged.sites().keySet()) {
+            assertThat(again.sites().get(t).judgedShift()).isEqualTo(judged.sites().get(t).judgedShift());
+        }
+        QuantizedModel laid = FlexiqLayout.apply(judged);
+        Path f = dir.resolve("judged.q.flx");
+        QuantizedFlx.write(f, laid);
+        QuantizedModel back = QuantizedFlx.read(f);
+        for (String t : laid.sites().keySet()) {
+            assertThat(BitExtractor.staticShifts(back.sites().get(t), 8, Extraction.STATIC))
+                    .isEqualTo(BitExtractor.staticShifts(laid.sites().get(t), 8, Extraction.STATIC))
+                    .isEqualTo(BitExtractor.staticShifts(judged.sites().get(t), 8, Extraction.STATIC));
+        }
+        for (double r : List.of(0.5, 1.0)) {
+            byte[] a = new GoldenExecutor(judged, r, Extraction.STATIC).run(batch.get(0)).values().iterator().next();
+            assertThat(new GoldenExecutor(laid, r, Extraction.STATIC).run(batch.get(0)).values().iterator().next()).isEqualTo(a);
+            assertThat(new GoldenExecutor(back, r, Extraction.STATIC).run(batch.get(0)).values().iterator().next()).isEqualTo(a);
+        }
+        // a file selected with the MSE rule stores no judged shifts, and reads back without them
+        Path plain = dir.resolve("mse.q.flx");
+        QuantizedFlx.write(plain, FlexiqLayout.apply(select(cnn, ChannelSelection.Method.GREEDY, batch).model()));
+        assertThat(QuantizedFlx.read(plain).sites().values()).allSatisfy(site -> assertThat(site.judgedShift()).isNull());
+    }
+
+    /** The fitness at 100% with the sites before {@code site} 4-bit as judged, {@code site} 4-bit as given, and the sites after it 8-bit. */
+    private static double judgedUpTo(QuantizedModel m, List<String> order, Site site, List<Map<String, FloatTensor>> batch) {
+        int at = order.indexOf(site.tensor());
+        Map<String, Site> sites = new java.util.LinkedHashMap<>();
+        for (Site s : m.sites().values()) {
+            int[] counts = new int[m.ratios().size()];
+            java.util.Arrays.fill(counts, order.indexOf(s.tensor()) <= at ? s.channels() : 0);
+            sites.put(s.tensor(), (s.tensor().equals(site.tensor()) ? site : s).withSelection(s.order(), counts));
+        }
+        return ChannelSelection.fitness(m.withSites(sites, m.ratios()), 1.0, Extraction.STATIC, ChannelSelection.Fitness.OUTPUTS, batch);
     }
 
     @Test
