@@ -26,9 +26,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +45,24 @@ class FunctionalEquivalenceTest {
         return quantized(zoo, options, group, false);
     }
 
+    /**
+     * Quantized zoo models by what made them: {@link EngineEquivalenceTest} quantizes the same ones in this JVM (surefire
+     * runs a module's classes in one fork), and quantizing them all takes most of a minute. Soft, so memory can take them back.
+     */
+    private static final Map<String, SoftReference<QuantizedModel>> QUANTIZED = new ConcurrentHashMap<>();
+
     static QuantizedModel quantized(String zoo, ZooOptions options, int group, boolean unsignedCodes) {
+        String key = zoo + " " + options + " G" + group + " " + unsignedCodes;
+        SoftReference<QuantizedModel> kept = QUANTIZED.get(key);
+        QuantizedModel q = kept == null ? null : kept.get();
+        if (q == null) {
+            q = quantizedAfresh(zoo, options, group, unsignedCodes);
+            QUANTIZED.put(key, new SoftReference<>(q));
+        }
+        return q;
+    }
+
+    private static QuantizedModel quantizedAfresh(String zoo, ZooOptions options, int group, boolean unsignedCodes) {
         ZooModel z = ModelZoo.get(zoo);
         Model m = z.model(options == null ? z.defaults() : options, 0);
         List<Map<String, FloatTensor>> batch = SyntheticInputs.batch(m.graph(), 4, 1);

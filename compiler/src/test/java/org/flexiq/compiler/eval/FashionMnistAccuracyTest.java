@@ -21,8 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -31,6 +33,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * Really trained models on the full 10,000-image Fashion-MNIST test set, fixed seeds. The floors are the
  * issue's: float accuracy, 8-bit within 0.5 pp of float, effective extraction better than naive at 100%
  * 4-bit, and an evolutionary search never worse than greedy. Figures are in compiler/README.md.
+ *
+ * <p>Cases that quantize the same model alike, or score the same model on the same images, share the result
+ * ({@link #shared}): every step is deterministic, so a shared result has the bits a case would compute alone, and the
+ * class runs minutes shorter (the longest of the build).
  */
 @Tag("accuracy")
 class FashionMnistAccuracyTest {
@@ -50,6 +56,43 @@ class FashionMnistAccuracyTest {
      */
     private static final double JUDGED_GAIN_G8 = 0.01;
 
+    /** Results of deterministic steps that several cases take, by a key that names the step and its inputs. */
+    private static final Map<String, Object> SHARED = new HashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private static synchronized <T> T shared(String key, Supplier<T> make) {
+        Object v = SHARED.get(key);
+        if (v == null) {
+            v = make.get();
+            SHARED.put(key, v);
+        }
+        return (T) v;
+    }
+
+    /** The 8-bit model of a zoo model, calibrated (max) on the first 512 training images. */
+    private static QuantizedModel int8(String name, int group, boolean unsignedCodes) {
+        return shared("int8 " + name + " G" + group + (unsignedCodes ? " unsigned" : ""), () -> {
+            ZooModel z = ModelZoo.get(name);
+            return Quantizer.quantize(z.model(z.defaults(), 0), calibration(512), new QuantizerOptions(group, CalibrationMethod.MAX, unsignedCodes));
+        });
+    }
+
+    /**
+     * Top-1 of the 8-bit model on the first n test images. Any selection from it runs the same integers at ratio 0 (its
+     * channel order moves no bit: {@code FlexiqPipelineTest.layoutChangesNoBitAtAnyRatio}), so this stands for theirs.
+     */
+    private static double int8Top1(String name, int group, boolean unsignedCodes, int n) {
+        return shared("int8 top-1 " + name + " G" + group + (unsignedCodes ? " unsigned" : "") + " on " + n,
+                () -> Accuracy.goldenTop1(new GoldenExecutor(int8(name, group, unsignedCodes), 0, Extraction.STATIC), testImages(n)));
+    }
+
+    private static LabeledImages testImages(int n) {
+        return shared("test " + n, () -> {
+            LabeledImages all = FashionMnist.load(FashionMnist.Split.TEST);
+            return n == all.size() ? all : all.first(n);
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             // model,        G,  float floor
@@ -60,15 +103,11 @@ class FashionMnistAccuracyTest {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
         ZooModel z = ModelZoo.get(name);
         Model m = z.model(z.defaults(), 0);
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST);
-        LabeledImages calib = FashionMnist.load(FashionMnist.Split.TRAIN).first(512);
-        List<Map<String, FloatTensor>> samples = new ArrayList<>();
-        for (int i = 0; i < calib.size(); i++) {
-            samples.add(Map.of("image", calib.image(i)));
-        }
+        LabeledImages test = testImages(10_000);
+        List<Map<String, FloatTensor>> samples = calibration(512);
         double fp = Accuracy.floatTop1(m, test);
-        QuantizedModel int8 = Quantizer.quantize(m, samples, new QuantizerOptions(group, CalibrationMethod.MAX));
-        double q8 = Accuracy.goldenTop1(new GoldenExecutor(int8, 0, Extraction.STATIC), test);
+        QuantizedModel int8 = int8(name, group, false);
+        double q8 = int8Top1(name, group, false, test.size());
         QuantizedModel greedy = ChannelSelection.select(int8, List.of(0.5, 1.0),
                 new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 0, 0, 0), samples, SearchProgress.NONE).model();
         double effective = Accuracy.goldenTop1(new GoldenExecutor(greedy, 1.0, Extraction.STATIC), test);
@@ -93,16 +132,13 @@ class FashionMnistAccuracyTest {
     @org.junit.jupiter.api.Test
     void mseShiftsHoldUpWhereTheMaxRuleFellOffACliff() {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
-        ZooModel z = ModelZoo.get("fmnist-resnet");
-        Model m = z.model(z.defaults(), 0);
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST);
-        List<Map<String, FloatTensor>> samples = calibration(512);
-        QuantizedModel int8 = Quantizer.quantize(m, samples, new QuantizerOptions(8, CalibrationMethod.MAX));
+        LabeledImages test = testImages(10_000);
+        QuantizedModel int8 = int8("fmnist-resnet", 8, false);
         // what sim tradeoff fmnist-resnet --group 8 runs: evolutionary 50 x 50 per ratio on 128 samples, seed 0
         QuantizedModel evo = ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0),
-                new ChannelSelection.Options(ChannelSelection.Method.EVOLUTIONARY, Extraction.STATIC, 50, 50, 0), samples.subList(0, 128),
+                new ChannelSelection.Options(ChannelSelection.Method.EVOLUTIONARY, Extraction.STATIC, 50, 50, 0), calibration(128),
                 SearchProgress.NONE).model();
-        double q8 = Accuracy.goldenTop1(new GoldenExecutor(evo, 0, Extraction.STATIC), test);
+        double q8 = int8Top1("fmnist-resnet", 8, false, test.size());
         double half = Accuracy.goldenTop1(new GoldenExecutor(evo, 0.5, Extraction.STATIC), test);
         double full = Accuracy.goldenTop1(new GoldenExecutor(evo, 1.0, Extraction.STATIC), test);
         double fullMax = Accuracy.goldenTop1(new GoldenExecutor(evo, 1.0, Extraction.STATIC_MAX), test);
@@ -126,13 +162,11 @@ class FashionMnistAccuracyTest {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
         ZooModel z = ModelZoo.get(name);
         Model m = z.model(z.defaults(), 0);
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST).first(2000);
-        List<Map<String, FloatTensor>> samples = calibration(512);
-        QuantizedModel int8 = Quantizer.quantize(m, samples, new QuantizerOptions(64, CalibrationMethod.MAX));
-        QuantizedModel greedy = ChannelSelection.select(int8, List.of(0.5, 1.0),
-                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 0, 0, 0), samples, SearchProgress.NONE).model();
+        LabeledImages test = testImages(2000);
+        QuantizedModel greedy = ChannelSelection.select(int8(name, 64, false), List.of(0.5, 1.0),
+                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 0, 0, 0), calibration(512), SearchProgress.NONE).model();
         double fp = Accuracy.floatTop1(m, test);
-        double q8 = Accuracy.goldenTop1(new GoldenExecutor(greedy, 0, Extraction.STATIC), test);
+        double q8 = int8Top1(name, 64, false, test.size());
         double halfDynamic = Accuracy.goldenTop1(new GoldenExecutor(greedy, 0.5, Extraction.DYNAMIC), test);
         double halfStatic = Accuracy.goldenTop1(new GoldenExecutor(greedy, 0.5, Extraction.STATIC), test);
         double full = Accuracy.goldenTop1(new GoldenExecutor(greedy, 1.0, Extraction.STATIC), test);
@@ -154,14 +188,11 @@ class FashionMnistAccuracyTest {
     @Test
     void aModelWideBudgetKeepsFiftyPercentStaticNearEightBitAtG64() {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
-        ZooModel z = ModelZoo.get("fmnist-resnet-wide");
-        Model m = z.model(z.defaults(), 0);
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST).first(2000);
-        List<Map<String, FloatTensor>> samples = calibration(512);
-        QuantizedModel int8 = Quantizer.quantize(m, samples, new QuantizerOptions(64, CalibrationMethod.MAX));
-        QuantizedModel q = ChannelSelection.select(int8, List.of(0.25, 0.5, 0.75, 1.0), new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
-                Extraction.STATIC, 0, 0, 0, ChannelSelection.Budget.MODEL), samples.subList(0, 128), SearchProgress.NONE).model();
-        double q8 = Accuracy.goldenTop1(new GoldenExecutor(q, 0, Extraction.STATIC), test);
+        LabeledImages test = testImages(2000);
+        QuantizedModel q = ChannelSelection.select(int8("fmnist-resnet-wide", 64, false), List.of(0.25, 0.5, 0.75, 1.0),
+                new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 0, 0, 0, ChannelSelection.Budget.MODEL),
+                calibration(128), SearchProgress.NONE).model();
+        double q8 = int8Top1("fmnist-resnet-wide", 64, false, test.size());
         double half = Accuracy.goldenTop1(new GoldenExecutor(q, 0.5, Extraction.STATIC), test);
         System.out.printf("fmnist-resnet-wide G=64, model budget, on 2000 images: int8 %.4f, 50%% static %.4f%n", q8, half);
         assertThat(half).as("50%% 4-bit, static, model budget").isGreaterThanOrEqualTo(q8 - 0.006);
@@ -176,10 +207,8 @@ class FashionMnistAccuracyTest {
     @Test
     void finetuningLiftsTheFullFourBitModel() {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST).first(2000);
-        List<Map<String, FloatTensor>> samples = calibration(512);
-        double[] base = int8AndFullFourBit("fmnist-resnet-wide", samples, test);
-        double[] tuned = int8AndFullFourBit("fmnist-resnet-wide-ft", samples, test);
+        double[] base = int8AndFullFourBit("fmnist-resnet-wide", false);
+        double[] tuned = int8AndFullFourBit("fmnist-resnet-wide-ft", false);
         System.out.printf("G=64 on 2000 images: fmnist-resnet-wide int8 %.4f, 100%% static %.4f; -ft int8 %.4f, 100%% static %.4f%n",
                 base[0], base[1], tuned[0], tuned[1]);
         assertThat(tuned[1]).as("100%% 4-bit, finetuned against not").isGreaterThanOrEqualTo(base[1] + FINETUNE_GAIN);
@@ -194,10 +223,8 @@ class FashionMnistAccuracyTest {
     @Test
     void unsignedCodesAfterReluLiftTheFullFourBitModel() {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST).first(2000);
-        List<Map<String, FloatTensor>> samples = calibration(512);
-        double[] signed = int8AndFullFourBit("fmnist-resnet-wide", samples, test, false);
-        double[] unsigned = int8AndFullFourBit("fmnist-resnet-wide", samples, test, true);
+        double[] signed = int8AndFullFourBit("fmnist-resnet-wide", false);
+        double[] unsigned = int8AndFullFourBit("fmnist-resnet-wide", true);
         System.out.printf("fmnist-resnet-wide G=64 on 2000 images: int8 %.4f; 100%% static: signed codes %.4f, unsigned %.4f%n",
                 signed[0], signed[1], unsigned[1]);
         assertThat(unsigned[0]).as("8-bit: no 4-bit codes, so the same").isEqualTo(signed[0]);
@@ -212,16 +239,14 @@ class FashionMnistAccuracyTest {
     @Test
     void staticShiftsJudgedAtTheOutputsLiftNarrowGroupsWithUnsignedCodes() {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST).first(2000);
-        List<Map<String, FloatTensor>> samples = calibration(512);
-        ZooModel z = ModelZoo.get("fmnist-resnet");
-        QuantizedModel int8 = Quantizer.quantize(z.model(z.defaults(), 0), samples, new QuantizerOptions(8, CalibrationMethod.MAX, true));
+        LabeledImages test = testImages(2000);
+        QuantizedModel int8 = int8("fmnist-resnet", 8, true);
         List<Double> ratios = List.of(0.25, 0.5);
         double[][] top1 = new double[2][ratios.size()];
         ChannelSelection.StaticShifts[] rules = {ChannelSelection.StaticShifts.MSE, ChannelSelection.StaticShifts.OUTPUTS};
         for (int k = 0; k < rules.length; k++) {
             QuantizedModel q = ChannelSelection.select(int8, ratios, new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC,
-                    0, 0, 0, ChannelSelection.Budget.LAYER, ChannelSelection.Fitness.OUTPUTS, rules[k]), samples.subList(0, 128), SearchProgress.NONE).model();
+                    0, 0, 0, ChannelSelection.Budget.LAYER, ChannelSelection.Fitness.OUTPUTS, rules[k]), calibration(128), SearchProgress.NONE).model();
             for (int r = 0; r < ratios.size(); r++) {
                 top1[k][r] = Accuracy.goldenTop1(new GoldenExecutor(q, ratios.get(r), Extraction.STATIC), test);
             }
@@ -233,25 +258,24 @@ class FashionMnistAccuracyTest {
         }
     }
 
-    private static double[] int8AndFullFourBit(String name, List<Map<String, FloatTensor>> samples, LabeledImages test) {
-        return int8AndFullFourBit(name, samples, test, false);
+    /** A G = 64 model on the first 2,000 test images: 8-bit, and 100% 4-bit (static) after a greedy selection for 100% alone. */
+    private static double[] int8AndFullFourBit(String name, boolean unsignedCodes) {
+        return shared("int8 and 100% " + name + (unsignedCodes ? " unsigned" : ""), () -> {
+            QuantizedModel q = ChannelSelection.select(int8(name, 64, unsignedCodes), List.of(1.0), new ChannelSelection.Options(
+                    ChannelSelection.Method.GREEDY, Extraction.STATIC, 0, 0, 0), calibration(512), SearchProgress.NONE).model();
+            return new double[]{int8Top1(name, 64, unsignedCodes, 2000), Accuracy.goldenTop1(new GoldenExecutor(q, 1.0, Extraction.STATIC), testImages(2000))};
+        });
     }
 
-    private static double[] int8AndFullFourBit(String name, List<Map<String, FloatTensor>> samples, LabeledImages test, boolean unsignedCodes) {
-        ZooModel z = ModelZoo.get(name);
-        QuantizedModel int8 = Quantizer.quantize(z.model(z.defaults(), 0), samples, new QuantizerOptions(64, CalibrationMethod.MAX, unsignedCodes));
-        QuantizedModel q = ChannelSelection.select(int8, List.of(1.0), new ChannelSelection.Options(ChannelSelection.Method.GREEDY,
-                Extraction.STATIC, 0, 0, 0), samples, SearchProgress.NONE).model();
-        return new double[]{Accuracy.goldenTop1(new GoldenExecutor(q, 0, Extraction.STATIC), test),
-                Accuracy.goldenTop1(new GoldenExecutor(q, 1.0, Extraction.STATIC), test)};
-    }
-
+    /** The first n training images, the calibration and fitness samples (a fitness set is the first part of the calibration set). */
     private static List<Map<String, FloatTensor>> calibration(int n) {
-        LabeledImages calib = FashionMnist.load(FashionMnist.Split.TRAIN).first(n);
-        List<Map<String, FloatTensor>> samples = new ArrayList<>();
-        for (int i = 0; i < calib.size(); i++) {
-            samples.add(Map.of("image", calib.image(i)));
-        }
-        return samples;
+        return shared("calibration " + n, () -> {
+            LabeledImages calib = FashionMnist.load(FashionMnist.Split.TRAIN).first(n);
+            List<Map<String, FloatTensor>> samples = new ArrayList<>();
+            for (int i = 0; i < calib.size(); i++) {
+                samples.add(Map.of("image", calib.image(i)));
+            }
+            return List.copyOf(samples);
+        });
     }
 }
