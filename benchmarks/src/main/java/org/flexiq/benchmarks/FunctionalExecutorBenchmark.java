@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One inference of a compiled program on the functional executor and on the fast engine, beside the golden
- * executor on the same model, and the compile itself (flexiq-npu: 32x32 array, 256 KiB scratchpad).
+ * executor on the same model and the golden executor's construction, and the compile itself (flexiq-npu: 32x32 array,
+ * 256 KiB scratchpad).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +57,12 @@ public class FunctionalExecutorBenchmark {
     @Benchmark
     public Object golden() {
         return golden.run(w.input());
+    }
+
+    /** Building the golden executor at the ratio (its weight-shift search and operand layouts): paid per model and ratio. */
+    @Benchmark
+    public Object goldenBuild() {
+        return new GoldenExecutor(w.quantized(), Double.parseDouble(ratio), Extraction.STATIC);
     }
 
     @Benchmark
