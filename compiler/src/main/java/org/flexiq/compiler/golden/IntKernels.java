@@ -23,7 +23,15 @@ final class IntKernels {
      * modulo 2^32 whatever the order of their terms, so both paths give the plain loop's bits.
      */
     static byte[] conv2d(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
-        return c.groups() == 1 ? conv2dChannelsLast(x, in, c, w, q, out) : conv2dGrouped(x, in, c, w, q, out);
+        if (c.groups() == 1) {
+            return conv2dChannelsLast(x, in, c, w, q, out);
+        }
+        return isDepthwise(in, c) ? conv2dDepthwise(x, in, c, w, q, out) : conv2dGrouped(x, in, c, w, q, out);
+    }
+
+    /** One input and one output channel per group: MobileNet's, EfficientNet's and ConvNeXt's depthwise convolutions. */
+    private static boolean isDepthwise(Shape in, Conv2d c) {
+        return c.groups() == in.dim(0) && c.outChannels() == c.groups();
     }
 
     /**
@@ -141,6 +149,68 @@ final class IntKernels {
                         }
                     }
                     outputsOfRow(col, 0, w, g, chunk, q.bias(), q.requant(), sums, y, oy * ow + ox, oh * ow);
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Depthwise: a field is a single channel's few taps, too short for {@link #conv2dGrouped}'s gather and paired sums
+     * to pay (on MobileNetV2 they took about half of the golden executor's time for a few percent of its MACs). Instead,
+     * per channel and output row, each tap's weight is added times a run of input pixels into a row of int sums
+     * (contiguous at stride 1); int sums wrap modulo 2^32 whatever the order of their terms, so this gives the plain
+     * loop's bits. With one output channel per group, the pairs' low halves are the weights [C, taps] themselves.
+     */
+    private static byte[] conv2dDepthwise(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
+        int channels = in.dim(0);
+        int h = in.dim(1);
+        int wd = in.dim(2);
+        int oh = out.dim(1);
+        int ow = out.dim(2);
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int taps = kh * kw;
+        int sh = c.strideH();
+        int sw = c.strideW();
+        int dilation = c.dilation();
+        int wp = wd + 2 * c.padW();
+        // one channel with its zero padding written out; only the inside is rewritten per channel, so the border stays 0
+        int[] xp = new int[(h + 2 * c.padH()) * wp];
+        int[] weights = new int[taps];
+        int[] acc = new int[ow];
+        long[] p = w.pairs();
+        byte[] y = new byte[out.elementCount()];
+        for (int ch = 0; ch < channels; ch++) {
+            for (int iy = 0; iy < h; iy++) {
+                System.arraycopy(x, (ch * h + iy) * wd, xp, (iy + c.padH()) * wp + c.padW(), wd);
+            }
+            for (int t = 0; t < taps; t++) {
+                weights[t] = (int) p[ch * taps + t];
+            }
+            int bias = q.bias()[ch];
+            FixedPoint requant = q.requant()[ch];
+            for (int oy = 0; oy < oh; oy++) {
+                Arrays.fill(acc, 0);
+                for (int i = 0; i < kh; i++) {
+                    int row = (oy * sh + i * dilation) * wp;
+                    for (int j = 0; j < kw; j++) {
+                        int wv = weights[i * kw + j];
+                        int from = row + j * dilation;
+                        if (sw == 1) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                acc[ox] += xp[from + ox] * wv;
+                            }
+                        } else {
+                            for (int ox = 0; ox < ow; ox++) {
+                                acc[ox] += xp[from + ox * sw] * wv;
+                            }
+                        }
+                    }
+                }
+                int yo = (ch * oh + oy) * ow;
+                for (int ox = 0; ox < ow; ox++) {
+                    y[yo + ox] = IntArithmetic.saturateInt8(requant.apply(bias + acc[ox]));
                 }
             }
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,15 +19,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class IntKernelsTest {
     /**
      * The golden convolution gathers each pixel's field once from the input with its zero padding written out, and sums
-     * four channels at a time; the plain loop below, one output and one tap at a time with outside taps
-     * left out, is the specification, compared on every window shape, near every border.
+     * four channels at a time, or, depthwise, adds each tap times a row of pixels; the plain loop below, one output and
+     * one tap at a time with outside taps left out, is the specification, compared on every window shape, near every
+     * border.
      */
     @Test
     void convolutionEqualsThePlainLoopForEveryWindow() {
         SplittableRandom rnd = new SplittableRandom(11);
         List<ConvWindows.Window> windows = ConvWindows.all(10);
         assertThat(windows).hasSizeGreaterThan(120);
-        for (ConvWindows.Window win : windows) {
+        List<ConvWindows.Window> depthwise = ConvWindows.depthwise();
+        assertThat(depthwise).hasSameSizeAs(windows);
+        for (ConvWindows.Window win : Stream.concat(windows.stream(), depthwise.stream()).toList()) {
             Conv2d c = win.conv();
             int taps = c.kernelH() * c.kernelW();
             int cinG = win.in().dim(0) / c.groups();

@@ -6,25 +6,49 @@ import org.flexiq.workloads.ir.GlobalAvgPool;
 import org.flexiq.workloads.ir.Relu6;
 import org.flexiq.workloads.ir.Shape;
 
-/** MobileNetV2 (width 1.0, torchvision layout): inverted residuals with depthwise 3x3 convolutions. */
+/**
+ * MobileNetV2's inverted residuals with depthwise 3x3 convolutions: the ImageNet network (width 1.0, torchvision
+ * layout) and smaller ones of the same form, such as the Fashion-MNIST one whose every 4-bit site is a multiple of 64
+ * channels.
+ */
 final class MobileNetV2 implements Architecture {
     /** Expansion t, output channels c, repeats n, first stride s (the paper's Table 2). */
-    private static final int[][] SETTINGS = {
+    private static final int[][] IMAGENET = {
             {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
+
+    private final int inChannels;
+    private final int stemChannels;
+    private final int[][] settings;
+    private final int headChannels;
+    private final int classes;
+
+    /** The ImageNet network. */
+    MobileNetV2() {
+        this(3, 32, IMAGENET, 1280, 1000);
+    }
+
+    /** A stride-2 3x3 stem of {@code stemChannels}, the blocks of {@code settings} (rows t, c, n, s), a 1x1 head, a classifier. */
+    MobileNetV2(int inChannels, int stemChannels, int[][] settings, int headChannels, int classes) {
+        this.inChannels = inChannels;
+        this.stemChannels = stemChannels;
+        this.settings = settings.clone();
+        this.headChannels = headChannels;
+        this.classes = classes;
+    }
 
     @Override
     public String[] define(GraphBuilder b, ZooOptions o) {
-        String x = b.input("image", Shape.of(3, o.imageSize(), o.imageSize()));
-        x = convBnRelu6(b, "features.0", x, Conv2d.square(32, 3, 2, 1, 1, false));
+        String x = b.input("image", Shape.of(inChannels, o.imageSize(), o.imageSize()));
+        x = convBnRelu6(b, "features.0", x, Conv2d.square(stemChannels, 3, 2, 1, 1, false));
         int index = 1;
-        for (int[] s : SETTINGS) {
+        for (int[] s : settings) {
             for (int i = 0; i < s[2]; i++) {
                 x = invertedResidual(b, "features." + index++, x, s[0], s[1], i == 0 ? s[3] : 1);
             }
         }
-        x = convBnRelu6(b, "features." + index, x, Conv2d.square(1280, 1, 1, 0, 1, false));
+        x = convBnRelu6(b, "features." + index, x, Conv2d.square(headChannels, 1, 1, 0, 1, false));
         x = b.op("avgpool", new GlobalAvgPool(), x);
-        return new String[]{b.linear("classifier", x, 1000, true, 1.0)};
+        return new String[]{b.linear("classifier", x, classes, true, 1.0)};
     }
 
     private static String convBnRelu6(GraphBuilder b, String p, String in, Conv2d conv) {

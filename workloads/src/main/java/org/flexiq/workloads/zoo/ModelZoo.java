@@ -21,6 +21,8 @@ public final class ModelZoo {
                     MNIST, new FmnistResNet(2, 64, 128, 256), true),
             new ZooModel("fmnist-resnet-wide-ft", "fmnist-resnet-wide finetuned for 100% 4-bit at G = 64 (dual forward pass, tools/finetune_fmnist.py)",
                     MNIST, new FmnistResNet(2, 64, 128, 256), true),
+            new ZooModel("fmnist-mobilenet-wide", "MobileNetV2-style CNN 64-128-256 (depthwise, inverted residuals, ReLU6), trained on Fashion-MNIST: "
+                    + "G = 64 fits every site", MNIST, new MobileNetV2(1, 64, new int[][]{{1, 64, 1, 1}, {2, 128, 2, 2}, {4, 256, 2, 2}}, 512, 10), true),
             new ZooModel("fmnist-vit", "ViT (4x4 patches, 64 dim, 4 blocks, 4 heads), trained on Fashion-MNIST", MNIST,
                     new VisionTransformer(1, 4, 64, 4, 4, 2, 10, false), true),
             new ZooModel("fmnist-vit-wide", "ViT (4x4 patches, 128 dim, 4 blocks, 4 heads), trained on Fashion-MNIST: G = 64 fits every site",

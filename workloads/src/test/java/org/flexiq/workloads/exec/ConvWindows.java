@@ -25,14 +25,24 @@ public final class ConvWindows {
      * left out.
      */
     public static List<Window> all(int outChannels) {
+        return windows(outChannels, false);
+    }
+
+    /** The same windows depthwise: as many groups as the input's 4 channels, one output channel each. */
+    public static List<Window> depthwise() {
+        return windows(4, true);
+    }
+
+    private static List<Window> windows(int outChannels, boolean depthwise) {
         List<Window> cases = new ArrayList<>();
         for (Shape in : List.of(Shape.of(4, 7, 9), Shape.of(4, 13, 11), Shape.of(4, 40, 2))) {
             for (int stride = 1; stride <= 3; stride++) {
                 for (int pad = 0; pad <= 3; pad++) {
                     for (int dilation = 1; dilation <= 2; dilation++) {
                         for (int kernel : new int[]{1, 3, 5}) {
+                            int groups = depthwise ? in.dim(0) : kernel == 3 ? 2 : 1;
                             Conv2d c = new Conv2d(outChannels, kernel, kernel == 5 ? 2 : kernel, stride, stride == 3 ? 1 : stride,
-                                    pad, pad == 3 ? 0 : pad, dilation, kernel == 3 ? 2 : 1, true);
+                                    pad, pad == 3 ? 0 : pad, dilation, groups, true);
                             try {
                                 cases.add(new Window(in, c, c.outputShape(List.of(in))));
                             } catch (IrException tooSmall) {
