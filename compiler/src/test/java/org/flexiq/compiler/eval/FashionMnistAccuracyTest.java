@@ -157,13 +157,15 @@ class FashionMnistAccuracyTest {
     /**
      * The wide models at the NPU's group width (G = 64), on the first 2,000 test images (the full 10,000 are in
      * compiler/README.md, from sim tradeoff): dynamic extraction within a point of 8-bit at 50%, static
-     * extraction far above naive at 100%, and the floors measured here.
+     * extraction far above naive at 100%, and the floors measured here (fmnist-mobilenet-wide: float 92.70%, 8-bit
+     * 92.95%, 50% dynamic 92.10% and static 92.00%, 100% static 91.00% against naive 84.80%).
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             // model,            float, 8-bit loss, 50% dynamic loss, 50% static loss, 100% static over naive
             "fmnist-resnet-wide, 0.935, 0.005,      0.010,            0.045,           0.05",
             "fmnist-vit-wide,    0.91,  0.005,      0.010,            0.010,           0.0",
+            "fmnist-mobilenet-wide, 0.92, 0.005,    0.010,            0.012,           0.05",
     })
     void wideModelsAtTheNpusGroupWidth(String name, double floatFloor, double int8Loss, double dynamicLoss, double staticLoss, double overNaive) {
         assumeThat(FashionMnist.available()).as("dataset-fashion-mnist installed (.ci/run installs it)").isTrue();
