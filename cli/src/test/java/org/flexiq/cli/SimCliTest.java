@@ -34,8 +34,9 @@ class SimCliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("resnet50", "25.56 M", "4.09 G", "vit-b16", "86.57 M", "17.56 G", "bert-base", "opt350m-block");
         JsonNode json = new ObjectMapper().readTree(sim("zoo", "list", "--json").out());
-        assertThat(json.size()).isEqualTo(14);
-        assertThat(r.out()).contains("fmnist-resnet-wide", "fmnist-resnet-wide-ft", "1.23 M", "40.49 M", "fmnist-vit-wide", "540.17 k", "28.88 M");
+        assertThat(json.size()).isEqualTo(15);
+        assertThat(r.out()).contains("fmnist-resnet-wide", "fmnist-resnet-wide-ft", "1.23 M", "40.49 M", "fmnist-vit-wide", "540.17 k", "28.88 M",
+                "fmnist-mobilenet-wide", "980.36 k", "22.84 M");
         assertThat(json.get(2).get("name").asText()).isEqualTo("resnet50");
         assertThat(json.get(2).get("params").asLong()).isEqualTo(25557032L);
     }
