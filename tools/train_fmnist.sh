@@ -18,7 +18,7 @@ mkdir -p "$out"
 # The wide models (every 4-bit site a multiple of 64 channels, for G = 64 on flexiq-npu). On 2 cores: about
 # 1.5 min per epoch for the CNN (2 threads) and 3 to 10 min per epoch for the ViT (1 thread, as committed).
 /usr/bin/python3 "$root/tools/train_fmnist.py" "$tmp/fmnist-resnet-wide.init.flx" --epochs 20 --seed 0 -o "$out/fmnist-resnet-wide.flx"
-# The depthwise-separable CNN (MobileNetV2's inverted residuals, ReLU6): about 4.5 min per epoch on 2 cores
+# The depthwise-separable CNN (MobileNetV2's inverted residuals, ReLU6): 3 to 5 min per epoch on 2 cores (33 min for 10)
 # (PyTorch's depthwise convolutions and BatchNorm over wide activations dominate)
 /usr/bin/python3 "$root/tools/train_fmnist.py" "$tmp/fmnist-mobilenet-wide.init.flx" --epochs 10 --seed 0 -o "$out/fmnist-mobilenet-wide.flx"
 # fmnist-resnet-wide finetuned for 100% 4-bit at G = 64 (the paper's dual forward pass; 4 epochs, 19 min on 2 cores)

@@ -158,9 +158,8 @@ final class IntKernels {
     /**
      * Depthwise: a field is a single channel's few taps, too short for {@link #conv2dGrouped}'s gather and paired sums
      * to pay (on MobileNetV2 they took about half of the golden executor's time for a few percent of its MACs). Instead,
-     * per channel and output row, each tap's weight is added times a run of input pixels into a row of int sums
-     * (contiguous at stride 1); int sums wrap modulo 2^32 whatever the order of their terms, so this gives the plain
-     * loop's bits. With one output channel per group, the pairs' low halves are the weights [C, taps] themselves.
+     * per channel and output row, each tap's weight is added times a run of input pixels into a row of int sums; int
+     * sums wrap modulo 2^32 whatever the order of their terms, so this gives the plain loop's bits. With one output channel per group, the pairs' low halves are the weights [C, taps] themselves.
      */
     private static byte[] conv2dDepthwise(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
         int channels = in.dim(0);
@@ -177,16 +176,12 @@ final class IntKernels {
         int wp = wd + 2 * c.padW();
         // one channel with its zero padding written out; only the inside is rewritten per channel, so the border stays 0
         int[] xp = new int[(h + 2 * c.padH()) * wp];
-        int[] weights = new int[taps];
         int[] acc = new int[ow];
         long[] p = w.pairs();
         byte[] y = new byte[out.elementCount()];
         for (int ch = 0; ch < channels; ch++) {
             for (int iy = 0; iy < h; iy++) {
                 System.arraycopy(x, (ch * h + iy) * wd, xp, (iy + c.padH()) * wp + c.padW(), wd);
-            }
-            for (int t = 0; t < taps; t++) {
-                weights[t] = (int) p[ch * taps + t];
             }
             int bias = q.bias()[ch];
             FixedPoint requant = q.requant()[ch];
@@ -195,16 +190,10 @@ final class IntKernels {
                 for (int i = 0; i < kh; i++) {
                     int row = (oy * sh + i * dilation) * wp;
                     for (int j = 0; j < kw; j++) {
-                        int wv = weights[i * kw + j];
+                        int wv = (int) p[ch * taps + i * kw + j];
                         int from = row + j * dilation;
-                        if (sw == 1) {
-                            for (int ox = 0; ox < ow; ox++) {
-                                acc[ox] += xp[from + ox] * wv;
-                            }
-                        } else {
-                            for (int ox = 0; ox < ow; ox++) {
-                                acc[ox] += xp[from + ox * sw] * wv;
-                            }
+                        for (int ox = 0; ox < ow; ox++) {
+                            acc[ox] += xp[from + ox * sw] * wv;
                         }
                     }
                 }
