@@ -8,6 +8,8 @@ import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.isa.NpuFile;
 import org.flexiq.isa.RegisterProfile;
 import org.flexiq.simulator.NpuConfig;
+import org.flexiq.workbench.FloorPrograms;
+import org.flexiq.workbench.Ratios;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,11 +44,18 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the compile report as JSON.")
     boolean json;
 
+    @Option(names = "--min-ratio", defaultValue = "0", paramLabel = "R", description = "Serve the stored ratios from R up: the input channels "
+            + "4-bit at R, and so at every ratio served, store their weights as packed 4-bit codes (half their bytes); the register "
+            + "profiles below R, 8-bit included, are left out (default: ${DEFAULT-VALUE}: every ratio).")
+    String minRatio;
+
     @Override
     public Integer call() throws IOException {
         QuantizedModel q = QuantizedArgument.read(model);
         NpuConfig config = npu.config(q.groupWidth(), model);
-        CompiledProgram c = NpuCompiler.compile(q, config.target());
+        double floor = Ratios.parse("--min-ratio", minRatio).get(0);
+        FloorPrograms programs = FloorPrograms.compile(q, config.target(), floor, "--min-ratio", List.of(), "--min-ratio");
+        CompiledProgram c = programs.floor();
         AtomicFiles.write(output, NpuFile.write(c.program()));
         PrintWriter out = spec.commandLine().getOut();
         CompileReport r = c.report();
@@ -57,6 +67,8 @@ final class CompileCommand implements Callable<Integer> {
             m.put("array", config.arrayRows() + "x" + config.arrayCols());
             m.put("groupWidth", q.groupWidth());
             m.put("report", r);
+            m.put("minRatio", floor);
+            m.put("fullProgramWeightBytes", programs.full().report().weightBytes());
             m.put("profiles", c.program().profiles().stream().map(RegisterProfile::name).toList());
             out.println(Json.write(m));
             return Sim.OK;
@@ -70,6 +82,17 @@ final class CompileCommand implements Callable<Integer> {
                 String.join(", ", c.program().profiles().stream().map(RegisterProfile::name).toList()));
         out.printf(Locale.ROOT, "reorders: %d sites whose order no producer could take; their readers gather %s per inference in the scratchpad%n", r.reorders(),
                 HumanFormat.bytes(r.reorderBytes()));
+        out.println(floor > 0 ? floorNote(programs) : String.format(Locale.ROOT, "weights: %s in DRAM (--min-ratio R stores those 4-bit at every "
+                + "ratio from R up as 4-bit codes)", HumanFormat.bytes(r.weightBytes())));
         return Sim.OK;
+    }
+
+    /** The weights a ratio floor stores, against the full program's. */
+    static String floorNote(FloorPrograms p) {
+        CompileReport f = p.floor().report();
+        long full = p.full().report().weightBytes();
+        return String.format(Locale.ROOT, "--min-ratio %s: weights %s in DRAM, %s of them packed 4-bit codes (the full program's: %s, %.2fx); "
+                        + "ratios below %s are not in the program", NpuCompiler.profileName(p.minRatio()), HumanFormat.bytes(f.weightBytes()),
+                HumanFormat.bytes(f.packedWeightBytes()), HumanFormat.bytes(full), (double) full / f.weightBytes(), NpuCompiler.profileName(p.minRatio()));
     }
 }

@@ -4,6 +4,7 @@ import org.flexiq.workbench.AccuracyTable;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.Engine;
+import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.NpuRuns;
 import org.flexiq.workbench.NpuModels;
 import org.flexiq.workbench.Ratios;
@@ -95,6 +96,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Successive inferences, switching ratio between them (register writes only).")
     String schedule;
 
+    @Option(names = "--min-ratio", defaultValue = "0", paramLabel = "R", description = "Compile for the stored ratios from R up: the input "
+            + "channels 4-bit at R, and so at every ratio served, store, move and preload their weights as packed 4-bit codes (mvin.w4: half "
+            + "their bytes); ratios below R, 8-bit included, are left out of the program. Speed-ups stay over the full program's 8-bit run "
+            + "(default: ${DEFAULT-VALUE}: every ratio).")
+    String minRatio;
+
     @Option(names = "--engine", defaultValue = "fast", description = "fast (instruction granularity, for sweeps) or cycle (every cycle, "
             + "every PE register, values computed; the same counts) (default: ${DEFAULT-VALUE}).")
     String engine;
@@ -147,6 +154,8 @@ final class RunCommand implements Callable<Integer> {
         }
         String ratioOption = schedule != null ? "--ratio-schedule" : "--ratio";
         List<Double> rs = Ratios.parse(ratioOption, schedule != null ? schedule : ratios);
+        double floor = Ratios.parse("--min-ratio", minRatio).get(0);
+        FloorPrograms.requireServed(floor, "--min-ratio", rs, ratioOption);
         QuantizedModel q = resolve(out, scalesim, topo, ratioOption, rs);
         if (scalesim != null && npu.array != null) {
             throw new BadInputException("--array: the array comes from " + scalesim.file() + " (ArrayHeight, ArrayWidth)");
@@ -170,12 +179,13 @@ final class RunCommand implements Callable<Integer> {
                         + ": expected positive, finite values (" + ex.getMessage() + ")");
             }
         }
-        CompiledProgram c = NpuCompiler.compile(q, config.target());
+        FloorPrograms programs = FloorPrograms.compile(q, config.target(), floor, "--min-ratio", rs, ratioOption);
+        CompiledProgram c = programs.floor();
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
         // the check's input, drawn only where values are computed
         Map<String, FloatTensor> input = engine.equals("cycle") || !timingOnly() ? CalibrationData.load("synthetic:1", q.graph(), seed).get(0) : null;
         NpuRuns done = NpuRuns.run(new NpuRuns.Request(q, c.program(), config, rs, timer, e, schedule != null,
-                !noCheck && !timingOnly(), input));
+                !noCheck && !timingOnly(), input, programs.full().program()));
         List<RunStats> runs = done.runs();
         RunStats base = done.base();
         List<String> checks = done.matched().stream().map(m -> m ? "match" : "DIFFER").toList();
@@ -187,6 +197,9 @@ final class RunCommand implements Callable<Integer> {
                 config.name(), config.arrayRows(), config.arrayCols(), q.groupWidth(), config.clockMHz(),
                 config.idealMemory() ? "ideal memory" : String.format(Locale.ROOT, "%.0f GB/s DRAM", config.dramBandwidthGBps()),
                 engine, e.id(), c.report().instructions());
+        if (floor > 0) {
+            out.println(CompileCommand.floorNote(programs));
+        }
         String narrow = NpuModels.narrowGroupNote(q.groupWidth(), config.arrayRows());
         if (narrow != null) {
             out.println(narrow);

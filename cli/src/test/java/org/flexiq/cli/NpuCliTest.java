@@ -99,6 +99,46 @@ class NpuCliTest {
         assertThat(inf.err()).contains("flexiq-npu: clockMHz and dramBandwidthGBps must be positive and finite");
     }
 
+    /** A ratio floor: fewer weight bytes, the profiles from the floor up, its mvin.w4 through disasm and asm, the same outputs. */
+    @Test
+    void aRatioFloorStoresPackedWeightsAndServesTheRatiosAboveIt() throws IOException {
+        Path npu = dir.resolve("floor.npu");
+        SimCliTest.Result c = sim("compile", model.toString(), "--npu", "gemmini-like", "--min-ratio", "0.5", "-o", npu.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("register profiles: 0.5, 0.75, 1", "--min-ratio 0.5: weights ", " of them packed 4-bit codes (the full program's: ",
+                "ratios below 0.5 are not in the program");
+        JsonNode full = new ObjectMapper().readTree(sim("compile", model.toString(), "--npu", "gemmini-like", "-o", dir.resolve("full.npu").toString(),
+                "--json").out());
+        JsonNode floor = new ObjectMapper().readTree(sim("compile", model.toString(), "--npu", "gemmini-like", "--min-ratio", "0.5", "-o", npu.toString(),
+                "--json").out());
+        assertThat(full.get("report").get("packedWeightBytes").asLong()).isZero();
+        assertThat(floor.get("report").get("packedWeightBytes").asLong()).isPositive();
+        assertThat(floor.get("fullProgramWeightBytes").asLong()).isEqualTo(full.get("report").get("weightBytes").asLong());
+        // the packed codes replace int8 rows of the same channels at half their bytes (every column tile here is even)
+        assertThat(floor.get("report").get("weightBytes").asLong()).isEqualTo(full.get("report").get("weightBytes").asLong()
+                - floor.get("report").get("packedWeightBytes").asLong());
+        Path s = dir.resolve("floor.s");
+        assertThat(sim("disasm", npu.toString(), "--data", "-o", s.toString()).code()).isZero();
+        assertThat(Files.readString(s)).contains("mvin.w4 ", " wcodes=");
+        Path again = dir.resolve("floor-again.npu");
+        assertThat(sim("asm", s.toString(), "-o", again.toString()).code()).isZero();
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(npu));
+        SimCliTest.Result r = sim("run", model.toString(), "--npu", "gemmini-like", "--ratio", "0.5,1", "--min-ratio", "0.5");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("--min-ratio 0.5: weights ");
+        assertThat(r.out().lines().filter(l -> l.strip().endsWith("match"))).hasSize(2);
+        SimCliTest.Result below = sim("run", model.toString(), "--ratio", "0,1", "--min-ratio", "0.5", "--no-check");
+        assertThat(below.code()).isEqualTo(2);
+        assertThat(below.err().strip()).isEqualTo("sim: --ratio 0: below --min-ratio 0.5, which leaves it out of the program");
+        SimCliTest.Result unstored = sim("compile", model.toString(), "--min-ratio", "0.3", "-o", npu.toString() + ".x");
+        assertThat(unstored.code()).isEqualTo(2);
+        assertThat(unstored.err()).startsWith("sim: --min-ratio: ratio 0.3 is not stored in this model");
+        assertThat(dir.resolve("floor.npu.x")).doesNotExist();
+        SimCliTest.Result nan = sim("compile", model.toString(), "--min-ratio", "half", "-o", npu.toString());
+        assertThat(nan.code()).isEqualTo(2);
+        assertThat(nan.err().strip()).isEqualTo("sim: --min-ratio: 'half' is not a ratio in [0, 1]");
+    }
+
     @Test
     void presetsAreListed() {
         SimCliTest.Result r = sim("npu", "presets");

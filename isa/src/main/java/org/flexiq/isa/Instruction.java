@@ -22,6 +22,25 @@ public sealed interface Instruction {
         }
     }
 
+    /**
+     * DRAM to scratchpad, unpacking 4-bit codes: rows x cols codes, two per DRAM byte (low nibble first), each written to its own
+     * scratchpad byte sign-extended. Weights that are 4-bit at every ratio a program serves are stored so: half the bytes.
+     */
+    record MvinW4(int dram, int sp, int rows, int cols, int dstride, int spstride) implements Instruction {
+        public Opcode opcode() {
+            return Opcode.MVIN_W4;
+        }
+
+        public int[] operands() {
+            return new int[]{dram, sp, rows, cols, dstride, spstride};
+        }
+
+        /** DRAM bytes of one row: two codes per byte. */
+        public int rowBytes() {
+            return (cols + 1) / 2;
+        }
+    }
+
     /** DRAM int32 to accumulator rows; dstride 0 broadcasts one row (a bias) to every row. */
     record MvinAcc(int dram, int acc, int rows, int cols, int dstride) implements Instruction {
         public Opcode opcode() {
@@ -55,14 +74,22 @@ public sealed interface Instruction {
         }
     }
 
-    /** Weight tile rows x cols into the array's shadow registers; mode 1 lowers it to 4 bits with a shift per column. */
-    record Preload(int sp, int rows, int cols, int stride, int mode, int shifts) implements Instruction {
+    /**
+     * Weight tile rows x cols into the array's shadow registers; mode 1 lowers it to 4 bits with a shift per column, or, with
+     * codes 1, takes its bytes as 4-bit codes already (unpacked by mvin.w4).
+     */
+    record Preload(int sp, int rows, int cols, int stride, int mode, int shifts, int codes) implements Instruction {
+        /** A tile of int8 weights (lowered to 4 bits in mode 1). */
+        public Preload(int sp, int rows, int cols, int stride, int mode, int shifts) {
+            this(sp, rows, cols, stride, mode, shifts, 0);
+        }
+
         public Opcode opcode() {
             return Opcode.PRELOAD;
         }
 
         public int[] operands() {
-            return new int[]{sp, rows, cols, stride, mode, shifts};
+            return new int[]{sp, rows, cols, stride, mode, shifts, codes};
         }
     }
 
@@ -103,13 +130,19 @@ public sealed interface Instruction {
 
     /** One output tile's whole reduction, split at MAX_4BIT_CH = reg[mreg] into dual-int4 and int8 folds. */
     record LoopWs(int w, int wstride, int wshift, int wshstride, int acc, int m, int n, int k, int tap0, int taps, int g, int mreg,
-                  int conv, int obase) implements Instruction {
+                  int conv, int obase, int wcodes) implements Instruction {
+        /** A loop whose weights are all int8 (wcodes 0). */
+        public LoopWs(int w, int wstride, int wshift, int wshstride, int acc, int m, int n, int k, int tap0, int taps, int g, int mreg,
+                      int conv, int obase) {
+            this(w, wstride, wshift, wshstride, acc, m, n, k, tap0, taps, g, mreg, conv, obase, 0);
+        }
+
         public Opcode opcode() {
             return Opcode.LOOP_WS;
         }
 
         public int[] operands() {
-            return new int[]{w, wstride, wshift, wshstride, acc, m, n, k, tap0, taps, g, mreg, conv, obase};
+            return new int[]{w, wstride, wshift, wshstride, acc, m, n, k, tap0, taps, g, mreg, conv, obase, wcodes};
         }
     }
 

@@ -43,13 +43,22 @@ public enum Opcode {
             "dram[dram + r*dstride + c*estride] = sp[sp + r*spstride + c]",
             "L + ceil(rows*cols / B) for contiguous rows, L + rows*ceil(cols / B) otherwise, L + rows*cols with estride > 1",
             v -> new Instruction.Mvout(v[0], v[1], v[2], v[3], v[4], v[5], v[6])),
+    MVIN_W4(0x05, "mvin.w4", Unit.LOAD, spec(
+            u("dram", 31, "DRAM byte address of packed 4-bit codes"), u("sp", 24, "scratchpad byte address"), u("rows", 16, "rows"),
+            u("cols", 16, "codes per row"), u("dstride", 24, "DRAM row stride, bytes (ceil(cols / 2): contiguous)"),
+            u("spstride", 20, "scratchpad row stride, bytes")),
+            "sp[sp + r*spstride + c] = sext4(nibble c of the DRAM row at dram + r*dstride: byte c/2, low nibble first)",
+            "L + ceil(rows*ceil(cols/2) / B) for contiguous rows, L + rows*ceil(ceil(cols/2) / B) otherwise",
+            v -> new Instruction.MvinW4(v[0], v[1], v[2], v[3], v[4], v[5])),
     PRELOAD(0x10, "preload", Unit.MATRIX, spec(
             u("sp", 24, "weight tile, K rows of N bytes"), u("rows", 16, "K: <= R (int8) or <= 2R (int4)"),
             u("cols", 16, "N: <= C"), u("stride", 20, "row stride"), u("mode", 1, "0 int8, 1 dual-int4"),
-            u("shifts", 24, "int4: N weight shifts, one byte per column")),
-            "shadow W[k][n] = sp[sp + k*stride + n]; int4: W = sat4(round(W / 2^shift[n])), column shift kept",
+            u("shifts", 24, "int4: N weight shifts, one byte per column"),
+            u("codes", 1, "int4: 1 when the tile holds 4-bit codes already (mvin.w4), taken as they are")),
+            "shadow W[k][n] = sp[sp + k*stride + n]; int4: W = sat4(round(W / 2^shift[n])), or W itself (in [-8, 7]) with codes = 1; "
+                    + "column shift kept",
             "R (a PE row per cycle, skewed by column); overlaps the previous compute with double-buffered weights",
-            v -> new Instruction.Preload(v[0], v[1], v[2], v[3], v[4], v[5])),
+            v -> new Instruction.Preload(v[0], v[1], v[2], v[3], v[4], v[5], v[6])),
     COMPUTE(0x11, "compute", Unit.MATRIX, spec(
             u("sp", 24, "activation rows (K bytes each)"), u("acc", 20, "first accumulator row"), u("rows", 16, "M: rows streamed"),
             u("stride", 20, "activation row stride"), u("accumulate", 1, "1: acc += , 0: acc = "),
@@ -80,11 +89,12 @@ public enum Opcode {
             u("wshift", 24, "weight shifts: one row of n bytes per group"), u("wshstride", 16, "weight shift row stride"),
             u("acc", 20, "first accumulator row"), u("m", 16, "rows (output pixels or tokens)"), u("n", 16, "columns, <= C"),
             u("k", 16, "input channels"), u("tap0", 12, "first kernel tap"), u("taps", 12, "kernel taps from tap0 (1: matrix product)"), u("g", 16, "group width G"),
-            u("mreg", 10, "register holding MAX_4BIT_CH"), u("conv", 1, "1: conv addressing"), u("obase", 16, "conv: output pixel of row 0")),
+            u("mreg", 10, "register holding MAX_4BIT_CH"), u("conv", 1, "1: conv addressing"), u("obase", 16, "conv: output pixel of row 0"),
+            u("wcodes", 16, "channels [0, wcodes) of each tap hold 4-bit weight codes (mvin.w4), not int8 weights")),
             "for each tap t in [tap0, tap0 + taps): dual-int4 folds of min(G, 2R) channels over [0, reg[mreg]), then int8 folds of R over [reg[mreg], k); "
-                    + "each fold = preload + compute, accumulating",
+                    + "each fold = preload + compute, accumulating; the folds below wcodes preload with codes = 1, and reg[mreg] < wcodes faults",
             "sum over folds of (M + fold preload not hidden) + R + C - 2 once",
-            v -> new Instruction.LoopWs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13])),
+            v -> new Instruction.LoopWs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14])),
     EXTRACT(0x20, "extract", Unit.VECTOR, spec(
             u("src", 24, "int8 rows"), u("srcstride", 20, "row stride"), u("dst", 24, "4-bit codes, one per byte"),
             u("dststride", 20, "row stride"), u("shifts", 24, "out: shift per row and group"), u("shstride", 16, "shift row stride"),

@@ -34,6 +34,9 @@ public final class ProgramCheck {
             } else if (ins instanceof Instruction.Mvin m) {
                 range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
                 range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), m.estride(), dram);
+            } else if (ins instanceof Instruction.MvinW4 m) {
+                range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
+                range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.rowBytes(), 1, dram);
             } else if (ins instanceof Instruction.Mvout m) {
                 range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
                 range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), m.estride(), dram);
@@ -92,6 +95,7 @@ public final class ProgramCheck {
                 group(out, i, op, m.g(), m.mreg(), p);
                 // weights: taps x k rows of n bytes, row (t - tap0) x k + c
                 range(out, i, op, "scratchpad (weights)", m.w(), m.taps() * m.k(), m.wstride(), m.n(), 1, sp);
+                belowCodes(out, i, op, m, p);
             } else if (ins instanceof Instruction.Extract m) {
                 group(out, i, op, m.g(), m.mreg(), p);
             }
@@ -126,6 +130,26 @@ public final class ProgramCheck {
     private static void columns(List<Problem> out, int i, String op, int cols, int arrayCols) {
         if (cols > arrayCols) {
             out.add(new Problem(i, op + ": " + cols + " columns, wider than the array's " + arrayCols));
+        }
+    }
+
+    /**
+     * A loop whose first wcodes channels hold 4-bit weight codes cannot run them as int8 folds: every profile must give its
+     * register at least wcodes (a program compiled for a ratio floor carries no profile below it).
+     */
+    private static void belowCodes(List<Problem> out, int i, String op, Instruction.LoopWs m, NpuProgram p) {
+        if (m.wcodes() == 0) {
+            return;
+        }
+        if (m.wcodes() > m.k()) {
+            out.add(new Problem(i, op + ": wcodes=" + m.wcodes() + " passes its k=" + m.k() + " channels"));
+        }
+        for (RegisterProfile r : p.profiles()) {
+            int v = r.values().getOrDefault(m.mreg(), 0);
+            if (v < m.wcodes()) {
+                out.add(new Problem(i, op + ": profile \"" + r.name() + "\" gives r" + m.mreg() + " = " + v + " 4-bit channels, fewer than the "
+                        + m.wcodes() + " whose weights are stored as 4-bit codes (wcodes)"));
+            }
         }
     }
 

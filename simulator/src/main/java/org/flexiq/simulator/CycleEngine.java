@@ -317,7 +317,7 @@ public final class CycleEngine {
         }
     }
 
-    /** A preload's weight tile from the scratchpad, lowered to 4 bits with its column shifts in int4 mode. */
+    /** A preload's weight tile from the scratchpad, lowered to 4 bits with its column shifts in int4 mode (unless it holds codes). */
     private SystolicArray.Fold weights(TimedOp op) {
         Instruction.Preload p = op.preload;
         m.spRange("preload weights", p.sp(), p.rows(), p.stride(), p.cols());
@@ -332,7 +332,10 @@ public final class CycleEngine {
         for (int r = 0; r < p.rows(); r++) {
             for (int c = 0; c < p.cols(); c++) {
                 int v = m.sp[p.sp() + r * p.stride() + c];
-                w[r * p.cols() + c] = op.int4 ? FourBit.lower(v, shift[c]) : v;
+                if (p.codes() == 1 && (v < -8 || v > 7)) {
+                    throw new NpuFault("preload codes=1: byte " + v + " at scratchpad " + (p.sp() + r * p.stride() + c) + " is no 4-bit code");
+                }
+                w[r * p.cols() + c] = !op.int4 || p.codes() == 1 ? v : FourBit.lower(v, shift[c]);
             }
         }
         return new SystolicArray.Fold(foldIds++, op.int4, p.rows(), p.cols(), w, shift);

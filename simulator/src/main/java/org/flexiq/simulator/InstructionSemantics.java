@@ -65,6 +65,19 @@ final class InstructionSemantics {
                 }
             }
             counts.dmaBytes += (long) i.rows() * i.cols();
+        } else if (insn instanceof Instruction.MvinW4 i) {
+            MachineState.range("mvin.w4 DRAM source", m.dram.length, i.dram(), i.rows(), i.dstride(), i.rowBytes(), 1);
+            m.spRange("mvin.w4 destination", i.sp(), i.rows(), i.spstride(), i.cols());
+            for (int r = 0; r < i.rows(); r++) {
+                int from = (int) (i.dram() + (long) r * i.dstride());
+                int to = i.sp() + r * i.spstride();
+                for (int c = 0; c < i.cols(); c++) {
+                    int b = m.dram[from + c / 2];
+                    // the code's nibble at the top of the byte, then an arithmetic shift back: sign-extended
+                    m.sp[to + c] = (byte) ((c % 2 == 0 ? b << 28 : b << 24) >> 28);
+                }
+            }
+            counts.dmaBytes += (long) i.rows() * i.rowBytes();
         } else if (insn instanceof Instruction.MvinAcc i) {
             MachineState.range("mvin.acc DRAM source", m.dram.length, i.dram(), i.rows(), i.dstride(), 4 * i.cols(), 1);
             m.accRange("mvin.acc destination", i.acc(), i.rows(), i.cols());
@@ -101,7 +114,7 @@ final class InstructionSemantics {
             }
             counts.dmaBytes += (long) i.rows() * i.cols();
         } else if (insn instanceof Instruction.Preload i) {
-            preload(i.sp(), i.rows(), i.cols(), i.stride(), i.mode(), i.shifts());
+            preload(i.sp(), i.rows(), i.cols(), i.stride(), i.mode(), i.shifts(), i.codes() == 1);
         } else if (insn instanceof Instruction.Compute i) {
             compute(i.sp(), i.stride(), i.acc(), i.rows(), i.accumulate() == 1, i.mode(), i.ashift(), i.ashstride(), i.conv() == 1, i.tap(), i.obase());
         } else if (insn instanceof Instruction.ConfigConv i) {
@@ -210,11 +223,14 @@ final class InstructionSemantics {
         }
     }
 
-    private void preload(int sp, int k, int n, int stride, int mode, int shifts) {
+    private void preload(int sp, int k, int n, int stride, int mode, int shifts, boolean codes) {
         int maxK = 2 * rows;
         int modeK = mode == 1 ? maxK : rows;
         if (k > modeK || n > cols) {
             throw new NpuFault("preload " + (mode == 1 ? "int4" : "int8") + " tile " + k + "x" + n + " exceeds the array's " + modeK + "x" + cols);
+        }
+        if (codes && mode != 1) {
+            throw new NpuFault("preload codes=1 in int8 mode: 4-bit weight codes feed int4 folds only");
         }
         m.spRange("preload weights", sp, k, stride, n);
         if (mode == 1) {
@@ -226,13 +242,17 @@ final class InstructionSemantics {
                 throw new NpuFault("weight shift " + weightShift[c] + " of column " + c + " is not in [0, 7]");
             }
         }
-        // column-major: dot products run contiguous; a column's 4-bit codes come from its shift's table
+        // column-major: dot products run contiguous; a column's 4-bit codes come from its shift's table, or are the bytes
+        // themselves where mvin.w4 unpacked them
         for (int c = 0; c < n; c++) {
-            int[] lower = mode == 1 ? LOWERED[weightShift[c]] : null;
+            int[] lower = mode == 1 && !codes ? LOWERED[weightShift[c]] : null;
             int to = c * maxK;
             int from = sp + c;
             for (int r = 0; r < k; r++) {
                 int w = m.sp[from + r * stride];
+                if (codes && (w < -8 || w > 7)) {
+                    throw new NpuFault("preload codes=1: byte " + w + " at scratchpad " + (from + r * stride) + " is no 4-bit code");
+                }
                 weights[to + r] = lower != null ? lower[w + 128] : w;
             }
         }
@@ -356,6 +376,9 @@ final class InstructionSemantics {
         if (m4 < 0 || m4 > i.k() || i.g() < 2 || m4 % i.g() != 0) {
             throw new NpuFault("MAX_4BIT_CH r" + i.mreg() + " = " + m4 + " is not a multiple of G = " + i.g() + " in [0, " + i.k() + "]");
         }
+        if (m4 < i.wcodes()) {
+            throw new NpuFault(belowCodes(i, m4));
+        }
         int fold4 = Math.min(i.g(), 2 * rows);
         if (m4 > 0 && i.g() % fold4 != 0) {
             throw new NpuFault("G = " + i.g() + " does not divide into the array's " + 2 * rows + " int4 lanes");
@@ -365,15 +388,21 @@ final class InstructionSemantics {
             int row0 = (t - i.tap0()) * i.k();
             for (int k0 = 0; k0 < m4; k0 += fold4) {
                 int group = k0 / i.g();
-                preload(i.w() + (row0 + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride());
+                preload(i.w() + (row0 + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride(), k0 < i.wcodes());
                 compute(a.a4() + k0, a.a4stride(), i.acc(), i.m(), true, 1, a.ashift() + group, a.ashstride(), i.conv() == 1, t, i.obase());
             }
             for (int k0 = m4; k0 < i.k(); k0 += rows) {
                 int kt = Math.min(rows, i.k() - k0);
-                preload(i.w() + (row0 + k0) * i.wstride(), kt, i.n(), i.wstride(), 0, 0);
+                preload(i.w() + (row0 + k0) * i.wstride(), kt, i.n(), i.wstride(), 0, 0, false);
                 compute(a.a() + k0, a.astride(), i.acc(), i.m(), true, 0, 0, 0, i.conv() == 1, t, i.obase());
             }
         }
+    }
+
+    /** Why a loop cannot run below its weight codes: a ratio under the floor the program was compiled for. */
+    static String belowCodes(Instruction.LoopWs i, int m4) {
+        return "MAX_4BIT_CH r" + i.mreg() + " = " + m4 + " is below the " + i.wcodes() + " channels whose weights this program stores as "
+                + "4-bit codes: a ratio under the program's --min-ratio";
     }
 
     private void extract(Instruction.Extract i) {

@@ -159,6 +159,13 @@ final class OpPlanner {
             spWrite(i.rows(), i.cols());
             dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())},
                     tm.dmaOccupancy(i.rows(), i.cols(), i.dstride(), i.estride()), (long) i.rows() * i.cols());
+        } else if (insn instanceof Instruction.MvinW4 i) {
+            // DRAM moves the packed bytes; the scratchpad takes one byte per code
+            long bytes = (long) i.rows() * i.rowBytes();
+            count(Event.DRAM_READ_BYTES, bytes);
+            spWrite(i.rows(), i.cols());
+            dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())},
+                    tm.dmaOccupancy(i.rows(), i.rowBytes(), i.dstride(), 1), bytes);
         } else if (insn instanceof Instruction.MvinAcc i) {
             count(Event.DRAM_READ_BYTES, 4L * i.cols() * (i.dstride() == 0 ? 1 : i.rows()));
             accWrite(i.rows(), i.cols());
@@ -310,6 +317,9 @@ final class OpPlanner {
             throw new ConfigException(tm.machine + ": plain int8 PEs (peType int8) have no int4 lanes, but this ratio runs 4-bit folds; "
                     + "run it at ratio 0 or on dual-int4 PEs");
         }
+        if (i.codes() == 1 && i.mode() != 1) {
+            throw new NpuFault("preload codes=1 in int8 mode: 4-bit weight codes feed int4 folds only");
+        }
         TimedOp o = op(TimedOp.Kind.PRELOAD, d);
         o.preload = i;
         o.int4 = i.mode() == 1;
@@ -357,12 +367,16 @@ final class OpPlanner {
 
     private void loopWs(long d, Instruction.LoopWs i) {
         int m4 = regs[i.mreg()];
+        if (m4 < i.wcodes()) {
+            throw new NpuFault(InstructionSemantics.belowCodes(i, m4));
+        }
         int fold4 = Math.min(i.g(), 2 * tm.rows);
         for (int t = i.tap0(); t < i.tap0() + i.taps(); t++) {
             int row0 = (t - i.tap0()) * i.k();
             for (int k0 = 0; k0 < m4; k0 += fold4) {
                 int group = k0 / i.g();
-                preload(d, new Instruction.Preload(i.w() + (row0 + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride()));
+                preload(d, new Instruction.Preload(i.w() + (row0 + k0) * i.wstride(), fold4, i.n(), i.wstride(), 1, i.wshift() + group * i.wshstride(),
+                        k0 < i.wcodes() ? 1 : 0));
                 compute(d, new Instruction.Compute(ws.a4() + k0, i.acc(), i.m(), ws.a4stride(), 1, 1, ws.ashift() + group, ws.ashstride(), i.conv(),
                         t, i.obase()));
             }

@@ -30,9 +30,19 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
         matched = List.copyOf(matched);
     }
 
-    /** What the runs ask of an engine; {@code input} is the check's input (null where the fast engine checks nothing). */
+    /**
+     * What the runs ask of an engine; {@code input} is the check's input (null where the fast engine checks nothing);
+     * {@code eightBit} the program whose ratio-0 run is the baseline: {@code program} itself, or the full program where
+     * {@code program} was compiled for a ratio floor ({@link FloorPrograms}) and serves no 8-bit run.
+     */
     public record Request(QuantizedModel model, NpuProgram program, NpuConfig npu, List<Double> ratios, Engine engine, Extraction extraction,
-                          boolean schedule, boolean check, Map<String, FloatTensor> input) {
+                          boolean schedule, boolean check, Map<String, FloatTensor> input, NpuProgram eightBit) {
+        /** Runs of a program that serves ratio 0 itself. */
+        public Request(QuantizedModel model, NpuProgram program, NpuConfig npu, List<Double> ratios, Engine engine, Extraction extraction,
+                       boolean schedule, boolean check, Map<String, FloatTensor> input) {
+            this(model, program, npu, ratios, engine, extraction, schedule, check, input, program);
+        }
+
         public Request {
             ratios = List.copyOf(ratios);
             if ((engine == Engine.CYCLE || check) && input == null) {
@@ -61,7 +71,7 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
                     matched.add(FunctionalComparison.sameOutputs(golden.run(q.input()), res.outputs()));
                 }
             }
-            base = q.ratios().contains(0.0) ? runs.get(q.ratios().indexOf(0.0)) : cycle(q.model(), q.program(), q.npu(), 0, q.extraction(), q.input());
+            base = q.ratios().contains(0.0) ? runs.get(q.ratios().indexOf(0.0)) : cycle(q.model(), q.eightBit(), q.npu(), 0, q.extraction(), q.input());
         } else {
             if (q.schedule()) {
                 runs.addAll(FastEngine.schedule(q.program(), q.npu(), profiles, mode));
@@ -69,7 +79,7 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
                 // ratios are independent runs: both cores, results in the order asked
                 runs.addAll(profiles.parallelStream().map(p -> FastEngine.run(q.program(), q.npu(), p, mode)).toList());
             }
-            base = !q.schedule() && q.ratios().contains(0.0) ? runs.get(q.ratios().indexOf(0.0)) : FastEngine.run(q.program(), q.npu(), "0", mode);
+            base = !q.schedule() && q.ratios().contains(0.0) ? runs.get(q.ratios().indexOf(0.0)) : FastEngine.run(q.eightBit(), q.npu(), "0", mode);
             if (q.check()) {
                 matched.addAll(q.ratios().parallelStream()
                         .map(r -> FunctionalComparison.run(q.model(), q.program(), r, q.extraction(), q.input()).matched()).toList());

@@ -15,47 +15,92 @@ final class GemmLowering {
     private GemmLowering() {
     }
 
-    /** A Conv2d/Linear's constants in DRAM: weights [taps K, N], bias, multipliers and its site's tables. */
-    record Constants(int weights, int bias, int params, GemmTiling.FourBitSite site) {
+    /**
+     * A Conv2d/Linear's constants in DRAM: int8 weights [taps (K - floor), N] (the channels from the packed weights' floor
+     * on), the packed 4-bit codes of the channels below it (null where there are none), bias, multipliers and its site's
+     * tables.
+     */
+    record Constants(int weights, GemmTiling.PackedWeights packed, int bias, int params, GemmTiling.FourBitSite site) {
+        /** Input channels per tap held as int8 weights. */
+        int int8Channels(int k) {
+            return packed == null ? k : k - packed.floor();
+        }
     }
 
-    /** Weights [O, K, taps] as the array reads them: [taps K, N]. */
-    private static byte[] transposed(NodeQuant.Gemm q) {
+    /** Weights [O, K, taps] as the array reads them, input channels [floor, K) of each tap: [taps (K - floor), N]. */
+    private static byte[] transposed(NodeQuant.Gemm q, int floor) {
         int k = q.inChannels();
         int taps = q.taps();
         int o = q.outChannels();
-        byte[] w = new byte[taps * k * o];
+        int rows = k - floor;
+        byte[] w = new byte[taps * rows * o];
         for (int oc = 0; oc < o; oc++) {
-            for (int c = 0; c < k; c++) {
+            for (int c = floor; c < k; c++) {
                 for (int t = 0; t < taps; t++) {
-                    w[(t * k + c) * o + oc] = q.weight()[(oc * k + c) * taps + t];
+                    w[(t * rows + c - floor) * o + oc] = q.weight()[(oc * k + c) * taps + t];
                 }
             }
         }
         return w;
     }
 
+    /**
+     * The 4-bit codes of input channels [0, floor) in {@link GemmTiling.PackedWeights}' layout: each the preload's own lowering of
+     * the int8 weight with its (column, group) shift, so the array multiplies the same codes either way.
+     */
+    private static byte[] packed(NodeQuant.Gemm q, GemmTiling.PackedWeights p, int[] ws, int groups, int g) {
+        int k = q.inChannels();
+        int taps = q.taps();
+        int o = q.outChannels();
+        byte[] b = new byte[(int) p.bytes(taps, o)];
+        for (int n0 = 0; n0 < o; n0 += p.tileCols()) {
+            int cols = Math.min(p.tileCols(), o - n0);
+            for (int t = 0; t < taps; t++) {
+                int row = p.address(n0, t, taps, o) - p.base();
+                for (int c = 0; c < p.floor(); c++, row += GemmTiling.PackedWeights.rowBytes(cols)) {
+                    for (int x = 0; x < cols; x++) {
+                        int oc = n0 + x;
+                        int code = FourBit.lower(q.weight()[(oc * k + c) * taps + t], ws[oc * groups + c / g]);
+                        b[row + x / 2] |= (byte) ((code & 0xF) << (x % 2 == 0 ? 0 : 4));
+                    }
+                }
+            }
+        }
+        return b;
+    }
+
     static Constants constants(LoweringContext cx, Node n, NodeQuant.Gemm q) {
         int k = q.inChannels();
         int taps = q.taps();
         int o = q.outChannels();
+        Site site = cx.model.siteOf(n.name());
+        int floor = site == null ? 0 : cx.model.fourBitChannels(site, cx.minRatio);
         // a timing-only model's weights and shifts are zeros: reserved, not rearranged
-        int weights = cx.timingOnly ? cx.image.reserve((long) taps * k * o) : cx.image.put(transposed(q));
+        int weights = cx.timingOnly ? cx.image.reserve((long) taps * (k - floor) * o) : cx.image.put(transposed(q, floor));
         int bias = cx.image.putInts(q.bias());
         int params = cx.image.put(multipliers(q.requant()));
-        Site site = cx.model.siteOf(n.name());
+        cx.weightBytes += (long) taps * (k - floor) * o;
         if (site == null) {
-            return new Constants(weights, bias, params, null);
+            return new Constants(weights, null, bias, params, null);
         }
         int g = cx.model.groupWidth();
         int groups = site.channels() / g;
         int weightShifts;
         int shiftTable;
+        GemmTiling.PackedWeights packed = null;
         if (cx.timingOnly) {
             weightShifts = cx.image.reserve((long) groups * o);
             shiftTable = cx.image.reserve(groups);
+            if (floor > 0) {
+                GemmTiling.PackedWeights layout = new GemmTiling.PackedWeights(0, floor, Math.min(o, cx.target.cols()));
+                packed = layout.at(cx.image.reserve(layout.bytes(taps, o)));
+            }
         } else {
             int[] ws = BitExtractor.weightShifts(q, site, g, Extraction.STATIC);
+            if (floor > 0) {
+                GemmTiling.PackedWeights layout = new GemmTiling.PackedWeights(0, floor, Math.min(o, cx.target.cols()));
+                packed = layout.at(cx.image.put(packed(q, layout, ws, groups, g)));
+            }
             byte[] wsT = new byte[groups * o];
             for (int oc = 0; oc < o; oc++) {
                 for (int j = 0; j < groups; j++) {
@@ -70,8 +115,12 @@ final class GemmLowering {
             }
             shiftTable = cx.image.put(asB);
         }
+        if (packed != null) {
+            cx.weightBytes += packed.bytes(taps, o);
+            cx.packedWeightBytes += packed.bytes(taps, o);
+        }
         Integer gather = cx.gatherTables.get(site.tensor());
-        return new Constants(weights, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts,
+        return new Constants(weights, packed, bias, params, new GemmTiling.FourBitSite(cx.register(n.name()), g, shiftTable, weightShifts,
                 gather == null ? -1 : gather, site.codes() == FourBit.Codes.UNSIGNED ? 1 : 0));
     }
 
@@ -90,13 +139,14 @@ final class GemmLowering {
         return b;
     }
 
-    private static TensorView.Rows weightRows(Constants c, int rows, int n) {
-        return new TensorView.Rows(c.weights(), new int[]{rows}, new int[]{n}, n, 1);
+    /** The int8 weight rows of {@code taps} taps of k input channels each (those below the packed floor are not among them). */
+    private static TensorView.Rows weightRows(Constants c, int taps, int k, int n) {
+        return new TensorView.Rows(c.weights(), new int[]{taps * c.int8Channels(k)}, new int[]{n}, n, 1);
     }
 
     static void linear(LoweringContext cx, Node n, TensorView x, NodeQuant.Gemm q, Constants c, TensorView out, int min, int max) {
         int k = q.inChannels();
-        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(x.rows(), k, null), weightRows(c, k, q.outChannels()), q.outChannels(), 1,
+        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(x.rows(), k, null), weightRows(c, 1, k, q.outChannels()), c.packed(), q.outChannels(), 1,
                 c.site(), groupWidth(cx), new GemmTiling.Output(out.rows(), c.bias(), true, c.params(), 8, min, max));
     }
 
@@ -113,14 +163,14 @@ final class GemmLowering {
             int[] st = hwc.strides();
             TensorView sampled = new TensorView(hwc.base(), new int[]{g.oh(), g.ow(), q.inChannels()},
                     new int[]{st[0] * g.sh(), st[1] * g.sw(), st[2]});
-            GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(sampled.rows(), q.inChannels(), null), weightRows(c, q.inChannels(),
-                    q.outChannels()), q.outChannels(), 1, c.site(), groupWidth(cx),
+            GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(sampled.rows(), q.inChannels(), null), weightRows(c, 1, q.inChannels(),
+                    q.outChannels()), c.packed(), q.outChannels(), 1, c.site(), groupWidth(cx),
                     new GemmTiling.Output(outPixels, c.bias(), true, c.params(), 8, min, max));
             return;
         }
         TensorView.Rows pixels = x.permute(LoweringContext.CHANNELS_LAST).rows();
-        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(pixels, q.inChannels(), g), weightRows(c, g.taps() * q.inChannels(),
-                q.outChannels()), q.outChannels(), g.taps(), c.site(), groupWidth(cx),
+        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(pixels, q.inChannels(), g), weightRows(c, g.taps(), q.inChannels(),
+                q.outChannels()), c.packed(), q.outChannels(), g.taps(), c.site(), groupWidth(cx),
                 new GemmTiling.Output(outPixels, c.bias(), true, c.params(), 8, min, max));
     }
 
@@ -145,7 +195,7 @@ final class GemmLowering {
             TensorView ai = batchSlice(a, i);
             TensorView bi = batchSlice(b, i);
             TensorView oi = batchSlice(out, i);
-            GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(ai.rows(), k, null), bi.rows(), nCols, 1, null, groupWidth(cx),
+            GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(ai.rows(), k, null), bi.rows(), null, nCols, 1, null, groupWidth(cx),
                     new GemmTiling.Output(oi.rows(), zeroRow, false, params, 0, -128, 127));
         }
     }

@@ -22,6 +22,34 @@ final class GemmTiling {
         }
     }
 
+    /**
+     * The 4-bit weight codes of input channels [0, floor) of every tap, two per byte (low nibble first), in DRAM from base:
+     * a block per column tile of {@code tileCols} columns (the last may be narrower), in it the rows of tap t and channel c at
+     * (t floor + c) times the tile's packed row bytes, so one mvin.w4 per tap loads a tile's codes.
+     */
+    record PackedWeights(int base, int floor, int tileCols) {
+        static int rowBytes(int cols) {
+            return (cols + 1) / 2;
+        }
+
+        PackedWeights at(int address) {
+            return new PackedWeights(address, floor, tileCols);
+        }
+
+        /** The DRAM bytes of all the codes. */
+        long bytes(int taps, int n) {
+            long full = n / tileCols;
+            int rest = n % tileCols;
+            return (long) taps * floor * (full * rowBytes(tileCols) + rowBytes(rest));
+        }
+
+        /** The address of channel 0's row of tap t in the tile of columns from n0. */
+        int address(int n0, int t, int taps, int n) {
+            int cols = Math.min(tileCols, n - n0);
+            return (int) (base + bytes(taps, n0) + (long) t * floor * rowBytes(cols));
+        }
+    }
+
     /** Requantization: per-column multipliers (pstride 8) or one for all (pstride 0), then a clamp. */
     record Output(TensorView.Rows rows, int bias, boolean biasPerColumn, int params, int pstride, int min, int max) {
     }
@@ -32,11 +60,19 @@ final class GemmTiling {
     private GemmTiling() {
     }
 
-    static void emit(LoweringContext cx, String layer, Activations a, TensorView.Rows weights, int n, int taps, FourBitSite site,
-                     int groupWidth, Output out) {
+    /**
+     * @param weights the int8 weight rows: taps x k, or taps x (k - floor) where {@code packed} holds the codes of the first
+     *                floor channels of each tap (null: none)
+     */
+    static void emit(LoweringContext cx, String layer, Activations a, TensorView.Rows weights, PackedWeights packed, int n, int taps,
+                     FourBitSite site, int groupWidth, Output out) {
         var t = cx.target;
         int k = a.k();
         int nt = Math.min(n, t.cols());
+        int floor = packed == null ? 0 : packed.floor();
+        if (packed != null && packed.tileCols() != nt) {
+            throw new IllegalStateException("layer " + layer + ": weights packed in tiles of " + packed.tileCols() + " columns, tiled by " + nt);
+        }
         int groups = site == null ? 0 : site.groups(k);
         int units = a.conv() == null ? a.rows().count() : a.conv().oh();
         int perUnit = a.conv() == null ? 1 : a.conv().ow();
@@ -48,7 +84,7 @@ final class GemmTiling {
         // of output rows); ties go to double-buffered weights, then to larger tiles.
         Plan plan = null;
         long best = Long.MAX_VALUE;
-        long weightBytes = (long) taps * k * n;
+        long weightBytes = (long) taps * (k - floor) * n + (packed == null ? 0 : packed.bytes(taps, n));
         for (int buffers = 2; buffers >= 1; buffers--) {
             for (int tc = Math.min(taps, MAX_TAPS); tc >= 1; tc = tc == 1 ? 0 : (tc + 1) / 2) {
                 for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1; u = u == 1 ? 0 : (u + 1) / 2) {
@@ -151,9 +187,20 @@ final class GemmTiling {
                 for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
                     int tc = Math.min(plan.tapChunk, taps - t0);
                     int wb = buffer++ % plan.buffers;
-                    ViewDma.load(code, weights.columns(n0, cols), t0 * k, tc * k, spW[wb], cols);
+                    // one load per tap, not one for the chunk: a fold's preload waits only for its own rows, so the first taps'
+                    // folds run while the later taps' weights land (a 3x3 layer whose weights are the DMA's bound overlaps them)
+                    for (int tap = t0; tap < t0 + tc; tap++) {
+                        int row = spW[wb] + (tap - t0) * k * cols;
+                        if (floor > 0) {
+                            // the codes unpacked into rows [0, floor), the int8 weights into [floor, k): the tile the loop reads
+                            code.add(new Instruction.MvinW4(packed.address(n0, tap, taps, n), row, floor, cols, PackedWeights.rowBytes(cols), cols));
+                        }
+                        if (k > floor) {
+                            ViewDma.load(code, weights.columns(n0, cols), tap * (k - floor), k - floor, row + floor * cols, cols);
+                        }
+                    }
                     code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] : 0, cols, 0, m, cols, k, t0, tc,
-                            groupWidth, site != null ? site.register() : 0, a.conv() != null ? 1 : 0, obase));
+                            groupWidth, site != null ? site.register() : 0, a.conv() != null ? 1 : 0, obase, floor));
                 }
                 code.add(new Instruction.Requant(0, spOut, m, cols, cols, spP[b], out.pstride(), out.min(), out.max()));
                 ViewDma.store(code, out.rows().columns(n0, cols), obase, m, spOut, cols);

@@ -31,13 +31,22 @@ final class LoweringContext {
     int peakScratchpad;
     int reorders;
     long reorderBytes;
+    long weightBytes;
+    long packedWeightBytes;
 
     /** The model has no values ({@link org.flexiq.compiler.quant.Quantizer#timingOnly}): its constants are reserved zeros. */
     final boolean timingOnly;
 
-    LoweringContext(Target target, QuantizedModel model) {
+    /**
+     * The lowest ratio the program serves: the channels 4-bit at it are 4-bit at every ratio it serves, so their weights are
+     * stored as packed 4-bit codes; 0 for a program that serves every stored ratio and 8-bit.
+     */
+    final double minRatio;
+
+    LoweringContext(Target target, QuantizedModel model, double minRatio) {
         this.target = target;
         this.model = model;
+        this.minRatio = minRatio;
         this.timingOnly = model.metadata().containsKey(org.flexiq.compiler.quant.Quantizer.TIMING_ONLY);
     }
 

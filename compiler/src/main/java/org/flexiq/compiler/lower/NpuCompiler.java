@@ -53,6 +53,25 @@ public final class NpuCompiler {
     }
 
     public static CompiledProgram compile(QuantizedModel model, Target target) {
+        return compile(model, target, 0);
+    }
+
+    /**
+     * A program that serves the stored ratios from {@code minRatio} up (FLEXIQ.md's open question of the memory footprint).
+     * Every input channel 4-bit at minRatio is 4-bit at every ratio served, so its weights are stored, moved and preloaded
+     * as packed 4-bit codes (mvin.w4, half the bytes) instead of int8 weights lowered at preload; the profiles below
+     * minRatio, 8-bit included, are left out. minRatio 0 is the full program. Either way the outputs are the golden
+     * executor's: the codes are the ones the preload would have made.
+     *
+     * @throws IllegalArgumentException when minRatio is neither 0 nor a stored ratio
+     */
+    public static CompiledProgram compile(QuantizedModel model, Target target, double minRatio) {
+        for (Site s : model.sites().values()) {
+            model.fourBitChannels(s, minRatio); // refuses a ratio the model does not store
+        }
+        if (minRatio < 0 || minRatio > 1) {
+            throw new IllegalArgumentException("minimum ratio " + minRatio + " is not in [0, 1]");
+        }
         int g = model.groupWidth();
         if (!model.sites().isEmpty()) {
             int lanes = target.int4FoldRows();
@@ -62,7 +81,7 @@ public final class NpuCompiler {
             }
         }
         QuantizedModel m = laidOut(model);
-        LoweringContext cx = new LoweringContext(target, m);
+        LoweringContext cx = new LoweringContext(target, m, minRatio);
         Graph graph = m.graph();
         Map<String, String> fusedClamp = fusedClamps(m);
         Map<String, Object> constants = new HashMap<>();
@@ -115,7 +134,7 @@ public final class NpuCompiler {
         checkFields(cx);
         NpuProgram program = new NpuProgram(target, cx.code, cx.layers, profiles(cx), io, cx.image.bytes(), cx.dramBytes());
         CompileReport report = new CompileReport(cx.layers.size(), cx.code.size(), program.codeBytes().length, cx.image.size(),
-                cx.dramBytes(), cx.peakScratchpad, cx.registers.size(), cx.reorders, cx.reorderBytes);
+                cx.dramBytes(), cx.peakScratchpad, cx.registers.size(), cx.reorders, cx.reorderBytes, cx.weightBytes, cx.packedWeightBytes);
         return new CompiledProgram(program, report);
     }
 
@@ -370,6 +389,8 @@ public final class NpuCompiler {
         if (ratios.stream().noneMatch(r -> Math.abs(r) < QuantizedModel.RATIO_TOLERANCE)) {
             ratios.add(0, 0.0);
         }
+        // below the floor the code rows would have to run as int8 folds, which their 4-bit codes cannot
+        ratios.removeIf(r -> r < cx.minRatio - QuantizedModel.RATIO_TOLERANCE);
         List<RegisterProfile> out = new ArrayList<>();
         for (double r : ratios) {
             Map<Integer, Integer> values = new LinkedHashMap<>();
