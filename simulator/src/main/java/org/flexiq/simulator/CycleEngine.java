@@ -332,10 +332,7 @@ public final class CycleEngine {
         for (int r = 0; r < p.rows(); r++) {
             for (int c = 0; c < p.cols(); c++) {
                 int v = m.sp[p.sp() + r * p.stride() + c];
-                if (p.codes() == 1 && (v < -8 || v > 7)) {
-                    throw new NpuFault("preload codes=1: byte " + v + " at scratchpad " + (p.sp() + r * p.stride() + c) + " is no 4-bit code");
-                }
-                w[r * p.cols() + c] = !op.int4 || p.codes() == 1 ? v : FourBit.lower(v, shift[c]);
+                w[r * p.cols() + c] = !op.int4 ? v : p.codes() == 1 ? InstructionSemantics.weightCode(v, p.sp() + r * p.stride() + c) : FourBit.lower(v, shift[c]);
             }
         }
         return new SystolicArray.Fold(foldIds++, op.int4, p.rows(), p.cols(), w, shift);

@@ -224,13 +224,13 @@ final class InstructionSemantics {
     }
 
     private void preload(int sp, int k, int n, int stride, int mode, int shifts, boolean codes) {
+        if (codes && mode != 1) {
+            throw new NpuFault("preload codes=1 in int8 mode: 4-bit weight codes feed int4 folds only");
+        }
         int maxK = 2 * rows;
         int modeK = mode == 1 ? maxK : rows;
         if (k > modeK || n > cols) {
             throw new NpuFault("preload " + (mode == 1 ? "int4" : "int8") + " tile " + k + "x" + n + " exceeds the array's " + modeK + "x" + cols);
-        }
-        if (codes && mode != 1) {
-            throw new NpuFault("preload codes=1 in int8 mode: 4-bit weight codes feed int4 folds only");
         }
         m.spRange("preload weights", sp, k, stride, n);
         if (mode == 1) {
@@ -250,10 +250,7 @@ final class InstructionSemantics {
             int from = sp + c;
             for (int r = 0; r < k; r++) {
                 int w = m.sp[from + r * stride];
-                if (codes && (w < -8 || w > 7)) {
-                    throw new NpuFault("preload codes=1: byte " + w + " at scratchpad " + (from + r * stride) + " is no 4-bit code");
-                }
-                weights[to + r] = lower != null ? lower[w + 128] : w;
+                weights[to + r] = lower != null ? lower[w + 128] : codes ? weightCode(w, from + r * stride) : w;
             }
         }
         wRows = k;
@@ -397,6 +394,14 @@ final class InstructionSemantics {
                 compute(a.a() + k0, a.astride(), i.acc(), i.m(), true, 0, 0, 0, i.conv() == 1, t, i.obase());
             }
         }
+    }
+
+    /** A byte a preload with codes=1 takes as a 4-bit weight code, checked to be one. */
+    static int weightCode(int v, int address) {
+        if (v < -8 || v > 7) {
+            throw new NpuFault("preload codes=1: byte " + v + " at scratchpad " + address + " is no 4-bit code");
+        }
+        return v;
     }
 
     /** Why a loop cannot run below its weight codes: a ratio under the floor the program was compiled for. */

@@ -157,6 +157,50 @@ class FunctionalExecutorTest {
     }
 
     @Test
+    void mvinW4UnpacksLowNibbleFirstSignExtendedAndPreloadTakesTheCodes() {
+        // bytes 0x8F 0x07 hold the codes -1 (low nibble F), -8 (high nibble 8) and 7; a second row at dstride 4: 0x21 -> 1, 2
+        byte[] img = image(256);
+        img[0] = (byte) 0x8F;
+        img[1] = 0x07;
+        img[4] = 0x21;
+        List<Instruction> unpack = List.of(
+                new Instruction.MvinW4(0, 0, 2, 3, 4, 3),
+                new Instruction.Mvout(0, OUT, 1, 6, 6, 6, 1));
+        assertThat(run(unpack, img, new int[]{0}, new int[]{6}, Map.of(), FunctionalExecutor.STATIC)).containsExactly(-1, -8, 7, 1, 2, 0);
+        // the dual-int4 fold above with its weight codes [2, 4, -2, 1] stored packed instead of lowered from [16, 32, -16, 8]:
+        // preload codes=1 takes them as they are and keeps the column's shift 3: the same 88
+        byte[] codes = image(256);
+        codes[0] = 0x02;
+        codes[1] = 0x04;
+        codes[2] = 0x0E;
+        codes[3] = 0x01;
+        codes[8] = 3;
+        codes[12] = 2;
+        putInt(codes, 16, 1 << 30);
+        putInt(codes, 20, -2);
+        List<Instruction> fold = new ArrayList<>(List.of(
+                new Instruction.Mvin(256, 100, 1, 4, 4, 1, 4),
+                new Instruction.Mvin(12, 120, 1, 1, 0, 1, 1),
+                new Instruction.Extract(100, 4, 140, 4, 160, 1, 1, 4, 2, 2, 120, 0),
+                new Instruction.MvinW4(0, 0, 4, 1, 1, 1),            // W column: 4 rows of 1 code, a byte each
+                new Instruction.Mvin(8, 10, 1, 1, 0, 1, 1),
+                new Instruction.Mvin(16, 200, 1, 8, 0, 1, 8),
+                new Instruction.Preload(0, 4, 1, 1, 1, 10, 1),
+                new Instruction.Compute(140, 0, 1, 4, 0, 1, 160, 1, 0, 0, 0),
+                new Instruction.Requant(0, 300, 1, 1, 1, 200, 0, -128, 127),
+                new Instruction.Mvout(300, OUT, 1, 1, 1, 1, 1)));
+        assertThat(run(fold, codes, new int[]{29, 3, -8, 1}, new int[]{1}, Map.of(2, 4), FunctionalExecutor.STATIC)).containsExactly(88);
+        // an int8 byte where a code is expected, and codes in an int8 fold, fault
+        fold.set(3, new Instruction.Mvin(0, 0, 4, 1, 1, 1, 1));
+        codes[1] = 32;
+        assertThatThrownBy(() -> run(fold, codes, new int[]{29, 3, -8, 1}, new int[]{1}, Map.of(2, 4), FunctionalExecutor.STATIC))
+                .isInstanceOf(NpuFault.class).hasMessageContaining("preload codes=1: byte 32 at scratchpad 1 is no 4-bit code");
+        fold.set(6, new Instruction.Preload(0, 4, 1, 1, 0, 10, 1));
+        assertThatThrownBy(() -> run(fold, codes, new int[]{29, 3, -8, 1}, new int[]{1}, Map.of(2, 4), FunctionalExecutor.STATIC))
+                .isInstanceOf(NpuFault.class).hasMessageContaining("codes=1 in int8 mode");
+    }
+
+    @Test
     void loopWsSplitsTheReductionAtTheRegister() {
         // K = 4 channels, G = 2, R = 2: reg = 2 -> one int4 fold (channels 0..1) and one int8 fold (2..3)
         byte[] img = image(256);
