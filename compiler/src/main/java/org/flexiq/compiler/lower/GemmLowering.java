@@ -48,7 +48,7 @@ final class GemmLowering {
      * The 4-bit codes of input channels [0, floor) in {@link GemmTiling.PackedWeights}' layout: each the preload's own lowering of
      * the int8 weight with its (column, group) shift, so the array multiplies the same codes either way.
      */
-    private static byte[] packed(NodeQuant.Gemm q, GemmTiling.PackedWeights p, int[] ws, int groups, int g) {
+    private static byte[] codes(NodeQuant.Gemm q, GemmTiling.PackedWeights p, int[] ws, int groups, int g) {
         int k = q.inChannels();
         int taps = q.taps();
         int o = q.outChannels();
@@ -87,19 +87,19 @@ final class GemmLowering {
         int groups = site.channels() / g;
         int weightShifts;
         int shiftTable;
+        // the codes in blocks of the column tiles GemmTiling will take: min(N, C) columns
+        GemmTiling.PackedWeights layout = floor > 0 ? new GemmTiling.PackedWeights(0, floor, Math.min(o, cx.target.cols())) : null;
         GemmTiling.PackedWeights packed = null;
         if (cx.timingOnly) {
             weightShifts = cx.image.reserve((long) groups * o);
             shiftTable = cx.image.reserve(groups);
-            if (floor > 0) {
-                GemmTiling.PackedWeights layout = new GemmTiling.PackedWeights(0, floor, Math.min(o, cx.target.cols()));
+            if (layout != null) {
                 packed = layout.at(cx.image.reserve(layout.bytes(taps, o)));
             }
         } else {
             int[] ws = BitExtractor.weightShifts(q, site, g, Extraction.STATIC);
-            if (floor > 0) {
-                GemmTiling.PackedWeights layout = new GemmTiling.PackedWeights(0, floor, Math.min(o, cx.target.cols()));
-                packed = layout.at(cx.image.put(packed(q, layout, ws, groups, g)));
+            if (layout != null) {
+                packed = layout.at(cx.image.put(codes(q, layout, ws, groups, g)));
             }
             byte[] wsT = new byte[groups * o];
             for (int oc = 0; oc < o; oc++) {
