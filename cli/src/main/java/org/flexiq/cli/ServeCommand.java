@@ -111,6 +111,11 @@ final class ServeCommand implements Callable<Integer> {
             + "(sim quantize --ratios). The server chooses among 0 and every stored ratio.")
     String ratios;
 
+    @Option(names = "--min-ratio", defaultValue = "0", paramLabel = "R", description = "On the NPU, serve only the stored ratios from R up, "
+            + "with a program that stores the weights 4-bit at all of them as 4-bit codes (sim run --min-ratio); the default policies and "
+            + "the --rates sweep then start at R instead of 8-bit (default: ${DEFAULT-VALUE}: every ratio).")
+    String minRatio;
+
     @Option(names = "--extraction", defaultValue = "static", description = "static or dynamic (default: ${DEFAULT-VALUE}).")
     String extraction;
 
@@ -139,9 +144,13 @@ final class ServeCommand implements Callable<Integer> {
         double sloSeconds = slo == null ? 0 : Durations.parse("--slo", slo);
         ServerSetup setup = new ServerSetup(servers, batch, fixedBatch, batchTimeout == null ? 0 : Durations.parse("--batch-timeout", batchTimeout), queueLimit,
                 sloSeconds);
+        double floor = Ratios.parse("--min-ratio", minRatio).get(0);
+        if (floor > 0 && gpu != null) {
+            throw new BadInputException("--min-ratio: a ratio floor stores the NPU program's weights as 4-bit codes; the GPU path (--gpu) has none");
+        }
         List<Policy> ps = new ArrayList<>();
         if (policies == null || policies.isEmpty()) {
-            ps.add(new Policy.Static(0));
+            ps.add(new Policy.Static(floor));
             ps.add(new Policy.Static(1));
             if (sloSeconds > 0) {
                 ps.add(new Policy.Slo(sloSeconds));
@@ -157,7 +166,7 @@ final class ServeCommand implements Callable<Integer> {
         QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, "--ratios", extra, out);
         ServiceModel service = gpu != null
                 ? Serving.gpu(q, GpuOptions.spec(gpu), GpuOptions.kernel(kernel), q.ratios())
-                : Serving.npu(q, npu.config(q.groupWidth()), NpuRuns.mode(e), q.ratios());
+                : Serving.npu(q, npu.config(q.groupWidth()), NpuRuns.mode(e), q.ratios(), floor);
         AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, accuracySeries);
         out.printf(Locale.ROOT, "%s on %s%n", q.graph().name(), service.describe());
         Serving.warm(service, batch);
@@ -188,10 +197,12 @@ final class ServeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%nlatency against Poisson rate (%d requests per point):%n", sweepRequests);
             out.print(sweepTable(sweep).render());
             Double p90 = sloSeconds > 0 ? 1e3 * sloSeconds : null;
-            if (p90 != null && sweep.containsKey("static:0") && sweep.containsKey("static:1")) {
-                double r0 = Serving.sustainedRate(sweep.get("static:0"), p90);
+            String low = "static:" + org.flexiq.reports.SweepPoint.ratioText(service.ratios().get(0));
+            if (p90 != null && sweep.containsKey(low) && sweep.containsKey("static:1") && !low.equals("static:1")) {
+                double r0 = Serving.sustainedRate(sweep.get(low), p90);
                 double r1 = Serving.sustainedRate(sweep.get("static:1"), p90);
-                out.printf(Locale.ROOT, "rate with p90 under %s: 8-bit %.0f/s, 100%% 4-bit %.0f/s (%.2fx)%n", slo, r0, r1, r1 / r0);
+                out.printf(Locale.ROOT, "rate with p90 under %s: %s %.0f/s, 100%% 4-bit %.0f/s (%.2fx)%n", slo,
+                        floor == 0 ? "8-bit" : "ratio " + org.flexiq.reports.SweepPoint.ratioText(service.ratios().get(0)), r0, r1, r1 / r0);
             }
         }
         if (json != null) {

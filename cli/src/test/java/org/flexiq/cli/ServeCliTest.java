@@ -55,6 +55,30 @@ class ServeCliTest {
         assertThat(dir.resolve("charts").resolve("latency-vs-rate.svg")).exists();
     }
 
+    /** A ratio floor: the server runs the floor program's ratios only, each faster than the full program's same ratio. */
+    @Test
+    void aRatioFloorServesFromItsFloorOnWithPackedWeights() {
+        SimCliTest.Result full = sim("serve", "mlp", "--group", "16", "--requests", "500", "--policy", "static:0.5");
+        SimCliTest.Result floor = sim("serve", "mlp", "--group", "16", "--requests", "500", "--min-ratio", "0.5", "--sweep-requests", "2000",
+                "--rates", "20000,40000", "--slo", "200us");
+        assertThat(floor.code()).as(floor.err()).isZero();
+        assertThat(floor.out()).contains("ratio 0.5  ratio 0.75  ratio 1", "static:0.5", "static:1", "slo:200us",
+                "rate with p90 under 200us: ratio 0.5 ").doesNotContain("ratio 0 ", "time at 0 ", "static:0 ");
+        assertThat(serviceMicros(floor.out(), 0)).isLessThan(serviceMicros(full.out(), 2)); // ratio 0.5: first column here, third in full
+        SimCliTest.Result below = sim("serve", "mlp", "--group", "16", "--min-ratio", "0.5", "--policy", "static:0");
+        assertThat(below.code()).isEqualTo(2);
+        assertThat(below.err()).contains("--policy static:0: ratio 0 is not one the model stores (or the server runs) [0.5, 0.75, 1]");
+        SimCliTest.Result gpu = sim("serve", "mlp", "--group", "16", "--min-ratio", "0.5", "--gpu", "a6000");
+        assertThat(gpu.code()).isEqualTo(2);
+        assertThat(gpu.err()).startsWith("sim: --min-ratio: ");
+    }
+
+    /** The service time of the i-th ratio column on the batch-1 row of serve's first table. */
+    private static double serviceMicros(String out, int column) {
+        String row = out.lines().filter(l -> l.strip().startsWith("1 ") && l.contains(" us")).findFirst().orElseThrow();
+        return Double.parseDouble(row.strip().split("\\s+")[1 + 2 * column]);
+    }
+
     @Test
     void badServingInputIsOneLineWithExitTwo(@TempDir Path dir) throws IOException {
         Path trace = dir.resolve("trace.csv");

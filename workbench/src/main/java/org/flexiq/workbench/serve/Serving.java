@@ -35,8 +35,21 @@ public final class Serving {
 
     /** The model on the NPU, timed by the fast engine, at ratio 0 and every ratio it stores. */
     public static NpuServiceModel npu(QuantizedModel q, NpuConfig config, int extractionMode, List<Double> storedRatios) {
-        List<Double> ratios = withZero(storedRatios);
-        return new NpuServiceModel(NpuCompiler.compile(q, config.target()), config, extractionMode, ratios);
+        return npu(q, config, extractionMode, storedRatios, 0);
+    }
+
+    /**
+     * The model on the NPU compiled for a ratio floor ({@link org.flexiq.workbench.FloorPrograms}): at every stored ratio from
+     * {@code minRatio} up, with the weights 4-bit at all of them stored as 4-bit codes; minRatio 0 is the full program, 8-bit
+     * included. A floor the model does not store is refused, naming --min-ratio.
+     */
+    public static NpuServiceModel npu(QuantizedModel q, NpuConfig config, int extractionMode, List<Double> storedRatios, double minRatio) {
+        if (minRatio == 0) {
+            return new NpuServiceModel(NpuCompiler.compile(q, config.target()), config, extractionMode, withZero(storedRatios));
+        }
+        org.flexiq.workbench.Ratios.requireStored(q, "--min-ratio", List.of(minRatio));
+        List<Double> served = storedRatios.stream().filter(r -> r >= minRatio - QuantizedModel.RATIO_TOLERANCE).sorted().toList();
+        return new NpuServiceModel(NpuCompiler.compile(q, config.target(), minRatio), config, extractionMode, served);
     }
 
     /** The model on the GPU timing model, at ratio 0 and every ratio it stores. */
@@ -66,9 +79,14 @@ public final class Serving {
         return plan.policies().parallelStream().map(p -> sim.run(arrivals, plan.arrivalsText(), p.fresh(), plan.bins(), progress)).toList();
     }
 
-    /** What a rate sweep compares: static 0, 0.5 and 1 (which the model must store), then the given policies not among them. */
+    /**
+     * What a rate sweep compares: static 0, 0.5 and 1 (which the model must store), then the given policies not among them;
+     * a server with a ratio floor ({@code --min-ratio}) compares its lowest ratio, 0.5 where it serves it, and 1 instead.
+     */
     public static List<Policy> sweptPolicies(List<Policy> given, ServiceModel service) {
-        List<Policy> swept = new ArrayList<>(List.of(new Policy.Static(0), new Policy.Static(0.5), new Policy.Static(1)));
+        double lowest = service.ratios().get(0);
+        List<Policy> swept = new ArrayList<>(lowest == 0 ? List.of(new Policy.Static(0), new Policy.Static(0.5), new Policy.Static(1))
+                : service.ratios().stream().filter(r -> r == lowest || r == 0.5 || r == 1).map(r -> (Policy) new Policy.Static(r)).toList());
         for (Policy p : given) {
             if (swept.stream().noneMatch(x -> x.id().equals(p.id()))) {
                 swept.add(p);

@@ -229,7 +229,7 @@ public final class ServingSimulation {
                 return i;
             }
         }
-        throw new org.flexiq.workbench.BadInputException("--policy " + policy.id() + ": ratio " + org.flexiq.reports.SweepPoint.ratioText(r) + " is not one the model stores "
+        throw new org.flexiq.workbench.BadInputException("--policy " + policy.id() + ": ratio " + org.flexiq.reports.SweepPoint.ratioText(r) + " is not one the model stores (or the server runs) "
                 + ratios.stream().map(org.flexiq.reports.SweepPoint::ratioText).toList());
     }
 
