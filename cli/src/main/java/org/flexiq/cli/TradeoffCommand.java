@@ -67,6 +67,11 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--independent", description = "Also search each ratio on its own (first method, static): what nesting the ratios costs.")
     boolean independent;
 
+    @Option(names = "--min-ratio", defaultValue = "0", paramLabel = "R", description = "Also time the first method's model compiled to serve "
+            + "the ratios from R up, with the weights 4-bit at all of them stored as 4-bit codes (sim run --min-ratio): rows and chart lines "
+            + "beside the full program's (default: ${DEFAULT-VALUE}: none).")
+    String minRatio;
+
     @Option(names = "--report", converter = OutputPaths.Folder.class, paramLabel = "DIR", description = "Write report.html (latency/accuracy chart per method and extraction), tradeoff.csv and charts/.")
     Path report;
 
@@ -113,7 +118,7 @@ final class TradeoffCommand implements Callable<Integer> {
         NpuConfig machine = energyOptions.spec().configure(NpuPresets.load(npu));
         TradeoffPlan plan = new TradeoffPlan(model, machine, group, ms, rs, es, data, searchOpts.calib, searchOpts.population, searchOpts.generations,
                 searchOpts.fitnessSamples, heldOut, independent, searchOpts.seed, energyOptions.spec().parameters("--energy", machine),
-                searchOpts.budget(), searchOpts.fitness(), searchOpts.unsignedCodes(), searchOpts.staticShifts());
+                searchOpts.budget(), searchOpts.fitness(), searchOpts.unsignedCodes(), searchOpts.staticShifts(), Ratios.parse("--min-ratio", minRatio).get(0));
         PrintWriter err = spec.commandLine().getErr();
         StageLine stage = StageLine.forTerminal(err, "tradeoff");
         Tradeoff.Outcome outcome = Tradeoff.runKeepingModel(plan, stage, stage);

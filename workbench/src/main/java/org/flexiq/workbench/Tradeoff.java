@@ -125,6 +125,10 @@ public final class Tradeoff {
         ratios.add(0.0);
         plan.ratios().stream().sorted().forEach(ratios::add);
 
+        if (plan.minRatio() > 0) {
+            // before minutes of accuracy runs: the floor must be a ratio the models store
+            Ratios.requireStored(selected.get(0).model(), "--min-ratio", List.of(plan.minRatio()));
+        }
         List<TradeoffResult.Timing> timings = null;
         List<TradeoffResult.Series> series = new ArrayList<>();
         List<TradeoffResult.Selection> selections = new ArrayList<>();
@@ -135,7 +139,8 @@ public final class Tradeoff {
         }
         for (Selected s : selected) {
             stage.accept("timing: " + s.method().id() + " on " + plan.npu().name());
-            List<TradeoffResult.Timing> t = time(s.model(), plan.npu(), ratios, images.image(0), plan.energy());
+            List<TradeoffResult.Timing> t = time(s.model(), plan.npu(), NpuCompiler.compile(s.model(), plan.npu().target()).program(), ratios,
+                    images.image(0), plan.energy(), null);
             if (timings == null) {
                 timings = t;
             }
@@ -165,8 +170,17 @@ public final class Tradeoff {
             }
             selections.add(new TradeoffResult.Selection(s.method().id(), s.seconds(), ratios.subList(1, ratios.size()), searchFit, heldFit));
         }
+        List<TradeoffResult.Timing> floorTimings = List.of();
+        if (plan.minRatio() > 0) {
+            double floor = plan.minRatio();
+            QuantizedModel first = selected.get(0).model();
+            stage.accept("timing: --min-ratio " + NpuCompiler.profileName(floor) + " on " + plan.npu().name());
+            List<Double> served = ratios.stream().filter(r -> r >= floor - QuantizedModel.RATIO_TOLERANCE).toList();
+            floorTimings = time(first, plan.npu(), NpuCompiler.compile(first, plan.npu().target(), floor).program(), served, images.image(0),
+                    plan.energy(), timings.get(0).cycles());
+        }
         return new Outcome(new TradeoffResult(selected.get(0).model().graph().name(), plan.npu().name(), selected.get(0).model().groupWidth(),
-                plan.data(), images.size(), floatTop1, int8Top1, timings, series, selections), selected.get(0).model());
+                plan.data(), images.size(), floatTop1, int8Top1, timings, series, selections, plan.minRatio(), floorTimings), selected.get(0).model());
     }
 
     /**
@@ -192,11 +206,13 @@ public final class Tradeoff {
         return l.subList(0, Math.min(n, l.size()));
     }
 
-    /** Every ratio on the fast engine, and the NPU's outputs at each checked against golden, static and dynamic. */
-    private static List<TradeoffResult.Timing> time(QuantizedModel q, NpuConfig npu, List<Double> ratios, FloatTensor image,
-                                                    EnergyParameters energy) {
+    /**
+     * Every ratio of program p on the fast engine, and the NPU's outputs at each checked against golden, static and dynamic;
+     * speed-ups over {@code baseCycles}, or over the first ratio's run (ratio 0) where it is null.
+     */
+    private static List<TradeoffResult.Timing> time(QuantizedModel q, NpuConfig npu, NpuProgram p, List<Double> ratios, FloatTensor image,
+                                                    EnergyParameters energy, Long baseCycles) {
         EnergyTable table = EnergyTable.of(energy, npu);
-        NpuProgram p = NpuCompiler.compile(q, npu.target()).program();
         // each ratio from a cold start, as sim run --ratio times it (a schedule would charge the register switch too)
         List<RunStats> runs = ratios.stream().map(r -> FastEngine.run(p, npu, NpuCompiler.profileName(r), FunctionalExecutor.STATIC)).toList();
         Map<String, FloatTensor> input = new LinkedHashMap<>();
@@ -208,7 +224,7 @@ public final class Tradeoff {
                     && FunctionalComparison.run(q, p, r, Extraction.DYNAMIC, input).matched();
             RunStats s = runs.get(i);
             out.add(new TradeoffResult.Timing(r, s.cycles(), s.latencyMicroseconds(), s.peUtilization(),
-                    (double) runs.get(0).cycles() / s.cycles(), EnergyReport.of(table, s).totalPj() / 1e6, match));
+                    (double) (baseCycles != null ? baseCycles : runs.get(0).cycles()) / s.cycles(), EnergyReport.of(table, s).totalPj() / 1e6, match));
         }
         return out;
     }

@@ -28,12 +28,14 @@ import java.util.List;
  * @param fitness        what the search's fitness compares; null: a quantized file's own, else the outputs
  * @param unsignedCodes  when quantizing: unsigned 4-bit codes at the sites that are never negative
  * @param staticShifts   when quantizing: how the static activation shifts are chosen
+ * @param minRatio       a ratio floor to time as well (0: none): the first method's model compiled to serve the stored
+ *                       ratios from it up, with the weights 4-bit at all of them stored as 4-bit codes ({@link FloorPrograms})
  */
 public record TradeoffPlan(String model, NpuConfig npu, Integer group, List<ChannelSelection.Method> methods, List<Double> ratios,
                            List<Extraction> extractions, String data, String calib, int population, int generations, int fitnessSamples,
                            int heldOut, boolean independent, long seed, EnergyParameters energy, ChannelSelection.Budget budget,
                            ChannelSelection.Fitness fitness, boolean unsignedCodes,
-                           ChannelSelection.StaticShifts staticShifts) {
+                           ChannelSelection.StaticShifts staticShifts, double minRatio) {
     public TradeoffPlan {
         methods = List.copyOf(methods);
         ratios = List.copyOf(ratios);

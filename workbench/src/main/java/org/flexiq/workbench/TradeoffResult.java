@@ -9,9 +9,13 @@ import java.util.List;
  * @param timings    per ratio (0 first) of the first method's model
  * @param series     one per (method, extraction): each point's latency is that method's model's own
  * @param selections per method: search time and fitness per ratio on the search's samples and held out
+ * @param minRatio   the ratio floor timed as well (0: none)
+ * @param floorTimings per ratio from the floor up, the first method's model compiled for the floor (speed-ups over the full
+ *                   program's 8-bit run); empty without a floor. Accuracy is the full program's at each ratio: the same codes.
  */
 public record TradeoffResult(String model, String npu, int groupWidth, String data, int images, Double floatTop1, double int8Top1,
-                             List<Timing> timings, List<Series> series, List<Selection> selections) {
+                             List<Timing> timings, List<Series> series, List<Selection> selections, double minRatio,
+                             List<Timing> floorTimings) {
 
     /**
      * @param energyUj    energy per inference (the plan's energy parameters)

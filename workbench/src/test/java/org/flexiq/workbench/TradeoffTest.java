@@ -47,7 +47,7 @@ class TradeoffTest {
         TradeoffPlan plan = new TradeoffPlan("fmnist-resnet", npu, 8, List.of(ChannelSelection.Method.GREEDY), ratios,
                 List.of(Extraction.STATIC, Extraction.DYNAMIC), "fashion-mnist:test:120", "fashion-mnist:train:48", 4, 1, 48, 16, true, 0,
                 EnergyParameters.load(EnergyParameters.DEFAULT), ChannelSelection.Budget.LAYER, null, false,
-                ChannelSelection.StaticShifts.MSE);
+                ChannelSelection.StaticShifts.MSE, 0.5);
         List<String> stages = new ArrayList<>();
         TradeoffResult r = Tradeoff.run(plan, stages::add, SearchProgress.NONE);
 
@@ -81,6 +81,17 @@ class TradeoffTest {
             assertThat(t.speedup()).isEqualTo((double) base / cycles);
             assertThat(t.goldenMatch()).isTrue();
         }
+        // the floor program: the same model compiled for 0.5, timed at 0.5 and 1 over the full program's 8-bit run, outputs checked
+        NpuProgram floor = NpuCompiler.compile(q, npu.target(), 0.5).program();
+        assertThat(r.minRatio()).isEqualTo(0.5);
+        assertThat(r.floorTimings()).extracting(TradeoffResult.Timing::ratio).containsExactly(0.5, 1.0);
+        for (TradeoffResult.Timing t : r.floorTimings()) {
+            long cycles = FastEngine.run(floor, npu, NpuCompiler.profileName(t.ratio()), 0).cycles();
+            assertThat(t.cycles()).isEqualTo(cycles);
+            assertThat(t.speedup()).isEqualTo((double) base / cycles);
+            assertThat(t.cycles()).isLessThan(r.timing(t.ratio()).cycles());
+            assertThat(t.goldenMatch()).isTrue();
+        }
         // greedy static, greedy dynamic, then the independent searches
         assertThat(r.series()).extracting(TradeoffResult.Series::method, TradeoffResult.Series::extraction)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("greedy", "static"), org.assertj.core.groups.Tuple.tuple("greedy", "dynamic"),
@@ -101,9 +112,14 @@ class TradeoffTest {
         assertThat(stages).contains("quantization: G = 8, fashion-mnist:train:48", "selection: greedy");
 
         TradeoffReport.write(dir, r);
-        assertThat(Files.readString(dir.resolve("report.html"))).contains("latency-vs-accuracy.png", "greedy, dynamic", "Headlines");
-        assertThat(Files.readAllLines(dir.resolve("tradeoff.csv"))).hasSize(1 + 3 * 3)
-                .first().isEqualTo("model,npu,group,method,extraction,ratio,cycles,latency_us,pe_utilization,speedup,energy_uj,top1");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("latency-vs-accuracy.png", "greedy, dynamic", "Headlines",
+                "50.0%, --min-ratio 0.5", "With --min-ratio 0.5");
+        // three series at 0, 0.5 and 1, then greedy static and dynamic at 0.5 and 1 with the floor
+        List<String> csv = Files.readAllLines(dir.resolve("tradeoff.csv"));
+        assertThat(csv).hasSize(1 + 3 * 3 + 2 * 2)
+                .first().isEqualTo("model,npu,group,method,extraction,ratio,cycles,latency_us,pe_utilization,speedup,energy_uj,top1,min_ratio");
+        assertThat(csv.get(csv.size() - 1)).startsWith("fmnist-resnet,gemmini-like,8,greedy,dynamic,1.0," + r.floorTimings().get(1).cycles() + ",")
+                .endsWith("," + String.format(java.util.Locale.ROOT, "%.4f", r.series().get(1).top1At(1.0)) + ",0.5");
     }
 
     @Test
@@ -114,7 +130,7 @@ class TradeoffTest {
         assertThat(s.top1At(0.5)).isEqualTo(0.89);
         TradeoffResult r = new TradeoffResult("m", "npu", 64, "d", 1, null, 0.9, List.of(
                 new TradeoffResult.Timing(0, 1000, 1, 0.5, 1.0, 3.0, true), new TradeoffResult.Timing(0.5, 800, 0.8, 0.5, 1.25, 2.5, true),
-                new TradeoffResult.Timing(1.0, 625, 0.625, 0.5, 1.6, 2.0, true)), List.of(s), List.of());
+                new TradeoffResult.Timing(1.0, 625, 0.625, 0.5, 1.6, 2.0, true)), List.of(s), List.of(), 0, List.of());
         assertThat(r.halfShareOfFullSpeedup()).isCloseTo(0.25 / 0.6, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(TradeoffReport.headline(r)).contains("-1.00 pp against 8-bit", "reaches 42% of the 100% speedup (1.250x of 1.600x)");
     }
