@@ -179,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
                         + ": expected positive, finite values (" + ex.getMessage() + ")");
             }
         }
-        FloorPrograms programs = FloorPrograms.compile(q, config.target(), floor, "--min-ratio", rs, ratioOption);
+        FloorPrograms programs = FloorPrograms.compile(q, config.target(), floor, "--min-ratio");
         CompiledProgram c = programs.floor();
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
         // the check's input, drawn only where values are computed

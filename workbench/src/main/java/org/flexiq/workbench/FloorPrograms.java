@@ -13,9 +13,8 @@ import java.util.List;
  * weights are what the floor saves on. With floor 0 the two are one program.
  */
 public record FloorPrograms(double minRatio, CompiledProgram floor, CompiledProgram full) {
-    /** Refuses a floor the model does not store, or asked ratios below it, naming {@code option} and {@code ratioOption}. */
-    public static FloorPrograms compile(QuantizedModel q, Target target, double minRatio, String option, List<Double> asked, String ratioOption) {
-        requireServed(minRatio, option, asked, ratioOption);
+    /** Refuses a floor the model does not store, naming {@code option}. */
+    public static FloorPrograms compile(QuantizedModel q, Target target, double minRatio, String option) {
         Ratios.requireStored(q, option, List.of(minRatio));
         CompiledProgram full = NpuCompiler.compile(q, target);
         return new FloorPrograms(minRatio, minRatio == 0 ? full : NpuCompiler.compile(q, target, minRatio), full);
