@@ -224,9 +224,7 @@ final class InstructionSemantics {
     }
 
     private void preload(int sp, int k, int n, int stride, int mode, int shifts, boolean codes) {
-        if (codes && mode != 1) {
-            throw new NpuFault("preload codes=1 in int8 mode: 4-bit weight codes feed int4 folds only");
-        }
+        requireInt4Codes(codes, mode);
         int maxK = 2 * rows;
         int modeK = mode == 1 ? maxK : rows;
         if (k > modeK || n > cols) {
@@ -393,6 +391,13 @@ final class InstructionSemantics {
                 preload(i.w() + (row0 + k0) * i.wstride(), kt, i.n(), i.wstride(), 0, 0, false);
                 compute(a.a() + k0, a.astride(), i.acc(), i.m(), true, 0, 0, 0, i.conv() == 1, t, i.obase());
             }
+        }
+    }
+
+    /** A preload with codes=1 must be an int4 one: 4-bit weight codes feed int4 folds only. */
+    static void requireInt4Codes(boolean codes, int mode) {
+        if (codes && mode != 1) {
+            throw new NpuFault("preload codes=1 in int8 mode: 4-bit weight codes feed int4 folds only");
         }
     }
 

@@ -317,9 +317,7 @@ final class OpPlanner {
             throw new ConfigException(tm.machine + ": plain int8 PEs (peType int8) have no int4 lanes, but this ratio runs 4-bit folds; "
                     + "run it at ratio 0 or on dual-int4 PEs");
         }
-        if (i.codes() == 1 && i.mode() != 1) {
-            throw new NpuFault("preload codes=1 in int8 mode: 4-bit weight codes feed int4 folds only");
-        }
+        InstructionSemantics.requireInt4Codes(i.codes() == 1, i.mode());
         TimedOp o = op(TimedOp.Kind.PRELOAD, d);
         o.preload = i;
         o.int4 = i.mode() == 1;

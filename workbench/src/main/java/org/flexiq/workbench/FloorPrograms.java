@@ -15,9 +15,14 @@ import java.util.List;
 public record FloorPrograms(double minRatio, CompiledProgram floor, CompiledProgram full) {
     /** Refuses a floor the model does not store, naming {@code option}. */
     public static FloorPrograms compile(QuantizedModel q, Target target, double minRatio, String option) {
+        CompiledProgram floor = floorOnly(q, target, minRatio, option);
+        return new FloorPrograms(minRatio, floor, minRatio == 0 ? floor : NpuCompiler.compile(q, target));
+    }
+
+    /** The floor program alone (the full program for floor 0); a floor the model does not store refused, naming {@code option}. */
+    public static CompiledProgram floorOnly(QuantizedModel q, Target target, double minRatio, String option) {
         Ratios.requireStored(q, option, List.of(minRatio));
-        CompiledProgram full = NpuCompiler.compile(q, target);
-        return new FloorPrograms(minRatio, minRatio == 0 ? full : NpuCompiler.compile(q, target, minRatio), full);
+        return NpuCompiler.compile(q, target, minRatio);
     }
 
     /** The asked ratios must be ones a program with this floor serves: none below it. */

@@ -47,9 +47,9 @@ public final class Serving {
         if (minRatio == 0) {
             return new NpuServiceModel(NpuCompiler.compile(q, config.target()), config, extractionMode, withZero(storedRatios));
         }
-        org.flexiq.workbench.Ratios.requireStored(q, "--min-ratio", List.of(minRatio));
         List<Double> served = storedRatios.stream().filter(r -> r >= minRatio - QuantizedModel.RATIO_TOLERANCE).sorted().toList();
-        return new NpuServiceModel(NpuCompiler.compile(q, config.target(), minRatio), config, extractionMode, served);
+        return new NpuServiceModel(org.flexiq.workbench.FloorPrograms.floorOnly(q, config.target(), minRatio, "--min-ratio"), config,
+                extractionMode, served);
     }
 
     /** The model on the GPU timing model, at ratio 0 and every ratio it stores. */
