@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.FunctionalComparison;
@@ -63,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
                 List.of(Ratios.check("--ratio", Double.toString(ratio), ratio)), out);
         NpuConfig config = npu.config(q.groupWidth(), model);
         long t0 = System.nanoTime();
-        CompiledProgram c = NpuCompiler.compile(q, config.target());
+        CompiledProgram c = FloorPrograms.full(q, config);
         double compileS = (System.nanoTime() - t0) / 1e9;
         String profile = NpuCompiler.profileName(ratio);
         RunStats stats = FastEngine.run(c.program(), config, profile, FunctionalExecutor.STATIC);

@@ -1,12 +1,12 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.Engine;
 import org.flexiq.workbench.GpuRuns;
 import org.flexiq.workbench.NpuModels;
 import org.flexiq.workbench.Ratios;
 import org.flexiq.workbench.NpuRuns;
 import org.flexiq.compiler.lower.CompiledProgram;
-import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.Extraction;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.gpubackend.CudaProbe;
@@ -68,7 +68,7 @@ final class CompareCommand implements Callable<Integer> {
         List<Double> rs = Ratios.parse("--ratio", ratios);
         QuantizedModel q = NpuModels.quantized(model, group, group != null ? group : 32, 16, seed, "--ratio", rs, out);
         NpuConfig c = npu.config(q.groupWidth(), model);
-        CompiledProgram p = NpuCompiler.compile(q, c.target());
+        CompiledProgram p = FloorPrograms.full(q, c);
         // timing only: the outputs are checked by sim run and sim gpu
         NpuRuns npuRuns = NpuRuns.run(new NpuRuns.Request(q, p.program(), c, rs, Engine.FAST, e, false, false, null));
         GpuRuns gpuRuns = GpuRuns.model(q, g, gpu.kernel(), rs, 1, e, null);

@@ -53,7 +53,7 @@ final class CompileCommand implements Callable<Integer> {
         QuantizedModel q = QuantizedArgument.read(model);
         NpuConfig config = npu.config(q.groupWidth(), model);
         double floor = Ratios.parse("--min-ratio", minRatio).get(0);
-        FloorPrograms programs = FloorPrograms.compile(q, config.target(), floor, "--min-ratio");
+        FloorPrograms programs = FloorPrograms.compile(q, config, floor, "--min-ratio");
         CompiledProgram c = programs.floor();
         AtomicFiles.write(output, NpuFile.write(c.program()));
         PrintWriter out = spec.commandLine().getOut();

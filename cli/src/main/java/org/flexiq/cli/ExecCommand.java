@@ -1,5 +1,6 @@
 package org.flexiq.cli;
 
+import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.FunctionalComparison;
 import org.flexiq.workbench.NpuModels;
@@ -66,7 +67,7 @@ final class ExecCommand implements Callable<Integer> {
         List<Double> rs = Ratios.parse("--ratio", ratios);
         Ratios.requireStored(q, "--ratio", rs);
         NpuConfig config = npu.config(q.groupWidth(), model);
-        CompiledProgram c = NpuCompiler.compile(q, config.target());
+        CompiledProgram c = FloorPrograms.full(q, config);
         List<Map<String, FloatTensor>> inputs = DataOption.read("--data", () -> CalibrationData.load(data, q.graph(), seed));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s on %s (%dx%d, G = %d): %d instructions, %d inputs, %s extraction%n", q.graph().name(), config.name(),

@@ -156,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
         List<Double> rs = Ratios.parse(ratioOption, schedule != null ? schedule : ratios);
         double floor = Ratios.parse("--min-ratio", minRatio).get(0);
         FloorPrograms.requireServed(floor, "--min-ratio", rs, ratioOption);
-        QuantizedModel q = resolve(out, scalesim, topo, ratioOption, rs);
+        QuantizedModel q = resolve(out, scalesim, topo, ratioOption, rs, floor);
         if (scalesim != null && npu.array != null) {
             throw new BadInputException("--array: the array comes from " + scalesim.file() + " (ArrayHeight, ArrayWidth)");
         }
@@ -179,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
                         + ": expected positive, finite values (" + ex.getMessage() + ")");
             }
         }
-        FloorPrograms programs = FloorPrograms.compile(q, config.target(), floor, "--min-ratio");
+        FloorPrograms programs = FloorPrograms.compile(q, config, floor, "--min-ratio");
         CompiledProgram c = programs.floor();
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
         // the check's input, drawn only where values are computed
@@ -225,13 +225,14 @@ final class RunCommand implements Callable<Integer> {
             AccuracyTable acc = accuracy == null ? null : AccuracyTable.read(accuracy, null, e.id());
             RunReportPage.write(report, q.graph().name(), engine, runs, base, checks,
                     acc == null ? "" : acc.method() + " selection, " + acc.extraction() + " extraction, " + acc.data(),
-                    acc == null ? List.of() : latencyAgainstTop1(acc, runs), energies, int8Base);
+                    acc == null ? List.of() : latencyAgainstTop1(acc, runs), energies, int8Base, floor);
             AtomicFiles.write(report.resolve("run.json"), Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies,
-                    int8Base)));
+                    int8Base, floor)));
             out.printf(Locale.ROOT, "report: %s%n", report.resolve("report.html"));
         }
         if (json != null) {
-            AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies, int8Base)));
+            AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies, int8Base,
+                    floor)));
         }
         if (csv != null) {
             AtomicFiles.write(csv, LayerCsv.csv(runs, energies));
@@ -275,8 +276,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** MODEL or --topology as a quantized model that stores the {@code run} ratios (on-the-fly quantization stores them). */
-    private QuantizedModel resolve(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo, String ratioOption, List<Double> run)
-            throws IOException {
+    private QuantizedModel resolve(PrintWriter out, ScaleSimConfig scalesim, ScaleSimTopology topo, String ratioOption, List<Double> run,
+                                   double floor) throws IOException {
         int g = group != null ? group : scalesim != null ? defaultGroup(scalesim.arrayHeight()) : npu.config(null).groupWidth();
         if (topo != null) {
             out.printf(Locale.ROOT, "%s: %d layers (%s form) as matrix products on their im2col operands%n", topology, topo.layers().size(),
@@ -284,12 +285,14 @@ final class RunCommand implements Callable<Integer> {
             if (timingOnly()) {
                 out.printf(Locale.ROOT, "timing only: shapes and per-ratio 4-bit channel counts (G = %d), no values; --engine cycle "
                         + "computes synthetic ones and checks them%n", g);
-                return NpuModels.timingOnly(topo.toModel(g, seed).graph(), topology.toString(), g, NpuModels.onTheFlyRatios(run));
+                return NpuModels.timingOnly(topo.toModel(g, seed).graph(), topology.toString(), g,
+                        NpuModels.onTheFlyRatios(NpuModels.withFloor(run, floor)));
             }
-            return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, NpuModels.onTheFlyRatios(run), out);
+            return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, NpuModels.onTheFlyRatios(NpuModels.withFloor(run, floor)),
+                    out);
         }
-        return timingOnly() ? NpuModels.forTiming(model, group, g, ratioOption, run, out)
-                : NpuModels.quantized(model, group, g, 16, seed, ratioOption, run, out);
+        return timingOnly() ? NpuModels.forTiming(model, group, g, ratioOption, run, floor, out)
+                : NpuModels.quantized(model, group, g, 16, seed, ratioOption, run, floor, out);
     }
 
     /**

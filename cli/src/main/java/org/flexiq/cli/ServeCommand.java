@@ -163,7 +163,7 @@ final class ServeCommand implements Callable<Integer> {
         Extraction e = NpuModels.extraction(extraction);
         int g = group != null ? group : npu.config(null).groupWidth();
         List<Double> extra = ratios == null ? List.of() : Ratios.parse("--ratios", ratios);
-        QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, "--ratios", extra, out);
+        QuantizedModel q = NpuModels.quantized(model, group, g, 16, seed, "--ratios", extra, floor, out);
         ServiceModel service = gpu != null
                 ? Serving.gpu(q, GpuOptions.spec(gpu), GpuOptions.kernel(kernel), q.ratios())
                 : Serving.npu(q, npu.config(q.groupWidth()), NpuRuns.mode(e), q.ratios(), floor);

@@ -8,6 +8,7 @@ import org.flexiq.reports.SweepReportPage;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
 import org.flexiq.workbench.Engine;
+import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.LocalSweep;
 import org.flexiq.workbench.ModelCache;
 import org.flexiq.workbench.ModelSource;
@@ -55,8 +56,13 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "G,...", description = "Group widths (default: the model's, or the preset's).")
     String groups;
 
-    @Option(names = "--ratio", defaultValue = "0,0.25,0.5,0.75,1", description = "4-bit ratios (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ratio", description = "4-bit ratios (default: 0,0.25,0.5,0.75,1, those from --min-ratio up).")
     String ratios;
+
+    @Option(names = "--min-ratio", defaultValue = "0", paramLabel = "R", description = "Compile every point's program for the ratios from R "
+            + "up, with the weights 4-bit at all of them stored as packed 4-bit codes (sim run --min-ratio); speedups stay over the full "
+            + "program's ratio 0 (default: ${DEFAULT-VALUE}).")
+    String minRatio;
 
     @Option(names = "--out", converter = OutputPaths.Folder.class, required = true, paramLabel = "DIR", description = "Output folder (points already in it are kept).")
     Path out;
@@ -90,9 +96,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of on-the-fly quantization and cycle-engine inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    /** An (array, group width) pair: one compile, its ratios run on it. */
-    private record Unit(int rows, int cols, int group) {
-    }
+    private static final List<Double> DEFAULT_RATIOS = List.of(0.0, 0.25, 0.5, 0.75, 1.0);
 
     @Mixin
     EnergyOptions energyOptions = new EnergyOptions();
@@ -104,15 +108,20 @@ final class SweepCommand implements Callable<Integer> {
         Extraction e = NpuModels.extraction(extraction);
         NpuConfig preset = energyOptions.spec().configure(NpuPresets.load(npu));
         List<int[]> arrayList = SweepPlan.parseArrays("--array", arrays);
-        List<Double> ratioList = Ratios.parse("--ratio", ratios);
+        double floor = Ratios.parse("--min-ratio", minRatio).get(0);
+        List<Double> ratioList = ratios != null ? Ratios.parse("--ratio", ratios)
+                : DEFAULT_RATIOS.stream().filter(r -> r >= floor - QuantizedModel.RATIO_TOLERANCE).toList();
+        FloorPrograms.requireServed(floor, "--min-ratio", ratioList, "--ratio");
         ModelSource a = ModelSource.resolve(model);
-        QuantizedModel fixed = a.file() != null && a.file().quantized() ? NpuModels.quantized(model, null, 0, 0, seed, "--ratio", ratioList, o) : null;
+        QuantizedModel fixed = a.file() != null && a.file().quantized() ? NpuModels.quantized(model, null, 0, 0, seed, "--ratio", ratioList, floor, o)
+                : null;
         List<Integer> groupList = groups == null ? List.of(fixed != null ? fixed.groupWidth() : preset.groupWidth())
                 : SweepPlan.parseInts("--group", groups);
         String name = fixed != null ? fixed.graph().name() : a.model().graph().name();
-        SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed, energyOptions.spec().parameters("--energy", preset));
+        SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed, energyOptions.spec().parameters("--energy", preset),
+                floor);
         SweepStore store = new SweepStore(out);
-        store.open();
+        store.open(plan);
         int todo = LocalSweep.missing(plan, store);
         int total = plan.pointCount();
         o.printf(Locale.ROOT, "%s on %s: %d points (%d arrays x %d group widths x %d ratios), %d already in %s%n", name, preset.name(), total,

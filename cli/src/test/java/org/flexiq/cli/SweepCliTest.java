@@ -99,6 +99,64 @@ class SweepCliTest {
     }
 
     @Test
+    void aRatioFloorSweepTimesTheFloorProgramsOverTheFullProgramsRatio0(@TempDir Path dir) throws IOException {
+        String[] floorSweep = {"sweep", "mlp", "--npu", "gemmini-like", "--array", "8x8,16x4", "--group", "16", "--min-ratio", "0.5", "--out",
+                dir.resolve("floor").toString()};
+        SimCliTest.Result r = sim(floorSweep);
+        assertThat(r.code()).as(r.err()).isZero();
+        // the default ratios from the floor up
+        assertThat(r.out()).contains("6 points (2 arrays x 1 group widths x 3 ratios)");
+        JsonNode points = new ObjectMapper().readTree(dir.resolve("floor").resolve("sweep.json").toFile());
+        assertThat(sim("sweep", "mlp", "--npu", "gemmini-like", "--array", "8x8,16x4", "--group", "16", "--ratio", "0.5,0.75,1", "--out",
+                dir.resolve("full").toString()).code()).isZero();
+        JsonNode full = new ObjectMapper().readTree(dir.resolve("full").resolve("sweep.json").toFile());
+        for (int a = 0; a < 2; a++) {
+            String array = a == 0 ? "8x8" : "16x4";
+            Path json = dir.resolve("run-" + array + ".json");
+            SimCliTest.Result run = sim("run", "mlp", "--npu", "gemmini-like", "--array", array, "--group", "16", "--ratio", "0.5,0.75,1",
+                    "--min-ratio", "0.5", "--no-check", "--json", json.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            JsonNode runs = new ObjectMapper().readTree(json.toFile());
+            assertThat(runs.get("minRatio").asDouble()).isEqualTo(0.5);
+            for (int i = 0; i < 3; i++) {
+                JsonNode p = points.get(3 * a + i);
+                assertThat(p.get("rows").asInt() + "x" + p.get("cols").asInt()).isEqualTo(array);
+                assertThat(p.get("minRatio").asDouble()).isEqualTo(0.5);
+                // sim run's floor program, cycle for cycle, and the speed-up over the full program's 8-bit run
+                assertThat(p.get("cycles").asLong()).isEqualTo(runs.get("runs").get(i).get("cycles").asLong());
+                assertThat(p.get("speedup").asDouble()).isEqualTo(runs.get("ratio0Cycles").asDouble() / p.get("cycles").asDouble());
+                // the weights 4-bit at the floor travel as packed codes: fewer DRAM bytes than the program that serves every ratio
+                assertThat(p.get("dramBytes").asLong()).isLessThan(full.get(3 * a + i).get("dramBytes").asLong());
+            }
+        }
+        assertThat(Files.readString(dir.resolve("floor").resolve("sweep.csv")).split("\n")[1]).endsWith(",0.5");
+        // the cycle engine steps the floor programs to the same cycles
+        String[] cycle = java.util.Arrays.copyOf(floorSweep, floorSweep.length + 2);
+        cycle[floorSweep.length - 1] = dir.resolve("cycle").toString();
+        cycle[floorSweep.length] = "--engine";
+        cycle[floorSweep.length + 1] = "cycle";
+        assertThat(sim(cycle).code()).isZero();
+        assertThat(Files.readString(dir.resolve("cycle").resolve("sweep.csv"))).isEqualTo(Files.readString(dir.resolve("floor").resolve("sweep.csv")));
+
+        // a folder keeps one plan: the same sweep without the floor is refused, naming the field, and writes nothing
+        long before;
+        try (var files = Files.list(dir.resolve("floor").resolve("points"))) {
+            before = files.count();
+        }
+        SimCliTest.Result other = sim("sweep", "mlp", "--npu", "gemmini-like", "--array", "32x32", "--group", "16", "--ratio", "0.5", "--out",
+                dir.resolve("floor").toString());
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("plan.json: the points in", "were timed with minRatio 0.5 (this run: 0.0)");
+        try (var files = Files.list(dir.resolve("floor").resolve("points"))) {
+            assertThat(files.count()).isEqualTo(before);
+        }
+        SimCliTest.Result below = sim("sweep", "mlp", "--array", "8x8", "--ratio", "0,0.5", "--min-ratio", "0.5", "--out", dir.resolve("below").toString());
+        assertThat(below.code()).isEqualTo(2);
+        assertThat(below.err()).contains("--ratio 0: below --min-ratio 0.5");
+        assertThat(Files.exists(dir.resolve("below"))).isFalse();
+    }
+
+    @Test
     void badSweepInputExitsTwo(@TempDir Path dir) {
         assertThat(sim("sweep", "mlp", "--array", "8by8", "--out", dir.toString()).err()).contains("--array: '8by8' is not ROWSxCOLS");
         assertThat(sim("sweep", "mlp", "--array", "8x8", "--group", "0", "--out", dir.toString()).err())

@@ -26,15 +26,18 @@ public final class RunReportPage {
      * @param checks   per run, "match" or "DIFFER" against the golden executor (empty when not checked)
      * @param tradeoff latency and accuracy per ratio, or empty
      * @param energies per run, its energy; {@code int8Base} the ratio-0 run priced on plain int8 PEs
+     * @param minRatio the program's ratio floor ({@code --min-ratio}; 0: it serves every ratio)
      */
     public static void write(Path dir, String model, String engine, List<RunStats> runs, RunStats base, List<String> checks,
-                             String tradeoffSeries, List<TradeoffChart.Point> tradeoff, List<EnergyReport> energies, EnergyReport int8Base)
-            throws IOException {
+                             String tradeoffSeries, List<TradeoffChart.Point> tradeoff, List<EnergyReport> energies, EnergyReport int8Base,
+                             double minRatio) throws IOException {
         Path charts = dir.resolve("charts");
         NpuConfig c = runs.get(0).config();
         HtmlReport page = new HtmlReport(model + " on " + c.name() + " (" + c.arrayRows() + "x" + c.arrayCols() + ", G = " + c.groupWidth() + ")");
         page.paragraph(engine + " engine; " + runs.size() + " run(s); every number on this page is computed by the simulator "
-                + "(definitions: reports/README.md and simulator/README.md).");
+                + "(definitions: reports/README.md and simulator/README.md)."
+                + (minRatio > 0 ? " The program serves the ratios from " + SweepPoint.ratioText(minRatio) + " up, with the weights 4-bit at "
+                + "all of them stored as packed 4-bit codes (--min-ratio); speed-ups are over the full program's ratio-0 run." : ""));
         page.heading("Summary");
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
@@ -47,7 +50,7 @@ public final class RunReportPage {
         if (runs.size() > 1) {
             List<SweepPoint> points = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
-                points.add(SweepPoint.of(model, runs.get(i), base, energies.get(i), int8Base != null ? int8Base : energies.get(0)));
+                points.add(SweepPoint.of(model, runs.get(i), base, energies.get(i), int8Base != null ? int8Base : energies.get(0), minRatio));
             }
             page.heading("Against the 4-bit ratio");
             page.chart("Latency against the 4-bit ratio", ChartFiles.write(charts, "latency-vs-ratio",

@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class SweepReportPage {
     public static final String CSV_HEADER = "model,npu,array,rows,cols,group,ratio,status,reason,cycles,latency_us,pe_utilization,"
             + "speedup_over_ratio0,dram_bytes,int8_macs,int4_macs,energy_pj,area_mm2,int8_pe_energy_pj,int8_pe_area_mm2,energy_delay_uj_ms,"
-            + "perf_per_area_gain_over_int8_pe,energy_gain_over_int8_pe";
+            + "perf_per_area_gain_over_int8_pe,energy_gain_over_int8_pe,min_ratio";
 
     private SweepReportPage() {
     }
@@ -30,7 +30,8 @@ public final class SweepReportPage {
                     .append(String.format(Locale.ROOT, "%.3f,%.6f,%.6f", p.latencyUs(), p.peUtilization(), p.speedup())).append(',')
                     .append(p.dramBytes()).append(',').append(p.int8Macs()).append(',').append(p.int4Macs()).append(',')
                     .append(String.format(Locale.ROOT, "%.1f,%.6f,%.1f,%.6f,%.6g,%.6f,%.6f", p.energyPj(), p.areaMm2(), p.int8EnergyPj(),
-                            p.int8AreaMm2(), p.energyDelay(), p.perfPerAreaGain(), p.energyGain())).append('\n');
+                            p.int8AreaMm2(), p.energyDelay(), p.perfPerAreaGain(), p.energyGain())).append(',')
+                    .append(SweepPoint.ratioText(p.minRatio())).append('\n');
         }
         return b.toString();
     }
@@ -43,7 +44,8 @@ public final class SweepReportPage {
         HtmlReport page = new HtmlReport("Sweep: " + any.model() + " on " + any.npu());
         page.paragraph(points.size() + " points (" + ok + " feasible): arrays " + String.join(", ", SweepCharts.distinct(points, SweepPoint::array))
                 + "; group widths " + SweepCharts.distinct(points, SweepPoint::group) + "; 4-bit ratios "
-                + SweepCharts.distinct(points, p -> SweepPoint.ratioText(p.ratio())) + ". Speedup is over ratio 0 on the same array and G.");
+                + SweepCharts.distinct(points, p -> SweepPoint.ratioText(p.ratio())) + ". Speedup is over ratio 0 on the same array and G."
+                + floors(points));
         if (ok > 0) {
             for (int g : SweepCharts.distinct(points, SweepPoint::group)) {
                 if (points.stream().noneMatch(p -> p.group() == g && p.feasible())) {
@@ -85,5 +87,13 @@ public final class SweepReportPage {
         page.table(List.of("array", "G", "ratio", "status", "cycles", "latency", "PE utilization", "speedup", "energy", "area",
                 "perf/area and energy gain over int8 PEs", "reason"), rows);
         AtomicFiles.write(dir.resolve("report.html"), page.render());
+    }
+
+    /** What the ratio floors of the points' programs mean, where any has one. */
+    private static String floors(List<SweepPoint> points) {
+        List<String> floors = SweepCharts.distinct(points, p -> SweepPoint.ratioText(p.minRatio()));
+        return floors.equals(List.of("0")) ? "" : " Programs compiled for the ratio floor " + String.join(", ", floors) + " (--min-ratio): they serve "
+                + "the ratios from it up and store the weights 4-bit at all of them as packed 4-bit codes; the speedup's ratio-0 run is the full "
+                + "program's.";
     }
 }

@@ -54,6 +54,11 @@ public record NpuConfig(String name, String description, int arrayRows, int arra
     }
 
     /** What a compiled program may assume of this machine. */
+    /** The DMA's bytes per array cycle (infinite with ideal memory): the rate the compiler chooses its tilings for. */
+    public double dramBytesPerCycle() {
+        return idealMemory ? Double.POSITIVE_INFINITY : dramBandwidthGBps * 1000.0 / clockMHz;
+    }
+
     public Target target() {
         return new Target(arrayRows, arrayCols, scratchpadKiB * 1024, accumulatorKiB * 1024 / (4 * arrayCols));
     }

@@ -3,7 +3,7 @@ package org.flexiq.workbench;
 import org.flexiq.compiler.lower.CompiledProgram;
 import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.QuantizedModel;
-import org.flexiq.isa.Target;
+import org.flexiq.simulator.NpuConfig;
 
 import java.util.List;
 
@@ -14,15 +14,20 @@ import java.util.List;
  */
 public record FloorPrograms(double minRatio, CompiledProgram floor, CompiledProgram full) {
     /** Refuses a floor the model does not store, naming {@code option}. */
-    public static FloorPrograms compile(QuantizedModel q, Target target, double minRatio, String option) {
-        CompiledProgram floor = floorOnly(q, target, minRatio, option);
-        return new FloorPrograms(minRatio, floor, minRatio == 0 ? floor : NpuCompiler.compile(q, target));
+    public static FloorPrograms compile(QuantizedModel q, NpuConfig npu, double minRatio, String option) {
+        CompiledProgram floor = floorOnly(q, npu, minRatio, option);
+        return new FloorPrograms(minRatio, floor, minRatio == 0 ? floor : full(q, npu));
     }
 
     /** The floor program alone (the full program for floor 0); a floor the model does not store refused, naming {@code option}. */
-    public static CompiledProgram floorOnly(QuantizedModel q, Target target, double minRatio, String option) {
+    public static CompiledProgram floorOnly(QuantizedModel q, NpuConfig npu, double minRatio, String option) {
         Ratios.requireStored(q, option, List.of(minRatio));
-        return NpuCompiler.compile(q, target, minRatio);
+        return NpuCompiler.compile(q, npu.target(), minRatio, npu.dramBytesPerCycle());
+    }
+
+    /** The program that serves every stored ratio and 8-bit, its tilings chosen for the machine's DRAM rate. */
+    public static CompiledProgram full(QuantizedModel q, NpuConfig npu) {
+        return NpuCompiler.compile(q, npu.target(), 0, npu.dramBytesPerCycle());
     }
 
     /** The asked ratios must be ones a program with this floor serves: none below it. */

@@ -84,37 +84,58 @@ public final class NpuModels {
      */
     public static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, String option, List<Double> run,
                                            PrintWriter out) throws IOException {
-        ModelSource a = ModelSource.resolve(model);
-        if (a.file() != null && a.file().quantized()) {
-            return read(model, requestedGroup, option, run);
-        }
-        return quantize(a.model(), a.label(), group, samples, seed, onTheFlyRatios(run), out);
+        return quantized(model, requestedGroup, group, samples, seed, option, run, 0, out);
     }
 
-    /** A quantized file, its G checked against the user's --group (may be null) and its stored ratios against {@code run}. */
-    private static QuantizedModel read(String model, Integer requestedGroup, String option, List<Double> run) throws IOException {
+    /**
+     * As {@link #quantized(String, Integer, int, int, long, String, List, PrintWriter)}, for a program with the ratio floor
+     * {@code minRatio} (0: none): a quantized file must store it too (else a one-line error naming --min-ratio), and
+     * quantizing on the fly stores it.
+     */
+    public static QuantizedModel quantized(String model, Integer requestedGroup, int group, int samples, long seed, String option, List<Double> run,
+                                           double minRatio, PrintWriter out) throws IOException {
+        ModelSource a = ModelSource.resolve(model);
+        if (a.file() != null && a.file().quantized()) {
+            return read(model, requestedGroup, option, run, minRatio);
+        }
+        return quantize(a.model(), a.label(), group, samples, seed, onTheFlyRatios(withFloor(run, minRatio)), out);
+    }
+
+    /** A quantized file, its G checked against the user's --group (may be null) and its stored ratios against {@code run} and the floor. */
+    private static QuantizedModel read(String model, Integer requestedGroup, String option, List<Double> run, double minRatio) throws IOException {
         QuantizedModel q = QuantizedFlx.read(Path.of(model));
         if (requestedGroup != null && requestedGroup != q.groupWidth()) {
             throw new BadInputException("--group " + requestedGroup + ": " + model + " was quantized with G = " + q.groupWidth()
                     + "; quantize again for another group width");
         }
         Ratios.requireStored(q, option, run);
+        Ratios.requireStored(q, "--min-ratio", withFloor(List.of(), minRatio));
         return q;
+    }
+
+    /** {@code run} and the ratio floor (where above 0): what a program with that floor needs stored. */
+    public static List<Double> withFloor(List<Double> run, double minRatio) {
+        List<Double> all = new ArrayList<>(run);
+        if (minRatio > 0) {
+            all.add(minRatio);
+        }
+        return List.copyOf(all);
     }
 
     /**
      * MODEL for timing alone: a quantized file as it is (its own counts), else the timing-only model of its graph with the
-     * counts {@link #quantize} would give ({@link #timingOnly(Graph, String, int)}).
+     * counts {@link #quantize} would give ({@link #timingOnly(Graph, String, int)}); a program with the ratio floor
+     * {@code minRatio} (0: none) needs it stored, as in {@link #quantized(String, Integer, int, int, long, String, List, double, PrintWriter)}.
      */
-    public static QuantizedModel forTiming(String model, Integer requestedGroup, int group, String option, List<Double> run, PrintWriter out)
-            throws IOException {
+    public static QuantizedModel forTiming(String model, Integer requestedGroup, int group, String option, List<Double> run, double minRatio,
+                                           PrintWriter out) throws IOException {
         ModelSource a = ModelSource.resolve(model);
         if (a.file() != null && a.file().quantized()) {
-            return read(model, requestedGroup, option, run);
+            return read(model, requestedGroup, option, run, minRatio);
         }
         out.printf(Locale.ROOT, "timing only: %s's shapes and the per-ratio 4-bit channel counts on-the-fly quantization gives (G = %d), "
                 + "no weights, calibration or selection%n", a.label(), group);
-        return timingOnly(a.model().graph(), a.label(), group, onTheFlyRatios(run));
+        return timingOnly(a.model().graph(), a.label(), group, onTheFlyRatios(withFloor(run, minRatio)));
     }
 
     /**

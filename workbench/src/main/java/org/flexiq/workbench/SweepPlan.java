@@ -13,16 +13,24 @@ import java.util.List;
  *
  * @param model  a float .flx or zoo name (quantized on the fly per group width), or a quantized .flx
  * @param arrays each {rows, cols}
- * @param energy the energy and area parameters each point is priced with (the preset names its DRAM and PE type;
- *               each point also prices ratio 0 on plain int8 PEs, for the dual-int4 PE's worth)
+ * @param energy   the energy and area parameters each point is priced with (the preset names its DRAM and PE type;
+ *                 each point also prices ratio 0 on plain int8 PEs, for the dual-int4 PE's worth)
+ * @param minRatio the ratio floor every unit's program is compiled for ({@link FloorPrograms}; 0: programs that serve every
+ *                 ratio); no asked ratio lies below it
  */
 public record SweepPlan(String model, NpuConfig preset, List<int[]> arrays, List<Integer> groups, List<Double> ratios, Engine engine,
-                        Extraction extraction, long seed, EnergyParameters energy) {
+                        Extraction extraction, long seed, EnergyParameters energy, double minRatio) {
 
     public SweepPlan {
         arrays = List.copyOf(arrays);
         groups = List.copyOf(groups);
         ratios = List.copyOf(ratios);
+        FloorPrograms.requireServed(minRatio, "--min-ratio", ratios, "--ratio");
+    }
+
+    /** The ratios a model quantized for the plan must store: the asked ones and the floor. */
+    public List<Double> storedRatios() {
+        return NpuModels.withFloor(ratios, minRatio);
     }
 
     /** Arrays in the given order, each with every group width. */

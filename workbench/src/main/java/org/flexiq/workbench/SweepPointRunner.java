@@ -1,7 +1,6 @@
 package org.flexiq.workbench;
 
 import org.flexiq.compiler.lower.InfeasibleException;
-import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.isa.NpuProgram;
 import org.flexiq.reports.SweepPoint;
@@ -16,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a sweep unit into its points: quantize (cached; timing-only on the fast engine), compile for the unit's array and G, time ratio 0
- * and each asked ratio. A unit the hardware or the model cannot take gives infeasible points with the reason.
+ * Turns a sweep unit into its points: quantize (cached; timing-only on the fast engine), compile for the unit's array and G (and the
+ * plan's ratio floor), time ratio 0 and each asked ratio. A unit the hardware or the model cannot take gives infeasible points with the reason.
  */
 public final class SweepPointRunner {
     private final SweepPlan plan;
@@ -42,10 +41,12 @@ public final class SweepPointRunner {
                         + "float model or zoo name, which is quantized for each");
             }
             // the fast engine needs cycles alone: the model's shapes and counts, not its values
-            QuantizedModel q = fixed != null ? fixed : plan.engine() == Engine.FAST ? cache.timingOnly(plan.model(), u.group(), plan.ratios())
-                    : cache.quantized(plan.model(), u.group(), plan.seed(), plan.ratios());
-            NpuProgram p = NpuCompiler.compile(q, c.target()).program();
-            RunStats base = time(q, p, c, 0);
+            QuantizedModel q = fixed != null ? fixed : plan.engine() == Engine.FAST ? cache.timingOnly(plan.model(), u.group(), plan.storedRatios())
+                    : cache.quantized(plan.model(), u.group(), plan.seed(), plan.storedRatios());
+            FloorPrograms programs = FloorPrograms.compile(q, c, plan.minRatio(), "--min-ratio");
+            NpuProgram p = programs.floor().program();
+            // the speed-up's base is the 8-bit run of the program that serves every ratio, whatever the floor
+            RunStats base = time(q, programs.full().program(), c, 0);
             EnergyTable priced = EnergyTable.of(plan.energy(), c);
             EnergyTable int8 = EnergyTable.of(plan.energy(), c.withEnergy(null, null, PeType.INT8.id()));
             EnergyReport int8Base = EnergyReport.of(int8, base);
@@ -55,15 +56,16 @@ public final class SweepPointRunner {
                     run = r == 0 ? base : time(q, p, c, r);
                 } catch (ConfigException ex) {
                     // the machine refuses this ratio alone (plain int8 PEs have no 4-bit folds); ratio 0 stands
-                    done.add(SweepPoint.infeasible(modelName, c.name(), u.rows(), u.cols(), u.group(), r, ex.getMessage()));
+                    done.add(SweepPoint.infeasible(modelName, c.name(), u.rows(), u.cols(), u.group(), r, ex.getMessage(), plan.minRatio()));
                     continue;
                 }
-                done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(priced, run), int8Base));
+                done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(priced, run), int8Base, plan.minRatio()));
             }
         } catch (InfeasibleException | ConfigException ex) {
             done.clear();
             for (double r : ratios) {
-                done.add(SweepPoint.infeasible(modelName, plan.preset().name(), u.rows(), u.cols(), u.group(), r, ex.getMessage()));
+                done.add(SweepPoint.infeasible(modelName, plan.preset().name(), u.rows(), u.cols(), u.group(), r, ex.getMessage(),
+                        plan.minRatio()));
             }
         }
         return done;

@@ -139,7 +139,7 @@ public final class Tradeoff {
         }
         for (Selected s : selected) {
             stage.accept("timing: " + s.method().id() + " on " + plan.npu().name());
-            List<TradeoffResult.Timing> t = time(s.model(), plan.npu(), NpuCompiler.compile(s.model(), plan.npu().target()).program(), ratios,
+            List<TradeoffResult.Timing> t = time(s.model(), plan.npu(), FloorPrograms.full(s.model(), plan.npu()).program(), ratios,
                     images.image(0), plan.energy(), null);
             if (timings == null) {
                 timings = t;
@@ -176,7 +176,7 @@ public final class Tradeoff {
             QuantizedModel first = selected.get(0).model();
             stage.accept("timing: --min-ratio " + NpuCompiler.profileName(floor) + " on " + plan.npu().name());
             List<Double> served = ratios.stream().filter(r -> r >= floor - QuantizedModel.RATIO_TOLERANCE).toList();
-            floorTimings = time(first, plan.npu(), FloorPrograms.floorOnly(first, plan.npu().target(), floor, "--min-ratio").program(), served, images.image(0),
+            floorTimings = time(first, plan.npu(), FloorPrograms.floorOnly(first, plan.npu(), floor, "--min-ratio").program(), served, images.image(0),
                     plan.energy(), timings.get(0).cycles());
         }
         return new Outcome(new TradeoffResult(selected.get(0).model().graph().name(), plan.npu().name(), selected.get(0).model().groupWidth(),

@@ -60,7 +60,8 @@ class TradeoffTest {
         QuantizedModel int8 = Quantizer.quantize(m, calib, new QuantizerOptions(8, CalibrationMethod.MAX));
         QuantizedModel q = FlexiqLayout.apply(ChannelSelection.select(int8, ratios,
                 new ChannelSelection.Options(ChannelSelection.Method.GREEDY, Extraction.STATIC, 4, 1, 0), calib, SearchProgress.NONE).model());
-        NpuProgram p = NpuCompiler.compile(q, npu.target()).program();
+        // the program every command compiles: tilings chosen for the machine's DRAM rate
+        NpuProgram p = NpuCompiler.compile(q, npu.target(), 0, npu.dramBytesPerCycle()).program();
         LabeledImages test = DataSpec.parse("fashion-mnist:test:120").load();
 
         assertThat(r.model()).isEqualTo("fmnist-resnet");
@@ -82,7 +83,7 @@ class TradeoffTest {
             assertThat(t.goldenMatch()).isTrue();
         }
         // the floor program: the same model compiled for 0.5, timed at 0.5 and 1 over the full program's 8-bit run, outputs checked
-        NpuProgram floor = NpuCompiler.compile(q, npu.target(), 0.5).program();
+        NpuProgram floor = NpuCompiler.compile(q, npu.target(), 0.5, npu.dramBytesPerCycle()).program();
         assertThat(r.minRatio()).isEqualTo(0.5);
         assertThat(r.floorTimings()).extracting(TradeoffResult.Timing::ratio).containsExactly(0.5, 1.0);
         for (TradeoffResult.Timing t : r.floorTimings()) {

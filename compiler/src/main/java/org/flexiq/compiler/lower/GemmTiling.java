@@ -5,8 +5,9 @@ import org.flexiq.isa.Instruction;
 /**
  * Lowers one matrix product onto the array, tile by tile: out[M, N] = requant(bias + A[M, K] W[K, N]) with
  * K split at MAX_4BIT_CH by loop.ws. A is a DRAM view (for a convolution, the input's pixel rows, read
- * through the window geometry); W a DRAM view of taps*K rows. The largest tiles that fit the scratchpad
- * and accumulator are used, weight buffers alternate (double-buffered) when two fit.
+ * through the window geometry); W a DRAM view of taps*K rows. Of the tilings that fit the scratchpad and accumulator,
+ * the one estimated fastest at the machine's DRAM rate ({@link TilingEstimate}), else the one that moves the fewest bytes;
+ * weight buffers alternate (double-buffered) when two fit, and so do accumulator halves across column tiles.
  */
 final class GemmTiling {
     /** The activation side: rows of K int8 values, or a feature map for a convolution. */
@@ -80,11 +81,15 @@ final class GemmTiling {
             throw new InfeasibleException("layer " + layer + ": an output row of " + perUnit + " pixels exceeds the accumulator's "
                     + t.accumulatorRows() + " rows");
         }
-        // Of the tilings that fit, the one that moves the fewest DRAM bytes (weights are read once per tile
-        // of output rows); ties go to double-buffered weights, then to larger tiles.
+        // Of the tilings that fit, the one estimated fastest at the machine's DRAM rate (TilingEstimate), then the one that
+        // moves the fewest DRAM bytes (weights are read once per tile of output rows); then double-buffered weights, then
+        // larger tiles. Without a rate, the fewest bytes.
         Plan plan = null;
+        double bestTime = Double.MAX_VALUE;
         long best = Long.MAX_VALUE;
         long weightBytes = (long) taps * (k - floor) * n + (packed == null ? 0 : packed.bytes(taps, n));
+        TilingEstimate estimate = cx.dramBytesPerCycle > 0 ? new TilingEstimate(t, cx.dramBytesPerCycle, k, n, taps, weightBytes, floor,
+                site != null ? k : floor) : null;
         for (int buffers = 2; buffers >= 1; buffers--) {
             for (int tc = Math.min(taps, MAX_TAPS); tc >= 1; tc = tc == 1 ? 0 : (tc + 1) / 2) {
                 for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1; u = u == 1 ? 0 : (u + 1) / 2) {
@@ -94,7 +99,10 @@ final class GemmTiling {
                     }
                     long tiles = (units + u - 1) / u;
                     long traffic = tiles * weightBytes + (long) p.activationRows(a) * k * tiles;
-                    if (traffic < best) {
+                    double time = estimate == null ? 0
+                            : estimate.cycles(units, perUnit, p.units, p.tapChunk, p.buffers, p.activationRows(a), activationSets(p, a, k, nt, groups, site, units, t));
+                    if (time < bestTime || time == bestTime && traffic < best) {
+                        bestTime = time;
                         best = traffic;
                         plan = p;
                     }
@@ -108,9 +116,7 @@ final class GemmTiling {
         Scratchpad sp = cx.scratchpad(layer);
         int aRowsMax = plan.activationRows(a);
         boolean gathers = site != null && site.gather() >= 0;
-        long activationSet = (long) aRowsMax * k * (gathers ? 2 : 1) + (site != null ? (long) aRowsMax * groups : 0) + 32;
-        // A second activation set lets the next tile's rows load while this tile computes (when it fits).
-        int sets = units > plan.units && plan.bytes(a, k, nt, groups, site) + activationSet + 256 <= t.scratchpadBytes() ? 2 : 1;
+        int sets = activationSets(plan, a, k, nt, groups, site, units, t);
         int[] spA = new int[sets];
         int[] spA4 = new int[sets];
         int[] spSh = new int[sets];
@@ -125,6 +131,9 @@ final class GemmTiling {
         int spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
         int spGatherTable = gathers ? sp.alloc(2L * k, "reorder table") : -1;
         int mMax = plan.units * perUnit;
+        // Two accumulator halves where a tile's rows fit twice: the next column tile's bias lands and its folds start while
+        // this tile is requantized; with one, the bias load waits for the requant and the load queue (in order) behind it.
+        int accSets = n > nt && 2 * mMax <= t.accumulatorRows() ? 2 : 1;
         int spOut = sp.alloc((long) mMax * nt, "output tile");
         int[] spW = new int[plan.buffers];
         int[] spWs = new int[plan.buffers];
@@ -177,13 +186,8 @@ final class GemmTiling {
             code.add(new Instruction.ConfigWs(spG[as], k, spA4[as], k, spSh[as], groups));
             for (int n0 = 0; n0 < n; n0 += nt) {
                 int cols = Math.min(nt, n - n0);
+                int acc = (tile % accSets) * mMax;
                 int b = tile++ % plan.buffers;
-                code.add(new Instruction.MvinAcc(out.bias() + (out.biasPerColumn() ? 4 * n0 : 0), 0, m, cols, 0));
-                code.add(out.pstride() == 0 ? new Instruction.Mvin(out.params(), spP[b], 1, 8, 0, 1, 8)
-                        : new Instruction.Mvin(out.params() + 8 * n0, spP[b], 1, 8 * cols, 0, 1, 8 * cols));
-                if (site != null) {
-                    code.add(new Instruction.Mvin(site.weightShifts() + n0, spWs[b], groups, cols, n, 1, cols));
-                }
                 for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
                     int tc = Math.min(plan.tapChunk, taps - t0);
                     int wb = buffer++ % plan.buffers;
@@ -199,13 +203,30 @@ final class GemmTiling {
                             ViewDma.load(code, weights.columns(n0, cols), tap * (k - floor), k - floor, row + floor * cols, cols);
                         }
                     }
-                    code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] : 0, cols, 0, m, cols, k, t0, tc,
+                    if (t0 == 0) {
+                        // the first weights ahead of the bias, multipliers and shifts: the load queue runs in order, and these small
+                        // loads wait on the accumulator rows and buffers the tiles before still use, where the weights need not
+                        code.add(new Instruction.MvinAcc(out.bias() + (out.biasPerColumn() ? 4 * n0 : 0), acc, m, cols, 0));
+                        code.add(out.pstride() == 0 ? new Instruction.Mvin(out.params(), spP[b], 1, 8, 0, 1, 8)
+                                : new Instruction.Mvin(out.params() + 8 * n0, spP[b], 1, 8 * cols, 0, 1, 8 * cols));
+                        if (site != null) {
+                            code.add(new Instruction.Mvin(site.weightShifts() + n0, spWs[b], groups, cols, n, 1, cols));
+                        }
+                    }
+                    code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] : 0, cols, acc, m, cols, k, t0, tc,
                             groupWidth, site != null ? site.register() : 0, a.conv() != null ? 1 : 0, obase, floor));
                 }
-                code.add(new Instruction.Requant(0, spOut, m, cols, cols, spP[b], out.pstride(), out.min(), out.max()));
+                code.add(new Instruction.Requant(acc, spOut, m, cols, cols, spP[b], out.pstride(), out.min(), out.max()));
                 ViewDma.store(code, out.rows().columns(n0, cols), obase, m, spOut, cols);
             }
         }
+    }
+
+    /** A second activation set lets the next tile's rows load while this tile computes (when it fits). */
+    private static int activationSets(Plan plan, Activations a, int k, int nt, int groups, FourBitSite site, int units, org.flexiq.isa.Target t) {
+        long rows = plan.activationRows(a);
+        long activationSet = rows * k * (site != null && site.gather() >= 0 ? 2 : 1) + (site != null ? rows * groups : 0) + 32;
+        return units > plan.units && plan.bytes(a, k, nt, groups, site) + activationSet + 256 <= t.scratchpadBytes() ? 2 : 1;
     }
 
     /** Tile sizes: output units (rows, or output rows of a conv) per tile, kernel taps per weight load, weight buffers. */

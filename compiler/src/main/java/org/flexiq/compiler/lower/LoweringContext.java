@@ -43,10 +43,17 @@ final class LoweringContext {
      */
     final double minRatio;
 
-    LoweringContext(Target target, QuantizedModel model, double minRatio) {
+    /**
+     * The DMA's bytes per array cycle on the machine the program is tuned for (infinite for ideal memory), which tilings are
+     * chosen by ({@link TilingEstimate}); 0 where it is not known: the tiling that moves the fewest DRAM bytes.
+     */
+    final double dramBytesPerCycle;
+
+    LoweringContext(Target target, QuantizedModel model, double minRatio, double dramBytesPerCycle) {
         this.target = target;
         this.model = model;
         this.minRatio = minRatio;
+        this.dramBytesPerCycle = dramBytesPerCycle;
         this.timingOnly = model.metadata().containsKey(org.flexiq.compiler.quant.Quantizer.TIMING_ONLY);
     }
 

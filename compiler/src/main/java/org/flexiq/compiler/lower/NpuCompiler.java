@@ -52,8 +52,14 @@ public final class NpuCompiler {
     private NpuCompiler() {
     }
 
+    /** The full program with the tilings that move the fewest DRAM bytes (no DRAM rate to estimate their time at). */
     public static CompiledProgram compile(QuantizedModel model, Target target) {
-        return compile(model, target, 0);
+        return compile(model, target, 0, 0);
+    }
+
+    /** {@link #compile(QuantizedModel, Target, double, double)} with the tilings that move the fewest DRAM bytes. */
+    public static CompiledProgram compile(QuantizedModel model, Target target, double minRatio) {
+        return compile(model, target, minRatio, 0);
     }
 
     /**
@@ -63,9 +69,16 @@ public final class NpuCompiler {
      * minRatio, 8-bit included, are left out. minRatio 0 is the full program. Either way the outputs are the golden
      * executor's: the codes are the ones the preload would have made.
      *
+     * Each matrix product takes the tiling estimated fastest where the machine's DMA rate is given ({@code dramBytesPerCycle},
+     * bytes per array cycle; infinite for ideal memory), else the one that moves the fewest DRAM bytes (0); the outputs are
+     * the same either way.
+     *
      * @throws IllegalArgumentException when minRatio is neither 0 nor a stored ratio
      */
-    public static CompiledProgram compile(QuantizedModel model, Target target, double minRatio) {
+    public static CompiledProgram compile(QuantizedModel model, Target target, double minRatio, double dramBytesPerCycle) {
+        if (!(dramBytesPerCycle >= 0)) {
+            throw new IllegalArgumentException("DRAM bytes per cycle " + dramBytesPerCycle + " is not 0 (unknown) or positive");
+        }
         for (Site s : model.sites().values()) {
             model.fourBitChannels(s, minRatio); // refuses a ratio the model does not store
         }
@@ -81,7 +94,7 @@ public final class NpuCompiler {
             }
         }
         QuantizedModel m = laidOut(model);
-        LoweringContext cx = new LoweringContext(target, m, minRatio);
+        LoweringContext cx = new LoweringContext(target, m, minRatio, dramBytesPerCycle);
         Graph graph = m.graph();
         Map<String, String> fusedClamp = fusedClamps(m);
         Map<String, Object> constants = new HashMap<>();

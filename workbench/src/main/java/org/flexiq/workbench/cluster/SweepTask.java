@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One sweep unit (an array and G, with the ratios still missing) as data: the model's name or path, the NPU
- * config as JSON, the engine, extraction and seed. A member runs it with its own model cache and answers the
+ * config as JSON, the engine, extraction, seed and ratio floor. A member runs it with its own model cache and answers the
  * points as JSON. Only these fields travel, never code: the class is {@link IdentifiedDataSerializable}, made by
  * {@link SweepTaskFactory} on the member, and Java deserialization is limited to an allow-list
  * ({@link ClusterMembers}).
@@ -53,6 +53,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
     private String engine;
     private String extraction;
     private long seed;
+    private double minRatio;
     private transient String member = "local";
 
     /** For the factory. */
@@ -76,6 +77,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         this.engine = plan.engine().id();
         this.extraction = plan.extraction().id();
         this.seed = plan.seed();
+        this.minRatio = plan.minRatio();
     }
 
     public SweepUnit unit() {
@@ -107,7 +109,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
             }
             SweepPlan plan = new SweepPlan(model, NpuPresets.parse("the sweep's NPU config", npuJson.getBytes(StandardCharsets.UTF_8)),
                     List.of(new int[]{rows, cols}), List.of(group), rs, Engine.parse("engine", engine), Extraction.parse(extraction), seed,
-                    EnergyParameters.parse("the sweep's energy parameters", energyJson.getBytes(StandardCharsets.UTF_8)));
+                    EnergyParameters.parse("the sweep's energy parameters", energyJson.getBytes(StandardCharsets.UTF_8)), minRatio);
             QuantizedModel fixed = quantizedFile ? FILES.computeIfAbsent(model, m -> {
                 try {
                     return QuantizedFlx.read(Path.of(m));
@@ -153,6 +155,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         out.writeString(engine);
         out.writeString(extraction);
         out.writeLong(seed);
+        out.writeDouble(minRatio);
     }
 
     @Override
@@ -169,6 +172,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         engine = in.readString();
         extraction = in.readString();
         seed = in.readLong();
+        minRatio = in.readDouble();
     }
 
     @Override

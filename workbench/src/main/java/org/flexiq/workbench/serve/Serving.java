@@ -1,6 +1,5 @@
 package org.flexiq.workbench.serve;
 
-import org.flexiq.compiler.lower.NpuCompiler;
 import org.flexiq.workbench.AccuracyTable;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.gpubackend.GpuSpec;
@@ -45,10 +44,10 @@ public final class Serving {
      */
     public static NpuServiceModel npu(QuantizedModel q, NpuConfig config, int extractionMode, List<Double> storedRatios, double minRatio) {
         if (minRatio == 0) {
-            return new NpuServiceModel(NpuCompiler.compile(q, config.target()), config, extractionMode, withZero(storedRatios));
+            return new NpuServiceModel(org.flexiq.workbench.FloorPrograms.full(q, config), config, extractionMode, withZero(storedRatios));
         }
         List<Double> served = storedRatios.stream().filter(r -> r >= minRatio - QuantizedModel.RATIO_TOLERANCE).sorted().toList();
-        return new NpuServiceModel(org.flexiq.workbench.FloorPrograms.floorOnly(q, config.target(), minRatio, "--min-ratio"), config,
+        return new NpuServiceModel(org.flexiq.workbench.FloorPrograms.floorOnly(q, config, minRatio, "--min-ratio"), config,
                 extractionMode, served);
     }
 

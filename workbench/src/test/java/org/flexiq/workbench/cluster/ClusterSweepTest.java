@@ -58,7 +58,7 @@ class ClusterSweepTest {
             a.addAll(SweepPlan.parseArrays("--array", s));
         }
         return new SweepPlan("mlp", NpuPresets.load("flexiq-npu"), a, List.of(16, 32), List.of(0.0, 0.5, 1.0), Engine.FAST, Extraction.STATIC, 0,
-                org.flexiq.simulator.energy.EnergyParameters.load(org.flexiq.simulator.energy.EnergyParameters.DEFAULT));
+                org.flexiq.simulator.energy.EnergyParameters.load(org.flexiq.simulator.energy.EnergyParameters.DEFAULT), 0);
     }
 
     private HazelcastInstance coordinator(String name, int threads) {
@@ -108,7 +108,7 @@ class ClusterSweepTest {
     private Map<String, byte[]> localSweep(SweepPlan plan) throws Exception {
         Path out = dir.resolve("local");
         SweepStore store = new SweepStore(out);
-        store.open();
+        store.open(plan);
         LocalSweep.run(plan, new SweepPointRunner(plan, null, "mlp", new ModelCache()), store, 2, n -> { });
         return files(out);
     }
@@ -128,7 +128,7 @@ class ClusterSweepTest {
         SweepPlan plan = plan("8x8,16x16,32x32,64x64");
         HazelcastInstance hz = cluster("flexiq-test-three", 2);
         SweepStore store = new SweepStore(dir.resolve("cluster"));
-        store.open();
+        store.open(plan);
         Map<String, Integer> perMember = ClusterSweep.run(plan, false, "mlp", store, hz, 6, (points, member, n) -> { });
         assertThat(perMember.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(plan.units().size());
         assertThat(perMember).as("units per member").hasSize(3);
@@ -144,7 +144,7 @@ class ClusterSweepTest {
         HazelcastInstance hz = cluster("flexiq-test-kill", 2);
         Process victim = workers.get(0);
         SweepStore store = new SweepStore(dir.resolve("cluster"));
-        store.open();
+        store.open(plan);
         AtomicInteger saved = new AtomicInteger();
         int half = plan.units().size() / 2;
         ClusterSweep.run(plan, false, "mlp", store, hz, 4, (points, member, n) -> {
@@ -168,7 +168,7 @@ class ClusterSweepTest {
         AtomicInteger units = new AtomicInteger();
         List<Process> late = new ArrayList<>();
         SweepStore store = new SweepStore(dir.resolve("cluster"));
-        store.open();
+        store.open(plan);
         Map<String, Integer> perMember = ClusterSweep.run(plan, false, "mlp", store, hz, 1, (points, member, n) -> {
             if (units.incrementAndGet() == 1) {
                 try {
@@ -203,11 +203,17 @@ class ClusterSweepTest {
             assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasStackTraceContaining(ForeignTask.class.getName());
         }
-        // and the members still run sweep tasks afterwards
+        // and the members still run sweep tasks afterwards; a plan's ratio floor travels with its tasks
+        SweepPlan base = plan("8x8");
+        SweepPlan plan = new SweepPlan(base.model(), base.preset(), base.arrays(), base.groups(), List.of(0.5, 1.0), base.engine(), base.extraction(),
+                base.seed(), base.energy(), 0.5);
         SweepStore store = new SweepStore(dir.resolve("after"));
-        store.open();
-        SweepPlan plan = plan("8x8");
+        store.open(plan);
         ClusterSweep.run(plan, false, "mlp", store, hz, 2, (points, member, n) -> { });
-        assertThat(files(dir.resolve("after"))).hasSize(plan.pointCount());
+        Map<String, byte[]> cluster = files(dir.resolve("after"));
+        assertThat(cluster).hasSize(plan.pointCount());
+        Map<String, byte[]> local = localSweep(plan);
+        cluster.forEach((k, v) -> assertThat(v).as(k).isEqualTo(local.get(k)));
+        assertThat(new String(cluster.get("8x8-g16-r1.json"), java.nio.charset.StandardCharsets.UTF_8)).contains("\"minRatio\":0.5");
     }
 }

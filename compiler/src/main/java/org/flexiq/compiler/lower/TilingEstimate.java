@@ -1,0 +1,61 @@
+package org.flexiq.compiler.lower;
+
+import org.flexiq.isa.Target;
+
+/**
+ * A tiling's cycles, estimated the way the simulator's timing model runs it (simulator/README.md, "Timing model"), for
+ * {@link GemmTiling} to choose between tilings that fit: the DMA channel moves {@code bytesPerCycle} per cycle, a fold of
+ * M rows costs max(M, R) once its weights are in, and a weight load overlaps the folds before it only where a second weight
+ * buffer holds it. The fewest DRAM bytes is not the fastest tiling: a tile that fills the scratchpad with one weight buffer
+ * moves fewer bytes than two buffers with smaller activation tiles, but its folds wait for every weight load.
+ *
+ * <p>The program serves a range of ratios, and a tiling that hides its loads under 8-bit folds may not hide them under the
+ * half as many 4-bit ones: the estimate is the mean of the lowest ratio served (8-bit, or the floor's 4-bit channels) and
+ * of 100% (every channel of a 4-bit capable layer 4-bit).
+ *
+ * @param weightBytes the layer's weight bytes, every column tile and tap once
+ * @param lowFourBit  leading channels 4-bit at the lowest ratio served (the floor's; 0 for a full program)
+ * @param highFourBit leading channels 4-bit at 100% (k for a 4-bit capable layer, else {@code lowFourBit})
+ */
+record TilingEstimate(Target target, double bytesPerCycle, int k, int n, int taps, long weightBytes, int lowFourBit, int highFourBit) {
+
+    /**
+     * @param units         output units (rows, or output rows of a convolution)
+     * @param perUnit       output pixels per unit
+     * @param tileUnits     units per tile
+     * @param tapChunk      kernel taps per weight buffer
+     * @param buffers       weight buffers (2: the next chunk loads while this one computes)
+     * @param activationRows activation rows a tile loads
+     * @param activationSets activation buffers (2: the next tile's rows load while this one computes)
+     */
+    double cycles(int units, int perUnit, int tileUnits, int tapChunk, int buffers, int activationRows, int activationSets) {
+        return (cycles(units, perUnit, tileUnits, tapChunk, buffers, activationRows, activationSets, lowFourBit)
+                + cycles(units, perUnit, tileUnits, tapChunk, buffers, activationRows, activationSets, highFourBit)) / 2;
+    }
+
+    private double cycles(int units, int perUnit, int tileUnits, int tapChunk, int buffers, int activationRows, int activationSets, int fourBit) {
+        int r = target.rows();
+        int nt = Math.min(n, target.cols());
+        int colTiles = (n + nt - 1) / nt;
+        int chunks = (taps + tapChunk - 1) / tapChunk;
+        // loop.ws: dual-int4 folds of 2R channels over the 4-bit ones, int8 folds of R over the rest, per tap
+        long foldsPerTap = (fourBit + 2L * r - 1) / (2L * r) + (k - fourBit + (long) r - 1) / r;
+        double chunkLoad = weightBytes / (double) colTiles / chunks / bytesPerCycle;
+        double tapLoad = chunkLoad / Math.min(tapChunk, taps);
+        double activationLoad = (double) activationRows * k / bytesPerCycle;
+        double time = 0;
+        long rowTiles = 0;
+        for (int u0 = 0; u0 < units; u0 += tileUnits) {
+            rowTiles++;
+            int m = Math.min(tileUnits, units - u0) * perUnit;
+            double chunkCompute = (double) Math.min(tapChunk, taps) * foldsPerTap * Math.max(m, r);
+            // two buffers: the chunk's weights loaded under the chunk before; one: its first tap's load is exposed, the later
+            // taps' land under the first taps' folds
+            double chunk = buffers == 2 ? Math.max(chunkCompute, chunkLoad) : tapLoad + Math.max(chunkCompute, chunkLoad - tapLoad);
+            time += (activationSets == 2 && u0 > 0 ? 0 : activationLoad) + colTiles * (chunks * chunk + r + target.cols());
+        }
+        // the channel's bound: every byte moved once per row tile
+        double dma = rowTiles * (weightBytes + (double) activationRows * k) / bytesPerCycle;
+        return Math.max(time, dma);
+    }
+}
