@@ -99,8 +99,8 @@ final class GemmTiling {
                     }
                     long tiles = (units + u - 1) / u;
                     long traffic = tiles * weightBytes + (long) p.activationRows(a) * k * tiles;
-                    double time = estimate == null ? 0
-                            : estimate.cycles(units, perUnit, p.units, p.tapChunk, p.buffers, p.activationRows(a), activationSets(p, a, k, nt, groups, site, units, t));
+                    double time = estimate == null ? 0 : estimate.cycles(units, perUnit, p.units, p.tapChunk, p.buffers, p.activationRows(a),
+                            activationSets(p, a, k, nt, groups, site, units, t));
                     if (time < bestTime || time == bestTime && traffic < best) {
                         bestTime = time;
                         best = traffic;
