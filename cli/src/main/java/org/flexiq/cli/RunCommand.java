@@ -282,14 +282,13 @@ final class RunCommand implements Callable<Integer> {
         if (topo != null) {
             out.printf(Locale.ROOT, "%s: %d layers (%s form) as matrix products on their im2col operands%n", topology, topo.layers().size(),
                     topo.form().name().toLowerCase(Locale.ROOT));
+            List<Double> stored = NpuModels.onTheFlyRatios(NpuModels.withFloor(run, floor));
             if (timingOnly()) {
                 out.printf(Locale.ROOT, "timing only: shapes and per-ratio 4-bit channel counts (G = %d), no values; --engine cycle "
                         + "computes synthetic ones and checks them%n", g);
-                return NpuModels.timingOnly(topo.toModel(g, seed).graph(), topology.toString(), g,
-                        NpuModels.onTheFlyRatios(NpuModels.withFloor(run, floor)));
+                return NpuModels.timingOnly(topo.toModel(g, seed).graph(), topology.toString(), g, stored);
             }
-            return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, NpuModels.onTheFlyRatios(NpuModels.withFloor(run, floor)),
-                    out);
+            return NpuModels.quantize(topo.toModel(g, seed), topology.toString(), g, 16, seed, stored, out);
         }
         return timingOnly() ? NpuModels.forTiming(model, group, g, ratioOption, run, floor, out)
                 : NpuModels.quantized(model, group, g, 16, seed, ratioOption, run, floor, out);

@@ -8,7 +8,6 @@ import org.flexiq.reports.SweepReportPage;
 import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
 import org.flexiq.workbench.Engine;
-import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.LocalSweep;
 import org.flexiq.workbench.ModelCache;
 import org.flexiq.workbench.ModelSource;
@@ -111,7 +110,6 @@ final class SweepCommand implements Callable<Integer> {
         double floor = Ratios.parse("--min-ratio", minRatio).get(0);
         List<Double> ratioList = ratios != null ? Ratios.parse("--ratio", ratios)
                 : DEFAULT_RATIOS.stream().filter(r -> r >= floor - QuantizedModel.RATIO_TOLERANCE).toList();
-        FloorPrograms.requireServed(floor, "--min-ratio", ratioList, "--ratio");
         ModelSource a = ModelSource.resolve(model);
         QuantizedModel fixed = a.file() != null && a.file().quantized() ? NpuModels.quantized(model, null, 0, 0, seed, "--ratio", ratioList, floor, o)
                 : null;
