@@ -109,4 +109,48 @@ public final class FunctionalComparison {
         }
         return new Batch(inputs.size(), matched, mismatches, outcomes.get(outcomes.size() - 1).counts());
     }
+
+    /**
+     * A batched program ({@code NpuCompiler.compile(..., batch)}) run once on {@code images}, its inputs every image's codes
+     * one after another; each image's slice of the outputs compared with the golden executor's outputs for that image.
+     */
+    public static Batch batched(QuantizedModel model, NpuProgram program, double ratio, Extraction extraction, List<Map<String, FloatTensor>> images) {
+        GoldenExecutor golden = new GoldenExecutor(model, ratio, extraction);
+        List<Map<String, int[]>> perImage = images.parallelStream().map(in -> codes(golden, program, in)).toList();
+        Map<String, int[]> codes = new HashMap<>();
+        for (IoTensor in : program.tensors(IoTensor.Role.INPUT)) {
+            int each = perImage.get(0).get(in.name()).length;
+            int[] all = new int[each * images.size()];
+            for (int b = 0; b < images.size(); b++) {
+                System.arraycopy(perImage.get(b).get(in.name()), 0, all, b * each, each);
+            }
+            codes.put(in.name(), all);
+        }
+        FunctionalExecutor.Result npu = FunctionalExecutor.run(program, NpuCompiler.profileName(ratio), NpuRuns.mode(extraction), codes);
+        List<Map<String, byte[]>> expected = images.parallelStream().map(golden::run).toList();
+        int matched = 0;
+        List<String> mismatches = new ArrayList<>();
+        for (int b = 0; b < images.size(); b++) {
+            String mismatch = null;
+            for (Map.Entry<String, byte[]> e : expected.get(b).entrySet()) {
+                byte[] got = npu.outputs().get(e.getKey());
+                int each = e.getValue().length;
+                if (got == null || got.length != each * images.size()) {
+                    mismatch = e.getKey() + ": npu " + (got == null ? "missing" : got.length + " values") + ", golden " + each + " per image";
+                    break;
+                }
+                for (int i = 0; mismatch == null && i < each; i++) {
+                    if (got[b * each + i] != e.getValue()[i]) {
+                        mismatch = "image " + b + " " + e.getKey() + "[" + i + "]: npu " + got[b * each + i] + ", golden " + e.getValue()[i];
+                    }
+                }
+            }
+            if (mismatch == null) {
+                matched++;
+            } else if (mismatches.size() < 5) {
+                mismatches.add(mismatch);
+            }
+        }
+        return new Batch(images.size(), matched, mismatches, npu.counts());
+    }
 }

@@ -144,10 +144,12 @@ final class GemmLowering {
         return new TensorView.Rows(c.weights(), new int[]{taps * c.int8Channels(k)}, new int[]{n}, n, 1);
     }
 
+    /** x [..., K] of every image as one matrix of rows: the batch's rows share each weight load. */
     static void linear(LoweringContext cx, Node n, TensorView x, NodeQuant.Gemm q, Constants c, TensorView out, int min, int max) {
         int k = q.inChannels();
-        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(x.rows(), k, null), weightRows(c, 1, k, q.outChannels()), c.packed(), q.outChannels(), 1,
-                c.site(), groupWidth(cx), new GemmTiling.Output(out.rows(), c.bias(), true, c.params(), 8, min, max));
+        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(x.rows().overImages(cx.batch, x.batchStride()), k, null),
+                weightRows(c, 1, k, q.outChannels()), c.packed(), q.outChannels(), 1, c.site(), groupWidth(cx),
+                new GemmTiling.Output(out.rows().overImages(cx.batch, out.batchStride()), c.bias(), true, c.params(), 8, min, max, 0));
     }
 
     static void conv(LoweringContext cx, Node n, TensorView x, Conv2d conv, NodeQuant.Gemm q, Constants c, TensorView out, int min, int max) {
@@ -158,26 +160,24 @@ final class GemmLowering {
         TensorView.Rows outPixels = out.permute(LoweringContext.CHANNELS_LAST).rows();
         if (g.taps() == 1 && g.padh() == 0 && g.padw() == 0) {
             // A 1x1 convolution is a matrix product over the pixels it reads: the input view subsampled by the
-            // stride (channels-last rows), with no bands and no halo.
+            // stride (channels-last rows), with no bands and no halo; every image's pixels are one matrix.
             TensorView hwc = x.permute(LoweringContext.CHANNELS_LAST);
             int[] st = hwc.strides();
             TensorView sampled = new TensorView(hwc.base(), new int[]{g.oh(), g.ow(), q.inChannels()},
                     new int[]{st[0] * g.sh(), st[1] * g.sw(), st[2]});
-            GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(sampled.rows(), q.inChannels(), null), weightRows(c, 1, q.inChannels(),
-                    q.outChannels()), c.packed(), q.outChannels(), 1, c.site(), groupWidth(cx),
-                    new GemmTiling.Output(outPixels, c.bias(), true, c.params(), 8, min, max));
+            GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(sampled.rows().overImages(cx.batch, x.batchStride()), q.inChannels(), null),
+                    weightRows(c, 1, q.inChannels(), q.outChannels()), c.packed(), q.outChannels(), 1, c.site(), groupWidth(cx),
+                    new GemmTiling.Output(outPixels.overImages(cx.batch, out.batchStride()), c.bias(), true, c.params(), 8, min, max, 0));
             return;
         }
         TensorView.Rows pixels = x.permute(LoweringContext.CHANNELS_LAST).rows();
-        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(pixels, q.inChannels(), g), weightRows(c, g.taps(), q.inChannels(),
-                q.outChannels()), c.packed(), q.outChannels(), g.taps(), c.site(), groupWidth(cx),
-                new GemmTiling.Output(outPixels, c.bias(), true, c.params(), 8, min, max));
+        GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(pixels, q.inChannels(), g, cx.batch, x.batchStride()), weightRows(c, g.taps(),
+                q.inChannels(), q.outChannels()), c.packed(), q.outChannels(), g.taps(), c.site(), groupWidth(cx),
+                new GemmTiling.Output(outPixels, c.bias(), true, c.params(), 8, min, max, out.batchStride()));
     }
 
-    /** a [..., M, K] x b [..., K, N]: per batch index, b's slice takes the weights' place. */
-    static void matmul(LoweringContext cx, Node n, NodeQuant.MatMul q, int zeroRow, int params, TensorView out) {
-        TensorView a = cx.views.get(n.inputs().get(0));
-        TensorView b = cx.views.get(n.inputs().get(1));
+    /** One image's a [..., M, K] x b [..., K, N]: per batch index (a head, say), b's slice takes the weights' place. */
+    static void matmul(LoweringContext cx, Node n, TensorView a, TensorView b, NodeQuant.MatMul q, int zeroRow, int params, TensorView out) {
         int r = a.rank();
         if (b.rank() != r) {
             throw new InfeasibleException("layer " + n.name() + ": batched matmul operands of ranks " + r + " and " + b.rank());
@@ -196,7 +196,7 @@ final class GemmLowering {
             TensorView bi = batchSlice(b, i);
             TensorView oi = batchSlice(out, i);
             GemmTiling.emit(cx, n.name(), new GemmTiling.Activations(ai.rows(), k, null), bi.rows(), null, nCols, 1, null, groupWidth(cx),
-                    new GemmTiling.Output(oi.rows(), zeroRow, false, params, 0, -128, 127));
+                    new GemmTiling.Output(oi.rows(), zeroRow, false, params, 0, -128, 127, 0));
         }
     }
 

@@ -7,11 +7,24 @@ import org.flexiq.isa.Instruction;
  * K split at MAX_4BIT_CH by loop.ws. A is a DRAM view (for a convolution, the input's pixel rows, read
  * through the window geometry); W a DRAM view of taps*K rows. Of the tilings that fit the scratchpad and accumulator,
  * the one estimated fastest at the machine's DRAM rate ({@link TilingEstimate}), else the one that moves the fewest bytes;
- * weight buffers alternate (double-buffered) when two fit, and so do accumulator halves across column tiles.
+ * weight buffers alternate (double-buffered) when two fit, and so do accumulator halves across tiles.
+ *
+ * <p>Two loop orders. Rows outer: each tile of output rows loads its activations once and every column tile's weights
+ * again. Weights resident: each column tile's weights, every tap, load once and stay while every row tile (of every image
+ * of a batch) streams through, its activations loaded again per column tile. The second moves fewer bytes where the
+ * weights outweigh the activations: a batch, or a layer of several row tiles and few columns.
  */
 final class GemmTiling {
-    /** The activation side: rows of K int8 values, or a feature map for a convolution. */
-    record Activations(TensorView.Rows rows, int k, ConvGeometry conv) {
+    /**
+     * The activation side: rows of K int8 values, or a feature map for a convolution, of image 0; a convolution over a
+     * batch repeats it for {@code images} images {@code imageStride} bytes apart (row tiles never span two images). A
+     * matrix product of rows takes every image's rows as one matrix (images 1).
+     */
+    record Activations(TensorView.Rows rows, int k, ConvGeometry conv, int images, int imageStride) {
+        /** One image's rows. */
+        Activations(TensorView.Rows rows, int k, ConvGeometry conv) {
+            this(rows, k, conv, 1, 0);
+        }
     }
 
     /** 4-bit operation of a site's consumer: its register, group width and DRAM tables; null for int8-only layers. */
@@ -51,14 +64,21 @@ final class GemmTiling {
         }
     }
 
-    /** Requantization: per-column multipliers (pstride 8) or one for all (pstride 0), then a clamp. */
-    record Output(TensorView.Rows rows, int bias, boolean biasPerColumn, int params, int pstride, int min, int max) {
+    /**
+     * Requantization: per-column multipliers (pstride 8) or one for all (pstride 0), then a clamp; a convolution over a batch
+     * writes image i's rows {@code imageStride} bytes after image i - 1's.
+     */
+    record Output(TensorView.Rows rows, int bias, boolean biasPerColumn, int params, int pstride, int min, int max, int imageStride) {
     }
 
     /** loop.ws's 12-bit taps field. */
     private static final int MAX_TAPS = 4095;
 
     private GemmTiling() {
+    }
+
+    /** One tile of output rows: units [u0, u0 + units) of one image. */
+    private record RowTile(int image, int u0, int units) {
     }
 
     /**
@@ -82,29 +102,35 @@ final class GemmTiling {
                     + t.accumulatorRows() + " rows");
         }
         // Of the tilings that fit, the one estimated fastest at the machine's DRAM rate (TilingEstimate), then the one that
-        // moves the fewest DRAM bytes (weights are read once per tile of output rows); then double-buffered weights, then
-        // larger tiles. Without a rate, the fewest bytes.
+        // moves the fewest DRAM bytes; then rows outer, double-buffered weights, larger tiles. Without a rate, the fewest bytes.
         Plan plan = null;
         double bestTime = Double.MAX_VALUE;
         long best = Long.MAX_VALUE;
         long weightBytes = (long) taps * (k - floor) * n + (packed == null ? 0 : packed.bytes(taps, n));
+        int colTiles = (n + nt - 1) / nt;
         TilingEstimate estimate = cx.dramBytesPerCycle > 0 ? new TilingEstimate(t, cx.dramBytesPerCycle, k, n, taps, weightBytes, floor,
                 site != null ? k : floor) : null;
-        for (int buffers = 2; buffers >= 1; buffers--) {
-            for (int tc = Math.min(taps, MAX_TAPS); tc >= 1; tc = tc == 1 ? 0 : (tc + 1) / 2) {
-                for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1; u = u == 1 ? 0 : (u + 1) / 2) {
-                    Plan p = new Plan(u, tc, buffers);
-                    if (p.bytes(a, k, nt, groups, site) > t.scratchpadBytes()) {
-                        continue;
+        for (boolean resident : new boolean[]{false, true}) {
+            for (int buffers = 2; buffers >= 1; buffers--) {
+                for (int tc = Math.min(taps, MAX_TAPS); tc >= 1; tc = tc == 1 || resident ? 0 : (tc + 1) / 2) {
+                    if (resident && tc != taps) {
+                        break; // resident weights hold every tap
                     }
-                    long tiles = (units + u - 1) / u;
-                    long traffic = tiles * weightBytes + (long) p.activationRows(a) * k * tiles;
-                    double time = estimate == null ? 0 : estimate.cycles(units, perUnit, p.units, p.tapChunk, p.buffers, p.activationRows(a),
-                            activationSets(p, a, k, nt, groups, site, units, t));
-                    if (time < bestTime || time == bestTime && traffic < best) {
-                        bestTime = time;
-                        best = traffic;
-                        plan = p;
+                    for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1; u = u == 1 ? 0 : (u + 1) / 2) {
+                        Plan p = new Plan(u, tc, buffers, resident);
+                        int[] tileRows = p.tileRows(a, units, perUnit);
+                        if (resident && tileRows.length == 1 || p.bytes(a, k, nt, groups, site) > t.scratchpadBytes()) {
+                            continue; // one row tile: both orders are the same program
+                        }
+                        long activationBytes = (long) p.activationRows(a) * k * tileRows.length;
+                        long traffic = resident ? weightBytes + colTiles * activationBytes : tileRows.length * weightBytes + activationBytes;
+                        double time = estimate == null ? 0 : estimate.cycles(tileRows, p.tapChunk, p.buffers, p.activationRows(a),
+                                activationSets(p, a, k, nt, groups, site, tileRows.length * (resident ? colTiles : 1), t), resident);
+                        if (time < bestTime || time == bestTime && traffic < best) {
+                            bestTime = time;
+                            best = traffic;
+                            plan = p;
+                        }
                     }
                 }
             }
@@ -113,67 +139,204 @@ final class GemmTiling {
             throw new InfeasibleException("layer " + layer + ": no tile fits the " + t.scratchpadBytes() + "-byte scratchpad (K = " + k
                     + ", taps = " + taps + ", " + nt + " columns)");
         }
-        Scratchpad sp = cx.scratchpad(layer);
-        int aRowsMax = plan.activationRows(a);
-        boolean gathers = site != null && site.gather() >= 0;
-        int sets = activationSets(plan, a, k, nt, groups, site, units, t);
-        int[] spA = new int[sets];
-        int[] spA4 = new int[sets];
-        int[] spSh = new int[sets];
-        int[] spG = new int[sets];
-        for (int i = 0; i < sets; i++) {
-            spA[i] = sp.alloc((long) aRowsMax * k, "activations");
-            spG[i] = gathers ? sp.alloc((long) aRowsMax * k, "reordered activations") : spA[i];
-            // 4-bit codes replace their channels' int8 values in place: those are dead once extracted
-            spA4[i] = spG[i];
-            spSh[i] = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : 0;
-        }
-        int spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
-        int spGatherTable = gathers ? sp.alloc(2L * k, "reorder table") : -1;
-        int mMax = plan.units * perUnit;
-        // Two accumulator halves where a tile's rows fit twice: the next column tile's bias lands and its folds start while
-        // this tile is requantized; with one, the bias load waits for the requant and the load queue (in order) behind it.
-        int accSets = n > nt && 2 * mMax <= t.accumulatorRows() ? 2 : 1;
-        int spOut = sp.alloc((long) mMax * nt, "output tile");
-        int[] spW = new int[plan.buffers];
-        int[] spWs = new int[plan.buffers];
-        int[] spP = new int[plan.buffers];
-        for (int b = 0; b < plan.buffers; b++) {
-            spW[b] = sp.alloc((long) plan.tapChunk * k * nt, "weights");
-            spWs[b] = site != null ? sp.alloc((long) groups * nt, "weight shifts") : 0;
-            spP[b] = sp.alloc(out.pstride() == 0 ? 8 : 8L * nt, "multipliers");
-        }
-        cx.done(sp);
-        var code = cx.code;
-        if (site != null) {
-            code.add(new Instruction.Mvin(site.shiftTable(), spTable, 1, groups, 0, 1, groups));
-            if (gathers) {
-                code.add(new Instruction.Mvin(site.gather(), spGatherTable, 1, 2 * k, 0, 1, 2 * k));
+        new TileEmitter(cx, a, weights, packed, n, taps, site, groupWidth, out, plan, perUnit, units).emit(layer);
+    }
+
+    /** The instructions of one matrix product under a chosen plan: its scratchpad buffers, then its tiles in the plan's order. */
+    private static final class TileEmitter {
+        private final LoweringContext cx;
+        private final Activations a;
+        private final TensorView.Rows weights;
+        private final PackedWeights packed;
+        private final int n;
+        private final int nt;
+        private final int k;
+        private final int taps;
+        private final int floor;
+        private final int groups;
+        private final FourBitSite site;
+        private final int groupWidth;
+        private final Output out;
+        private final Plan plan;
+        private final int perUnit;
+        private final java.util.List<RowTile> tiles = new java.util.ArrayList<>();
+        private final boolean gathers;
+        private int[] spA;
+        private int[] spA4;
+        private int[] spSh;
+        private int[] spG;
+        private int[] spW;
+        private int[] spWs;
+        private int[] spP;
+        private int spTable;
+        private int spGatherTable;
+        private int spOut;
+        private int mMax;
+        private int sets;
+        private int accSets;
+        private int set;
+        private int accTile;
+        private int buffer;
+
+        TileEmitter(LoweringContext cx, Activations a, TensorView.Rows weights, PackedWeights packed, int n, int taps, FourBitSite site,
+                    int groupWidth, Output out, Plan plan, int perUnit, int units) {
+            this.cx = cx;
+            this.a = a;
+            this.weights = weights;
+            this.packed = packed;
+            this.n = n;
+            this.nt = Math.min(n, cx.target.cols());
+            this.k = a.k();
+            this.taps = taps;
+            this.floor = packed == null ? 0 : packed.floor();
+            this.site = site;
+            this.groups = site == null ? 0 : site.groups(k);
+            this.groupWidth = groupWidth;
+            this.out = out;
+            this.plan = plan;
+            this.perUnit = perUnit;
+            this.gathers = site != null && site.gather() >= 0;
+            for (int image = 0; image < a.images(); image++) {
+                for (int u0 = 0; u0 < units; u0 += plan.units) {
+                    tiles.add(new RowTile(image, u0, Math.min(plan.units, units - u0)));
+                }
             }
         }
-        int buffer = 0;
-        int tile = 0;
-        int set = 0;
-        for (int u0 = 0; u0 < units; u0 += plan.units) {
+
+        void emit(String layer) {
+            allocate(layer);
+            var code = cx.code;
+            if (site != null) {
+                code.add(new Instruction.Mvin(site.shiftTable(), spTable, 1, groups, 0, 1, groups));
+                if (gathers) {
+                    code.add(new Instruction.Mvin(site.gather(), spGatherTable, 1, 2 * k, 0, 1, 2 * k));
+                }
+            }
+            if (plan.resident) {
+                residentWeights();
+            } else {
+                rowsOuter();
+            }
+        }
+
+        private void allocate(String layer) {
+            var t = cx.target;
+            Scratchpad sp = cx.scratchpad(layer);
+            int aRowsMax = plan.activationRows(a);
+            int colTiles = (n + nt - 1) / nt;
+            sets = activationSets(plan, a, k, nt, groups, site, tiles.size() * (plan.resident ? colTiles : 1), t);
+            spA = new int[sets];
+            spA4 = new int[sets];
+            spSh = new int[sets];
+            spG = new int[sets];
+            for (int i = 0; i < sets; i++) {
+                spA[i] = sp.alloc((long) aRowsMax * k, "activations");
+                spG[i] = gathers ? sp.alloc((long) aRowsMax * k, "reordered activations") : spA[i];
+                // 4-bit codes replace their channels' int8 values in place: those are dead once extracted
+                spA4[i] = spG[i];
+                spSh[i] = site != null ? sp.alloc((long) aRowsMax * groups, "activation shifts") : 0;
+            }
+            spTable = site != null ? sp.alloc(groups, "static shift table") : -1;
+            spGatherTable = gathers ? sp.alloc(2L * k, "reorder table") : -1;
+            mMax = plan.units * perUnit;
+            // Two accumulator halves where a tile's rows fit twice: the next tile's bias lands and its folds start while this
+            // tile is requantized; with one, the bias load waits for the requant and the load queue (in order) behind it.
+            // Rows outer alternates them across column tiles, resident weights across row tiles.
+            boolean several = plan.resident ? tiles.size() > 1 : n > nt;
+            accSets = several && 2 * mMax <= t.accumulatorRows() ? 2 : 1;
+            spOut = sp.alloc((long) mMax * nt, "output tile");
+            spW = new int[plan.buffers];
+            spWs = new int[plan.buffers];
+            spP = new int[plan.buffers];
+            for (int b = 0; b < plan.buffers; b++) {
+                spW[b] = sp.alloc((long) plan.tapChunk * k * nt, "weights");
+                spWs[b] = site != null ? sp.alloc((long) groups * nt, "weight shifts") : 0;
+                spP[b] = sp.alloc(out.pstride() == 0 ? 8 : 8L * nt, "multipliers");
+            }
+            cx.done(sp);
+        }
+
+        /** Each row tile loads its activations once; every column tile's weights load again for it. */
+        private void rowsOuter() {
+            int tile = 0;
+            for (RowTile rt : tiles) {
+                int as = activations(rt);
+                for (int n0 = 0; n0 < n; n0 += nt) {
+                    int cols = Math.min(nt, n - n0);
+                    int acc = (tile % accSets) * mMax;
+                    int b = tile++ % plan.buffers;
+                    for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
+                        int tc = Math.min(plan.tapChunk, taps - t0);
+                        int wb = buffer++ % plan.buffers;
+                        weights(n0, cols, t0, tc, wb);
+                        if (t0 == 0) {
+                            // the first weights ahead of the bias, multipliers and shifts: the load queue runs in order, and these
+                            // small loads wait on the accumulator rows and buffers the tiles before still use, where the weights need not
+                            bias(rt, n0, cols, acc);
+                            columnParams(n0, cols, b);
+                        }
+                        fold(rt, cols, b, wb, acc, t0, tc);
+                    }
+                    finish(rt, n0, cols, acc, b);
+                }
+            }
+        }
+
+        /**
+         * Each column tile's weights (every tap) load once, and every row tile streams through them. With two buffers the next
+         * column tile's weights load right after this one's first row tile, under its other row tiles' folds.
+         */
+        private void residentWeights() {
+            int colTiles = (n + nt - 1) / nt;
+            columnTile(0);
+            for (int c = 0; c < colTiles; c++) {
+                int n0 = c * nt;
+                int cols = Math.min(nt, n - n0);
+                int b = c % plan.buffers;
+                for (int i = 0; i < tiles.size(); i++) {
+                    RowTile rt = tiles.get(i);
+                    activations(rt);
+                    int acc = (accTile++ % accSets) * mMax;
+                    bias(rt, n0, cols, acc);
+                    fold(rt, cols, b, b, acc, 0, taps);
+                    finish(rt, n0, cols, acc, b);
+                    // the next weights may overwrite only a buffer no later fold of this column tile reads
+                    boolean next = c + 1 < colTiles && (plan.buffers == 2 ? i == 0 : i == tiles.size() - 1);
+                    if (next) {
+                        columnTile(c + 1);
+                    }
+                }
+            }
+        }
+
+        /** A column tile's weights, multipliers and weight shifts, into buffer (tile mod buffers). */
+        private void columnTile(int c) {
+            int n0 = c * nt;
+            int cols = Math.min(nt, n - n0);
+            int b = c % plan.buffers;
+            weights(n0, cols, 0, taps, b);
+            columnParams(n0, cols, b);
+        }
+
+        /** A row tile's activations into the next set: gathered, extracted, configured for the folds. Returns the set. */
+        private int activations(RowTile rt) {
+            var code = cx.code;
             int as = set++ % sets;
-            int u = Math.min(plan.units, units - u0);
-            int m = u * perUnit;
-            int obase = u0 * perUnit;
             int aRow0;
             int aRows;
             if (a.conv() == null) {
-                aRow0 = u0;
-                aRows = u;
+                aRow0 = rt.u0();
+                aRows = rt.units();
             } else {
                 ConvGeometry g = a.conv();
-                int iy0 = g.firstInputRow(u0);
-                int iy1 = g.endInputRow(u0 + u);
+                int iy0 = g.firstInputRow(rt.u0());
+                int iy1 = g.endInputRow(rt.u0() + rt.units());
                 aRow0 = iy0 * g.w();
                 aRows = (iy1 - iy0) * g.w();
                 code.add(new Instruction.ConfigConv(iy1 - iy0, g.w(), g.h(), g.ow(), g.kh(), g.kw(), g.sh(), g.sw(), g.padh(), g.padw(),
                         g.dil(), iy0));
             }
-            ViewDma.load(code, a.rows(), aRow0, aRows, spA[as], k);
+            ViewDma.load(code, a.rows().shifted(rt.image() * a.imageStride()), aRow0, aRows, spA[as], k);
             if (gathers) {
                 // the site's order could not be folded into a producer: gather each row's channels here, in the scratchpad
                 code.add(new Instruction.Gather(spA[as], spG[as], aRows, k, k, k, spGatherTable));
@@ -184,53 +347,67 @@ final class GemmTiling {
                         site.unsigned()));
             }
             code.add(new Instruction.ConfigWs(spG[as], k, spA4[as], k, spSh[as], groups));
-            for (int n0 = 0; n0 < n; n0 += nt) {
-                int cols = Math.min(nt, n - n0);
-                int acc = (tile % accSets) * mMax;
-                int b = tile++ % plan.buffers;
-                for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
-                    int tc = Math.min(plan.tapChunk, taps - t0);
-                    int wb = buffer++ % plan.buffers;
-                    // one load per tap, not one for the chunk: a fold's preload waits only for its own rows, so the first taps'
-                    // folds run while the later taps' weights land (a 3x3 layer whose weights are the DMA's bound overlaps them)
-                    for (int tap = t0; tap < t0 + tc; tap++) {
-                        int row = spW[wb] + (tap - t0) * k * cols;
-                        if (floor > 0) {
-                            // the codes unpacked into rows [0, floor), the int8 weights into [floor, k): the tile the loop reads
-                            code.add(new Instruction.MvinW4(packed.address(n0, tap, taps, n), row, floor, cols, PackedWeights.rowBytes(cols), cols));
-                        }
-                        if (k > floor) {
-                            ViewDma.load(code, weights.columns(n0, cols), tap * (k - floor), k - floor, row + floor * cols, cols);
-                        }
-                    }
-                    if (t0 == 0) {
-                        // the first weights ahead of the bias, multipliers and shifts: the load queue runs in order, and these small
-                        // loads wait on the accumulator rows and buffers the tiles before still use, where the weights need not
-                        code.add(new Instruction.MvinAcc(out.bias() + (out.biasPerColumn() ? 4 * n0 : 0), acc, m, cols, 0));
-                        code.add(out.pstride() == 0 ? new Instruction.Mvin(out.params(), spP[b], 1, 8, 0, 1, 8)
-                                : new Instruction.Mvin(out.params() + 8 * n0, spP[b], 1, 8 * cols, 0, 1, 8 * cols));
-                        if (site != null) {
-                            code.add(new Instruction.Mvin(site.weightShifts() + n0, spWs[b], groups, cols, n, 1, cols));
-                        }
-                    }
-                    code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] : 0, cols, acc, m, cols, k, t0, tc,
-                            groupWidth, site != null ? site.register() : 0, a.conv() != null ? 1 : 0, obase, floor));
+            return as;
+        }
+
+        /**
+         * Taps [t0, t0 + tc) of a column tile's weights into buffer wb: one load per tap, not one for the chunk, as a fold's
+         * preload waits only for its own rows, so the first taps' folds run while the later taps' weights land (a 3x3 layer
+         * whose weights are the DMA's bound overlaps them).
+         */
+        private void weights(int n0, int cols, int t0, int tc, int wb) {
+            for (int tap = t0; tap < t0 + tc; tap++) {
+                int row = spW[wb] + (tap - t0) * k * cols;
+                if (floor > 0) {
+                    // the codes unpacked into rows [0, floor), the int8 weights into [floor, k): the tile the loop reads
+                    cx.code.add(new Instruction.MvinW4(packed.address(n0, tap, taps, n), row, floor, cols, PackedWeights.rowBytes(cols), cols));
                 }
-                code.add(new Instruction.Requant(acc, spOut, m, cols, cols, spP[b], out.pstride(), out.min(), out.max()));
-                ViewDma.store(code, out.rows().columns(n0, cols), obase, m, spOut, cols);
+                if (k > floor) {
+                    ViewDma.load(cx.code, weights.columns(n0, cols), tap * (k - floor), k - floor, row + floor * cols, cols);
+                }
             }
+        }
+
+        /** A row tile's bias into accumulator rows from acc. */
+        private void bias(RowTile rt, int n0, int cols, int acc) {
+            cx.code.add(new Instruction.MvinAcc(out.bias() + (out.biasPerColumn() ? 4 * n0 : 0), acc, rt.units() * perUnit, cols, 0));
+        }
+
+        /** A column tile's requantization multipliers and weight shifts into buffer b. */
+        private void columnParams(int n0, int cols, int b) {
+            var code = cx.code;
+            code.add(out.pstride() == 0 ? new Instruction.Mvin(out.params(), spP[b], 1, 8, 0, 1, 8)
+                    : new Instruction.Mvin(out.params() + 8 * n0, spP[b], 1, 8 * cols, 0, 1, 8 * cols));
+            if (site != null) {
+                code.add(new Instruction.Mvin(site.weightShifts() + n0, spWs[b], groups, cols, n, 1, cols));
+            }
+        }
+
+        private void fold(RowTile rt, int cols, int b, int wb, int acc, int t0, int tc) {
+            cx.code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] : 0, cols, acc, rt.units() * perUnit, cols, k, t0, tc,
+                    groupWidth, site != null ? site.register() : 0, a.conv() != null ? 1 : 0, rt.u0() * perUnit, floor));
+        }
+
+        /** Requantizes a finished tile and stores it. */
+        private void finish(RowTile rt, int n0, int cols, int acc, int b) {
+            int m = rt.units() * perUnit;
+            cx.code.add(new Instruction.Requant(acc, spOut, m, cols, cols, spP[b], out.pstride(), out.min(), out.max()));
+            ViewDma.store(cx.code, out.rows().shifted(rt.image() * out.imageStride()).columns(n0, cols), rt.u0() * perUnit, m, spOut, cols);
         }
     }
 
     /** A second activation set lets the next tile's rows load while this tile computes (when it fits). */
-    private static int activationSets(Plan plan, Activations a, int k, int nt, int groups, FourBitSite site, int units, org.flexiq.isa.Target t) {
+    private static int activationSets(Plan plan, Activations a, int k, int nt, int groups, FourBitSite site, int loads, org.flexiq.isa.Target t) {
         long rows = plan.activationRows(a);
         long activationSet = rows * k * (site != null && site.gather() >= 0 ? 2 : 1) + (site != null ? rows * groups : 0) + 32;
-        return units > plan.units && plan.bytes(a, k, nt, groups, site) + activationSet + 256 <= t.scratchpadBytes() ? 2 : 1;
+        return loads > 1 && plan.bytes(a, k, nt, groups, site) + activationSet + 256 <= t.scratchpadBytes() ? 2 : 1;
     }
 
-    /** Tile sizes: output units (rows, or output rows of a conv) per tile, kernel taps per weight load, weight buffers. */
-    private record Plan(int units, int tapChunk, int buffers) {
+    /**
+     * Tile sizes: output units (rows, or output rows of a conv) per tile, kernel taps per weight load, weight buffers; and the
+     * loop order (resident: weights outer).
+     */
+    private record Plan(int units, int tapChunk, int buffers, boolean resident) {
         int activationRows(Activations a) {
             if (a.conv() == null) {
                 return units;
@@ -241,6 +418,17 @@ final class GemmTiling {
                 rows = Math.max(rows, g.endInputRow(Math.min(g.oh(), u0 + units)) - g.firstInputRow(u0));
             }
             return rows * g.w();
+        }
+
+        /** The output rows (M) of each row tile, every image's. */
+        int[] tileRows(Activations a, int units, int perUnit) {
+            int perImage = (units + this.units - 1) / this.units;
+            int[] m = new int[perImage * a.images()];
+            for (int i = 0; i < m.length; i++) {
+                int u0 = i % perImage * this.units;
+                m[i] = Math.min(this.units, units - u0) * perUnit;
+            }
+            return m;
         }
 
         long bytes(Activations a, int k, int nt, int groups, FourBitSite site) {

@@ -49,8 +49,12 @@ final class LoweringContext {
      */
     final double dramBytesPerCycle;
 
-    LoweringContext(Target target, QuantizedModel model, double minRatio, double dramBytesPerCycle) {
+    /** Images per run: every activation is held once per image, and each matrix product serves them all per weight load. */
+    final int batch;
+
+    LoweringContext(Target target, QuantizedModel model, double minRatio, double dramBytesPerCycle, int batch) {
         this.target = target;
+        this.batch = batch;
         this.model = model;
         this.minRatio = minRatio;
         this.dramBytesPerCycle = dramBytesPerCycle;
@@ -62,19 +66,20 @@ final class LoweringContext {
         arenaTop = (image.size() + 63) & ~63;
     }
 
-    /** A fresh dense tensor in the arena, laid out outermost-first in {@code order}. */
+    /** A fresh dense tensor in the arena, laid out outermost-first in {@code order}, once per image of the batch. */
     TensorView allocate(Shape shape, int[] order, int elementBytes) {
         if (arenaTop < 0) {
             throw new IllegalStateException("activations are placed after every constant");
         }
         int[] dims = shape.dims();
-        TensorView v = TensorView.dense(arenaTop, dims, order);
-        long end = arenaTop + (long) shape.elementCount() * elementBytes;
+        TensorView image = TensorView.dense(arenaTop, dims, order);
+        long perImage = ((long) shape.elementCount() * elementBytes + 63) & ~63L;
+        long end = arenaTop + perImage * batch;
         if (end > Integer.MAX_VALUE - 64) {
-            throw new InfeasibleException("the model's tensors need more than 2 GiB of DRAM");
+            throw new InfeasibleException("the model's tensors need more than 2 GiB of DRAM" + (batch > 1 ? " at batch " + batch : ""));
         }
-        arenaTop = (int) ((end + 63) & ~63L);
-        return v;
+        arenaTop = (int) end;
+        return new TensorView(image.base(), image.shape(), image.strides(), (int) perImage);
     }
 
     int dramBytes() {

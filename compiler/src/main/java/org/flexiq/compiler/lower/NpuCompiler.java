@@ -76,6 +76,25 @@ public final class NpuCompiler {
      * @throws IllegalArgumentException when minRatio is neither 0 nor a stored ratio
      */
     public static CompiledProgram compile(QuantizedModel model, Target target, double minRatio, double dramBytesPerCycle) {
+        return compile(model, target, minRatio, dramBytesPerCycle, 1);
+    }
+
+    /** Largest batch a program is compiled for. */
+    public static final int MAX_BATCH = 1024;
+
+    /**
+     * {@link #compile(QuantizedModel, Target, double, double)} for a batch of {@code batch} images: every activation is held
+     * once per image, the program's inputs and outputs gain a leading dimension of {@code batch} (image i's values follow
+     * image i - 1's in row-major order), and each matrix product serves every image per weight load where its tiles allow
+     * (weights stay in the scratchpad while the images' rows stream through). The other layers run image by image. Each
+     * image's outputs are the golden executor's for that image. Batch 1 is the program above, byte for byte.
+     *
+     * @throws IllegalArgumentException when batch is not in [1, {@link #MAX_BATCH}]
+     */
+    public static CompiledProgram compile(QuantizedModel model, Target target, double minRatio, double dramBytesPerCycle, int batch) {
+        if (batch < 1 || batch > MAX_BATCH) {
+            throw new IllegalArgumentException("batch " + batch + " is not in [1, " + MAX_BATCH + "]");
+        }
         if (!(dramBytesPerCycle >= 0)) {
             throw new IllegalArgumentException("DRAM bytes per cycle " + dramBytesPerCycle + " is not 0 (unknown) or positive");
         }
@@ -94,7 +113,7 @@ public final class NpuCompiler {
             }
         }
         QuantizedModel m = laidOut(model);
-        LoweringContext cx = new LoweringContext(target, m, minRatio, dramBytesPerCycle);
+        LoweringContext cx = new LoweringContext(target, m, minRatio, dramBytesPerCycle, batch);
         Graph graph = m.graph();
         Map<String, String> fusedClamp = fusedClamps(m);
         Map<String, Object> constants = new HashMap<>();
@@ -126,12 +145,12 @@ public final class NpuCompiler {
                 for (int i = 0; i < strides.length; i++) {
                     strides[i] *= 4;
                 }
-                v = new TensorView(d.base(), d.shape(), strides);
+                v = new TensorView(d.base(), d.shape(), strides, d.batchStride());
             } else {
                 v = cx.allocate(in.shape(), in.shape().rank() == 3 ? LoweringContext.CHANNELS_LAST : TensorView.identity(in.shape().rank()), 1);
             }
             cx.views.put(in.name(), v);
-            io.add(new IoTensor(in.name(), IoTensor.Role.INPUT, ids, v.base(), v.shape(), v.strides()));
+            io.add(ioTensor(in.name(), IoTensor.Role.INPUT, ids, v, batch));
         }
         for (Node n : graph.nodes()) {
             if (cx.views.containsKey(n.name())) {
@@ -140,8 +159,7 @@ public final class NpuCompiler {
             lower(cx, n, constants, fusedClamp);
         }
         for (String o : graph.outputs()) {
-            TensorView v = cx.views.get(o);
-            io.add(new IoTensor(o, IoTensor.Role.OUTPUT, false, v.base(), v.shape(), v.strides()));
+            io.add(ioTensor(o, IoTensor.Role.OUTPUT, false, cx.views.get(o), batch));
         }
         cx.code.add(new Instruction.Halt());
         checkFields(cx);
@@ -149,6 +167,12 @@ public final class NpuCompiler {
         CompileReport report = new CompileReport(cx.layers.size(), cx.code.size(), program.codeBytes().length, cx.image.size(),
                 cx.dramBytes(), cx.peakScratchpad, cx.registers.size(), cx.reorders, cx.reorderBytes, cx.weightBytes, cx.packedWeightBytes);
         return new CompiledProgram(program, report);
+    }
+
+    /** A program input or output: batch 1 as the model's tensor, else with a leading dimension over the images. */
+    private static IoTensor ioTensor(String name, IoTensor.Role role, boolean ids, TensorView v, int batch) {
+        TensorView all = batch == 1 ? v : v.overImages(batch);
+        return new IoTensor(name, role, ids, all.base(), all.shape(), all.strides());
     }
 
     /** Every operand must fit its field; one that does not (a huge stride, say) makes the layer infeasible, named. */
@@ -262,6 +286,10 @@ public final class NpuCompiler {
         return t;
     }
 
+    /**
+     * Lowers one node. Layout ops become views (every image's, through the batch stride); a matrix product with weights
+     * serves all images at once ({@link GemmLowering}); every other compute layer is emitted once per image.
+     */
     private static void lower(LoweringContext cx, Node n, Map<String, Object> constants, Map<String, String> fusedClamp) {
         Object c = constants.get(n.name());
         Graph graph = cx.model.graph();
@@ -275,7 +303,9 @@ public final class NpuCompiler {
             if (v == null) {
                 cx.beginLayer(n.name());
                 TensorView dense = cx.allocate(graph.shape(n.inputs().get(0)), TensorView.identity(in0.rank()), 1);
-                VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.COPY, dense, List.of(in0), -1);
+                for (int b = 0; b < cx.batch; b++) {
+                    VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.COPY, dense.image(b), List.of(in0.image(b)), -1);
+                }
                 v = dense.reshape(outShape.dims());
             }
             cx.views.put(n.name(), v);
@@ -285,115 +315,115 @@ public final class NpuCompiler {
             cx.views.put(n.name(), in0.slice(s.axis(), s.start(), s.end()));
         } else if (l instanceof Constant) {
             cx.views.put(n.name(), TensorView.dense((Integer) c, outShape.dims(), TensorView.identity(outShape.rank())));
-        } else if (l instanceof Conv2d conv && conv.groups() != 1) {
-            cx.beginLayer(n.name());
-            TensorView out = cx.allocate(outShape, LoweringContext.CHANNELS_LAST, 1);
-            Shape in = graph.shape(n.inputs().get(0));
-            ConvGeometry g = new ConvGeometry(in.dim(1), in.dim(2), outShape.dim(1), outShape.dim(2), conv.kernelH(), conv.kernelW(),
-                    conv.strideH(), conv.strideW(), conv.padH(), conv.padW(), conv.dilation());
-            WindowLowering.emit(cx, n.name(), g, in.dim(0), in0.permute(LoweringContext.CHANNELS_LAST).rows(),
-                    out.permute(LoweringContext.CHANNELS_LAST).rows(), -1, (WindowLowering.Depthwise) c);
-            cx.views.put(n.name(), out);
         } else if (l instanceof Conv2d || l instanceof Linear) {
-            String clamp = fusedClamp.get(n.name());
+            boolean depthwise = ((l instanceof Conv2d conv) && conv.groups() != 1);
+            String clamp = depthwise ? null : fusedClamp.get(n.name());
             NodeQuant.Clamp cl = clamp == null ? null : (NodeQuant.Clamp) cx.model.nodes().get(clamp);
-            TensorView x = cx.views.get(n.inputs().get(0));
             cx.beginLayer(clamp == null ? n.name() : n.name() + "+" + clamp);
             TensorView out = cx.allocate(outShape, l instanceof Conv2d ? LoweringContext.CHANNELS_LAST : TensorView.identity(outShape.rank()), 1);
-            int min = cl == null ? -128 : cl.min();
-            int max = cl == null ? 127 : cl.max();
-            if (l instanceof Conv2d conv) {
-                GemmLowering.conv(cx, n, x, conv, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
+            if (depthwise) {
+                Shape in = graph.shape(n.inputs().get(0));
+                Conv2d conv = (Conv2d) l;
+                ConvGeometry g = new ConvGeometry(in.dim(1), in.dim(2), outShape.dim(1), outShape.dim(2), conv.kernelH(), conv.kernelW(),
+                        conv.strideH(), conv.strideW(), conv.padH(), conv.padW(), conv.dilation());
+                for (int b = 0; b < cx.batch; b++) {
+                    WindowLowering.emit(cx, n.name(), g, in.dim(0), in0.image(b).permute(LoweringContext.CHANNELS_LAST).rows(),
+                            out.image(b).permute(LoweringContext.CHANNELS_LAST).rows(), -1, (WindowLowering.Depthwise) c);
+                }
+            } else if (l instanceof Conv2d conv) {
+                GemmLowering.conv(cx, n, in0, conv, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, cl == null ? -128 : cl.min(),
+                        cl == null ? 127 : cl.max());
             } else {
-                GemmLowering.linear(cx, n, x, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, min, max);
+                GemmLowering.linear(cx, n, in0, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, cl == null ? -128 : cl.min(),
+                        cl == null ? 127 : cl.max());
             }
             cx.views.put(n.name(), out);
             if (clamp != null) {
                 cx.views.put(clamp, out);
             }
-        } else if (l instanceof MatMul) {
-            cx.beginLayer(n.name());
-            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
-            int[] p = (int[]) c;
-            GemmLowering.matmul(cx, n, (NodeQuant.MatMul) q, p[1], p[0], out);
-            cx.views.put(n.name(), out);
-        } else if (l instanceof Mul) {
-            cx.beginLayer(n.name());
-            TensorView a = cx.views.get(n.inputs().get(0)).broadcastTo(outShape.dims());
-            TensorView b = cx.views.get(n.inputs().get(1)).broadcastTo(outShape.dims());
-            TensorView out = cx.allocate(outShape, a.physicalOrder(), 1);
-            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.MUL, out, List.of(a, b), (Integer) c);
-            cx.views.put(n.name(), out);
-        } else if (l instanceof Add) {
-            String post = fusedClamp.get(n.name());
+        } else {
+            String post = l instanceof Add ? fusedClamp.get(n.name()) : null;
             cx.beginLayer(post == null ? n.name() : n.name() + "+" + post);
-            TensorView a = cx.views.get(n.inputs().get(0)).broadcastTo(outShape.dims());
-            TensorView b = cx.views.get(n.inputs().get(1)).broadcastTo(outShape.dims());
-            TensorView out = cx.allocate(outShape, a.physicalOrder(), 1);
-            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.ADD, out, List.of(a, b), (Integer) c,
-                    post == null ? -1 : (Integer) constants.get(post));
+            TensorView out = cx.allocate(outShape, outputOrder(cx, n, l, outShape), 1);
+            for (int b = 0; b < cx.batch; b++) {
+                lowerImage(cx, n, b, c, out.image(b), post == null ? -1 : (Integer) constants.get(post));
+            }
             cx.views.put(n.name(), out);
             if (post != null) {
                 cx.views.put(post, out);
             }
+        }
+    }
+
+    /** How a compute layer other than a matrix product with weights stores its output. */
+    private static int[] outputOrder(LoweringContext cx, Node n, org.flexiq.workloads.ir.Layer l, Shape outShape) {
+        if (l instanceof Mul || l instanceof Add) {
+            return cx.views.get(n.inputs().get(0)).broadcastTo(outShape.dims()).physicalOrder();
+        } else if (l instanceof Concat || l instanceof MaxPool || l instanceof AvgPool) {
+            return l instanceof Concat ? cx.views.get(n.inputs().get(0)).physicalOrder() : LoweringContext.CHANNELS_LAST;
+        } else if (l instanceof MatMul || l instanceof GlobalAvgPool || l instanceof LayerNorm || l instanceof Softmax || l instanceof Embedding) {
+            return TensorView.identity(outShape.rank());
+        } else if (cx.model.nodes().get(n.name()) instanceof NodeQuant.Clamp || cx.model.nodes().get(n.name()) instanceof NodeQuant.Lookup) {
+            return cx.views.get(n.inputs().get(0)).physicalOrder();
+        }
+        throw new InfeasibleException("layer " + n.name() + ": the NPU compiler has no lowering for " + l.kind());
+    }
+
+    /** One image's instructions of a compute layer other than a matrix product with weights, into {@code out}. */
+    private static void lowerImage(LoweringContext cx, Node n, int b, Object c, TensorView out, int post) {
+        Graph graph = cx.model.graph();
+        Shape outShape = graph.shape(n.name());
+        TensorView in0 = cx.views.get(n.inputs().get(0)).image(b);
+        NodeQuant q = cx.model.nodes().get(n.name());
+        var l = n.layer();
+        if (l instanceof MatMul) {
+            int[] p = (int[]) c;
+            GemmLowering.matmul(cx, n, in0, cx.views.get(n.inputs().get(1)).image(b), (NodeQuant.MatMul) q, p[1], p[0], out);
+        } else if (l instanceof Mul || l instanceof Add) {
+            TensorView a = in0.broadcastTo(outShape.dims());
+            TensorView other = cx.views.get(n.inputs().get(1)).image(b).broadcastTo(outShape.dims());
+            if (l instanceof Mul) {
+                VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.MUL, out, List.of(a, other), (Integer) c);
+            } else {
+                VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.ADD, out, List.of(a, other), (Integer) c, post);
+            }
         } else if (l instanceof Concat cat) {
-            cx.beginLayer(n.name());
-            TensorView out = cx.allocate(outShape, in0.physicalOrder(), 1);
             int[] tables = (int[]) c;
             int off = 0;
             for (int i = 0; i < n.inputs().size(); i++) {
-                TensorView part = cx.views.get(n.inputs().get(i));
+                TensorView part = cx.views.get(n.inputs().get(i)).image(b);
                 int size = part.shape()[cat.axis()];
                 VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.LUT, out.slice(cat.axis(), off, off + size), List.of(part), tables[i]);
                 off += size;
             }
-            cx.views.put(n.name(), out);
-        } else if (q instanceof NodeQuant.Clamp || q instanceof NodeQuant.Lookup) {
-            cx.beginLayer(n.name());
-            TensorView out = cx.allocate(outShape, in0.physicalOrder(), 1);
-            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.LUT, out, List.of(in0), (Integer) c);
-            cx.views.put(n.name(), out);
         } else if (l instanceof MaxPool || l instanceof AvgPool || l instanceof GlobalAvgPool) {
-            cx.beginLayer(n.name());
             Shape in = graph.shape(n.inputs().get(0));
             ConvGeometry g;
-            TensorView out;
             TensorView.Rows outRows;
             if (l instanceof GlobalAvgPool) {
                 if (in.dim(1) > 255 || in.dim(2) > 255) {
                     throw new InfeasibleException("layer " + n.name() + ": a " + in.dim(1) + "x" + in.dim(2) + " global pool exceeds the 255-tap window");
                 }
                 g = new ConvGeometry(in.dim(1), in.dim(2), 1, 1, in.dim(1), in.dim(2), 1, 1, 0, 0, 1);
-                out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
                 outRows = new TensorView.Rows(out.base(), new int[]{1}, new int[]{in.dim(0)}, in.dim(0), 1);
             } else {
                 // the bottom and right padding need no field: windows are clipped to the image, which ends there
                 PoolWindow w = l instanceof MaxPool mp ? mp.window() : ((AvgPool) l).window();
                 g = new ConvGeometry(in.dim(1), in.dim(2), outShape.dim(1), outShape.dim(2), w.kernelH(), w.kernelW(),
                         w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.dilation());
-                out = cx.allocate(outShape, LoweringContext.CHANNELS_LAST, 1);
                 outRows = out.permute(LoweringContext.CHANNELS_LAST).rows();
             }
             WindowLowering.emit(cx, n.name(), g, in.dim(0), in0.permute(LoweringContext.CHANNELS_LAST).rows(), outRows,
                     l instanceof MaxPool ? -1 : (Integer) c, null);
-            cx.views.put(n.name(), out);
         } else if (l instanceof LayerNorm) {
-            cx.beginLayer(n.name());
-            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
             VectorLowering.layerNorm(cx, n.name(), in0, out, (Integer) c);
-            cx.views.put(n.name(), out);
         } else if (l instanceof Softmax sm) {
-            cx.beginLayer(n.name());
-            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
             VectorLowering.softmax(cx, n.name(), in0, out, sm.causal(), (Integer) c);
-            cx.views.put(n.name(), out);
         } else if (l instanceof Embedding e) {
-            cx.beginLayer(n.name());
-            TensorView out = cx.allocate(outShape, TensorView.identity(outShape.rank()), 1);
             VectorLowering.embedding(cx, n.name(), in0, (Integer) c, e.vocab(), e.dim(), out);
-            cx.views.put(n.name(), out);
         } else {
-            throw new InfeasibleException("layer " + n.name() + ": the NPU compiler has no lowering for " + l.kind());
+            // a clamp or table not fused into its producer (outputOrder refused every other kind)
+            VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.LUT, out, List.of(in0), (Integer) c);
         }
     }
 

@@ -6,11 +6,34 @@ import java.util.Arrays;
  * Where an int8 tensor's elements lie in DRAM: element (i0, i1, ...) at base + sum(i_d * strides[d]).
  * Transpose, Slice and most Reshapes are new views of the same bytes, so they cost no instructions;
  * a stride of 0 repeats (broadcast).
+ *
+ * <p>A batched program holds each activation once per image, {@code batchStride} bytes apart; the view is image 0's, and
+ * every view derived from it keeps the stride. Constants have stride 0: every image reads the same bytes.
  */
-record TensorView(int base, int[] shape, int[] strides) {
+record TensorView(int base, int[] shape, int[] strides, int batchStride) {
     TensorView {
         shape = shape.clone();
         strides = strides.clone();
+    }
+
+    TensorView(int base, int[] shape, int[] strides) {
+        this(base, shape, strides, 0);
+    }
+
+    /** Image b's elements. */
+    TensorView image(int b) {
+        return new TensorView(base + b * batchStride, shape, strides, batchStride);
+    }
+
+    /** The view with a leading dimension over {@code images} images (the program's inputs and outputs). */
+    TensorView overImages(int images) {
+        int[] sh = new int[rank() + 1];
+        int[] st = new int[rank() + 1];
+        sh[0] = images;
+        st[0] = batchStride;
+        System.arraycopy(shape, 0, sh, 1, rank());
+        System.arraycopy(strides, 0, st, 1, rank());
+        return new TensorView(base, sh, st, batchStride);
     }
 
     /** Dense storage with dimensions laid out outermost-first in {@code order} (a permutation of the logical dims). */
@@ -52,13 +75,13 @@ record TensorView(int base, int[] shape, int[] strides) {
             sh[i] = shape[perm[i]];
             st[i] = strides[perm[i]];
         }
-        return new TensorView(base, sh, st);
+        return new TensorView(base, sh, st, batchStride);
     }
 
     TensorView slice(int axis, int start, int end) {
         int[] sh = shape.clone();
         sh[axis] = end - start;
-        return new TensorView(base + start * strides[axis], sh, strides);
+        return new TensorView(base + start * strides[axis], sh, strides, batchStride);
     }
 
     /** The same elements under a new shape in row-major order, or null when no strides express it. */
@@ -108,7 +131,7 @@ record TensorView(int base, int[] shape, int[] strides) {
             i = i2;
             j = j2;
         }
-        return i == os.length ? new TensorView(base, newShape, st) : null;
+        return i == os.length ? new TensorView(base, newShape, st, batchStride) : null;
     }
 
     /** Right-aligned numpy broadcast to {@code out}: repeated dims get stride 0. */
@@ -119,7 +142,7 @@ record TensorView(int base, int[] shape, int[] strides) {
             int src = d - off;
             st[d] = src < 0 || shape[src] == 1 && out[d] != 1 ? 0 : strides[src];
         }
-        return new TensorView(base, out, st);
+        return new TensorView(base, out, st, batchStride);
     }
 
     /** Dims sorted by stride, largest first (ties keep logical order): the physical order of this view. */
@@ -175,6 +198,30 @@ record TensorView(int base, int[] shape, int[] strides) {
         /** Rows from r on that are evenly spaced, up to the end of the innermost row dim. */
         int runLength(int r) {
             return rowShape.length == 0 ? 1 : rowShape[rowShape.length - 1] - r % rowShape[rowShape.length - 1];
+        }
+
+        /** The same rows {@code bytes} further on (another image's). */
+        Rows shifted(int bytes) {
+            return new Rows(base + bytes, rowShape, rowStrides, cols, colStride);
+        }
+
+        /** These rows of image 0, then image 1's {@code batchStride} bytes on, and so on: one matrix of every image's rows. */
+        Rows overImages(int images, int batchStride) {
+            if (images == 1) {
+                return this;
+            }
+            if (rowShape.length > 0 && batchStride == (long) rowShape[0] * rowStrides[0]) {
+                int[] sh = rowShape.clone();
+                sh[0] *= images;
+                return new Rows(base, sh, rowStrides, cols, colStride);
+            }
+            int[] sh = new int[rowShape.length + 1];
+            int[] st = new int[rowShape.length + 1];
+            sh[0] = images;
+            st[0] = batchStride;
+            System.arraycopy(rowShape, 0, sh, 1, rowShape.length);
+            System.arraycopy(rowStrides, 0, st, 1, rowShape.length);
+            return new Rows(base, sh, st, cols, colStride);
         }
 
         Rows columns(int c0, int n) {

@@ -20,20 +20,19 @@ import org.flexiq.isa.Target;
 record TilingEstimate(Target target, double bytesPerCycle, int k, int n, int taps, long weightBytes, int lowFourBit, int highFourBit) {
 
     /**
-     * @param units         output units (rows, or output rows of a convolution)
-     * @param perUnit       output pixels per unit
-     * @param tileUnits     units per tile
-     * @param tapChunk      kernel taps per weight buffer
-     * @param buffers       weight buffers (2: the next chunk loads while this one computes)
+     * @param tileRows       output rows (M) of each row tile, every image's
+     * @param tapChunk       kernel taps per weight buffer
+     * @param buffers        weight buffers (2: the next chunk loads while this one computes)
      * @param activationRows activation rows a tile loads
      * @param activationSets activation buffers (2: the next tile's rows load while this one computes)
+     * @param resident       weights outer: each column tile's weights load once, the row tiles' activations once per column tile
      */
-    double cycles(int units, int perUnit, int tileUnits, int tapChunk, int buffers, int activationRows, int activationSets) {
-        return (cycles(units, perUnit, tileUnits, tapChunk, buffers, activationRows, activationSets, lowFourBit)
-                + cycles(units, perUnit, tileUnits, tapChunk, buffers, activationRows, activationSets, highFourBit)) / 2;
+    double cycles(int[] tileRows, int tapChunk, int buffers, int activationRows, int activationSets, boolean resident) {
+        return (cycles(tileRows, tapChunk, buffers, activationRows, activationSets, resident, lowFourBit)
+                + cycles(tileRows, tapChunk, buffers, activationRows, activationSets, resident, highFourBit)) / 2;
     }
 
-    private double cycles(int units, int perUnit, int tileUnits, int tapChunk, int buffers, int activationRows, int activationSets, int fourBit) {
+    private double cycles(int[] tileRows, int tapChunk, int buffers, int activationRows, int activationSets, boolean resident, int fourBit) {
         int r = target.rows();
         int nt = Math.min(n, target.cols());
         int colTiles = (n + nt - 1) / nt;
@@ -43,19 +42,29 @@ record TilingEstimate(Target target, double bytesPerCycle, int k, int n, int tap
         double chunkLoad = weightBytes / (double) colTiles / chunks / bytesPerCycle;
         double tapLoad = chunkLoad / Math.min(tapChunk, taps);
         double activationLoad = (double) activationRows * k / bytesPerCycle;
+        double activationBytes = (double) activationRows * k * tileRows.length;
+        if (resident) {
+            // per column tile: its row tiles one after another (activations exposed unless a second set holds the next), its
+            // weights loaded under the column tile before (two buffers) or before its folds (one: the first tap's load exposed)
+            double rows = 0;
+            for (int i = 0; i < tileRows.length; i++) {
+                rows += (activationSets == 2 && i > 0 ? 0 : activationLoad) + (double) taps * foldsPerTap * Math.max(tileRows[i], r) + r
+                        + target.cols();
+            }
+            double time = buffers == 2 ? chunkLoad + colTiles * Math.max(rows, chunkLoad)
+                    : colTiles * (tapLoad + Math.max(rows, chunkLoad - tapLoad));
+            return Math.max(time, (weightBytes + colTiles * activationBytes) / bytesPerCycle);
+        }
         double time = 0;
-        long rowTiles = 0;
-        for (int u0 = 0; u0 < units; u0 += tileUnits) {
-            rowTiles++;
-            int m = Math.min(tileUnits, units - u0) * perUnit;
+        for (int i = 0; i < tileRows.length; i++) {
+            int m = tileRows[i];
             double chunkCompute = (double) Math.min(tapChunk, taps) * foldsPerTap * Math.max(m, r);
             // two buffers: the chunk's weights loaded under the chunk before; one: its first tap's load is exposed, the later
             // taps' land under the first taps' folds
             double chunk = buffers == 2 ? Math.max(chunkCompute, chunkLoad) : tapLoad + Math.max(chunkCompute, chunkLoad - tapLoad);
-            time += (activationSets == 2 && u0 > 0 ? 0 : activationLoad) + colTiles * (chunks * chunk + r + target.cols());
+            time += (activationSets == 2 && i > 0 ? 0 : activationLoad) + colTiles * (chunks * chunk + r + target.cols());
         }
         // the channel's bound: every byte moved once per row tile
-        double dma = rowTiles * (weightBytes + (double) activationRows * k) / bytesPerCycle;
-        return Math.max(time, dma);
+        return Math.max(time, tileRows.length * (weightBytes + (double) activationRows * k) / bytesPerCycle);
     }
 }

@@ -1,0 +1,147 @@
+package org.flexiq.cli;
+
+import org.flexiq.compiler.golden.GoldenExecutor;
+import org.flexiq.compiler.lower.NpuCompiler;
+import org.flexiq.compiler.quant.Extraction;
+import org.flexiq.compiler.quant.QuantizedModel;
+import org.flexiq.isa.Instruction;
+import org.flexiq.isa.IoTensor;
+import org.flexiq.isa.NpuProgram;
+import org.flexiq.simulator.FastEngine;
+import org.flexiq.simulator.FunctionalExecutor;
+import org.flexiq.simulator.NpuConfig;
+import org.flexiq.simulator.NpuPresets;
+import org.flexiq.simulator.RunStats;
+import org.flexiq.workbench.FunctionalComparison;
+import org.flexiq.workbench.NpuModels;
+import org.flexiq.workloads.ir.FloatTensor;
+import org.flexiq.workloads.zoo.ModelZoo;
+import org.flexiq.workloads.zoo.SyntheticInputs;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Programs compiled for a batch ({@code NpuCompiler.compile(..., batch)}): each image's outputs are the golden executor's for
+ * that image, the engines agree on them, batch 1 is the unbatched program, and the weights loaded once per batch make a
+ * weight-bound model's inferences cheaper.
+ */
+class BatchedProgramTest {
+    private static final int BATCH = 3;
+
+    /** A CNN with residual joins, an MLP and a transformer block, at three ratios and both extractions, on two machines. */
+    @Test
+    void eachImageOfABatchGetsItsGoldenOutputs() {
+        for (String model : List.of("fmnist-resnet", "mlp", "opt350m-block")) {
+            // small scratchpads, so that layers take several tiles (the transformer's 4096-wide layer needs more)
+            int kib = model.equals("opt350m-block") ? 128 : 1;
+            NpuConfig slow = EngineEquivalenceTest.machine(8, 8, 8, true, false, 32 * kib).withClock(1000, 1);
+            // the transformer's functional runs are the slow part: it takes one machine
+            List<NpuConfig> machines = kib > 1 ? List.of(slow) : List.of(slow, EngineEquivalenceTest.machine(4, 4, 8, false, false, 16));
+            QuantizedModel q = FunctionalEquivalenceTest.quantized(model, null, 8);
+            List<Map<String, FloatTensor>> images = SyntheticInputs.batch(q.graph(), BATCH, 11);
+            for (NpuConfig c : machines) {
+                NpuProgram p = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), BATCH).program();
+                for (IoTensor t : p.tensors()) {
+                    assertThat(t.shape()[0]).as(model + " " + t.name() + "'s leading dimension").isEqualTo(BATCH);
+                }
+                for (double r : new double[]{0, 0.5, 1}) {
+                    for (Extraction e : new Extraction[]{Extraction.STATIC, Extraction.DYNAMIC}) {
+                        FunctionalComparison.Batch b = FunctionalComparison.batched(q, p, r, e, images);
+                        assertThat(b.mismatches()).as(model + " ratio " + r + " " + e + " on " + c.arrayRows() + "x" + c.arrayCols()).isEmpty();
+                        assertThat(b.matched()).isEqualTo(BATCH);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The cycle engine steps a batched program to the same cycles, per layer, and the same outputs as the fast engine. */
+    @Test
+    void theEnginesAgreeOnABatchedProgram() {
+        QuantizedModel q = FunctionalEquivalenceTest.quantized("fmnist-resnet", null, 8);
+        NpuConfig c = EngineEquivalenceTest.machine(8, 8, 8, true, false, 32).withClock(1000, 1);
+        NpuProgram p = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), BATCH).program();
+        List<Map<String, FloatTensor>> images = SyntheticInputs.batch(q.graph(), BATCH, 5);
+        GoldenExecutor golden = new GoldenExecutor(q, 0.5, Extraction.STATIC);
+        Map<String, int[]> codes = new HashMap<>();
+        Map<String, byte[]> expected = new HashMap<>();
+        for (Map<String, FloatTensor> image : images) {
+            FunctionalComparison.codes(golden, p, image).forEach((k, v) -> codes.merge(k, v, BatchedProgramTest::concat));
+            golden.run(image).forEach((k, v) -> expected.merge(k, v, BatchedProgramTest::concat));
+        }
+        EngineEquivalenceTest.assertEnginesAgree(p, c, "0.5", FunctionalExecutor.STATIC, codes, expected, "batch " + BATCH);
+    }
+
+    /** Batch 1 is the program {@code compile} always gave, byte for byte. */
+    @Test
+    void batchOneIsTheUnbatchedProgram() {
+        QuantizedModel q = FunctionalEquivalenceTest.quantized("fmnist-resnet", null, 8);
+        NpuConfig c = NpuPresets.load("flexiq-npu").with(16, 16, 8);
+        NpuProgram one = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), 1).program();
+        NpuProgram plain = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle()).program();
+        assertThat(one.code()).isEqualTo(plain.code());
+        assertThat(one.data()).isEqualTo(plain.data());
+        assertThat(one.tensors()).isEqualTo(plain.tensors());
+        assertThatThrownBy(() -> NpuCompiler.compile(q, c.target(), 0, 0, 0)).hasMessageContaining("batch 0 is not in [1, 1024]");
+        assertThatThrownBy(() -> NpuCompiler.compile(q, c.target(), 0, 0, 1025)).hasMessageContaining("batch 1025");
+    }
+
+    /**
+     * fmnist-resnet-wide on FlexiQ's NPU is bound by its weights' DRAM traffic at batch 1: at batch 8 each weight byte serves
+     * eight images, so an inference moves less than half the bytes and takes fewer cycles, at 8-bit and at 100%; and its
+     * matrix products hold their weights while the images stream through (some column tile's weights load once for several
+     * row tiles).
+     */
+    @Test
+    void aBatchLoadsItsWeightsOnceForEveryImage() {
+        var z = ModelZoo.get("fmnist-resnet-wide");
+        QuantizedModel q = NpuModels.timingOnly(z.model(z.defaults(), 0).graph(), "fmnist-resnet-wide", 64, NpuModels.ON_THE_FLY_RATIOS);
+        NpuConfig c = NpuPresets.load("flexiq-npu");
+        NpuProgram one = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), 1).program();
+        NpuProgram eight = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), 8).program();
+        for (String profile : List.of("0", "1")) {
+            RunStats single = FastEngine.run(one, c, profile, FunctionalExecutor.STATIC);
+            RunStats batch = FastEngine.run(eight, c, profile, FunctionalExecutor.STATIC);
+            assertThat(batch.dmaBytes()).as("ratio " + profile + " DRAM bytes").isLessThan(8 * single.dmaBytes() / 2);
+            assertThat(batch.cycles()).as("ratio " + profile + " cycles").isLessThan(8 * single.cycles());
+            assertThat(batch.int8Macs() + batch.int4Macs()).isEqualTo(8 * (single.int8Macs() + single.int4Macs()));
+        }
+        assertThat(residentLoads(eight)).as("loop.ws over more row tiles than weight loads").isTrue();
+    }
+
+    /** Whether some loop.ws reads weights no load wrote since the loop.ws before it read them: a weight tile served twice. */
+    private static boolean residentLoads(NpuProgram p) {
+        int lastWeights = -1;
+        for (Instruction i : p.code()) {
+            if (i instanceof Instruction.Layer) {
+                lastWeights = -1;
+            } else if (i instanceof Instruction.Mvin m && m.sp() == lastWeights || i instanceof Instruction.MvinW4 w && w.sp() == lastWeights) {
+                lastWeights = -1;
+            } else if (i instanceof Instruction.LoopWs l) {
+                if (l.w() == lastWeights) {
+                    return true;
+                }
+                lastWeights = l.w();
+            }
+        }
+        return false;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
