@@ -1,6 +1,7 @@
 package org.flexiq.cli;
 
 import org.flexiq.workbench.AccuracyTable;
+import org.flexiq.workbench.BatchGain;
 import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.CalibrationData;
 import org.flexiq.workbench.Engine;
@@ -102,6 +103,11 @@ final class RunCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}: every ratio).")
     String minRatio;
 
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Compile for B images per run: each matrix product "
+            + "loads its weights once for the batch while every image's rows stream through; cycles, latency, DRAM traffic and energy are "
+            + "then the batch's, and a line gives the time per inference against the one-image program (default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--engine", defaultValue = "fast", description = "fast (instruction granularity, for sweeps) or cycle (every cycle, "
             + "every PE register, values computed; the same counts) (default: ${DEFAULT-VALUE}).")
     String engine;
@@ -143,6 +149,13 @@ final class RunCommand implements Callable<Integer> {
             throw new BadInputException("--ratio-schedule runs on the fast engine (the cycle engine times one inference at a time)");
         }
         Extraction e = NpuModels.extraction(extraction);
+        if (batch < 1 || batch > NpuCompiler.MAX_BATCH) {
+            throw new BadInputException("--batch " + batch + ": expected an image count in [1, " + NpuCompiler.MAX_BATCH + "]");
+        }
+        if (batch > 1 && (schedule != null || csvScalesim != null || report != null)) {
+            throw new BadInputException("--batch " + batch + " goes without " + (schedule != null ? "--ratio-schedule" : csvScalesim != null
+                    ? "--csv-scalesim (SCALE-Sim's reports are one inference's)" : "--report (the report page describes one inference)"));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if ((model == null) == (topology == null)) {
             throw new BadInputException(model == null ? "give a MODEL or --topology FILE.csv" : "give either MODEL or --topology, not both");
@@ -179,13 +192,14 @@ final class RunCommand implements Callable<Integer> {
                         + ": expected positive, finite values (" + ex.getMessage() + ")");
             }
         }
-        FloorPrograms programs = FloorPrograms.compile(q, config, floor, "--min-ratio");
+        FloorPrograms programs = FloorPrograms.compile(q, config, floor, "--min-ratio", batch);
         CompiledProgram c = programs.floor();
         List<String> profiles = rs.stream().map(NpuCompiler::profileName).toList();
-        // the check's input, drawn only where values are computed
-        Map<String, FloatTensor> input = engine.equals("cycle") || !timingOnly() ? CalibrationData.load("synthetic:1", q.graph(), seed).get(0) : null;
+        // the check's inputs, one per image, drawn only where values are computed
+        List<Map<String, FloatTensor>> inputs = engine.equals("cycle") || !timingOnly() ? CalibrationData.load("synthetic:" + batch, q.graph(), seed)
+                : null;
         NpuRuns done = NpuRuns.run(new NpuRuns.Request(q, c.program(), config, rs, timer, e, schedule != null,
-                !noCheck && !timingOnly(), input, programs.full().program()));
+                !noCheck && !timingOnly(), inputs, programs.full().program()));
         List<RunStats> runs = done.runs();
         RunStats base = done.base();
         List<String> checks = done.matched().stream().map(m -> m ? "match" : "DIFFER").toList();
@@ -205,10 +219,15 @@ final class RunCommand implements Callable<Integer> {
             out.println(narrow);
         }
         out.print(summary(runs, base, checks, schedule != null).render());
+        if (batch > 1) {
+            out.printf(Locale.ROOT, "batch of %d: each run serves %d images; the table and the energy below are per batch%n", batch, batch);
+            out.print(batchTable(BatchGain.of(runs, FloorPrograms.floorOnly(q, config, floor, "--min-ratio").program(), config, e, batch)).render());
+        }
         out.printf(Locale.ROOT, "%nenergy: %s; area %.3f mm2 %s%n", table.source(), table.totalMm2(), int8Base == null
                 ? "(no plain-int8 comparison: the ART prices one PE type)" : String.format(Locale.ROOT, "(%.3f mm2 with plain int8 PEs, "
-                + "which run every ratio at 8 bits: %.2f uJ per inference)", int8Base.areaMm2(), int8Base.totalPj() / 1e6));
-        out.print(energySummary(energies, int8Base).render());
+                + "which run every ratio at 8 bits: %.2f uJ per %s)", int8Base.areaMm2(), int8Base.totalPj() / 1e6,
+                batch == 1 ? "inference" : "batch of " + batch));
+        out.print(energySummary(energies, int8Base, batch).render());
         out.print(energySplit(energies).render());
         if (schedule != null) {
             int regs = c.program().profile(profiles.get(0)).values().size();
@@ -227,12 +246,12 @@ final class RunCommand implements Callable<Integer> {
                     acc == null ? "" : acc.method() + " selection, " + acc.extraction() + " extraction, " + acc.data(),
                     acc == null ? List.of() : latencyAgainstTop1(acc, runs), energies, int8Base, floor);
             AtomicFiles.write(report.resolve("run.json"), Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies,
-                    int8Base, floor)));
+                    int8Base, floor, batch)));
             out.printf(Locale.ROOT, "report: %s%n", report.resolve("report.html"));
         }
         if (json != null) {
             AtomicFiles.write(json, Json.write(RunReport.json(q.graph().name(), engine, e.id(), runs, base, checks, energies, int8Base,
-                    floor)));
+                    floor, batch)));
         }
         if (csv != null) {
             AtomicFiles.write(csv, LayerCsv.csv(runs, energies));
@@ -371,9 +390,23 @@ final class RunCommand implements Callable<Integer> {
         return t;
     }
 
-    private static TextTable energySummary(List<EnergyReport> energies, EnergyReport int8Base) {
+    /** Per inference within the batch against one image at a time, per ratio. */
+    private static TextTable batchTable(List<BatchGain> gains) {
+        TextTable t = new TextTable(List.of("ratio", "per inference", "inferences/s", "one image", "throughput gain"),
+                List.of(TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT, TextTable.Align.RIGHT));
+        for (BatchGain g : gains) {
+            t.row(g.profile(), String.format(Locale.ROOT, "%.2f us", g.perInferenceUs()), String.format(Locale.ROOT, "%.0f", g.inferencesPerSecond()),
+                    String.format(Locale.ROOT, "%.2f us", g.singleUs()), String.format(Locale.ROOT, "%.2fx", g.throughputGain()));
+        }
+        return t;
+    }
+
+    private static TextTable energySummary(List<EnergyReport> energies, EnergyReport int8Base, int batch) {
         List<String> headers = new ArrayList<>(EnergySection.headers(int8Base != null));
         headers.set(0, "ratio");
+        if (batch > 1) {
+            headers.set(1, "energy per batch");
+        }
         List<TextTable.Align> aligns = new ArrayList<>();
         headers.forEach(h -> aligns.add(TextTable.Align.RIGHT));
         TextTable t = new TextTable(headers, aligns);

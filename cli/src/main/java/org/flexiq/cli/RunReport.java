@@ -23,7 +23,7 @@ final class RunReport {
     }
 
     static Map<String, Object> json(String model, String engine, String extraction, List<RunStats> runs, RunStats base, List<String> checks,
-                                    List<EnergyReport> energies, EnergyReport int8Base, double minRatio) {
+                                    List<EnergyReport> energies, EnergyReport int8Base, double minRatio, int batch) {
         NpuConfig c = runs.get(0).config();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
@@ -33,6 +33,8 @@ final class RunReport {
         m.put("ratio0Cycles", base.cycles());
         // the program's ratio floor (--min-ratio; 0: it serves every ratio); ratio0Cycles is the full program's either way
         m.put("minRatio", minRatio);
+        // images per run (--batch): cycles, latency, traffic and energy are the batch's
+        m.put("batch", batch);
         EnergyTable t = energies.get(0).table();
         Map<String, Object> table = new LinkedHashMap<>();
         table.put("source", t.source());

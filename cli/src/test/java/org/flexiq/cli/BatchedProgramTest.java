@@ -17,14 +17,20 @@ import org.flexiq.workbench.NpuModels;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.zoo.ModelZoo;
 import org.flexiq.workloads.zoo.SyntheticInputs;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.util.HashMap;
+import java.io.IOException;
+import java.nio.file.Path;
+
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.flexiq.cli.SimCliTest.sim;
 
 /**
  * Programs compiled for a batch ({@code NpuCompiler.compile(..., batch)}): each image's outputs are the golden executor's for
@@ -69,13 +75,10 @@ class BatchedProgramTest {
         NpuProgram p = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), BATCH).program();
         List<Map<String, FloatTensor>> images = SyntheticInputs.batch(q.graph(), BATCH, 5);
         GoldenExecutor golden = new GoldenExecutor(q, 0.5, Extraction.STATIC);
-        Map<String, int[]> codes = new HashMap<>();
-        Map<String, byte[]> expected = new HashMap<>();
-        for (Map<String, FloatTensor> image : images) {
-            FunctionalComparison.codes(golden, p, image).forEach((k, v) -> codes.merge(k, v, BatchedProgramTest::concat));
-            golden.run(image).forEach((k, v) -> expected.merge(k, v, BatchedProgramTest::concat));
-        }
-        EngineEquivalenceTest.assertEnginesAgree(p, c, "0.5", FunctionalExecutor.STATIC, codes, expected, "batch " + BATCH);
+        Map<String, byte[]> expected = FunctionalComparison.goldenOutputs(golden, images);
+        assertThat(expected.values().iterator().next()).hasSize(BATCH * golden.run(images.get(0)).values().iterator().next().length);
+        EngineEquivalenceTest.assertEnginesAgree(p, c, "0.5", FunctionalExecutor.STATIC, FunctionalComparison.codes(golden, p, images), expected,
+                "batch " + BATCH);
     }
 
     /** Batch 1 is the program {@code compile} always gave, byte for byte. */
@@ -133,15 +136,43 @@ class BatchedProgramTest {
         return false;
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
-    }
+    /**
+     * {@code sim run --batch}: the golden check per image (the cycle engine's outputs too), the batch's cycles as the batched
+     * program's, per-inference figures computed from them against the one-image program, and bad batches refused.
+     */
+    @Test
+    void simRunTimesAndChecksABatch(@TempDir Path dir) throws IOException {
+        SimCliTest.Result checked = sim("run", "fmnist-resnet", "--group", "8", "--array", "8x8", "--ratio", "0,1", "--batch", "3");
+        assertThat(checked.code()).as(checked.err()).isZero();
+        assertThat(checked.out()).contains("batch of 3: each run serves 3 images", "throughput gain", "energy per batch").doesNotContain("DIFFER");
+        assertThat(checked.out().lines().filter(l -> l.endsWith("match")).count()).isEqualTo(2);
+        SimCliTest.Result cycle = sim("run", "fmnist-resnet", "--group", "8", "--array", "8x8", "--ratio", "0.5", "--batch", "2", "--engine", "cycle");
+        assertThat(cycle.code()).as(cycle.err()).isZero();
+        assertThat(cycle.out()).contains("match");
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
+        Path json = dir.resolve("run.json");
+        SimCliTest.Result r = sim("run", "fmnist-resnet-wide", "--ratio", "0,1", "--batch", "4", "--no-check", "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        var z = ModelZoo.get("fmnist-resnet-wide");
+        QuantizedModel q = NpuModels.timingOnly(z.model(z.defaults(), 0).graph(), "fmnist-resnet-wide", 64, NpuModels.ON_THE_FLY_RATIOS);
+        NpuConfig c = NpuPresets.load("flexiq-npu");
+        NpuProgram four = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), 4).program();
+        NpuProgram one = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle()).program();
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("batch").asInt()).isEqualTo(4);
+        long batchCycles = FastEngine.run(four, c, "1", FunctionalExecutor.STATIC).cycles();
+        long single = FastEngine.run(one, c, "1", FunctionalExecutor.STATIC).cycles();
+        assertThat(j.get("runs").get(1).get("cycles").asLong()).isEqualTo(batchCycles);
+        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "%.2f us", batchCycles / c.clockMHz() / 4),
+                String.format(java.util.Locale.ROOT, "%.2fx", 4.0 * single / batchCycles));
+
+        SimCliTest.Result zero = sim("run", "mlp", "--batch", "0");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).contains("--batch 0: expected an image count in [1, 1024]");
+        Path report = dir.resolve("report");
+        SimCliTest.Result withReport = sim("run", "mlp", "--batch", "2", "--report", report.toString());
+        assertThat(withReport.code()).isEqualTo(2);
+        assertThat(withReport.err()).contains("--batch 2 goes without --report");
+        assertThat(report).doesNotExist();
     }
 }

@@ -15,19 +15,34 @@ import java.util.List;
 public record FloorPrograms(double minRatio, CompiledProgram floor, CompiledProgram full) {
     /** Refuses a floor the model does not store, naming {@code option}. */
     public static FloorPrograms compile(QuantizedModel q, NpuConfig npu, double minRatio, String option) {
-        CompiledProgram floor = floorOnly(q, npu, minRatio, option);
-        return new FloorPrograms(minRatio, floor, minRatio == 0 ? floor : full(q, npu));
+        return compile(q, npu, minRatio, option, 1);
+    }
+
+    /** Both programs for a batch of images ({@code NpuCompiler}'s batched programs). */
+    public static FloorPrograms compile(QuantizedModel q, NpuConfig npu, double minRatio, String option, int batch) {
+        CompiledProgram floor = floorOnly(q, npu, minRatio, option, batch);
+        return new FloorPrograms(minRatio, floor, minRatio == 0 ? floor : full(q, npu, batch));
     }
 
     /** The floor program alone (the full program for floor 0); a floor the model does not store refused, naming {@code option}. */
     public static CompiledProgram floorOnly(QuantizedModel q, NpuConfig npu, double minRatio, String option) {
+        return floorOnly(q, npu, minRatio, option, 1);
+    }
+
+    /** {@link #floorOnly(QuantizedModel, NpuConfig, double, String)} for a batch of images ({@code NpuCompiler}'s batched programs). */
+    public static CompiledProgram floorOnly(QuantizedModel q, NpuConfig npu, double minRatio, String option, int batch) {
         Ratios.requireStored(q, option, List.of(minRatio));
-        return NpuCompiler.compile(q, npu.target(), minRatio, npu.dramBytesPerCycle());
+        return NpuCompiler.compile(q, npu.target(), minRatio, npu.dramBytesPerCycle(), batch);
     }
 
     /** The program that serves every stored ratio and 8-bit, its tilings chosen for the machine's DRAM rate. */
     public static CompiledProgram full(QuantizedModel q, NpuConfig npu) {
-        return NpuCompiler.compile(q, npu.target(), 0, npu.dramBytesPerCycle());
+        return full(q, npu, 1);
+    }
+
+    /** {@link #full(QuantizedModel, NpuConfig)} for a batch of images. */
+    public static CompiledProgram full(QuantizedModel q, NpuConfig npu, int batch) {
+        return NpuCompiler.compile(q, npu.target(), 0, npu.dramBytesPerCycle(), batch);
     }
 
     /** The asked ratios must be ones a program with this floor serves: none below it. */

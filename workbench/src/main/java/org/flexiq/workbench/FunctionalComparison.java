@@ -13,6 +13,7 @@ import org.flexiq.workloads.ir.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -110,12 +111,8 @@ public final class FunctionalComparison {
         return new Batch(inputs.size(), matched, mismatches, outcomes.get(outcomes.size() - 1).counts());
     }
 
-    /**
-     * A batched program ({@code NpuCompiler.compile(..., batch)}) run once on {@code images}, its inputs every image's codes
-     * one after another; each image's slice of the outputs compared with the golden executor's outputs for that image.
-     */
-    public static Batch batched(QuantizedModel model, NpuProgram program, double ratio, Extraction extraction, List<Map<String, FloatTensor>> images) {
-        GoldenExecutor golden = new GoldenExecutor(model, ratio, extraction);
+    /** A batched program's inputs: every image's codes ({@link #codes(GoldenExecutor, NpuProgram, Map)}), one after another. */
+    public static Map<String, int[]> codes(GoldenExecutor golden, NpuProgram program, List<Map<String, FloatTensor>> images) {
         List<Map<String, int[]>> perImage = images.parallelStream().map(in -> codes(golden, program, in)).toList();
         Map<String, int[]> codes = new HashMap<>();
         for (IoTensor in : program.tensors(IoTensor.Role.INPUT)) {
@@ -126,22 +123,47 @@ public final class FunctionalComparison {
             }
             codes.put(in.name(), all);
         }
-        FunctionalExecutor.Result npu = FunctionalExecutor.run(program, NpuCompiler.profileName(ratio), NpuRuns.mode(extraction), codes);
-        List<Map<String, byte[]>> expected = images.parallelStream().map(golden::run).toList();
+        return codes;
+    }
+
+    /** The golden executor's outputs for every image, one after another: what a batched program must write. */
+    public static Map<String, byte[]> goldenOutputs(GoldenExecutor golden, List<Map<String, FloatTensor>> images) {
+        List<Map<String, byte[]>> perImage = images.parallelStream().map(golden::run).toList();
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        for (String name : perImage.get(0).keySet()) {
+            int each = perImage.get(0).get(name).length;
+            byte[] v = new byte[each * images.size()];
+            for (int b = 0; b < images.size(); b++) {
+                System.arraycopy(perImage.get(b).get(name), 0, v, b * each, each);
+            }
+            all.put(name, v);
+        }
+        return all;
+    }
+
+    /**
+     * A batched program ({@code NpuCompiler.compile(..., batch)}) run once on {@code images}; each image's slice of the
+     * outputs compared with the golden executor's outputs for that image.
+     */
+    public static Batch batched(QuantizedModel model, NpuProgram program, double ratio, Extraction extraction, List<Map<String, FloatTensor>> images) {
+        GoldenExecutor golden = new GoldenExecutor(model, ratio, extraction);
+        FunctionalExecutor.Result npu = FunctionalExecutor.run(program, NpuCompiler.profileName(ratio), NpuRuns.mode(extraction),
+                codes(golden, program, images));
+        Map<String, byte[]> expected = goldenOutputs(golden, images);
         int matched = 0;
         List<String> mismatches = new ArrayList<>();
         for (int b = 0; b < images.size(); b++) {
             String mismatch = null;
-            for (Map.Entry<String, byte[]> e : expected.get(b).entrySet()) {
+            for (Map.Entry<String, byte[]> e : expected.entrySet()) {
                 byte[] got = npu.outputs().get(e.getKey());
-                int each = e.getValue().length;
-                if (got == null || got.length != each * images.size()) {
-                    mismatch = e.getKey() + ": npu " + (got == null ? "missing" : got.length + " values") + ", golden " + each + " per image";
+                int each = e.getValue().length / images.size();
+                if (got == null || got.length != e.getValue().length) {
+                    mismatch = e.getKey() + ": npu " + (got == null ? "missing" : got.length + " values") + ", golden " + e.getValue().length;
                     break;
                 }
-                for (int i = 0; mismatch == null && i < each; i++) {
-                    if (got[b * each + i] != e.getValue()[i]) {
-                        mismatch = "image " + b + " " + e.getKey() + "[" + i + "]: npu " + got[b * each + i] + ", golden " + e.getValue()[i];
+                for (int i = b * each; mismatch == null && i < (b + 1) * each; i++) {
+                    if (got[i] != e.getValue()[i]) {
+                        mismatch = "image " + b + " " + e.getKey() + "[" + (i - b * each) + "]: npu " + got[i] + ", golden " + e.getValue()[i];
                     }
                 }
             }

@@ -31,21 +31,22 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
     }
 
     /**
-     * What the runs ask of an engine; {@code input} is the check's input (null where the fast engine checks nothing);
-     * {@code eightBit} the program whose ratio-0 run is the baseline: {@code program} itself, or the full program where
-     * {@code program} was compiled for a ratio floor ({@link FloorPrograms}) and serves no 8-bit run.
+     * What the runs ask of an engine; {@code inputs} are the check's inputs, one per image of the program's batch (null where
+     * the fast engine checks nothing); {@code eightBit} the program whose ratio-0 run is the baseline: {@code program} itself,
+     * or the full program where {@code program} was compiled for a ratio floor ({@link FloorPrograms}) and serves no 8-bit run.
      */
     public record Request(QuantizedModel model, NpuProgram program, NpuConfig npu, List<Double> ratios, Engine engine, Extraction extraction,
-                          boolean schedule, boolean check, Map<String, FloatTensor> input, NpuProgram eightBit) {
-        /** Runs of a program that serves ratio 0 itself. */
+                          boolean schedule, boolean check, List<Map<String, FloatTensor>> inputs, NpuProgram eightBit) {
+        /** Runs of a one-image program that serves ratio 0 itself. */
         public Request(QuantizedModel model, NpuProgram program, NpuConfig npu, List<Double> ratios, Engine engine, Extraction extraction,
                        boolean schedule, boolean check, Map<String, FloatTensor> input) {
-            this(model, program, npu, ratios, engine, extraction, schedule, check, input, program);
+            this(model, program, npu, ratios, engine, extraction, schedule, check, input == null ? null : List.of(input), program);
         }
 
         public Request {
             ratios = List.copyOf(ratios);
-            if ((engine == Engine.CYCLE || check) && input == null) {
+            inputs = inputs == null ? null : List.copyOf(inputs);
+            if ((engine == Engine.CYCLE || check) && inputs == null) {
                 throw new IllegalArgumentException("the cycle engine and the check compute values: they need an input");
             }
             if (engine == Engine.CYCLE && schedule) {
@@ -65,13 +66,13 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
             for (double r : q.ratios()) {
                 GoldenExecutor golden = new GoldenExecutor(q.model(), r, q.extraction());
                 CycleEngine.Result res = CycleEngine.run(q.program(), q.npu(), NpuCompiler.profileName(r), mode,
-                        FunctionalComparison.codes(golden, q.program(), q.input()));
+                        FunctionalComparison.codes(golden, q.program(), q.inputs()));
                 runs.add(res.stats());
                 if (q.check()) {
-                    matched.add(FunctionalComparison.sameOutputs(golden.run(q.input()), res.outputs()));
+                    matched.add(FunctionalComparison.sameOutputs(FunctionalComparison.goldenOutputs(golden, q.inputs()), res.outputs()));
                 }
             }
-            base = q.ratios().contains(0.0) ? runs.get(q.ratios().indexOf(0.0)) : cycle(q.model(), q.eightBit(), q.npu(), 0, q.extraction(), q.input());
+            base = q.ratios().contains(0.0) ? runs.get(q.ratios().indexOf(0.0)) : cycle(q.model(), q.eightBit(), q.npu(), 0, q.extraction(), q.inputs());
         } else {
             if (q.schedule()) {
                 runs.addAll(FastEngine.schedule(q.program(), q.npu(), profiles, mode));
@@ -81,8 +82,9 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
             }
             base = !q.schedule() && q.ratios().contains(0.0) ? runs.get(q.ratios().indexOf(0.0)) : FastEngine.run(q.eightBit(), q.npu(), "0", mode);
             if (q.check()) {
-                matched.addAll(q.ratios().parallelStream()
-                        .map(r -> FunctionalComparison.run(q.model(), q.program(), r, q.extraction(), q.input()).matched()).toList());
+                matched.addAll(q.ratios().parallelStream().map(r -> q.inputs().size() == 1
+                        ? FunctionalComparison.run(q.model(), q.program(), r, q.extraction(), q.inputs().get(0)).matched()
+                        : FunctionalComparison.batched(q.model(), q.program(), r, q.extraction(), q.inputs()).matched() == q.inputs().size()).toList());
             }
         }
         return new NpuRuns(runs, base, matched);
@@ -92,13 +94,13 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
     public static RunStats time(QuantizedModel model, NpuProgram program, NpuConfig npu, double ratio, Engine engine, Extraction extraction,
                                 Map<String, FloatTensor> input) {
         return engine == Engine.FAST ? FastEngine.run(program, npu, NpuCompiler.profileName(ratio), mode(extraction))
-                : cycle(model, program, npu, ratio, extraction, input);
+                : cycle(model, program, npu, ratio, extraction, List.of(input));
     }
 
     private static RunStats cycle(QuantizedModel model, NpuProgram program, NpuConfig npu, double ratio, Extraction extraction,
-                                  Map<String, FloatTensor> input) {
+                                  List<Map<String, FloatTensor>> inputs) {
         GoldenExecutor golden = new GoldenExecutor(model, ratio, extraction);
-        return CycleEngine.run(program, npu, NpuCompiler.profileName(ratio), mode(extraction), FunctionalComparison.codes(golden, program, input))
+        return CycleEngine.run(program, npu, NpuCompiler.profileName(ratio), mode(extraction), FunctionalComparison.codes(golden, program, inputs))
                 .stats();
     }
 

@@ -1,6 +1,7 @@
 package org.flexiq.workbench.serve;
 
 import org.flexiq.workbench.AccuracyTable;
+import org.flexiq.workbench.Ratios;
 import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.gpubackend.GpuSpec;
 import org.flexiq.gpubackend.GpuTimingModel;
@@ -44,10 +45,11 @@ public final class Serving {
      */
     public static NpuServiceModel npu(QuantizedModel q, NpuConfig config, int extractionMode, List<Double> storedRatios, double minRatio) {
         if (minRatio == 0) {
-            return new NpuServiceModel(org.flexiq.workbench.FloorPrograms.full(q, config), config, extractionMode, withZero(storedRatios));
+            return new NpuServiceModel(b -> org.flexiq.workbench.FloorPrograms.full(q, config, b), config, extractionMode, withZero(storedRatios));
         }
         List<Double> served = storedRatios.stream().filter(r -> r >= minRatio - QuantizedModel.RATIO_TOLERANCE).sorted().toList();
-        return new NpuServiceModel(org.flexiq.workbench.FloorPrograms.floorOnly(q, config, minRatio, "--min-ratio"), config,
+        Ratios.requireStored(q, "--min-ratio", List.of(minRatio));
+        return new NpuServiceModel(b -> org.flexiq.workbench.FloorPrograms.floorOnly(q, config, minRatio, "--min-ratio", b), config,
                 extractionMode, served);
     }
 
