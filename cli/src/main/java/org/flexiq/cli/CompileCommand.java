@@ -8,6 +8,7 @@ import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.isa.NpuFile;
 import org.flexiq.isa.RegisterProfile;
 import org.flexiq.simulator.NpuConfig;
+import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.Ratios;
 import picocli.CommandLine.Command;
@@ -48,12 +49,19 @@ final class CompileCommand implements Callable<Integer> {
             + "profiles below R, 8-bit included, are left out (default: ${DEFAULT-VALUE}: every ratio).")
     String minRatio;
 
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Compile for B images per run: the program's inputs "
+            + "and outputs gain a leading dimension of B, and each matrix product loads its weights once for the batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Override
     public Integer call() throws IOException {
+        if (batch < 1 || batch > NpuCompiler.MAX_BATCH) {
+            throw new BadInputException("--batch " + batch + ": expected an image count in [1, " + NpuCompiler.MAX_BATCH + "]");
+        }
         QuantizedModel q = QuantizedArgument.read(model);
         NpuConfig config = npu.config(q.groupWidth(), model);
         double floor = Ratios.parse("--min-ratio", minRatio).get(0);
-        FloorPrograms programs = FloorPrograms.compile(q, config, floor, "--min-ratio");
+        FloorPrograms programs = FloorPrograms.compile(q, config, floor, "--min-ratio", batch);
         CompiledProgram c = programs.floor();
         AtomicFiles.write(output, NpuFile.write(c.program()));
         PrintWriter out = spec.commandLine().getOut();
@@ -67,13 +75,15 @@ final class CompileCommand implements Callable<Integer> {
             m.put("groupWidth", q.groupWidth());
             m.put("report", r);
             m.put("minRatio", floor);
+            m.put("batch", batch);
             m.put("fullProgramWeightBytes", programs.full().report().weightBytes());
             m.put("profiles", c.program().profiles().stream().map(RegisterProfile::name).toList());
             out.println(Json.write(m));
             return Sim.OK;
         }
-        out.printf(Locale.ROOT, "wrote %s: %s for %s (%dx%d array, %d KiB scratchpad, G = %d)%n", output, q.graph().name(), config.name(),
-                config.arrayRows(), config.arrayCols(), config.scratchpadKiB(), q.groupWidth());
+        out.printf(Locale.ROOT, "wrote %s: %s for %s (%dx%d array, %d KiB scratchpad, G = %d)%s%n", output, q.graph().name(), config.name(),
+                config.arrayRows(), config.arrayCols(), config.scratchpadKiB(), q.groupWidth(), batch == 1 ? "" : ", a batch of " + batch
+                        + " images per run");
         out.printf(Locale.ROOT, "%d layers, %d instructions (%s of code), DRAM image %s, DRAM in use %s, scratchpad peak %s%n",
                 r.layers(), r.instructions(), HumanFormat.bytes(r.codeBytes()), HumanFormat.bytes(r.imageBytes()),
                 HumanFormat.bytes(r.dramBytes()), HumanFormat.bytes(r.peakScratchpadBytes()));
