@@ -89,8 +89,8 @@ final class CompileCommand implements Callable<Integer> {
                 HumanFormat.bytes(r.dramBytes()), HumanFormat.bytes(r.peakScratchpadBytes()));
         out.printf(Locale.ROOT, "%d 4-bit-capable layers, one MAX_4BIT_CH register each; register profiles: %s%n", r.fourBitLayers(),
                 String.join(", ", c.program().profiles().stream().map(RegisterProfile::name).toList()));
-        out.printf(Locale.ROOT, "reorders: %d sites whose order no producer could take; their readers gather %s per inference in the scratchpad%n", r.reorders(),
-                HumanFormat.bytes(r.reorderBytes()));
+        out.printf(Locale.ROOT, "reorders: %d sites whose order no producer could take; their readers gather %s per %s in the scratchpad%n", r.reorders(),
+                HumanFormat.bytes(r.reorderBytes()), batch == 1 ? "inference" : "run of " + batch);
         out.println(floor > 0 ? floorNote(programs) : String.format(Locale.ROOT, "weights: %s in DRAM (--min-ratio R stores those 4-bit at every "
                 + "ratio from R up as 4-bit codes)", HumanFormat.bytes(r.weightBytes())));
         return Sim.OK;

@@ -63,6 +63,10 @@ final class SweepCommand implements Callable<Integer> {
             + "program's ratio 0 (default: ${DEFAULT-VALUE}).")
     String minRatio;
 
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Compile every point's program for B images per run "
+            + "(sim run --batch): cycles, latency, DRAM bytes and energy are then the batch's (default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--out", converter = OutputPaths.Folder.class, required = true, paramLabel = "DIR", description = "Output folder (points already in it are kept).")
     Path out;
 
@@ -117,7 +121,7 @@ final class SweepCommand implements Callable<Integer> {
                 : SweepPlan.parseInts("--group", groups);
         String name = fixed != null ? fixed.graph().name() : a.model().graph().name();
         SweepPlan plan = new SweepPlan(model, preset, arrayList, groupList, ratioList, eng, e, seed, energyOptions.spec().parameters("--energy", preset),
-                floor);
+                floor, batch);
         SweepStore store = new SweepStore(out);
         store.open(plan);
         int todo = LocalSweep.missing(plan, store);

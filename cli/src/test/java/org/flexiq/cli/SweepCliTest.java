@@ -129,7 +129,7 @@ class SweepCliTest {
                 assertThat(p.get("dramBytes").asLong()).isLessThan(full.get(3 * a + i).get("dramBytes").asLong());
             }
         }
-        assertThat(Files.readString(dir.resolve("floor").resolve("sweep.csv")).split("\n")[1]).endsWith(",0.5");
+        assertThat(Files.readString(dir.resolve("floor").resolve("sweep.csv")).split("\n")[1]).endsWith(",0.5,1");
         // the cycle engine steps the floor programs to the same cycles
         String[] cycle = java.util.Arrays.copyOf(floorSweep, floorSweep.length + 2);
         cycle[floorSweep.length - 1] = dir.resolve("cycle").toString();
@@ -154,6 +154,42 @@ class SweepCliTest {
         assertThat(below.code()).isEqualTo(2);
         assertThat(below.err()).contains("--ratio 0: below --min-ratio 0.5");
         assertThat(Files.exists(dir.resolve("below"))).isFalse();
+    }
+
+    /**
+     * A sweep at a batch: every point is sim run --batch's batch program, cycle for cycle, over the same batch's 8-bit run; the
+     * CSV says the batch, and a folder swept at one batch refuses another.
+     */
+    @Test
+    void aBatchSweepTimesTheBatchedPrograms(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("b4");
+        SimCliTest.Result r = sim("sweep", "mlp", "--array", "8x8,16x16", "--group", "16", "--ratio", "0,1", "--batch", "4", "--no-cluster", "--out",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode points = new ObjectMapper().readTree(out.resolve("sweep.json").toFile());
+        for (int a = 0; a < 2; a++) {
+            String array = a == 0 ? "8x8" : "16x16";
+            Path json = dir.resolve("run-" + array + ".json");
+            SimCliTest.Result run = sim("run", "mlp", "--array", array, "--group", "16", "--ratio", "0,1", "--batch", "4", "--no-check", "--json",
+                    json.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            JsonNode runs = new ObjectMapper().readTree(json.toFile());
+            for (int i = 0; i < 2; i++) {
+                JsonNode p = points.get(2 * a + i);
+                assertThat(p.get("batch").asInt()).isEqualTo(4);
+                assertThat(p.get("cycles").asLong()).isEqualTo(runs.get("runs").get(i).get("cycles").asLong());
+                assertThat(p.get("speedup").asDouble()).isEqualTo(runs.get("ratio0Cycles").asDouble() / p.get("cycles").asDouble());
+            }
+        }
+        assertThat(Files.readString(out.resolve("sweep.csv")).split("\n")[1]).endsWith(",0,4");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("Programs compiled for 4 images per run (--batch)");
+        SimCliTest.Result other = sim("sweep", "mlp", "--array", "8x8", "--group", "16", "--ratio", "0,1", "--no-cluster", "--out", out.toString());
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("were timed with batch 4");
+        SimCliTest.Result zero = sim("sweep", "mlp", "--array", "8x8", "--batch", "0", "--out", dir.resolve("zero").toString());
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).contains("--batch 0: expected an image count in [1, 1024]");
+        assertThat(dir.resolve("zero")).doesNotExist();
     }
 
     @Test

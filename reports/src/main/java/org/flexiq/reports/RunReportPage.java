@@ -50,7 +50,7 @@ public final class RunReportPage {
         if (runs.size() > 1) {
             List<SweepPoint> points = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
-                points.add(SweepPoint.of(model, runs.get(i), base, energies.get(i), int8Base != null ? int8Base : energies.get(0), minRatio));
+                points.add(SweepPoint.of(model, runs.get(i), base, energies.get(i), int8Base != null ? int8Base : energies.get(0), minRatio, 1));
             }
             page.heading("Against the 4-bit ratio");
             page.chart("Latency against the 4-bit ratio", ChartFiles.write(charts, "latency-vs-ratio",

@@ -16,10 +16,11 @@ import java.util.Locale;
  * @param minRatio     the program's ratio floor ({@code --min-ratio}): the weights 4-bit at every ratio it serves are stored as
  *                     packed 4-bit codes, and the speed-up is still over the full program's ratio-0 run; 0 for the program that
  *                     serves every ratio
+ * @param batch        images per run of the program ({@code --batch}): cycles, latency, DRAM bytes and energy are the batch's
  */
 public record SweepPoint(String model, String npu, int rows, int cols, int group, double ratio, String status, String reason, long cycles,
                          double latencyUs, double peUtilization, double speedup, long dramBytes, long int8Macs, long int4Macs,
-                         double energyPj, double areaMm2, double int8EnergyPj, double int8AreaMm2, double minRatio) {
+                         double energyPj, double areaMm2, double int8EnergyPj, double int8AreaMm2, double minRatio, int batch) {
     public static final String OK = "ok";
     public static final String INFEASIBLE = "infeasible";
 
@@ -47,11 +48,12 @@ public record SweepPoint(String model, String npu, int rows, int cols, int group
      * a floor), {@code int8} that run priced on plain int8 PEs.
      */
     public static SweepPoint of(String model, org.flexiq.simulator.RunStats run, org.flexiq.simulator.RunStats base,
-                                org.flexiq.simulator.energy.EnergyReport energy, org.flexiq.simulator.energy.EnergyReport int8, double minRatio) {
+                                org.flexiq.simulator.energy.EnergyReport energy, org.flexiq.simulator.energy.EnergyReport int8, double minRatio,
+                                int batch) {
         var c = run.config();
         return new SweepPoint(model, c.name(), c.arrayRows(), c.arrayCols(), c.groupWidth(), Double.parseDouble(run.profile()), OK, "",
                 run.cycles(), run.latencyMicroseconds(), run.peUtilization(), base.cycles() / (double) run.cycles(), run.dmaBytes(),
-                run.int8Macs(), run.int4Macs(), energy.totalPj(), energy.areaMm2(), int8.totalPj(), int8.areaMm2(), minRatio);
+                run.int8Macs(), run.int4Macs(), energy.totalPj(), energy.areaMm2(), int8.totalPj(), int8.areaMm2(), minRatio, batch);
     }
 
     /** Energy x delay in uJ x ms. */
@@ -69,7 +71,8 @@ public record SweepPoint(String model, String npu, int rows, int cols, int group
         return energyPj == 0 ? 0 : int8EnergyPj / energyPj;
     }
 
-    public static SweepPoint infeasible(String model, String npu, int rows, int cols, int group, double ratio, String reason, double minRatio) {
-        return new SweepPoint(model, npu, rows, cols, group, ratio, INFEASIBLE, reason, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, minRatio);
+    public static SweepPoint infeasible(String model, String npu, int rows, int cols, int group, double ratio, String reason, double minRatio,
+                                        int batch) {
+        return new SweepPoint(model, npu, rows, cols, group, ratio, INFEASIBLE, reason, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, minRatio, batch);
     }
 }

@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class SweepReportPage {
     public static final String CSV_HEADER = "model,npu,array,rows,cols,group,ratio,status,reason,cycles,latency_us,pe_utilization,"
             + "speedup_over_ratio0,dram_bytes,int8_macs,int4_macs,energy_pj,area_mm2,int8_pe_energy_pj,int8_pe_area_mm2,energy_delay_uj_ms,"
-            + "perf_per_area_gain_over_int8_pe,energy_gain_over_int8_pe,min_ratio";
+            + "perf_per_area_gain_over_int8_pe,energy_gain_over_int8_pe,min_ratio,batch";
 
     private SweepReportPage() {
     }
@@ -31,7 +31,7 @@ public final class SweepReportPage {
                     .append(p.dramBytes()).append(',').append(p.int8Macs()).append(',').append(p.int4Macs()).append(',')
                     .append(String.format(Locale.ROOT, "%.1f,%.6f,%.1f,%.6f,%.6g,%.6f,%.6f", p.energyPj(), p.areaMm2(), p.int8EnergyPj(),
                             p.int8AreaMm2(), p.energyDelay(), p.perfPerAreaGain(), p.energyGain())).append(',')
-                    .append(SweepPoint.ratioText(p.minRatio())).append('\n');
+                    .append(SweepPoint.ratioText(p.minRatio())).append(',').append(p.batch()).append('\n');
         }
         return b.toString();
     }
@@ -45,7 +45,7 @@ public final class SweepReportPage {
         page.paragraph(points.size() + " points (" + ok + " feasible): arrays " + String.join(", ", SweepCharts.distinct(points, SweepPoint::array))
                 + "; group widths " + SweepCharts.distinct(points, SweepPoint::group) + "; 4-bit ratios "
                 + SweepCharts.distinct(points, p -> SweepPoint.ratioText(p.ratio())) + ". Speedup is over ratio 0 on the same array and G."
-                + floors(points));
+                + floors(points) + batches(points));
         if (ok > 0) {
             for (int g : SweepCharts.distinct(points, SweepPoint::group)) {
                 if (points.stream().noneMatch(p -> p.group() == g && p.feasible())) {
@@ -95,5 +95,12 @@ public final class SweepReportPage {
         return floors.equals(List.of("0")) ? "" : " Programs compiled for the ratio floor " + String.join(", ", floors) + " (--min-ratio): they serve "
                 + "the ratios from it up and store the weights 4-bit at all of them as packed 4-bit codes; the speedup's ratio-0 run is the full "
                 + "program's.";
+    }
+
+    /** What the batches of the points' programs mean, where any serves more than one image per run. */
+    private static String batches(List<SweepPoint> points) {
+        List<String> batches = SweepCharts.distinct(points, p -> Integer.toString(p.batch()));
+        return batches.equals(List.of("1")) ? "" : " Programs compiled for " + String.join(", ", batches) + " images per run (--batch): each "
+                + "matrix product loads its weights once for the batch; cycles, latency, DRAM bytes and energy are the batch's.";
     }
 }

@@ -81,11 +81,11 @@ class ChartsTest {
             for (int g : new int[]{16, 32}) {
                 for (double r : new double[]{0, 1}) {
                     if (rc[0] == 8 && g == 32) {
-                        points.add(SweepPoint.infeasible("m", "p", rc[0], rc[1], g, r, "too big", 0));
+                        points.add(SweepPoint.infeasible("m", "p", rc[0], rc[1], g, r, "too big", 0, 1));
                     } else {
                         long cycles = 1000L * rc[0] / (r == 1 ? 2 : 1);
                         points.add(new SweepPoint("m", "p", rc[0], rc[1], g, r, SweepPoint.OK, "", cycles, cycles / 1000.0, 0.5, r == 1 ? 2 : 1, 1, 1, 1,
-                                cycles * (2 - r), 1.2, cycles * 2.0, 1.0, 0));
+                                cycles * (2 - r), 1.2, cycles * 2.0, 1.0, 0, 1));
                     }
                 }
             }

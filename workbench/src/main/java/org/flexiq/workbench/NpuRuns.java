@@ -93,8 +93,14 @@ public record NpuRuns(List<RunStats> runs, RunStats base, List<Boolean> matched)
     /** One ratio on one engine, timing only; the cycle engine steps the values of {@code input} (ignored by the fast engine). */
     public static RunStats time(QuantizedModel model, NpuProgram program, NpuConfig npu, double ratio, Engine engine, Extraction extraction,
                                 Map<String, FloatTensor> input) {
+        return time(model, program, npu, ratio, engine, extraction, input == null ? null : List.of(input));
+    }
+
+    /** {@link #time(QuantizedModel, NpuProgram, NpuConfig, double, Engine, Extraction, Map)} of a batched program: one input per image. */
+    public static RunStats time(QuantizedModel model, NpuProgram program, NpuConfig npu, double ratio, Engine engine, Extraction extraction,
+                                List<Map<String, FloatTensor>> inputs) {
         return engine == Engine.FAST ? FastEngine.run(program, npu, NpuCompiler.profileName(ratio), mode(extraction))
-                : cycle(model, program, npu, ratio, extraction, List.of(input));
+                : cycle(model, program, npu, ratio, extraction, inputs);
     }
 
     private static RunStats cycle(QuantizedModel model, NpuProgram program, NpuConfig npu, double ratio, Extraction extraction,

@@ -17,15 +17,25 @@ import java.util.List;
  *                 each point also prices ratio 0 on plain int8 PEs, for the dual-int4 PE's worth)
  * @param minRatio the ratio floor every unit's program is compiled for ({@link FloorPrograms}; 0: programs that serve every
  *                 ratio); no asked ratio lies below it
+ * @param batch    images per run every unit's program is compiled for ({@code NpuCompiler}'s batched programs)
  */
 public record SweepPlan(String model, NpuConfig preset, List<int[]> arrays, List<Integer> groups, List<Double> ratios, Engine engine,
-                        Extraction extraction, long seed, EnergyParameters energy, double minRatio) {
+                        Extraction extraction, long seed, EnergyParameters energy, double minRatio, int batch) {
 
     public SweepPlan {
         arrays = List.copyOf(arrays);
         groups = List.copyOf(groups);
         ratios = List.copyOf(ratios);
         FloorPrograms.requireServed(minRatio, "--min-ratio", ratios, "--ratio");
+        if (batch < 1 || batch > org.flexiq.compiler.lower.NpuCompiler.MAX_BATCH) {
+            throw new BadInputException("--batch " + batch + ": expected an image count in [1, " + org.flexiq.compiler.lower.NpuCompiler.MAX_BATCH + "]");
+        }
+    }
+
+    /** A plan whose programs serve one image per run. */
+    public SweepPlan(String model, NpuConfig preset, List<int[]> arrays, List<Integer> groups, List<Double> ratios, Engine engine,
+                     Extraction extraction, long seed, EnergyParameters energy, double minRatio) {
+        this(model, preset, arrays, groups, ratios, engine, extraction, seed, energy, minRatio, 1);
     }
 
     /** The ratios a model quantized for the plan must store: the asked ones and the floor. */

@@ -43,7 +43,7 @@ public final class SweepPointRunner {
             // the fast engine needs cycles alone: the model's shapes and counts, not its values
             QuantizedModel q = fixed != null ? fixed : plan.engine() == Engine.FAST ? cache.timingOnly(plan.model(), u.group(), plan.storedRatios())
                     : cache.quantized(plan.model(), u.group(), plan.seed(), plan.storedRatios());
-            FloorPrograms programs = FloorPrograms.compile(q, c, plan.minRatio(), "--min-ratio");
+            FloorPrograms programs = FloorPrograms.compile(q, c, plan.minRatio(), "--min-ratio", plan.batch());
             NpuProgram p = programs.floor().program();
             // the speed-up's base is the 8-bit run of the program that serves every ratio, whatever the floor
             RunStats base = time(q, programs.full().program(), c, 0);
@@ -56,24 +56,24 @@ public final class SweepPointRunner {
                     run = r == 0 ? base : time(q, p, c, r);
                 } catch (ConfigException ex) {
                     // the machine refuses this ratio alone (plain int8 PEs have no 4-bit folds); ratio 0 stands
-                    done.add(SweepPoint.infeasible(modelName, c.name(), u.rows(), u.cols(), u.group(), r, ex.getMessage(), plan.minRatio()));
+                    done.add(SweepPoint.infeasible(modelName, c.name(), u.rows(), u.cols(), u.group(), r, ex.getMessage(), plan.minRatio(), plan.batch()));
                     continue;
                 }
-                done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(priced, run), int8Base, plan.minRatio()));
+                done.add(SweepPoint.of(modelName, run, base, EnergyReport.of(priced, run), int8Base, plan.minRatio(), plan.batch()));
             }
         } catch (InfeasibleException | ConfigException ex) {
             done.clear();
             for (double r : ratios) {
                 done.add(SweepPoint.infeasible(modelName, plan.preset().name(), u.rows(), u.cols(), u.group(), r, ex.getMessage(),
-                        plan.minRatio()));
+                        plan.minRatio(), plan.batch()));
             }
         }
         return done;
     }
 
     private RunStats time(QuantizedModel q, NpuProgram p, NpuConfig c, double ratio) {
-        // the cycle engine steps values: a synthetic input, the same for every point of the plan
-        var input = plan.engine() == Engine.FAST ? null : CalibrationData.load("synthetic:1", q.graph(), plan.seed()).get(0);
-        return NpuRuns.time(q, p, c, ratio, plan.engine(), plan.extraction(), input);
+        // the cycle engine steps values: synthetic inputs, one per image, the same for every point of the plan
+        var inputs = plan.engine() == Engine.FAST ? null : CalibrationData.load("synthetic:" + plan.batch(), q.graph(), plan.seed());
+        return NpuRuns.time(q, p, c, ratio, plan.engine(), plan.extraction(), inputs);
     }
 }

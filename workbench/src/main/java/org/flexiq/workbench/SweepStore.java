@@ -70,6 +70,10 @@ public final class SweepStore {
         n.put("seed", plan.seed());
         n.set("energy", JSON.valueToTree(plan.energy()));
         n.put("minRatio", plan.minRatio());
+        if (plan.batch() > 1) {
+            // absent for one image: folders swept before batches existed keep their plan
+            n.put("batch", plan.batch());
+        }
         return n;
     }
 

@@ -54,6 +54,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
     private String extraction;
     private long seed;
     private double minRatio;
+    private int batch;
     private transient String member = "local";
 
     /** For the factory. */
@@ -78,6 +79,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         this.extraction = plan.extraction().id();
         this.seed = plan.seed();
         this.minRatio = plan.minRatio();
+        this.batch = plan.batch();
     }
 
     public SweepUnit unit() {
@@ -109,7 +111,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
             }
             SweepPlan plan = new SweepPlan(model, NpuPresets.parse("the sweep's NPU config", npuJson.getBytes(StandardCharsets.UTF_8)),
                     List.of(new int[]{rows, cols}), List.of(group), rs, Engine.parse("engine", engine), Extraction.parse(extraction), seed,
-                    EnergyParameters.parse("the sweep's energy parameters", energyJson.getBytes(StandardCharsets.UTF_8)), minRatio);
+                    EnergyParameters.parse("the sweep's energy parameters", energyJson.getBytes(StandardCharsets.UTF_8)), minRatio, batch);
             QuantizedModel fixed = quantizedFile ? FILES.computeIfAbsent(model, m -> {
                 try {
                     return QuantizedFlx.read(Path.of(m));
@@ -156,6 +158,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         out.writeString(extraction);
         out.writeLong(seed);
         out.writeDouble(minRatio);
+        out.writeInt(batch);
     }
 
     @Override
@@ -173,6 +176,7 @@ public final class SweepTask implements Callable<String>, IdentifiedDataSerializ
         extraction = in.readString();
         seed = in.readLong();
         minRatio = in.readDouble();
+        batch = in.readInt();
     }
 
     @Override
