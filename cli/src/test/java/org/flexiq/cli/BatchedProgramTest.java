@@ -43,16 +43,24 @@ class BatchedProgramTest {
     /** A CNN with residual joins, an MLP and a transformer block, at three ratios and both extractions, on two machines. */
     @Test
     void eachImageOfABatchGetsItsGoldenOutputs() {
+        boolean resident = false;
+        boolean wholeImages = false;
         for (String model : List.of("fmnist-resnet", "mlp", "opt350m-block")) {
             // small scratchpads, so that layers take several tiles (the transformer's 4096-wide layer needs more)
             int kib = model.equals("opt350m-block") ? 128 : 1;
             NpuConfig slow = EngineEquivalenceTest.machine(8, 8, 8, true, false, 32 * kib).withClock(1000, 1);
             // the transformer's functional runs are the slow part: it takes one machine
-            List<NpuConfig> machines = kib > 1 ? List.of(slow) : List.of(slow, EngineEquivalenceTest.machine(4, 4, 8, false, false, 16));
+            // a 32-row accumulator: 7x7 maps take two row tiles per image, which resident weights serve with one load
+            NpuConfig shortAccumulator = new NpuConfig("t", "test", 8, 8, 8, 32, 2, 1, 8, 1000, 1, 40, true, false,
+                    NpuConfig.DEFAULT_ENERGY_MODEL, NpuConfig.DEFAULT_DRAM, "dual-int4");
+            List<NpuConfig> machines = kib > 1 ? List.of(slow)
+                    : List.of(slow, EngineEquivalenceTest.machine(4, 4, 8, false, false, 16), shortAccumulator);
             QuantizedModel q = FunctionalEquivalenceTest.quantized(model, null, 8);
             List<Map<String, FloatTensor>> images = SyntheticInputs.batch(q.graph(), BATCH, 11);
             for (NpuConfig c : machines) {
                 NpuProgram p = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), BATCH).program();
+                resident |= residentLoads(p);
+                wholeImages |= wholeImageTiles(p);
                 for (IoTensor t : p.tensors()) {
                     assertThat(t.shape()[0]).as(model + " " + t.name() + "'s leading dimension").isEqualTo(BATCH);
                 }
@@ -65,6 +73,9 @@ class BatchedProgramTest {
                 }
             }
         }
+        // both ways a batch shares weights were among the programs checked
+        assertThat(resident).as("a weight tile served several row tiles").isTrue();
+        assertThat(wholeImages).as("a convolution tile over several whole images").isTrue();
     }
 
     /** The cycle engine steps a batched program to the same cycles, per layer, and the same outputs as the fast engine. */
@@ -97,9 +108,9 @@ class BatchedProgramTest {
 
     /**
      * fmnist-resnet-wide on FlexiQ's NPU is bound by its weights' DRAM traffic at batch 1: at batch 8 each weight byte serves
-     * eight images, so an inference moves less than half the bytes and takes fewer cycles, at 8-bit and at 100%; and its
-     * matrix products hold their weights while the images stream through (some column tile's weights load once for several
-     * row tiles).
+     * eight images, so an inference moves less than half the bytes and takes fewer cycles, at 8-bit and at 100%; its small
+     * feature maps' convolutions fold several images' rows at once (config.conv outh), and 100% 4-bit gains more over 8-bit
+     * than at batch 1.
      */
     @Test
     void aBatchLoadsItsWeightsOnceForEveryImage() {
@@ -108,14 +119,26 @@ class BatchedProgramTest {
         NpuConfig c = NpuPresets.load("flexiq-npu");
         NpuProgram one = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), 1).program();
         NpuProgram eight = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle(), 8).program();
-        for (String profile : List.of("0", "1")) {
+        long[] singleCycles = new long[2];
+        long[] batchCycles = new long[2];
+        for (int i = 0; i < 2; i++) {
+            String profile = i == 0 ? "0" : "1";
             RunStats single = FastEngine.run(one, c, profile, FunctionalExecutor.STATIC);
             RunStats batch = FastEngine.run(eight, c, profile, FunctionalExecutor.STATIC);
             assertThat(batch.dmaBytes()).as("ratio " + profile + " DRAM bytes").isLessThan(8 * single.dmaBytes() / 2);
             assertThat(batch.cycles()).as("ratio " + profile + " cycles").isLessThan(8 * single.cycles());
             assertThat(batch.int8Macs() + batch.int4Macs()).isEqualTo(8 * (single.int8Macs() + single.int4Macs()));
+            singleCycles[i] = single.cycles();
+            batchCycles[i] = batch.cycles();
         }
-        assertThat(residentLoads(eight)).as("loop.ws over more row tiles than weight loads").isTrue();
+        assertThat(wholeImageTiles(eight)).isTrue();
+        assertThat(batchCycles[0] / (double) batchCycles[1]).as("100% over 8-bit at batch 8 against batch 1")
+                .isGreaterThan(singleCycles[0] / (double) singleCycles[1]);
+    }
+
+    /** Whether some config.conv describes a band of several whole images. */
+    private static boolean wholeImageTiles(NpuProgram p) {
+        return p.code().stream().anyMatch(i -> i instanceof Instruction.ConfigConv g && g.outh() > 0 && g.inh() > g.fullh());
     }
 
     /** Whether some loop.ws reads weights no load wrote since the loop.ws before it read them: a weight tile served twice. */

@@ -105,15 +105,23 @@ public sealed interface Instruction {
         }
     }
 
-    /** Convolution and pooling window geometry for the instructions that follow. */
+    /**
+     * Convolution and pooling window geometry for the instructions that follow. {@code outh} > 0: the band holds whole images
+     * one after another, {@code fullh} rows each, and output pixel o is pixel o mod (outh * outw) of image o / (outh * outw).
+     */
     record ConfigConv(int inh, int inw, int fullh, int outw, int kh, int kw, int sh, int sw, int padh, int padw, int dil,
-                      int iy0) implements Instruction {
+                      int iy0, int outh) implements Instruction {
+        /** One image's band. */
+        public ConfigConv(int inh, int inw, int fullh, int outw, int kh, int kw, int sh, int sw, int padh, int padw, int dil, int iy0) {
+            this(inh, inw, fullh, outw, kh, kw, sh, sw, padh, padw, dil, iy0, 0);
+        }
+
         public Opcode opcode() {
             return Opcode.CONFIG_CONV;
         }
 
         public int[] operands() {
-            return new int[]{inh, inw, fullh, outw, kh, kw, sh, sw, padh, padw, dil, iy0};
+            return new int[]{inh, inw, fullh, outw, kh, kw, sh, sw, padh, padw, dil, iy0, outh};
         }
     }
 

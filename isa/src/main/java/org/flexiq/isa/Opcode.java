@@ -73,10 +73,12 @@ public enum Opcode {
             u("inh", 12, "input rows held in the scratchpad band"), u("inw", 12, "input width"), u("fullh", 12, "input height"),
             u("outw", 12, "output width"), u("kh", 8, "window height"), u("kw", 8, "window width"), u("sh", 8, "stride y"),
             u("sw", 8, "stride x"), u("padh", 8, "top padding"), u("padw", 8, "left padding"), u("dil", 8, "dilation"),
-            s("iy0", 13, "input row held in band row 0")),
-            "sets the window geometry read by compute conv=1, loop.ws conv=1, pool and dwconv",
+            s("iy0", 13, "input row held in band row 0"),
+            u("outh", 12, "output rows per image where the band holds whole images, fullh rows each (0: one image)")),
+            "sets the window geometry read by compute conv=1, loop.ws conv=1, pool and dwconv; outh > 0: output pixel o is pixel "
+                    + "o mod (outh*outw) of the band's image o / (outh*outw)",
             "1",
-            v -> new Instruction.ConfigConv(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11])),
+            v -> new Instruction.ConfigConv(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12])),
     CONFIG_WS(0x13, "config.ws", Unit.CONTROL, spec(
             u("a", 24, "int8 activations"), u("astride", 20, "their row stride"), u("a4", 24, "4-bit codes"),
             u("a4stride", 20, "their row stride"), u("ashift", 24, "activation shifts, one byte per row and group"),

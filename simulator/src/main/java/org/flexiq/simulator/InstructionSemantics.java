@@ -350,8 +350,17 @@ final class InstructionSemantics {
         return convPixel(conv, o, tap);
     }
 
-    /** Band row (pixel index) that output pixel {@code o} reads at {@code tap} under geometry g; -1 on padding. */
+    /**
+     * Band row (pixel index) that output pixel {@code o} reads at {@code tap} under geometry g; -1 on padding. A band of whole
+     * images (outh > 0) holds image i's rows from band row i * fullh.
+     */
     static int convPixel(Instruction.ConfigConv g, int o, int tap) {
+        int image = 0;
+        if (g.outh() > 0) {
+            int perImage = g.outh() * g.outw();
+            image = o / perImage;
+            o -= image * perImage;
+        }
         int oy = o / g.outw();
         int ox = o % g.outw();
         int iy = oy * g.sh() - g.padh() + (tap / g.kw()) * g.dil();
@@ -359,7 +368,7 @@ final class InstructionSemantics {
         if (iy < 0 || iy >= g.fullh() || ix < 0 || ix >= g.inw()) {
             return -1;
         }
-        int band = iy - g.iy0();
+        int band = image * g.fullh() + iy - g.iy0();
         if (band < 0 || band >= g.inh()) {
             throw new NpuFault("input row " + iy + " is not in the scratchpad band [" + g.iy0() + ", " + (g.iy0() + g.inh()) + ")");
         }

@@ -414,6 +414,19 @@ final class OpPlanner {
         if (m <= 0) {
             return 0;
         }
+        if (g.outh() > 0) {
+            // a band of whole images: each image's part of the rows counts as its own window
+            int perImage = g.outh() * g.outw();
+            long valid = 0;
+            for (int o = obase; o < obase + m; ) {
+                int within = o % perImage;
+                int n = Math.min(obase + m - o, perImage - within);
+                valid += validRows(new Instruction.ConfigConv(g.inh(), g.inw(), g.fullh(), g.outw(), g.kh(), g.kw(), g.sh(), g.sw(), g.padh(),
+                        g.padw(), g.dil(), g.iy0()), within, n, tap);
+                o += n;
+            }
+            return valid;
+        }
         int dy = (tap / g.kw()) * g.dil() - g.padh();
         int dx = (tap % g.kw()) * g.dil() - g.padw();
         // columns x with 0 <= x * sw + dx < inw, and rows y with 0 <= y * sh + dy < fullh, as [from, to)

@@ -32,13 +32,51 @@ class ValidRowsTest {
         }
     }
 
+    /**
+     * A band of whole images (outh > 0): each image's pixels count as their own window, against the definition and against
+     * the executors' pixel mapping (padding gives -1, every other pixel lies in its own image's band rows).
+     */
+    @Test
+    void aBandOfWholeImagesCountsEachImagesWindow() {
+        Random rnd = new Random(5);
+        for (int n = 0; n < 5000; n++) {
+            int kh = 1 + rnd.nextInt(5);
+            int kw = 1 + rnd.nextInt(5);
+            int sh = 1 + rnd.nextInt(2);
+            int sw = 1 + rnd.nextInt(2);
+            int padh = rnd.nextInt(3);
+            int padw = rnd.nextInt(3);
+            int fullh = kh + rnd.nextInt(8);
+            int inw = kw + rnd.nextInt(8);
+            int outh = (fullh + 2 * padh - kh) / sh + 1;
+            int outw = (inw + 2 * padw - kw) / sw + 1;
+            int images = 1 + rnd.nextInt(4);
+            Instruction.ConfigConv g = new Instruction.ConfigConv(images * fullh, inw, fullh, outw, kh, kw, sh, sw, padh, padw, 1, 0, outh);
+            int obase = rnd.nextInt(images * outh * outw);
+            int m = 1 + rnd.nextInt(images * outh * outw - obase);
+            int tap = rnd.nextInt(kh * kw);
+            long valid = 0;
+            for (int o = obase; o < obase + m; o++) {
+                int pixel = InstructionSemantics.convPixel(g, o, tap);
+                int image = o / (outh * outw);
+                if (pixel >= 0) {
+                    valid++;
+                    assertEquals(image, pixel / (fullh * inw), g + " pixel " + o + " reads another image");
+                }
+            }
+            assertEquals(pixelByPixel(g, obase, m, tap), valid, g + " obase " + obase + " m " + m + " tap " + tap);
+            assertEquals(valid, OpPlanner.validRows(g, obase, m, tap), g + " obase " + obase + " m " + m + " tap " + tap);
+        }
+    }
+
     private static long pixelByPixel(Instruction.ConfigConv g, int obase, int m, int tap) {
         int dy = (tap / g.kw()) * g.dil() - g.padh();
         int dx = (tap % g.kw()) * g.dil() - g.padw();
         long n = 0;
         for (int o = obase; o < obase + m; o++) {
-            int iy = (o / g.outw()) * g.sh() + dy;
-            int ix = (o % g.outw()) * g.sw() + dx;
+            int within = g.outh() > 0 ? o % (g.outh() * g.outw()) : o;
+            int iy = (within / g.outw()) * g.sh() + dy;
+            int ix = (within % g.outw()) * g.sw() + dx;
             if (iy >= 0 && iy < g.fullh() && ix >= 0 && ix < g.inw()) {
                 n++;
             }

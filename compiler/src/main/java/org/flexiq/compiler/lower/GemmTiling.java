@@ -2,6 +2,9 @@ package org.flexiq.compiler.lower;
 
 import org.flexiq.isa.Instruction;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Lowers one matrix product onto the array, tile by tile: out[M, N] = requant(bias + A[M, K] W[K, N]) with
  * K split at MAX_4BIT_CH by loop.ws. A is a DRAM view (for a convolution, the input's pixel rows, read
@@ -77,9 +80,12 @@ final class GemmTiling {
     private GemmTiling() {
     }
 
-    /** One tile of output rows: units [u0, u0 + units) of one image. */
-    private record RowTile(int image, int u0, int units) {
+    /** One tile of output rows: units [u0, u0 + units) of one image, or of {@code images} whole images from {@code image} on. */
+    private record RowTile(int image, int u0, int units, int images) {
     }
+
+    /** config.conv's inh field: the band rows a tile of whole images may hold. */
+    private static final int MAX_BAND_ROWS = 4095;
 
     /**
      * @param weights the int8 weight rows: taps x k, or taps x (k - floor) where {@code packed} holds the codes of the first
@@ -116,7 +122,7 @@ final class GemmTiling {
                     if (resident && tc != taps) {
                         break; // resident weights hold every tap
                     }
-                    for (int u = Math.min(units, t.accumulatorRows() / perUnit); u >= 1; u = u == 1 ? 0 : (u + 1) / 2) {
+                    for (int u : tileUnits(a, units, perUnit, t.accumulatorRows())) {
                         Plan p = new Plan(u, tc, buffers, resident);
                         int[] tileRows = p.tileRows(a, units, perUnit);
                         if (resident && tileRows.length == 1 || p.bytes(a, k, nt, groups, site) > t.scratchpadBytes()) {
@@ -140,6 +146,29 @@ final class GemmTiling {
                     + ", taps = " + taps + ", " + nt + " columns)");
         }
         new TileEmitter(cx, a, weights, packed, n, taps, site, groupWidth, out, plan, perUnit, units).emit(layer);
+    }
+
+    /**
+     * The tile heights to try, in output units: the whole layer, then halves down to one unit; and for a convolution over a
+     * batch whose output fits the accumulator twice, tiles of k whole images (units k x OH), k from as many as fit down by halves:
+     * a fold then streams the rows of several images (a 4x4 map alone gives 16-row folds, below the array's R-cycle preload).
+     */
+    private static List<Integer> tileUnits(Activations a, int units, int perUnit, int accumulatorRows) {
+        List<Integer> out = new ArrayList<>();
+        ConvGeometry g = a.conv();
+        if (g != null && a.images() > 1) {
+            // two such tiles fit the accumulator: consecutive tiles alternate halves (with one, the next tile's bias and folds
+            // wait for this tile's requant, which costs more than the longer folds save on a layer of few channels)
+            for (int k = Math.min(a.images(), accumulatorRows / (2 * units * perUnit)); k >= 2; k = k == 2 ? 0 : (k + 1) / 2) {
+                if (k * g.h() <= MAX_BAND_ROWS) {
+                    out.add(k * units);
+                }
+            }
+        }
+        for (int u = Math.min(units, accumulatorRows / perUnit); u >= 1; u = u == 1 ? 0 : (u + 1) / 2) {
+            out.add(u);
+        }
+        return out;
     }
 
     /** The instructions of one matrix product under a chosen plan: its scratchpad buffers, then its tiles in the plan's order. */
@@ -196,9 +225,15 @@ final class GemmTiling {
             this.plan = plan;
             this.perUnit = perUnit;
             this.gathers = site != null && site.gather() >= 0;
-            for (int image = 0; image < a.images(); image++) {
+            int perTile = plan.imagesPerTile(a);
+            for (int image = 0; image < a.images(); image += perTile) {
+                if (perTile > 1) {
+                    int count = Math.min(perTile, a.images() - image);
+                    tiles.add(new RowTile(image, 0, count * units, count));
+                    continue;
+                }
                 for (int u0 = 0; u0 < units; u0 += plan.units) {
-                    tiles.add(new RowTile(image, u0, Math.min(plan.units, units - u0)));
+                    tiles.add(new RowTile(image, u0, Math.min(plan.units, units - u0), 1));
                 }
             }
         }
@@ -324,6 +359,19 @@ final class GemmTiling {
             int as = set++ % sets;
             int aRow0;
             int aRows;
+            if (plan.imagesPerTile(a) > 1) {
+                // whole images, one after another in the band: the fold's rows are every pixel of each in turn
+                ConvGeometry g = a.conv();
+                int perImage = g.h() * g.w();
+                code.add(new Instruction.ConfigConv(rt.images() * g.h(), g.w(), g.h(), g.ow(), g.kh(), g.kw(), g.sh(), g.sw(), g.padh(), g.padw(),
+                        g.dil(), 0, g.oh()));
+                for (int j = 0; j < rt.images(); j++) {
+                    ViewDma.load(code, a.rows().shifted((rt.image() + j) * a.imageStride()), 0, perImage, spA[as] + j * perImage * k, k);
+                }
+                aRows = rt.images() * perImage;
+                extract(as, aRows);
+                return as;
+            }
             if (a.conv() == null) {
                 aRow0 = rt.u0();
                 aRows = rt.units();
@@ -337,6 +385,13 @@ final class GemmTiling {
                         g.dil(), iy0));
             }
             ViewDma.load(code, a.rows().shifted(rt.image() * a.imageStride()), aRow0, aRows, spA[as], k);
+            extract(as, aRows);
+            return as;
+        }
+
+        /** Gathers and extracts the rows of activation set {@code as} and points the folds at them. */
+        private void extract(int as, int aRows) {
+            var code = cx.code;
             if (gathers) {
                 // the site's order could not be folded into a producer: gather each row's channels here, in the scratchpad
                 code.add(new Instruction.Gather(spA[as], spG[as], aRows, k, k, k, spGatherTable));
@@ -347,7 +402,6 @@ final class GemmTiling {
                         site.unsigned()));
             }
             code.add(new Instruction.ConfigWs(spG[as], k, spA4[as], k, spSh[as], groups));
-            return as;
         }
 
         /**
@@ -392,7 +446,11 @@ final class GemmTiling {
         private void finish(RowTile rt, int n0, int cols, int acc, int b) {
             int m = rt.units() * perUnit;
             cx.code.add(new Instruction.Requant(acc, spOut, m, cols, cols, spP[b], out.pstride(), out.min(), out.max()));
-            ViewDma.store(cx.code, out.rows().shifted(rt.image() * out.imageStride()).columns(n0, cols), rt.u0() * perUnit, m, spOut, cols);
+            int each = m / rt.images();
+            for (int j = 0; j < rt.images(); j++) {
+                ViewDma.store(cx.code, out.rows().shifted((rt.image() + j) * out.imageStride()).columns(n0, cols), rt.u0() * perUnit, each,
+                        spOut + j * each * cols, cols);
+            }
         }
     }
 
@@ -408,9 +466,17 @@ final class GemmTiling {
      * loop order (resident: weights outer).
      */
     private record Plan(int units, int tapChunk, int buffers, boolean resident) {
+        /** Whole images per tile, where a tile spans several (its units are k x OH); else 1. */
+        int imagesPerTile(Activations a) {
+            return a.conv() != null && units > a.conv().oh() ? units / a.conv().oh() : 1;
+        }
+
         int activationRows(Activations a) {
             if (a.conv() == null) {
                 return units;
+            }
+            if (imagesPerTile(a) > 1) {
+                return imagesPerTile(a) * a.conv().h() * a.conv().w();
             }
             ConvGeometry g = a.conv();
             int rows = 0;
@@ -422,6 +488,14 @@ final class GemmTiling {
 
         /** The output rows (M) of each row tile, every image's. */
         int[] tileRows(Activations a, int units, int perUnit) {
+            int k = imagesPerTile(a);
+            if (k > 1) {
+                int[] m = new int[(a.images() + k - 1) / k];
+                for (int i = 0; i < m.length; i++) {
+                    m[i] = Math.min(k, a.images() - i * k) * units * perUnit;
+                }
+                return m;
+            }
             int perImage = (units + this.units - 1) / this.units;
             int[] m = new int[perImage * a.images()];
             for (int i = 0; i < m.length; i++) {
