@@ -188,7 +188,7 @@ final class GemmTiling {
         private final Output out;
         private final Plan plan;
         private final int perUnit;
-        private final java.util.List<RowTile> tiles = new java.util.ArrayList<>();
+        private final List<RowTile> tiles = new ArrayList<>();
         private final boolean gathers;
         private int[] spA;
         private int[] spA4;
@@ -357,8 +357,6 @@ final class GemmTiling {
         private int activations(RowTile rt) {
             var code = cx.code;
             int as = set++ % sets;
-            int aRow0;
-            int aRows;
             if (plan.imagesPerTile(a) > 1) {
                 // whole images, one after another in the band: the fold's rows are every pixel of each in turn
                 ConvGeometry g = a.conv();
@@ -368,10 +366,11 @@ final class GemmTiling {
                 for (int j = 0; j < rt.images(); j++) {
                     ViewDma.load(code, a.rows().shifted((rt.image() + j) * a.imageStride()), 0, perImage, spA[as] + j * perImage * k, k);
                 }
-                aRows = rt.images() * perImage;
-                extract(as, aRows);
+                extract(as, rt.images() * perImage);
                 return as;
             }
+            int aRow0;
+            int aRows;
             if (a.conv() == null) {
                 aRow0 = rt.u0();
                 aRows = rt.units();
