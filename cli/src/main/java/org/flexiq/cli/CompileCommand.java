@@ -8,7 +8,6 @@ import org.flexiq.compiler.quant.QuantizedModel;
 import org.flexiq.isa.NpuFile;
 import org.flexiq.isa.RegisterProfile;
 import org.flexiq.simulator.NpuConfig;
-import org.flexiq.workbench.BadInputException;
 import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.Ratios;
 import picocli.CommandLine.Command;
@@ -55,9 +54,7 @@ final class CompileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || batch > NpuCompiler.MAX_BATCH) {
-            throw new BadInputException("--batch " + batch + ": expected an image count in [1, " + NpuCompiler.MAX_BATCH + "]");
-        }
+        FloorPrograms.requireBatch("--batch", batch);
         QuantizedModel q = QuantizedArgument.read(model);
         NpuConfig config = npu.config(q.groupWidth(), model);
         double floor = Ratios.parse("--min-ratio", minRatio).get(0);

@@ -149,9 +149,7 @@ final class RunCommand implements Callable<Integer> {
             throw new BadInputException("--ratio-schedule runs on the fast engine (the cycle engine times one inference at a time)");
         }
         Extraction e = NpuModels.extraction(extraction);
-        if (batch < 1 || batch > NpuCompiler.MAX_BATCH) {
-            throw new BadInputException("--batch " + batch + ": expected an image count in [1, " + NpuCompiler.MAX_BATCH + "]");
-        }
+        FloorPrograms.requireBatch("--batch", batch);
         if (batch > 1 && (schedule != null || csvScalesim != null || report != null)) {
             throw new BadInputException("--batch " + batch + " goes without " + (schedule != null ? "--ratio-schedule" : csvScalesim != null
                     ? "--csv-scalesim (SCALE-Sim's reports are one inference's)" : "--report (the report page describes one inference)"));

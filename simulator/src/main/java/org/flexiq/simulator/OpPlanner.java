@@ -421,12 +421,16 @@ final class OpPlanner {
             for (int o = obase; o < obase + m; ) {
                 int within = o % perImage;
                 int n = Math.min(obase + m - o, perImage - within);
-                valid += validRows(new Instruction.ConfigConv(g.inh(), g.inw(), g.fullh(), g.outw(), g.kh(), g.kw(), g.sh(), g.sw(), g.padh(),
-                        g.padw(), g.dil(), g.iy0()), within, n, tap);
+                valid += validRowsOfOneImage(g, within, n, tap);
                 o += n;
             }
             return valid;
         }
+        return validRowsOfOneImage(g, obase, m, tap);
+    }
+
+    /** {@link #validRows} within one image (outh ignored): output pixels obase .. obase + m - 1 of it. */
+    private static long validRowsOfOneImage(Instruction.ConfigConv g, int obase, int m, int tap) {
         int dy = (tap / g.kw()) * g.dil() - g.padh();
         int dx = (tap % g.kw()) * g.dil() - g.padw();
         // columns x with 0 <= x * sw + dx < inw, and rows y with 0 <= y * sh + dy < fullh, as [from, to)

@@ -45,6 +45,14 @@ public record FloorPrograms(double minRatio, CompiledProgram floor, CompiledProg
         return NpuCompiler.compile(q, npu.target(), 0, npu.dramBytesPerCycle(), batch);
     }
 
+    /** A batch size the compiler takes, else a one-line error naming {@code option}. */
+    public static int requireBatch(String option, int batch) {
+        if (batch < 1 || batch > NpuCompiler.MAX_BATCH) {
+            throw new BadInputException(option + " " + batch + ": expected an image count in [1, " + NpuCompiler.MAX_BATCH + "]");
+        }
+        return batch;
+    }
+
     /** The asked ratios must be ones a program with this floor serves: none below it. */
     public static void requireServed(double minRatio, String option, List<Double> asked, String ratioOption) {
         for (double r : asked) {

@@ -27,9 +27,7 @@ public record SweepPlan(String model, NpuConfig preset, List<int[]> arrays, List
         groups = List.copyOf(groups);
         ratios = List.copyOf(ratios);
         FloorPrograms.requireServed(minRatio, "--min-ratio", ratios, "--ratio");
-        if (batch < 1 || batch > org.flexiq.compiler.lower.NpuCompiler.MAX_BATCH) {
-            throw new BadInputException("--batch " + batch + ": expected an image count in [1, " + org.flexiq.compiler.lower.NpuCompiler.MAX_BATCH + "]");
-        }
+        FloorPrograms.requireBatch("--batch", batch);
     }
 
     /** A plan whose programs serve one image per run. */
