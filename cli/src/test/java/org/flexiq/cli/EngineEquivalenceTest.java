@@ -40,9 +40,9 @@ class EngineEquivalenceTest {
         assertSameCycles(q, c, new double[]{0, 0.5, 1.0}, new Extraction[]{Extraction.STATIC, Extraction.DYNAMIC});
     }
 
-    /** Every ratio with every extraction mode. */
+    /** Every ratio with every extraction mode, on the program tuned for the machine's DRAM rate (what every command runs). */
     static void assertSameCycles(QuantizedModel q, NpuConfig c, double[] ratios, Extraction[] modes) {
-        NpuProgram p = NpuCompiler.compile(q, c.target()).program();
+        NpuProgram p = NpuCompiler.compile(q, c.target(), 0, c.dramBytesPerCycle()).program();
         Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 7).get(0);
         for (double r : ratios) {
             for (Extraction e : modes) {

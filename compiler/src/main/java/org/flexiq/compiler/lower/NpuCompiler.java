@@ -46,7 +46,8 @@ import java.util.Map;
  * Lowers a quantized model onto the NPU: one program for every stored ratio (loop.ws splits each layer's
  * reduction at its MAX_4BIT_CH register), a register profile per ratio, and the DRAM image. Constants
  * are placed first, then activations in an arena; layout ops (Transpose, Slice, most Reshapes) become
- * views and cost nothing; a ReLU after a Conv2d/Linear is fused into its requantization.
+ * views and cost nothing; a ReLU after a Conv2d/Linear is fused into its requantization, one after a residual add or a
+ * depthwise convolution into a table lookup before the store.
  */
 public final class NpuCompiler {
     private NpuCompiler() {
@@ -204,7 +205,8 @@ public final class NpuCompiler {
 
     /**
      * Element-wise nodes folded into their producer when it has no other reader: a clamp after a Conv2d/Linear
-     * (the requantization clamps), a clamp or table after a residual add (applied to the sum in the scratchpad).
+     * (the requantization clamps), a clamp or table after a residual add or a depthwise convolution (applied to its output in
+     * the scratchpad).
      */
     private static Map<String, String> fusedClamps(QuantizedModel m) {
         Map<String, String> fused = new HashMap<>();
@@ -219,7 +221,8 @@ public final class NpuCompiler {
             boolean gemm = q instanceof NodeQuant.Clamp && producer != null && m.nodes().get(in) instanceof NodeQuant.Gemm
                     && !(producer.layer() instanceof Conv2d c && c.groups() != 1);
             boolean add = producer != null && producer.layer() instanceof Add;
-            if ((gemm || add) && g.consumers(in).size() == 1 && !g.outputs().contains(in)) {
+            boolean depthwise = producer != null && producer.layer() instanceof Conv2d c && c.groups() != 1;
+            if ((gemm || add || depthwise) && g.consumers(in).size() == 1 && !g.outputs().contains(in)) {
                 fused.put(in, n.name());
             }
         }
@@ -317,8 +320,8 @@ public final class NpuCompiler {
             cx.views.put(n.name(), TensorView.dense((Integer) c, outShape.dims(), TensorView.identity(outShape.rank())));
         } else if (l instanceof Conv2d || l instanceof Linear) {
             boolean depthwise = ((l instanceof Conv2d conv) && conv.groups() != 1);
-            String clamp = depthwise ? null : fusedClamp.get(n.name());
-            NodeQuant.Clamp cl = clamp == null ? null : (NodeQuant.Clamp) cx.model.nodes().get(clamp);
+            String clamp = fusedClamp.get(n.name());
+            NodeQuant.Clamp cl = clamp == null || depthwise ? null : (NodeQuant.Clamp) cx.model.nodes().get(clamp);
             cx.beginLayer(clamp == null ? n.name() : n.name() + "+" + clamp);
             TensorView out = cx.allocate(outShape, l instanceof Conv2d ? LoweringContext.CHANNELS_LAST : TensorView.identity(outShape.rank()), 1);
             if (depthwise) {
@@ -328,7 +331,8 @@ public final class NpuCompiler {
                         conv.strideH(), conv.strideW(), conv.padH(), conv.padW(), conv.dilation());
                 for (int b = 0; b < cx.batch; b++) {
                     WindowLowering.emit(cx, n.name(), g, in.dim(0), in0.image(b).permute(LoweringContext.CHANNELS_LAST).rows(),
-                            out.image(b).permute(LoweringContext.CHANNELS_LAST).rows(), -1, (WindowLowering.Depthwise) c);
+                            out.image(b).permute(LoweringContext.CHANNELS_LAST).rows(), -1, (WindowLowering.Depthwise) c,
+                            clamp == null ? -1 : (Integer) constants.get(clamp));
                 }
             } else if (l instanceof Conv2d conv) {
                 GemmLowering.conv(cx, n, in0, conv, (NodeQuant.Gemm) q, (GemmLowering.Constants) c, out, cl == null ? -128 : cl.min(),
@@ -414,7 +418,7 @@ public final class NpuCompiler {
                 outRows = out.permute(LoweringContext.CHANNELS_LAST).rows();
             }
             WindowLowering.emit(cx, n.name(), g, in.dim(0), in0.permute(LoweringContext.CHANNELS_LAST).rows(), outRows,
-                    l instanceof MaxPool ? -1 : (Integer) c, null);
+                    l instanceof MaxPool ? -1 : (Integer) c, null, -1);
         } else if (l instanceof LayerNorm) {
             VectorLowering.layerNorm(cx, n.name(), in0, out, (Integer) c);
         } else if (l instanceof Softmax sm) {

@@ -35,10 +35,15 @@ final class VectorLowering {
         int spTable = kind == Kind.COPY ? -1 : sp.alloc(tableBytes, "table");
         int spPost = post < 0 ? -1 : sp.alloc(256, "fused table");
         int buffers = (b == null ? 1 : 2) + (kind == Kind.COPY ? 0 : 1);
-        int rt = rowsPerTile(cx, layer, o.count(), (long) buffers * cols, 64 + 512 + 16);
-        int spA = sp.alloc((long) rt * cols, "input tile");
-        int spB = b == null ? -1 : sp.alloc((long) rt * cols, "second input tile");
-        int spO = kind == Kind.COPY ? spA : sp.alloc((long) rt * cols, "output tile");
+        Tiles t = tiles(cx, layer, o.count(), (long) buffers * cols, 64 + 512 + 16);
+        int[] spA = new int[t.sets()];
+        int[] spB = new int[t.sets()];
+        int[] spO = new int[t.sets()];
+        for (int s = 0; s < t.sets(); s++) {
+            spA[s] = sp.alloc((long) t.rows() * cols, "input tile");
+            spB[s] = b == null ? -1 : sp.alloc((long) t.rows() * cols, "second input tile");
+            spO[s] = kind == Kind.COPY ? spA[s] : sp.alloc((long) t.rows() * cols, "output tile");
+        }
         cx.done(sp);
         if (spTable >= 0) {
             cx.code.add(new Instruction.Mvin(table, spTable, 1, tableBytes, 0, 1, tableBytes));
@@ -46,23 +51,24 @@ final class VectorLowering {
         if (spPost >= 0) {
             cx.code.add(new Instruction.Mvin(post, spPost, 1, 256, 0, 1, 256));
         }
-        for (int r0 = 0; r0 < o.count(); r0 += rt) {
-            int rows = Math.min(rt, o.count() - r0);
-            ViewDma.load(cx.code, a, r0, rows, spA, cols);
+        for (int r0 = 0, i = 0; r0 < o.count(); r0 += t.rows(), i++) {
+            int rows = Math.min(t.rows(), o.count() - r0);
+            int s = i % t.sets();
+            ViewDma.load(cx.code, a, r0, rows, spA[s], cols);
             if (b != null) {
-                ViewDma.load(cx.code, b, r0, rows, spB, cols);
+                ViewDma.load(cx.code, b, r0, rows, spB[s], cols);
             }
             if (kind == Kind.LUT) {
-                cx.code.add(new Instruction.Lut(spA, spO, rows, cols, cols, cols, spTable));
+                cx.code.add(new Instruction.Lut(spA[s], spO[s], rows, cols, cols, cols, spTable));
             } else if (kind == Kind.ADD) {
-                cx.code.add(new Instruction.Add(spA, spB, spO, rows, cols, cols, cols, cols, spTable));
+                cx.code.add(new Instruction.Add(spA[s], spB[s], spO[s], rows, cols, cols, cols, cols, spTable));
             } else if (kind == Kind.MUL) {
-                cx.code.add(new Instruction.Mul(spA, spB, spO, rows, cols, cols, cols, cols, spTable));
+                cx.code.add(new Instruction.Mul(spA[s], spB[s], spO[s], rows, cols, cols, cols, cols, spTable));
             }
             if (spPost >= 0) {
-                cx.code.add(new Instruction.Lut(spO, spO, rows, cols, cols, cols, spPost));
+                cx.code.add(new Instruction.Lut(spO[s], spO[s], rows, cols, cols, cols, spPost));
             }
-            ViewDma.store(cx.code, o, r0, rows, spO, cols);
+            ViewDma.store(cx.code, o, r0, rows, spO[s], cols);
         }
     }
 
@@ -74,22 +80,25 @@ final class VectorLowering {
         int matrixRows = in.rank() >= 2 ? in.shape()[in.rank() - 2] : 1;
         Scratchpad sp = cx.scratchpad(layer);
         int spT = sp.alloc(1024, "exp table");
-        int rt = rowsPerTile(cx, layer, x.count(), 2L * d, 1024 + 64);
-        if (causal) {
-            rt = Math.min(rt, matrixRows);
+        Tiles t = tiles(cx, layer, x.count(), 2L * d, 1024 + 64);
+        int rt = causal ? Math.min(t.rows(), matrixRows) : t.rows();
+        int[] spX = new int[t.sets()];
+        int[] spY = new int[t.sets()];
+        for (int s = 0; s < t.sets(); s++) {
+            spX[s] = sp.alloc((long) rt * d, "input tile");
+            spY[s] = sp.alloc((long) rt * d, "output tile");
         }
-        int spX = sp.alloc((long) rt * d, "input tile");
-        int spY = sp.alloc((long) rt * d, "output tile");
         cx.done(sp);
         cx.code.add(new Instruction.Mvin(expTable, spT, 1, 1024, 0, 1, 1024));
-        for (int r0 = 0; r0 < x.count(); ) {
+        for (int r0 = 0, i = 0; r0 < x.count(); i++) {
             int rows = Math.min(rt, x.count() - r0);
             if (causal) {
                 rows = Math.min(rows, matrixRows - r0 % matrixRows); // a tile stays inside one matrix
             }
-            ViewDma.load(cx.code, x, r0, rows, spX, d);
-            cx.code.add(new Instruction.Softmax(spX, spY, rows, d, d, d, spT, causal ? 1 : 0, causal ? r0 % matrixRows : 0));
-            ViewDma.store(cx.code, y, r0, rows, spY, d);
+            int s = i % t.sets();
+            ViewDma.load(cx.code, x, r0, rows, spX[s], d);
+            cx.code.add(new Instruction.Softmax(spX[s], spY[s], rows, d, d, d, spT, causal ? 1 : 0, causal ? r0 % matrixRows : 0));
+            ViewDma.store(cx.code, y, r0, rows, spY[s], d);
             r0 += rows;
         }
     }
@@ -100,16 +109,21 @@ final class VectorLowering {
         int d = x.cols();
         Scratchpad sp = cx.scratchpad(layer);
         int spP = sp.alloc(8L * d + 8, "gamma, beta, eps");
-        int rt = rowsPerTile(cx, layer, x.count(), 2L * d, 8L * d + 64);
-        int spX = sp.alloc((long) rt * d, "input tile");
-        int spY = sp.alloc((long) rt * d, "output tile");
+        Tiles t = tiles(cx, layer, x.count(), 2L * d, 8L * d + 64);
+        int[] spX = new int[t.sets()];
+        int[] spY = new int[t.sets()];
+        for (int s = 0; s < t.sets(); s++) {
+            spX[s] = sp.alloc((long) t.rows() * d, "input tile");
+            spY[s] = sp.alloc((long) t.rows() * d, "output tile");
+        }
         cx.done(sp);
         cx.code.add(new Instruction.Mvin(params, spP, 1, 8 * d + 8, 0, 1, 8 * d + 8));
-        for (int r0 = 0; r0 < x.count(); r0 += rt) {
-            int rows = Math.min(rt, x.count() - r0);
-            ViewDma.load(cx.code, x, r0, rows, spX, d);
-            cx.code.add(new Instruction.LayerNorm(spX, spY, rows, d, d, d, spP));
-            ViewDma.store(cx.code, y, r0, rows, spY, d);
+        for (int r0 = 0, i = 0; r0 < x.count(); r0 += t.rows(), i++) {
+            int rows = Math.min(t.rows(), x.count() - r0);
+            int s = i % t.sets();
+            ViewDma.load(cx.code, x, r0, rows, spX[s], d);
+            cx.code.add(new Instruction.LayerNorm(spX[s], spY[s], rows, d, d, d, spP));
+            ViewDma.store(cx.code, y, r0, rows, spY[s], d);
         }
     }
 
@@ -118,17 +132,49 @@ final class VectorLowering {
         TensorView.Rows y = out.rows();
         int tokens = y.count();
         Scratchpad sp = cx.scratchpad(layer);
-        int rt = rowsPerTile(cx, layer, tokens, dim + 4L, 64);
-        int spIds = sp.alloc(4L * rt, "token ids");
-        int spY = sp.alloc((long) rt * dim, "rows");
-        cx.done(sp);
-        for (int r0 = 0; r0 < tokens; r0 += rt) {
-            int rows = Math.min(rt, tokens - r0);
-            // ids are int32: as bytes they are rows x 4 with the view's element stride per id
-            cx.code.add(new Instruction.Mvin(ids.base() + r0 * ids.strides()[0], spIds, rows, 4, ids.strides()[0], 1, 4));
-            cx.code.add(new Instruction.MvinIdx(table, spY, spIds, rows, dim, dim, vocab, dim));
-            ViewDma.store(cx.code, y, r0, rows, spY, dim);
+        Tiles t = tiles(cx, layer, tokens, dim + 4L, 64);
+        int[] spIds = new int[t.sets()];
+        int[] spY = new int[t.sets()];
+        for (int s = 0; s < t.sets(); s++) {
+            spIds[s] = sp.alloc(4L * t.rows(), "token ids");
+            spY[s] = sp.alloc((long) t.rows() * dim, "rows");
         }
+        cx.done(sp);
+        for (int r0 = 0, i = 0; r0 < tokens; r0 += t.rows(), i++) {
+            int rows = Math.min(t.rows(), tokens - r0);
+            int s = i % t.sets();
+            // ids are int32: as bytes they are rows x 4 with the view's element stride per id
+            cx.code.add(new Instruction.Mvin(ids.base() + r0 * ids.strides()[0], spIds[s], rows, 4, ids.strides()[0], 1, 4));
+            cx.code.add(new Instruction.MvinIdx(table, spY[s], spIds[s], rows, dim, dim, vocab, dim));
+            ViewDma.store(cx.code, y, r0, rows, spY[s], dim);
+        }
+    }
+
+    /**
+     * Rows per tile, and the buffer sets consecutive tiles alternate between. With one set the next tile's load waits for
+     * this tile's vector op (it would overwrite its operands), and the op for the store before it, so load, op and store
+     * run one after another. A program tuned for a DRAM rate takes two sets, and at least {@link #PIPELINED_TILES} tiles
+     * where the rows allow, so loads, vector ops and stores overlap and only the first load and the last store stay exposed;
+     * more tiles cost a dispatch cycle per instruction and nothing else (vector ops cost per row; DMA latency overlaps). A
+     * program without a rate keeps the largest tiles, one set.
+     */
+    static Tiles tiles(LoweringContext cx, String layer, int rows, long bytesPerRow, long fixed) {
+        int largest = rowsPerTile(cx, layer, rows, bytesPerRow, fixed);
+        if (cx.dramBytesPerCycle == 0 || rows < 2) {
+            return new Tiles(largest, 1);
+        }
+        long twoSets = (cx.target.scratchpadBytes() - fixed - 64) / (2 * bytesPerRow);
+        if (twoSets < 1) {
+            return new Tiles(largest, 1);
+        }
+        return new Tiles((int) Math.min(Math.min(twoSets, largest), (rows + PIPELINED_TILES - 1) / PIPELINED_TILES), 2);
+    }
+
+    /** Tiles a layer is cut into at least, where it has the rows, so that its pipeline's fill and drain are a small share. */
+    static final int PIPELINED_TILES = 4;
+
+    /** Rows per tile and the buffer sets the tiles alternate between (1 or 2). */
+    record Tiles(int rows, int sets) {
     }
 
     /** The most rows of {@code bytesPerRow} that fit beside {@code fixed} bytes, capped by the instruction's 16-bit row count. */
