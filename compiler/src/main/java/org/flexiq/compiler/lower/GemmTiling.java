@@ -116,29 +116,19 @@ final class GemmTiling {
         int colTiles = (n + nt - 1) / nt;
         TilingEstimate estimate = cx.dramBytesPerCycle > 0 ? new TilingEstimate(t, cx.dramBytesPerCycle, k, n, taps, weightBytes, floor,
                 site != null ? k : floor) : null;
-        for (boolean resident : new boolean[]{false, true}) {
-            for (int buffers = 2; buffers >= 1; buffers--) {
-                for (int tc = Math.min(taps, MAX_TAPS); tc >= 1; tc = tc == 1 || resident ? 0 : (tc + 1) / 2) {
-                    if (resident && tc != taps) {
-                        break; // resident weights hold every tap
-                    }
-                    for (int u : tileUnits(a, units, perUnit, t.accumulatorRows())) {
-                        Plan p = new Plan(u, tc, buffers, resident);
-                        int[] tileRows = p.tileRows(a, units, perUnit);
-                        if (resident && tileRows.length == 1 || p.bytes(a, k, nt, groups, site) > t.scratchpadBytes()) {
-                            continue; // one row tile: both orders are the same program
-                        }
-                        long activationBytes = (long) p.activationRows(a) * k * tileRows.length;
-                        long traffic = resident ? weightBytes + colTiles * activationBytes : tileRows.length * weightBytes + activationBytes;
-                        double time = estimate == null ? 0 : estimate.cycles(tileRows, p.tapChunk, p.buffers, p.activationRows(a),
-                                activationSets(p, a, k, nt, groups, site, tileRows.length * (resident ? colTiles : 1), t), resident);
-                        if (time < bestTime || time == bestTime && traffic < best) {
-                            bestTime = time;
-                            best = traffic;
-                            plan = p;
-                        }
-                    }
-                }
+        for (Plan p : plans(a, k, taps, units, perUnit, site != null ? groupWidth : t.rows(), t.accumulatorRows())) {
+            int[] tileRows = p.tileRows(a, units, perUnit);
+            if (p.resident && tileRows.length == 1 || p.bytes(a, k, nt, groups, site) > t.scratchpadBytes()) {
+                continue; // one row tile: both orders are the same program
+            }
+            long activationBytes = (long) p.activationRows(a) * k * tileRows.length;
+            long traffic = p.resident ? weightBytes + colTiles * activationBytes : tileRows.length * weightBytes + activationBytes;
+            double time = estimate == null ? 0 : estimate.cycles(tileRows, p.tapChunk, p.kChunk, p.buffers, p.activationRows(a),
+                    activationSets(p, a, k, nt, groups, site, tileRows.length * (p.resident ? colTiles : 1), t), p.resident);
+            if (time < bestTime || time == bestTime && traffic < best) {
+                bestTime = time;
+                best = traffic;
+                plan = p;
             }
         }
         if (plan == null) {
@@ -146,6 +136,47 @@ final class GemmTiling {
                     + ", taps = " + taps + ", " + nt + " columns)");
         }
         new TileEmitter(cx, a, weights, packed, n, taps, site, groupWidth, out, plan, perUnit, units).emit(layer);
+    }
+
+    /** The plans to try, in order of preference on a tie: rows outer, two weight buffers, more taps and channels per load, taller tiles. */
+    private static List<Plan> plans(Activations a, int k, int taps, int units, int perUnit, int chunkUnit, int accumulatorRows) {
+        List<Plan> out = new ArrayList<>();
+        for (boolean resident : new boolean[]{false, true}) {
+            for (int buffers = 2; buffers >= 1; buffers--) {
+                // resident weights hold every tap
+                for (int tc = Math.min(taps, MAX_TAPS); tc >= 1 && (!resident || tc == taps); tc = tc == 1 || resident ? 0 : (tc + 1) / 2) {
+                    for (int kc : channelChunks(k, taps, resident, chunkUnit)) {
+                        for (int u : tileUnits(a, units, perUnit, accumulatorRows)) {
+                            out.add(new Plan(u, tc, kc, buffers, resident));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The input channels per weight buffer to try: all of them, and for a matrix product (one tap) streamed rows outer, halves
+     * down to one {@code unit} (a group, so a chunk's share of the 4-bit channels is whole groups). A chunk of the weights
+     * needs less of the scratchpad than the whole column tile: where that tile fits only once, or beside few activation
+     * rows (ViT-B/16's fc2: K = 3072, a 96 KiB column tile), chunks fit twice, and the next chunk loads under this one's
+     * folds. Each chunk is a loop.ws of its own into the same accumulator rows, with its own register.
+     */
+    private static List<Integer> channelChunks(int k, int taps, boolean resident, int unit) {
+        List<Integer> out = new ArrayList<>();
+        out.add(k);
+        if (taps > 1 || resident) {
+            return out;
+        }
+        for (int c = roundUp((k + 1) / 2, unit); c >= unit && c < k; c = c == unit ? 0 : roundUp((c + 1) / 2, unit)) {
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static int roundUp(int v, int unit) {
+        return (v + unit - 1) / unit * unit;
     }
 
     /**
@@ -284,7 +315,7 @@ final class GemmTiling {
             spWs = new int[plan.buffers];
             spP = new int[plan.buffers];
             for (int b = 0; b < plan.buffers; b++) {
-                spW[b] = sp.alloc((long) plan.tapChunk * k * nt, "weights");
+                spW[b] = sp.alloc((long) plan.tapChunk * plan.kChunk * nt, "weights");
                 spWs[b] = site != null ? sp.alloc((long) groups * nt, "weight shifts") : 0;
                 spP[b] = sp.alloc(out.pstride() == 0 ? 8 : 8L * nt, "multipliers");
             }
@@ -300,6 +331,11 @@ final class GemmTiling {
                     int cols = Math.min(nt, n - n0);
                     int acc = (tile % accSets) * mMax;
                     int b = tile++ % plan.buffers;
+                    if (plan.kChunk < k) {
+                        channelChunks(rt, as, n0, cols, b, acc);
+                        finish(rt, n0, cols, acc, b);
+                        continue;
+                    }
                     for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
                         int tc = Math.min(plan.tapChunk, taps - t0);
                         int wb = buffer++ % plan.buffers;
@@ -314,6 +350,41 @@ final class GemmTiling {
                     }
                     finish(rt, n0, cols, acc, b);
                 }
+            }
+        }
+
+        /**
+         * A column tile of a matrix product in chunks of input channels, each into the next weight buffer and folded by a
+         * loop.ws of its own over activation set {@code as}: the activation operands start at the chunk's first channel, the
+         * weight shifts at its first group, and its register holds its share of the 4-bit channels.
+         */
+        private void channelChunks(RowTile rt, int as, int n0, int cols, int b, int acc) {
+            for (int kb = 0; kb < k; kb += plan.kChunk) {
+                int kc = Math.min(plan.kChunk, k - kb);
+                int wb = buffer++ % plan.buffers;
+                chunkWeights(n0, cols, kb, kc, wb);
+                if (kb == 0) {
+                    bias(rt, n0, cols, acc);
+                    columnParams(n0, cols, b);
+                }
+                int g0 = site != null ? kb / site.groupWidth() : 0;
+                cx.code.add(new Instruction.ConfigWs(spG[as] + kb, k, spA4[as] + kb, k, site != null ? spSh[as] + g0 : 0, groups));
+                int register = site != null ? cx.register(new LoweringContext.ChannelChunk(site.register(), kb, kc)) : 0;
+                cx.code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] + g0 * cols : 0, cols, acc, rt.units() * perUnit, cols,
+                        kc, 0, 1, groupWidth, register, a.conv() != null ? 1 : 0, rt.u0() * perUnit, Math.max(0, Math.min(kc, floor - kb))));
+            }
+        }
+
+        /** Input channels [kb, kb + kc) of a one-tap column tile's weights into buffer wb: codes below the floor, then int8 rows. */
+        private void chunkWeights(int n0, int cols, int kb, int kc, int wb) {
+            int codes = Math.max(0, Math.min(kc, floor - kb));
+            if (codes > 0) {
+                int rowBytes = PackedWeights.rowBytes(cols);
+                cx.code.add(new Instruction.MvinW4(packed.address(n0, 0, taps, n) + kb * rowBytes, spW[wb], codes, cols, rowBytes, cols));
+            }
+            if (kc > codes) {
+                int first = kb + codes; // the first int8 channel of the chunk
+                ViewDma.load(cx.code, weights.columns(n0, cols), first - floor, kc - codes, spW[wb] + codes * cols, cols);
             }
         }
 
@@ -461,10 +532,10 @@ final class GemmTiling {
     }
 
     /**
-     * Tile sizes: output units (rows, or output rows of a conv) per tile, kernel taps per weight load, weight buffers; and the
-     * loop order (resident: weights outer).
+     * Tile sizes: output units (rows, or output rows of a conv) per tile, kernel taps and input channels per weight load (a
+     * one-tap product's channels in chunks: {@code kChunk} < k), weight buffers; and the loop order (resident: weights outer).
      */
-    private record Plan(int units, int tapChunk, int buffers, boolean resident) {
+    private record Plan(int units, int tapChunk, int kChunk, int buffers, boolean resident) {
         /** Whole images per tile, where a tile spans several (its units are k x OH); else 1. */
         int imagesPerTile(Activations a) {
             return a.conv() != null && units > a.conv().oh() ? units / a.conv().oh() : 1;
@@ -507,7 +578,7 @@ final class GemmTiling {
         long bytes(Activations a, int k, int nt, int groups, FourBitSite site) {
             long rows = activationRows(a);
             long m = a.conv() == null ? units : (long) units * a.conv().ow();
-            long total = rows * k + m * nt + buffers * ((long) tapChunk * k * nt + 8L * nt + 64);
+            long total = rows * k + m * nt + buffers * ((long) tapChunk * kChunk * nt + 8L * nt + 64);
             if (site != null) {
                 total += rows * groups + groups + buffers * (long) groups * nt + 64;
                 if (site.gather() >= 0) {

@@ -87,14 +87,33 @@ final class LoweringContext {
     }
 
     int register(String layer) {
-        return registers.computeIfAbsent(layer, k -> {
-            int r = NpuProgram.FIRST_LAYER_REGISTER + registers.size();
-            if (r >= NpuProgram.REGISTERS) {
-                throw new InfeasibleException("more than " + (NpuProgram.REGISTERS - NpuProgram.FIRST_LAYER_REGISTER)
-                        + " 4-bit-capable layers: the register file is full");
-            }
-            return r;
-        });
+        return registers.computeIfAbsent(layer, k -> nextRegister());
+    }
+
+    /**
+     * A loop over input channels [kbase, kbase + k) of a layer whose register is {@code layerRegister}: its own register, which
+     * every profile sets to the chunk's share of the layer's 4-bit channels, clamp(MAX_4BIT_CH - kbase, 0, k).
+     */
+    record ChannelChunk(int layerRegister, int kbase, int k) {
+        int fourBit(int layerFourBit) {
+            return Math.max(0, Math.min(k, layerFourBit - kbase));
+        }
+    }
+
+    /** Registers of channel chunks, in the order they were taken. */
+    final Map<ChannelChunk, Integer> chunkRegisters = new LinkedHashMap<>();
+
+    int register(ChannelChunk chunk) {
+        return chunkRegisters.computeIfAbsent(chunk, k -> nextRegister());
+    }
+
+    private int nextRegister() {
+        int r = NpuProgram.FIRST_LAYER_REGISTER + registers.size() + chunkRegisters.size();
+        if (r >= NpuProgram.REGISTERS) {
+            throw new InfeasibleException("more than " + (NpuProgram.REGISTERS - NpuProgram.FIRST_LAYER_REGISTER)
+                    + " 4-bit-capable layers and channel chunks: the register file is full");
+        }
+        return r;
     }
 
     Scratchpad scratchpad(String layer) {

@@ -444,6 +444,9 @@ public final class NpuCompiler {
             for (Map.Entry<String, Integer> e : cx.registers.entrySet()) {
                 values.put(e.getValue(), cx.model.fourBitChannels(cx.model.siteOf(e.getKey()), r));
             }
+            for (Map.Entry<LoweringContext.ChannelChunk, Integer> e : cx.chunkRegisters.entrySet()) {
+                values.put(e.getValue(), e.getKey().fourBit(values.get(e.getKey().layerRegister())));
+            }
             out.add(new RegisterProfile(profileName(r), values));
         }
         return out;

@@ -22,25 +22,29 @@ record TilingEstimate(Target target, double bytesPerCycle, int k, int n, int tap
     /**
      * @param tileRows       output rows (M) of each row tile, every image's
      * @param tapChunk       kernel taps per weight buffer
+     * @param kChunk         input channels per weight buffer (below k: a one-tap product's weights in chunks of channels)
      * @param buffers        weight buffers (2: the next chunk loads while this one computes)
      * @param activationRows activation rows a tile loads
      * @param activationSets activation buffers (2: the next tile's rows load while this one computes)
      * @param resident       weights outer: each column tile's weights load once, the row tiles' activations once per column tile
      */
-    double cycles(int[] tileRows, int tapChunk, int buffers, int activationRows, int activationSets, boolean resident) {
-        return (cycles(tileRows, tapChunk, buffers, activationRows, activationSets, resident, lowFourBit)
-                + cycles(tileRows, tapChunk, buffers, activationRows, activationSets, resident, highFourBit)) / 2;
+    double cycles(int[] tileRows, int tapChunk, int kChunk, int buffers, int activationRows, int activationSets, boolean resident) {
+        return (cycles(tileRows, tapChunk, kChunk, buffers, activationRows, activationSets, resident, lowFourBit)
+                + cycles(tileRows, tapChunk, kChunk, buffers, activationRows, activationSets, resident, highFourBit)) / 2;
     }
 
-    private double cycles(int[] tileRows, int tapChunk, int buffers, int activationRows, int activationSets, boolean resident, int fourBit) {
+    private double cycles(int[] tileRows, int tapChunk, int kChunk, int buffers, int activationRows, int activationSets, boolean resident,
+                          int fourBit) {
         int r = target.rows();
         int nt = Math.min(n, target.cols());
         int colTiles = (n + nt - 1) / nt;
-        int chunks = (taps + tapChunk - 1) / tapChunk;
+        boolean channelChunks = kChunk < k;
+        int chunks = channelChunks ? (k + kChunk - 1) / kChunk : (taps + tapChunk - 1) / tapChunk;
         // loop.ws: dual-int4 folds of 2R channels over the 4-bit ones, int8 folds of R over the rest, per tap
         long foldsPerTap = (fourBit + 2L * r - 1) / (2L * r) + (k - fourBit + (long) r - 1) / r;
         double chunkLoad = weightBytes / (double) colTiles / chunks / bytesPerCycle;
-        double tapLoad = chunkLoad / Math.min(tapChunk, taps);
+        // the first load a chunk's folds wait for: its first tap's, or a channel chunk's whole load (one transfer)
+        double tapLoad = channelChunks ? chunkLoad : chunkLoad / Math.min(tapChunk, taps);
         double activationLoad = (double) activationRows * k / bytesPerCycle;
         double activationBytes = (double) activationRows * k * tileRows.length;
         if (resident) {
@@ -58,7 +62,7 @@ record TilingEstimate(Target target, double bytesPerCycle, int k, int n, int tap
         double time = 0;
         for (int i = 0; i < tileRows.length; i++) {
             int m = tileRows[i];
-            double chunkCompute = (double) Math.min(tapChunk, taps) * foldsPerTap * Math.max(m, r);
+            double chunkCompute = (channelChunks ? 1.0 / chunks : Math.min(tapChunk, taps)) * foldsPerTap * Math.max(m, r);
             // two buffers: the chunk's weights loaded under the chunk before; one: its first tap's load is exposed, the later
             // taps' land under the first taps' folds
             double chunk = buffers == 2 ? Math.max(chunkCompute, chunkLoad) : tapLoad + Math.max(chunkCompute, chunkLoad - tapLoad);
