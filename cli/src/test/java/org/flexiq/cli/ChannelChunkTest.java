@@ -13,9 +13,7 @@ import org.flexiq.simulator.NpuConfig;
 import org.flexiq.simulator.NpuPresets;
 import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.FunctionalComparison;
-import org.flexiq.workbench.NpuModels;
 import org.flexiq.workloads.ir.FloatTensor;
-import org.flexiq.workloads.zoo.ModelZoo;
 import org.flexiq.workloads.zoo.SyntheticInputs;
 import org.flexiq.workloads.zoo.ZooOptions;
 import org.junit.jupiter.api.Test;
@@ -64,8 +62,7 @@ class ChannelChunkTest {
      */
     @Test
     void vitFc2LoadsItsChunksUnderItsFolds() {
-        var z = ModelZoo.get("vit-b16");
-        QuantizedModel q = NpuModels.timingOnly(z.model(z.defaults(), 0).graph(), "vit-b16", 64, NpuModels.ON_THE_FLY_RATIOS);
+        QuantizedModel q = TunedTilingTest.zooTimingOnly("vit-b16");
         NpuConfig c = NpuPresets.load("flexiq-npu");
         NpuProgram p = FloorPrograms.full(q, c).program();
         var stats = FastEngine.run(p, c, "0", FunctionalExecutor.STATIC);

@@ -83,8 +83,7 @@ class TunedTilingTest {
     @Test
     void tunedProgramsAreNoSlowerOverTheServedRange() {
         for (String model : List.of("fmnist-resnet-wide", "fmnist-vit-wide", "fmnist-mobilenet-wide")) {
-            var z = ModelZoo.get(model);
-            QuantizedModel q = NpuModels.timingOnly(z.model(z.defaults(), 0).graph(), model, 64, NpuModels.ON_THE_FLY_RATIOS);
+            QuantizedModel q = zooTimingOnly(model);
             NpuConfig preset = NpuPresets.load("flexiq-npu");
             for (NpuConfig c : List.of(preset, preset.withClock(preset.clockMHz(), 4 * preset.dramBandwidthGBps()))) {
                 NpuProgram tuned = FloorPrograms.full(q, c).program();
@@ -104,8 +103,7 @@ class TunedTilingTest {
      */
     @Test
     void depthwiseLayersFuseTheirClampAndVectorLayersAlternateTwoBufferSets() {
-        var z = ModelZoo.get("mobilenetv2");
-        QuantizedModel q = NpuModels.timingOnly(z.model(z.defaults(), 0).graph(), "mobilenetv2", 64, NpuModels.ON_THE_FLY_RATIOS);
+        QuantizedModel q = zooTimingOnly("mobilenetv2");
         NpuConfig c = NpuPresets.load("flexiq-npu");
         NpuProgram tuned = FloorPrograms.full(q, c).program();
         NpuProgram plain = NpuCompiler.compile(q, c.target()).program();
@@ -148,6 +146,12 @@ class TunedTilingTest {
         for (String r : List.of("0", "1")) {
             assertThat(cycles(tuned, c, r)).as("ratio " + r).isLessThan(cycles(plain, c, r));
         }
+    }
+
+    /** A zoo model at its default size, timing only, at the flexiq-npu's G = 64. */
+    static QuantizedModel zooTimingOnly(String model) {
+        var z = ModelZoo.get(model);
+        return NpuModels.timingOnly(z.model(z.defaults(), 0).graph(), model, 64, NpuModels.ON_THE_FLY_RATIOS);
     }
 
     /** The program's instructions cut at its layer markers. */

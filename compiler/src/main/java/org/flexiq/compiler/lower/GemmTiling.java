@@ -331,52 +331,46 @@ final class GemmTiling {
                     int cols = Math.min(nt, n - n0);
                     int acc = (tile % accSets) * mMax;
                     int b = tile++ % plan.buffers;
-                    if (plan.kChunk < k) {
-                        channelChunks(rt, as, n0, cols, b, acc);
-                        finish(rt, n0, cols, acc, b);
-                        continue;
-                    }
-                    for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
-                        int tc = Math.min(plan.tapChunk, taps - t0);
+                    for (WeightChunk w : weightChunks()) {
                         int wb = buffer++ % plan.buffers;
-                        weights(n0, cols, t0, tc, wb);
-                        if (t0 == 0) {
+                        weights(n0, cols, w, wb);
+                        if (w.first()) {
                             // the first weights ahead of the bias, multipliers and shifts: the load queue runs in order, and these
                             // small loads wait on the accumulator rows and buffers the tiles before still use, where the weights need not
                             bias(rt, n0, cols, acc);
                             columnParams(n0, cols, b);
                         }
-                        fold(rt, cols, b, wb, acc, t0, tc);
+                        fold(rt, as, cols, b, wb, acc, w);
                     }
                     finish(rt, n0, cols, acc, b);
                 }
             }
         }
 
-        /**
-         * A column tile of a matrix product in chunks of input channels, each into the next weight buffer and folded by a
-         * loop.ws of its own over activation set {@code as}: the activation operands start at the chunk's first channel, the
-         * weight shifts at its first group, and its register holds its share of the 4-bit channels.
-         */
-        private void channelChunks(RowTile rt, int as, int n0, int cols, int b, int acc) {
-            for (int kb = 0; kb < k; kb += plan.kChunk) {
-                int kc = Math.min(plan.kChunk, k - kb);
-                int wb = buffer++ % plan.buffers;
-                chunkWeights(n0, cols, kb, kc, wb);
-                if (kb == 0) {
-                    bias(rt, n0, cols, acc);
-                    columnParams(n0, cols, b);
-                }
-                int g0 = site != null ? kb / site.groupWidth() : 0;
-                cx.code.add(new Instruction.ConfigWs(spG[as] + kb, k, spA4[as] + kb, k, site != null ? spSh[as] + g0 : 0, groups));
-                int register = site != null ? cx.register(new LoweringContext.ChannelChunk(site.register(), kb, kc)) : 0;
-                cx.code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] + g0 * cols : 0, cols, acc, rt.units() * perUnit, cols,
-                        kc, 0, 1, groupWidth, register, a.conv() != null ? 1 : 0, rt.u0() * perUnit, Math.max(0, Math.min(kc, floor - kb))));
+        /** What one weight buffer holds of a column tile: taps [t0, t0 + taps) of input channels [kb, kb + k). */
+        private record WeightChunk(int t0, int taps, int kb, int k) {
+            boolean first() {
+                return t0 == 0 && kb == 0;
             }
         }
 
+        /** A column tile's weights in the plan's chunks: of kernel taps, or of a one-tap product's input channels. */
+        private List<WeightChunk> weightChunks() {
+            List<WeightChunk> out = new ArrayList<>();
+            if (plan.kChunk < k) {
+                for (int kb = 0; kb < k; kb += plan.kChunk) {
+                    out.add(new WeightChunk(0, 1, kb, Math.min(plan.kChunk, k - kb)));
+                }
+            } else {
+                for (int t0 = 0; t0 < taps; t0 += plan.tapChunk) {
+                    out.add(new WeightChunk(t0, Math.min(plan.tapChunk, taps - t0), 0, k));
+                }
+            }
+            return out;
+        }
+
         /** Input channels [kb, kb + kc) of a one-tap column tile's weights into buffer wb: codes below the floor, then int8 rows. */
-        private void chunkWeights(int n0, int cols, int kb, int kc, int wb) {
+        private void channelWeights(int n0, int cols, int kb, int kc, int wb) {
             int codes = Math.max(0, Math.min(kc, floor - kb));
             if (codes > 0) {
                 int rowBytes = PackedWeights.rowBytes(cols);
@@ -401,10 +395,10 @@ final class GemmTiling {
                 int b = c % plan.buffers;
                 for (int i = 0; i < tiles.size(); i++) {
                     RowTile rt = tiles.get(i);
-                    activations(rt);
+                    int as = activations(rt);
                     int acc = (accTile++ % accSets) * mMax;
                     bias(rt, n0, cols, acc);
-                    fold(rt, cols, b, b, acc, 0, taps);
+                    fold(rt, as, cols, b, b, acc, new WeightChunk(0, taps, 0, k));
                     finish(rt, n0, cols, acc, b);
                     // the next weights may overwrite only a buffer no later fold of this column tile reads
                     boolean next = c + 1 < colTiles && (plan.buffers == 2 ? i == 0 : i == tiles.size() - 1);
@@ -420,7 +414,7 @@ final class GemmTiling {
             int n0 = c * nt;
             int cols = Math.min(nt, n - n0);
             int b = c % plan.buffers;
-            weights(n0, cols, 0, taps, b);
+            weights(n0, cols, new WeightChunk(0, taps, 0, k), b);
             columnParams(n0, cols, b);
         }
 
@@ -475,13 +469,17 @@ final class GemmTiling {
         }
 
         /**
-         * Taps [t0, t0 + tc) of a column tile's weights into buffer wb: one load per tap, not one for the chunk, as a fold's
+         * A chunk of a column tile's weights into buffer wb. Taps: one load per tap, not one for the chunk, as a fold's
          * preload waits only for its own rows, so the first taps' folds run while the later taps' weights land (a 3x3 layer
          * whose weights are the DMA's bound overlaps them).
          */
-        private void weights(int n0, int cols, int t0, int tc, int wb) {
-            for (int tap = t0; tap < t0 + tc; tap++) {
-                int row = spW[wb] + (tap - t0) * k * cols;
+        private void weights(int n0, int cols, WeightChunk w, int wb) {
+            if (w.k() < k) {
+                channelWeights(n0, cols, w.kb(), w.k(), wb);
+                return;
+            }
+            for (int tap = w.t0(); tap < w.t0() + w.taps(); tap++) {
+                int row = spW[wb] + (tap - w.t0()) * k * cols;
                 if (floor > 0) {
                     // the codes unpacked into rows [0, floor), the int8 weights into [floor, k): the tile the loop reads
                     cx.code.add(new Instruction.MvinW4(packed.address(n0, tap, taps, n), row, floor, cols, PackedWeights.rowBytes(cols), cols));
@@ -507,9 +505,21 @@ final class GemmTiling {
             }
         }
 
-        private void fold(RowTile rt, int cols, int b, int wb, int acc, int t0, int tc) {
-            cx.code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] : 0, cols, acc, rt.units() * perUnit, cols, k, t0, tc,
-                    groupWidth, site != null ? site.register() : 0, a.conv() != null ? 1 : 0, rt.u0() * perUnit, floor));
+        /**
+         * The folds of a weight chunk on activation set {@code as}. A chunk of input channels is a loop of its own: the activation
+         * operands start at its first channel, the weight shifts at its first group, and its register holds its share of the
+         * layer's 4-bit channels.
+         */
+        private void fold(RowTile rt, int as, int cols, int b, int wb, int acc, WeightChunk w) {
+            int register = site == null ? 0 : w.k() < k ? cx.register(new LoweringContext.ChannelChunk(site.register(), w.kb(), w.k()))
+                    : site.register();
+            int g0 = site != null ? w.kb() / site.groupWidth() : 0;
+            if (w.k() < k) {
+                cx.code.add(new Instruction.ConfigWs(spG[as] + w.kb(), k, spA4[as] + w.kb(), k, site != null ? spSh[as] + g0 : 0, groups));
+            }
+            cx.code.add(new Instruction.LoopWs(spW[wb], cols, site != null ? spWs[b] + g0 * cols : 0, cols, acc, rt.units() * perUnit, cols,
+                    w.k(), w.t0(), w.taps(), groupWidth, register, a.conv() != null ? 1 : 0, rt.u0() * perUnit,
+                    Math.max(0, Math.min(w.k(), floor - w.kb()))));
         }
 
         /** Requantizes a finished tile and stores it. */
