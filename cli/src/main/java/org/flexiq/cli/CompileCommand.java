@@ -84,7 +84,9 @@ final class CompileCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d layers, %d instructions (%s of code), DRAM image %s, DRAM in use %s, scratchpad peak %s%n",
                 r.layers(), r.instructions(), HumanFormat.bytes(r.codeBytes()), HumanFormat.bytes(r.imageBytes()),
                 HumanFormat.bytes(r.dramBytes()), HumanFormat.bytes(r.peakScratchpadBytes()));
-        out.printf(Locale.ROOT, "%d 4-bit-capable layers, one MAX_4BIT_CH register each; register profiles: %s%n", r.fourBitLayers(),
+        out.printf(Locale.ROOT, "%d 4-bit-capable layers, one MAX_4BIT_CH register each%s; register profiles: %s%n", r.fourBitLayers(),
+                r.chunkRegisters() == 0 ? "" : String.format(Locale.ROOT, ", and %d for the chunks of input channels their weights load in",
+                        r.chunkRegisters()),
                 String.join(", ", c.program().profiles().stream().map(RegisterProfile::name).toList()));
         out.printf(Locale.ROOT, "reorders: %d sites whose order no producer could take; their readers gather %s per %s in the scratchpad%n", r.reorders(),
                 HumanFormat.bytes(r.reorderBytes()), batch == 1 ? "inference" : "run of " + batch);

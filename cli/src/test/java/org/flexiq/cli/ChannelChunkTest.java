@@ -41,7 +41,9 @@ class ChannelChunkTest {
         for (double floor : new double[]{0, 0.5}) {
             CompiledProgram compiled = NpuCompiler.compile(q, c.target(), floor, c.dramBytesPerCycle());
             NpuProgram p = compiled.program();
-            assertThat(chunkLoops(p, compiled.report().fourBitLayers())).as("loops over a chunk of channels, floor " + floor).isGreaterThan(0);
+            Set<Integer> chunks = chunkRegisters(p, compiled.report().fourBitLayers());
+            assertThat(chunks).as("loops over a chunk of channels, floor " + floor).isNotEmpty();
+            assertThat(compiled.report().chunkRegisters()).as("the chunk registers the compile report counts").isEqualTo(chunks.size());
             for (double r : floor == 0 ? new double[]{0, 0.5, 1} : new double[]{0.5, 1}) {
                 for (Extraction e : new Extraction[]{Extraction.STATIC, Extraction.DYNAMIC}) {
                     GoldenExecutor golden = new GoldenExecutor(q, r, e);
@@ -73,17 +75,15 @@ class ChannelChunkTest {
         assertThat((double) fc2).as("fc2 within 2% of its DRAM traffic's time").isLessThan(1.02 * bytes / c.dramBytesPerCycle());
     }
 
-    /** loop.ws instructions whose register is not one of the program's per-layer registers (r2 .. r2 + layers - 1). */
-    private static long chunkLoops(NpuProgram p, int layerRegisters) {
+    /** The registers of loop.ws instructions other than the program's per-layer ones (r2 .. r2 + layers - 1), in its profiles. */
+    private static Set<Integer> chunkRegisters(NpuProgram p, int layerRegisters) {
         Set<Integer> seen = new HashSet<>();
-        long loops = 0;
         for (Instruction i : p.code()) {
             if (i instanceof Instruction.LoopWs l && l.mreg() >= NpuProgram.FIRST_LAYER_REGISTER + layerRegisters) {
-                loops++;
                 seen.add(l.mreg());
             }
         }
         assertThat(p.profiles().get(0).values().keySet()).containsAll(seen);
-        return loops;
+        return seen;
     }
 }

@@ -166,7 +166,8 @@ public final class NpuCompiler {
         checkFields(cx);
         NpuProgram program = new NpuProgram(target, cx.code, cx.layers, profiles(cx), io, cx.image.bytes(), cx.dramBytes());
         CompileReport report = new CompileReport(cx.layers.size(), cx.code.size(), program.codeBytes().length, cx.image.size(),
-                cx.dramBytes(), cx.peakScratchpad, cx.registers.size(), cx.reorders, cx.reorderBytes, cx.weightBytes, cx.packedWeightBytes);
+                cx.dramBytes(), cx.peakScratchpad, cx.registers.size(), cx.reorders, cx.reorderBytes, cx.weightBytes, cx.packedWeightBytes,
+                cx.chunkRegisters.size());
         return new CompiledProgram(program, report);
     }
 
