@@ -369,19 +369,6 @@ final class GemmTiling {
             return out;
         }
 
-        /** Input channels [kb, kb + kc) of a one-tap column tile's weights into buffer wb: codes below the floor, then int8 rows. */
-        private void channelWeights(int n0, int cols, int kb, int kc, int wb) {
-            int codes = Math.max(0, Math.min(kc, floor - kb));
-            if (codes > 0) {
-                int rowBytes = PackedWeights.rowBytes(cols);
-                cx.code.add(new Instruction.MvinW4(packed.address(n0, 0, taps, n) + kb * rowBytes, spW[wb], codes, cols, rowBytes, cols));
-            }
-            if (kc > codes) {
-                int first = kb + codes; // the first int8 channel of the chunk
-                ViewDma.load(cx.code, weights.columns(n0, cols), first - floor, kc - codes, spW[wb] + codes * cols, cols);
-            }
-        }
-
         /**
          * Each column tile's weights (every tap) load once, and every row tile streams through them. With two buffers the next
          * column tile's weights load right after this one's first row tile, under its other row tiles' folds.
@@ -474,19 +461,24 @@ final class GemmTiling {
          * whose weights are the DMA's bound overlaps them).
          */
         private void weights(int n0, int cols, WeightChunk w, int wb) {
-            if (w.k() < k) {
-                channelWeights(n0, cols, w.kb(), w.k(), wb);
-                return;
-            }
             for (int tap = w.t0(); tap < w.t0() + w.taps(); tap++) {
-                int row = spW[wb] + (tap - w.t0()) * k * cols;
-                if (floor > 0) {
-                    // the codes unpacked into rows [0, floor), the int8 weights into [floor, k): the tile the loop reads
-                    cx.code.add(new Instruction.MvinW4(packed.address(n0, tap, taps, n), row, floor, cols, PackedWeights.rowBytes(cols), cols));
-                }
-                if (k > floor) {
-                    ViewDma.load(cx.code, weights.columns(n0, cols), tap * (k - floor), k - floor, row + floor * cols, cols);
-                }
+                channels(n0, cols, tap, w.kb(), w.k(), spW[wb] + (tap - w.t0()) * w.k() * cols);
+            }
+        }
+
+        /**
+         * Input channels [kb, kb + kc) of one tap of a column tile's weights into scratchpad rows from {@code dst}: those below the
+         * floor as codes unpacked from their packed rows, the rest as int8 rows (the tile the loop reads).
+         */
+        private void channels(int n0, int cols, int tap, int kb, int kc, int dst) {
+            int codes = Math.max(0, Math.min(kc, floor - kb));
+            if (codes > 0) {
+                int rowBytes = PackedWeights.rowBytes(cols);
+                cx.code.add(new Instruction.MvinW4(packed.address(n0, tap, taps, n) + kb * rowBytes, dst, codes, cols, rowBytes, cols));
+            }
+            if (kc > codes) {
+                // the int8 rows hold channels [floor, k) of each tap
+                ViewDma.load(cx.code, weights.columns(n0, cols), tap * (k - floor) + kb + codes - floor, kc - codes, dst + codes * cols, cols);
             }
         }
 

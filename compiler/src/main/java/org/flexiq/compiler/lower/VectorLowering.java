@@ -170,7 +170,10 @@ final class VectorLowering {
         return new Tiles((int) Math.min(Math.min(twoSets, largest), (rows + PIPELINED_TILES - 1) / PIPELINED_TILES), 2);
     }
 
-    /** Tiles a layer is cut into at least, where it has the rows, so that its pipeline's fill and drain are a small share. */
+    /**
+     * Tiles a layer is cut into at least (a window layer's bands too), where it has the rows, so that its pipeline's fill and
+     * drain are a small share.
+     */
     static final int PIPELINED_TILES = 4;
 
     /** Rows per tile and the buffer sets the tiles alternate between (1 or 2). */

@@ -72,7 +72,7 @@ final class WindowLowering {
 
     /**
      * The largest bands that fit; in a program tuned for a DRAM rate, two sets of them and at least
-     * {@link #PIPELINED_BANDS} bands where the output has the rows, so that a band's load and store overlap the vector
+     * {@link VectorLowering#PIPELINED_TILES} bands where the output has the rows, so that a band's load and store overlap the vector
      * work of its neighbours (as {@link VectorLowering#tiles}). Smaller bands re-read more of the rows their windows share.
      */
     private static Bands bands(LoweringContext cx, ConvGeometry g, int channels, long fixed) {
@@ -84,11 +84,9 @@ final class WindowLowering {
         if (!fits(cx, g, channels, two, 2, fixed)) {
             return new Bands(single, 1);
         }
-        return new Bands(Math.min(two, (g.oh() + PIPELINED_BANDS - 1) / PIPELINED_BANDS), 2);
+        int pieces = VectorLowering.PIPELINED_TILES;
+        return new Bands(Math.min(two, (g.oh() + pieces - 1) / pieces), 2);
     }
-
-    /** Bands a window layer is cut into at least, where its output has the rows. */
-    static final int PIPELINED_BANDS = 4;
 
     /** The most output rows per band (halving from the whole output) whose {@code sets} band pairs fit, or 1. */
     private static int largestBand(LoweringContext cx, ConvGeometry g, int channels, int sets, long fixed) {
