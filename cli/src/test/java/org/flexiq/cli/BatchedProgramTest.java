@@ -35,8 +35,10 @@ import static org.flexiq.cli.SimCliTest.sim;
 /**
  * Programs compiled for a batch ({@code NpuCompiler.compile(..., batch)}): each image's outputs are the golden executor's for
  * that image, the engines agree on them, batch 1 is the unbatched program, and the weights loaded once per batch make a
- * weight-bound model's inferences cheaper.
+ * weight-bound model's inferences cheaper. Integers and cycles only, with the whole-zoo equivalence tests: CI runs it once,
+ * on the first JDK.
  */
+@org.junit.jupiter.api.Tag("zoo-equivalence")
 class BatchedProgramTest {
     private static final int BATCH = 3;
 

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Matrix products whose weight column tile does not fit the scratchpad twice are loaded and folded in chunks of input
  * channels, a loop.ws and a register per chunk ({@code GemmTiling.channelChunks}): the outputs stay the golden executor's at
  * every ratio, in programs that serve every ratio and in a ratio floor's (4-bit codes in the first chunks), and the two
- * engines agree.
+ * engines agree. Integers only, with the whole-zoo equivalence tests: CI runs it once, on the first JDK.
  */
+@org.junit.jupiter.api.Tag("zoo-equivalence")
 class ChannelChunkTest {
 
     @Test

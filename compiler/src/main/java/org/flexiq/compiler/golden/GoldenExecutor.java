@@ -49,7 +49,7 @@ public final class GoldenExecutor {
     private final double ratio;
     private final Extraction extraction;
     private final Map<String, SiteLowering> lowerings = new HashMap<>();
-    private final Map<String, ChannelPairs> weights = new HashMap<>();
+    private final Map<String, ProductWeights> weights = new HashMap<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
     /** Per node, the source index of each output element: a Transpose's input, a broadcast Add or Mul's second operand (made once, read by every sample). */
     private final Map<String, int[]> sourceIndex = new HashMap<>();
@@ -70,7 +70,8 @@ public final class GoldenExecutor {
             if (model.nodes().get(n.name()) instanceof NodeQuant.Gemm q) {
                 Site s = model.siteOf(n.name());
                 int[] w = s == null ? SiteLowering.plainWeights(q) : lowerings.get(s.tensor()).weights(q);
-                weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c) : IntKernels.linearWeights(w, q.outChannels()));
+                weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c, InnerProduct.HOST)
+                        : IntKernels.linearWeights(w, q.outChannels(), InnerProduct.HOST));
             }
         }
         Graph g = model.graph();
@@ -188,7 +189,7 @@ public final class GoldenExecutor {
         } else if (l instanceof MatMul) {
             Shape b = g.shape(n.inputs().get(1));
             return IntKernels.matmul(x, st.tensors.get(n.inputs().get(1)), (int) s.product(0, s.rank() - 2), s.dim(-2), s.dim(-1), b.dim(-1),
-                    ((NodeQuant.MatMul) q).requant());
+                    ((NodeQuant.MatMul) q).requant(), InnerProduct.HOST);
         } else if (l instanceof Add || l instanceof Mul) {
             byte[] b = st.tensors.get(n.inputs().get(1));
             int[] bi = sourceIndex.get(n.name());

@@ -19,10 +19,10 @@ final class IntKernels {
     }
 
     /**
-     * Convolution on effective operands: x [C, H, W] as ints, w the pairs of {@link #convWeights}. int sums wrap
+     * Convolution on effective operands: x [C, H, W] as ints, w the weights of {@link #convWeights}. int sums wrap
      * modulo 2^32 whatever the order of their terms, so both paths give the plain loop's bits.
      */
-    static byte[] conv2d(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
+    static byte[] conv2d(int[] x, Shape in, Conv2d c, ProductWeights w, NodeQuant.Gemm q, Shape out) {
         if (c.groups() == 1) {
             return conv2dChannelsLast(x, in, c, w, q, out);
         }
@@ -35,15 +35,15 @@ final class IntKernels {
     }
 
     /**
-     * A convolution's weights [O, C/groups, taps] as {@link #conv2d} reads them, two output channels to a long:
+     * A convolution's weights [O, C/groups, taps] as {@link #conv2d} reads them, in the given layout:
      * [O, taps, C] for one group (made once per executor; per inference it cost more than the gather it saves),
      * [O, C/groups, taps] within each of several.
      */
-    static ChannelPairs convWeights(int[] w, Conv2d c) {
+    static ProductWeights convWeights(int[] w, Conv2d c, InnerProduct layout) {
         int taps = c.kernelH() * c.kernelW();
         int cin = w.length / c.outChannels() / taps;
         if (c.groups() != 1) {
-            return ChannelPairs.of(w, c.groups(), c.outChannels() / c.groups(), cin * taps);
+            return ProductWeights.of(w, c.groups(), c.outChannels() / c.groups(), cin * taps, layout);
         }
         int[] t = new int[w.length];
         for (int o = 0; o < c.outChannels(); o++) {
@@ -53,12 +53,12 @@ final class IntKernels {
                 }
             }
         }
-        return ChannelPairs.of(t, 1, c.outChannels(), cin * taps);
+        return ProductWeights.of(t, 1, c.outChannels(), cin * taps, layout);
     }
 
-    /** Weights [O, k] of a linear layer, two output channels to a long. */
-    static ChannelPairs linearWeights(int[] w, int outChannels) {
-        return ChannelPairs.of(w, 1, outChannels, w.length / outChannels);
+    /** Weights [O, k] of a linear layer, in the given layout. */
+    static ProductWeights linearWeights(int[] w, int outChannels, InnerProduct layout) {
+        return ProductWeights.of(w, 1, outChannels, w.length / outChannels, layout);
     }
 
     /**
@@ -66,7 +66,7 @@ final class IntKernels {
      * that a receptive field's row of taps is one contiguous run (all channels of kernelW adjacent pixels when the
      * dilation is 1), copied into the field with {@code System.arraycopy} rather than one tap at a time.
      */
-    private static byte[] conv2dChannelsLast(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
+    private static byte[] conv2dChannelsLast(int[] x, Shape in, Conv2d c, ProductWeights w, NodeQuant.Gemm q, Shape out) {
         int cin = in.dim(0);
         int h = in.dim(1);
         int wd = in.dim(2);
@@ -77,20 +77,21 @@ final class IntKernels {
         int k = cin * kh * kw;
         int hp = h + 2 * c.padH();
         int wp = wd + 2 * c.padW();
-        long[] xp = new long[hp * wp * cin];
+        int[] channelsLast = new int[hp * wp * cin];
         for (int ci = 0; ci < cin; ci++) {
             for (int iy = 0; iy < h; iy++) {
                 int src = (ci * h + iy) * wd;
                 int dst = ((iy + c.padH()) * wp + c.padW()) * cin + ci;
                 for (int ix = 0; ix < wd; ix++) {
-                    xp[dst + ix * cin] = x[src + ix];
+                    channelsLast[dst + ix * cin] = x[src + ix];
                 }
             }
         }
-        int chunk = w.chunk(ChannelPairs.maxAbs(xp));
+        Object xp = w.operands(channelsLast);
+        int chunk = w.chunk(ProductWeights.maxAbs(x));
         boolean rowRuns = c.dilation() == 1;
         byte[] y = new byte[out.elementCount()];
-        long[] col = new long[k];
+        Object col = w.row(k);
         int[] sums = new int[w.perGroup() + 1];
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
@@ -117,7 +118,7 @@ final class IntKernels {
      * Several groups, w [O, C/groups, taps]: for each output pixel and group the receptive field is gathered once
      * (an im2col row) so that the inner product runs over contiguous K.
      */
-    private static byte[] conv2dGrouped(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
+    private static byte[] conv2dGrouped(int[] x, Shape in, Conv2d c, ProductWeights w, NodeQuant.Gemm q, Shape out) {
         int cin = in.dim(0);
         int h = in.dim(1);
         int wd = in.dim(2);
@@ -130,11 +131,12 @@ final class IntKernels {
         // a bounds test per tap (an outside tap adds 0 x w = 0, exactly what leaving it out adds)
         int hp = h + 2 * c.padH();
         int wp = wd + 2 * c.padW();
-        long[] xp = padded(x, cin, h, wd, c.padH(), c.padW());
-        int chunk = w.chunk(ChannelPairs.maxAbs(xp));
+        Object xp = w.operands(padded(x, cin, h, wd, c.padH(), c.padW()));
+        int chunk = w.chunk(ProductWeights.maxAbs(x));
         byte[] y = new byte[out.elementCount()];
-        long[] col = new long[k];
+        Object col = w.row(k);
         int[] sums = new int[w.perGroup() + 1];
+        boolean rowRuns = c.dilation() == 1;
         for (int g = 0; g < c.groups(); g++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -143,8 +145,13 @@ final class IntKernels {
                         int base = (g * cinG + ci) * hp;
                         for (int kh = 0; kh < c.kernelH(); kh++) {
                             int row = (base + oy * c.strideH() + kh * c.dilation()) * wp + ox * c.strideW();
-                            for (int kw = 0; kw < c.kernelW(); kw++) {
-                                col[idx++] = xp[row + kw * c.dilation()];
+                            if (rowRuns) {
+                                System.arraycopy(xp, row, col, idx, c.kernelW());
+                                idx += c.kernelW();
+                            } else {
+                                for (int kw = 0; kw < c.kernelW(); kw++) {
+                                    System.arraycopy(xp, row + kw * c.dilation(), col, idx++, 1);
+                                }
                             }
                         }
                     }
@@ -156,12 +163,12 @@ final class IntKernels {
     }
 
     /**
-     * Depthwise: a field is a single channel's few taps, too short for {@link #conv2dGrouped}'s gather and paired sums
+     * Depthwise: a field is a single channel's few taps, too short for {@link #conv2dGrouped}'s gather and row sums
      * to pay (on MobileNetV2 they took about half of the golden executor's time for a few percent of its MACs). Instead,
      * per channel and output row, each tap's weight is added times a run of input pixels into a row of int sums; int
-     * sums wrap modulo 2^32 whatever the order of their terms, so this gives the plain loop's bits. With one output channel per group, the pairs' low halves are the weights [C, taps] themselves.
+     * sums wrap modulo 2^32 whatever the order of their terms, so this gives the plain loop's bits. With one output channel per group, channel ch's weights are its taps.
      */
-    private static byte[] conv2dDepthwise(int[] x, Shape in, Conv2d c, ChannelPairs w, NodeQuant.Gemm q, Shape out) {
+    private static byte[] conv2dDepthwise(int[] x, Shape in, Conv2d c, ProductWeights w, NodeQuant.Gemm q, Shape out) {
         int channels = in.dim(0);
         int h = in.dim(1);
         int wd = in.dim(2);
@@ -177,7 +184,6 @@ final class IntKernels {
         // one channel with its zero padding written out; only the inside is rewritten per channel, so the border stays 0
         int[] xp = new int[(h + 2 * c.padH()) * wp];
         int[] acc = new int[ow];
-        long[] p = w.pairs();
         byte[] y = new byte[out.elementCount()];
         for (int ch = 0; ch < channels; ch++) {
             for (int iy = 0; iy < h; iy++) {
@@ -190,7 +196,7 @@ final class IntKernels {
                 for (int i = 0; i < kh; i++) {
                     int row = (oy * sh + i * dilation) * wp;
                     for (int j = 0; j < kw; j++) {
-                        int wv = (int) p[ch * taps + i * kw + j];
+                        int wv = w.weight(ch, i * kw + j);
                         int from = row + j * dilation;
                         for (int ox = 0; ox < ow; ox++) {
                             acc[ox] += xp[from + ox * sw] * wv;
@@ -211,9 +217,9 @@ final class IntKernels {
      * x[xo]: y[yo + o * channelStride] = sat(requant[o](bias[o] + x-row . w-row o)). One method for every caller, so
      * that the JIT compiles its loop alike wherever it runs.
      */
-    private static void outputsOfRow(long[] x, int xo, ChannelPairs w, int g, int chunk, int[] bias, FixedPoint[] requant, int[] sums,
-                                     byte[] y, int yo, int channelStride) {
-        rowSums(x, xo, w, g, chunk, sums);
+    private static void outputsOfRow(Object x, int xo, ProductWeights w, int g, int chunk, int[] bias, FixedPoint[] requant,
+                                     int[] sums, byte[] y, int yo, int channelStride) {
+        w.rowSums(x, xo, g, chunk, sums);
         int first = g * w.perGroup();
         for (int c = 0; c < w.perGroup(); c++) {
             int o = first + c;
@@ -221,30 +227,11 @@ final class IntKernels {
         }
     }
 
-    /**
-     * sums[c] = x[xo ..] . w-row c, for the perGroup output channels c of group g, two pairs (four channels) at a
-     * time, with {@code chunk} from {@link ChannelPairs#chunk}: the int32 sums of the plain loop, wrapped alike. sums
-     * has room for perGroup + 1 (an odd group's last pair writes its empty upper half too).
-     */
-    static void rowSums(long[] x, int xo, ChannelPairs w, int g, int chunk, int[] sums) {
-        int k = w.k();
-        int per = w.perGroup();
-        int pairs = w.pairsPerGroup();
-        long[] p = w.pairs();
-        int j = 0;
-        for (; j + 2 <= pairs; j += 2) {
-            pairSums(x, xo, p, (g * pairs + j) * k, k, chunk, sums, 2 * j);
-        }
-        if (j < pairs) {
-            pairSum(x, xo, p, (g * pairs + j) * k, k, chunk, sums, 2 * j, per - 2 * j);
-        }
-    }
-
-    /** x [c, h, w] as longs inside zeros: ph rows above and below, pw columns left and right. */
-    private static long[] padded(int[] x, int c, int h, int w, int ph, int pw) {
+    /** x [c, h, w] inside zeros: ph rows above and below, pw columns left and right. */
+    private static int[] padded(int[] x, int c, int h, int w, int ph, int pw) {
         int hp = h + 2 * ph;
         int wp = w + 2 * pw;
-        long[] p = new long[c * hp * wp];
+        int[] p = new int[c * hp * wp];
         for (int ci = 0; ci < c; ci++) {
             for (int iy = 0; iy < h; iy++) {
                 int src = (ci * h + iy) * w;
@@ -257,102 +244,46 @@ final class IntKernels {
         return p;
     }
 
-    /**
-     * x[xo ..] . the two pairs of rows at w[wo] and w[wo + k] into sums[at .. at + 3] (four output channels): each load of x
-     * serves four products in two multiplies. A chunk's long sum is A + B x 2^32 with |A| < 2^31, so its low int is A
-     * and the rest B; the chunks' parts add as ints, which wrap modulo 2^32 as the plain loop's sums do.
-     */
-    private static void pairSums(long[] x, int xo, long[] w, int wo, int k, int chunk, int[] sums, int at) {
-        int a0 = 0;
-        int a1 = 0;
-        int a2 = 0;
-        int a3 = 0;
-        int w1 = wo + k;
-        for (int from = 0; from < k; from += chunk) {
-            int to = Math.min(k, from + chunk);
-            long s0 = 0;
-            long s1 = 0;
-            for (int i = from; i < to; i++) {
-                long v = x[xo + i];
-                s0 += v * w[wo + i];
-                s1 += v * w[w1 + i];
-            }
-            int lo0 = (int) s0;
-            int lo1 = (int) s1;
-            a0 += lo0;
-            a1 += (int) ((s0 - lo0) >> 32);
-            a2 += lo1;
-            a3 += (int) ((s1 - lo1) >> 32);
-        }
-        sums[at] = a0;
-        sums[at + 1] = a1;
-        sums[at + 2] = a2;
-        sums[at + 3] = a3;
-    }
-
-    /** {@link #pairSums} for one pair into sums[at ..]: its two channels, or only the first when {@code channels} is 1. */
-    private static void pairSum(long[] x, int xo, long[] w, int wo, int k, int chunk, int[] sums, int at, int channels) {
-        int a0 = 0;
-        int a1 = 0;
-        for (int from = 0; from < k; from += chunk) {
-            int to = Math.min(k, from + chunk);
-            long s = 0;
-            for (int i = from; i < to; i++) {
-                s += x[xo + i] * w[wo + i];
-            }
-            int lo = (int) s;
-            a0 += lo;
-            a1 += (int) ((s - lo) >> 32);
-        }
-        sums[at] = a0;
-        if (channels > 1) {
-            sums[at + 1] = a1;
-        }
-    }
-
     /** x [rows, K] x w [O, K]^T + bias, requantized per output channel. */
-    static byte[] linear(int[] x, int rows, ChannelPairs w, NodeQuant.Gemm q) {
+    static byte[] linear(int[] x, int rows, ProductWeights w, NodeQuant.Gemm q) {
         byte[] y = new byte[rows * q.outChannels()];
-        long[] xl = new long[x.length];
-        for (int i = 0; i < x.length; i++) {
-            xl[i] = x[i];
-        }
-        rowsTimesWeights(xl, rows, w, q.bias(), q.requant(), y, 0);
+        rowsTimesWeights(x, rows, w, q.bias(), q.requant(), y, 0);
         return y;
     }
 
     /**
-     * a [batch, m, k] x b [batch, k, n], one requantization for all outputs: each batch's a widened to longs and b
-     * transposed to [n, k] in pairs, so that it runs through the same inner product as {@link #linear}.
+     * a [batch, m, k] x b [batch, k, n], one requantization for all outputs: each batch's a widened to ints and b
+     * transposed to [n, k], so that it runs through the same inner product as {@link #linear}.
      */
-    static byte[] matmul(byte[] a, byte[] b, int batch, int m, int k, int n, FixedPoint requant) {
+    static byte[] matmul(byte[] a, byte[] b, int batch, int m, int k, int n, FixedPoint requant, InnerProduct layout) {
         byte[] y = new byte[batch * m * n];
-        long[] al = new long[m * k];
+        int[] ai = new int[m * k];
         int[] bt = new int[n * k];
         int[] zero = new int[n];
         FixedPoint[] same = new FixedPoint[n];
         Arrays.fill(same, requant);
         for (int bi = 0; bi < batch; bi++) {
-            for (int i = 0; i < al.length; i++) {
-                al[i] = a[bi * m * k + i];
+            for (int i = 0; i < ai.length; i++) {
+                ai[i] = a[bi * m * k + i];
             }
             for (int t = 0; t < k; t++) {
                 for (int j = 0; j < n; j++) {
                     bt[j * k + t] = b[(bi * k + t) * n + j];
                 }
             }
-            rowsTimesWeights(al, m, ChannelPairs.of(bt, 1, n, k), zero, same, y, bi * m * n);
+            rowsTimesWeights(ai, m, ProductWeights.of(bt, 1, n, k, layout), zero, same, y, bi * m * n);
         }
         return y;
     }
 
-    /** y[yo + r n + o] = sat(requant[o](bias[o] + x-row r . w-row o)) for x [rows, k], w [n, k] in pairs. */
-    private static void rowsTimesWeights(long[] x, int rows, ChannelPairs w, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
+    /** y[yo + r n + o] = sat(requant[o](bias[o] + x-row r . w-row o)) for x [rows, k], w [n, k]. */
+    private static void rowsTimesWeights(int[] x, int rows, ProductWeights w, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
         int[] sums = new int[w.perGroup() + 1];
-        int chunk = w.chunk(ChannelPairs.maxAbs(x));
+        int chunk = w.chunk(ProductWeights.maxAbs(x));
+        Object operands = w.operands(x);
         int n = w.perGroup();
         for (int r = 0; r < rows; r++) {
-            outputsOfRow(x, r * w.k(), w, 0, chunk, bias, requant, sums, y, yo + r * n, 1);
+            outputsOfRow(operands, r * w.k(), w, 0, chunk, bias, requant, sums, y, yo + r * n, 1);
         }
     }
 

@@ -7,6 +7,8 @@ import org.flexiq.workloads.ir.Conv2d;
 import org.flexiq.workloads.exec.ConvWindows;
 import org.flexiq.workloads.ir.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.List;
@@ -21,10 +23,11 @@ class IntKernelsTest {
      * The golden convolution gathers each pixel's field once from the input with its zero padding written out, and sums
      * four channels at a time, or, depthwise, adds each tap times a row of pixels; the plain loop below, one output and
      * one tap at a time with outside taps left out, is the specification, compared on every window shape, near every
-     * border.
+     * border, in both inner-product layouts.
      */
-    @Test
-    void convolutionEqualsThePlainLoopForEveryWindow() {
+    @ParameterizedTest
+    @EnumSource(InnerProduct.class)
+    void convolutionEqualsThePlainLoopForEveryWindow(InnerProduct layout) {
         SplittableRandom rnd = new SplittableRandom(11);
         List<ConvWindows.Window> windows = ConvWindows.all(10);
         assertThat(windows).hasSizeGreaterThan(120);
@@ -43,14 +46,15 @@ class IntKernelsTest {
                 requant[o] = FixedPoint.of(0.0005 + 0.002 * rnd.nextDouble());
             }
             NodeQuant.Gemm q = new NodeQuant.Gemm(new byte[0], bias, requant, c.outChannels(), cinG, taps);
-            assertThat(IntKernels.conv2d(x, win.in(), c, IntKernels.convWeights(w, c), q, win.out())).as(c + " on " + win.in())
+            assertThat(IntKernels.conv2d(x, win.in(), c, IntKernels.convWeights(w, c, layout), q, win.out())).as(c + " on " + win.in())
                     .containsExactly(plainConv2d(x, win.in(), c, w, q, win.out()));
         }
     }
 
     /** The batched matrix product (attention's Q K^T and P V) against the plain triple loop, column counts on both sides of a multiple of four. */
-    @Test
-    void matrixProductEqualsThePlainLoop() {
+    @ParameterizedTest
+    @EnumSource(InnerProduct.class)
+    void matrixProductEqualsThePlainLoop(InnerProduct layout) {
         SplittableRandom rnd = new SplittableRandom(12);
         int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 4}, {3, 7, 16, 9}, {4, 17, 64, 17}, {1, 5, 3, 2}, {2, 16, 8, 15}};
         for (int[] sh : shapes) {
@@ -73,18 +77,20 @@ class IntKernelsTest {
                     }
                 }
             }
-            assertThat(IntKernels.matmul(a, b, batch, m, k, n, requant)).as(Arrays.toString(sh)).containsExactly(expected);
+            assertThat(IntKernels.matmul(a, b, batch, m, k, n, requant, layout)).as(Arrays.toString(sh)).containsExactly(expected);
         }
     }
 
     /**
-     * Two channels share a long in the matrix products' inner loop; the low half carries into the high one unless each
-     * chunk's sum stays within int32. Against the plain int loop (which wraps), raw sums before requantization, on
-     * int8 codes and on operands large enough to need chunks of a few terms or of one, with sums that wrap; odd and
-     * even channel counts per group.
+     * Raw sums before requantization against the plain int loop (which wraps), in both layouts: two channels sharing a
+     * long carry the low half into the high one unless each chunk's sum stays within int32; int rows sum four channels
+     * per pass and a remainder one at a time. On int8 codes and on operands large enough to need chunks of a few terms or
+     * of one, with sums that wrap; channel counts per group on both sides of multiples of two and four. Each layout's
+     * weight(c, i) returns the weight it was given.
      */
-    @Test
-    void pairedChannelSumsEqualThePlainIntLoopEvenWhereTheyWrap() {
+    @ParameterizedTest
+    @EnumSource(InnerProduct.class)
+    void rowSumsEqualThePlainIntLoopEvenWhereTheyWrap(InnerProduct layout) {
         SplittableRandom rnd = new SplittableRandom(13);
         for (int magnitude : new int[]{128, 4096, 40_000}) {
             for (int k : new int[]{1, 7, 300, 5000}) {
@@ -92,21 +98,24 @@ class IntKernelsTest {
                     for (int per : new int[]{1, 2, 3, 4, 5, 8}) {
                         int[] w = new int[groups * per * k];
                         Arrays.setAll(w, i -> rnd.nextInt(-magnitude, magnitude + 1));
-                        long[] x = new long[2 * k];
+                        int[] x = new int[2 * k];
                         Arrays.setAll(x, i -> rnd.nextInt(-magnitude, magnitude + 1));
-                        ChannelPairs pairs = ChannelPairs.of(w, groups, per, k);
-                        int chunk = pairs.chunk(ChannelPairs.maxAbs(x));
+                        ProductWeights weights = ProductWeights.of(w, groups, per, k, layout);
+                        int chunk = weights.chunk(ProductWeights.maxAbs(x));
                         int[] sums = new int[per + 1];
                         for (int g = 0; g < groups; g++) {
-                            IntKernels.rowSums(x, k, pairs, g, chunk, sums);
+                            weights.rowSums(weights.operands(x), k, g, chunk, sums);
                             for (int c = 0; c < per; c++) {
                                 int expected = 0;
                                 for (int i = 0; i < k; i++) {
-                                    expected += (int) x[k + i] * w[(g * per + c) * k + i];
+                                    expected += x[k + i] * w[(g * per + c) * k + i];
                                 }
                                 assertThat(sums[c]).as("|v| <= %d, k %d, group %d of %d, channel %d of %d, chunk %d", magnitude, k, g, groups, c, per, chunk)
                                         .isEqualTo(expected);
                             }
+                        }
+                        for (int i = 0; i < w.length; i += 1 + w.length / 50) {
+                            assertThat(weights.weight(i / k, i % k)).isEqualTo(w[i]);
                         }
                     }
                 }
@@ -114,10 +123,22 @@ class IntKernelsTest {
         }
     }
 
+    /** The layout a JVM takes: paired longs only where the JIT multiplies longs in vectors (AVX-512), unless the property says. */
+    @Test
+    void pairedLongsOnlyWithAvx512UnlessTheyAreAskedFor() {
+        assertThat(InnerProduct.choose(null, 3)).isEqualTo(InnerProduct.PAIRED_LONGS);
+        assertThat(InnerProduct.choose(null, 2)).isEqualTo(InnerProduct.INT_ROWS);
+        assertThat(InnerProduct.choose(null, 0)).isEqualTo(InnerProduct.INT_ROWS);
+        assertThat(InnerProduct.choose("paired-longs", 2)).isEqualTo(InnerProduct.PAIRED_LONGS);
+        assertThat(InnerProduct.choose("int-rows", 3)).isEqualTo(InnerProduct.INT_ROWS);
+        assertThatThrownBy(() -> InnerProduct.choose("avx", 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dflexiq.golden.inner-product=avx: expected paired-longs or int-rows");
+    }
+
     /** Operands whose single product leaves int32 cannot share a long: refused, not summed wrong. */
     @Test
     void operandsBeyondOneIntProductAreRefused() {
-        ChannelPairs pairs = ChannelPairs.of(new int[]{1 << 16, 3}, 1, 2, 1);
+        ProductWeights pairs = ProductWeights.of(new int[]{1 << 16, 3}, 1, 2, 1, InnerProduct.PAIRED_LONGS);
         assertThat(pairs.chunk(1 << 14)).isEqualTo(1);
         assertThatThrownBy(() -> pairs.chunk(1 << 15)).isInstanceOf(ArithmeticException.class).hasMessageContaining("32768 x 65536");
     }
