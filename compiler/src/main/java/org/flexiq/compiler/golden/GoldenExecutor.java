@@ -48,6 +48,8 @@ public final class GoldenExecutor {
     private final QuantizedModel model;
     private final double ratio;
     private final Extraction extraction;
+    /** How matrix products run their inner product on this JVM (no output depends on it). */
+    private final InnerProduct layout;
     private final Map<String, SiteLowering> lowerings = new HashMap<>();
     private final Map<String, ProductWeights> weights = new HashMap<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
@@ -60,6 +62,7 @@ public final class GoldenExecutor {
         this.model = model;
         this.ratio = ratio;
         this.extraction = extraction;
+        this.layout = InnerProduct.host();
         for (Site s : model.sites().values()) {
             lowerings.put(s.tensor(), new SiteLowering(s, model.fourBitChannels(s, ratio), model.groupWidth(), extraction));
         }
@@ -70,8 +73,8 @@ public final class GoldenExecutor {
             if (model.nodes().get(n.name()) instanceof NodeQuant.Gemm q) {
                 Site s = model.siteOf(n.name());
                 int[] w = s == null ? SiteLowering.plainWeights(q) : lowerings.get(s.tensor()).weights(q);
-                weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c, InnerProduct.HOST)
-                        : IntKernels.linearWeights(w, q.outChannels(), InnerProduct.HOST));
+                weights.put(n.name(), n.layer() instanceof Conv2d c ? IntKernels.convWeights(w, c, layout)
+                        : IntKernels.linearWeights(w, q.outChannels(), layout));
             }
         }
         Graph g = model.graph();
@@ -189,7 +192,7 @@ public final class GoldenExecutor {
         } else if (l instanceof MatMul) {
             Shape b = g.shape(n.inputs().get(1));
             return IntKernels.matmul(x, st.tensors.get(n.inputs().get(1)), (int) s.product(0, s.rank() - 2), s.dim(-2), s.dim(-1), b.dim(-1),
-                    ((NodeQuant.MatMul) q).requant(), InnerProduct.HOST);
+                    ((NodeQuant.MatMul) q).requant(), layout);
         } else if (l instanceof Add || l instanceof Mul) {
             byte[] b = st.tensors.get(n.inputs().get(1));
             int[] bi = sourceIndex.get(n.name());

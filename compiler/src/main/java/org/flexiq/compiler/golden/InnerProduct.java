@@ -22,8 +22,15 @@ public enum InnerProduct {
     /** The system property that overrides the choice (benchmarks, tests): {@code paired-longs} or {@code int-rows}. */
     public static final String PROPERTY = "flexiq.golden.inner-product";
 
-    /** This JVM's choice: the property where set, else paired longs where the JIT compiles for AVX-512. */
-    public static final InnerProduct HOST = choose(System.getProperty(PROPERTY), avxLevel());
+    private static final int AVX_LEVEL = avxLevel();
+
+    /**
+     * This JVM's choice: the property where set, else paired longs where the JIT compiles for AVX-512. A property naming
+     * neither is refused here, where an executor is built, not in a class initializer.
+     */
+    public static InnerProduct host() {
+        return choose(System.getProperty(PROPERTY), AVX_LEVEL);
+    }
 
     static InnerProduct choose(String forced, int avxLevel) {
         if (forced != null) {

@@ -2,7 +2,7 @@ package org.flexiq.compiler.golden;
 
 /**
  * A matrix product's weights [groups x perGroup, k], output channels split into {@code groups} equal runs (a grouped
- * convolution's groups; 1 otherwise), laid out for one {@link InnerProduct} (the executor's: {@link InnerProduct#HOST}).
+ * convolution's groups; 1 otherwise), laid out for one {@link InnerProduct} (the executor's: {@link InnerProduct#host}).
  * Made once per executor (per batch for MatMul); read by every sample from any thread.
  *
  * <p>Each layout multiplies activations of its own element type ({@code long[]} for paired longs, {@code int[]} for int
