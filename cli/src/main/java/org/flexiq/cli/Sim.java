@@ -1,6 +1,7 @@
 package org.flexiq.cli;
 
 import org.flexiq.workbench.BadInputException;
+import org.flexiq.compiler.golden.UnknownInnerProductException;
 import org.flexiq.compiler.lower.InfeasibleException;
 import org.flexiq.isa.IsaException;
 import org.flexiq.simulator.ConfigException;
@@ -76,7 +77,7 @@ public final class Sim implements Runnable {
         if (ex instanceof FlxFormatException || ex instanceof NoSuchFileException || ex instanceof AccessDeniedException
                 || ex instanceof BadInputException || ex instanceof IrException || ex instanceof DatasetException
                 || ex instanceof IsaException || ex instanceof ConfigException || ex instanceof InfeasibleException
-                || ex instanceof TopologyFormatException || ex instanceof OnnxImportException) {
+                || ex instanceof TopologyFormatException || ex instanceof OnnxImportException || ex instanceof UnknownInnerProductException) {
             return BAD_INPUT;
         }
         return FAILURE;

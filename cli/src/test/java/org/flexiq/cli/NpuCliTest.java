@@ -90,6 +90,15 @@ class NpuCliTest {
         SimCliTest.Result r = sim("exec", model.toString(), "--ratio", "0.3", "--functional");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("ratio 0.3 is not stored in this model");
+        // the golden executor's inner-product override (a JVM property) naming no layout: one line, bad input
+        System.setProperty("flexiq.golden.inner-product", "avx");
+        try {
+            SimCliTest.Result ip = sim("exec", model.toString(), "--ratio", "0.5", "--functional");
+            assertThat(ip.code()).isEqualTo(2);
+            assertThat(ip.err().strip()).isEqualTo("sim: -Dflexiq.golden.inner-product=avx: expected paired-longs or int-rows");
+        } finally {
+            System.clearProperty("flexiq.golden.inner-product");
+        }
         // issue 20's reproductions: the preset's name, never "null"; an infinite clock refused
         SimCliTest.Result z = sim("run", model.toString(), "--array", "0x0", "--no-check");
         assertThat(z.code()).isEqualTo(2);

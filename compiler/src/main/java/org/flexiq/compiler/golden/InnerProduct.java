@@ -39,7 +39,7 @@ public enum InnerProduct {
                     return p;
                 }
             }
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + forced + ": expected paired-longs or int-rows");
+            throw new UnknownInnerProductException("-D" + PROPERTY + "=" + forced + ": expected paired-longs or int-rows");
         }
         return avxLevel >= 3 ? PAIRED_LONGS : INT_ROWS;
     }

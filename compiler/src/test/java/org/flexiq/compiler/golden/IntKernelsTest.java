@@ -131,7 +131,7 @@ class IntKernelsTest {
         assertThat(InnerProduct.choose(null, 0)).isEqualTo(InnerProduct.INT_ROWS);
         assertThat(InnerProduct.choose("paired-longs", 2)).isEqualTo(InnerProduct.PAIRED_LONGS);
         assertThat(InnerProduct.choose("int-rows", 3)).isEqualTo(InnerProduct.INT_ROWS);
-        assertThatThrownBy(() -> InnerProduct.choose("avx", 3)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> InnerProduct.choose("avx", 3)).isInstanceOf(UnknownInnerProductException.class)
                 .hasMessage("-Dflexiq.golden.inner-product=avx: expected paired-longs or int-rows");
     }
 
