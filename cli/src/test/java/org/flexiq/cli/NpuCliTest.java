@@ -95,7 +95,7 @@ class NpuCliTest {
         try {
             SimCliTest.Result ip = sim("exec", model.toString(), "--ratio", "0.5", "--functional");
             assertThat(ip.code()).isEqualTo(2);
-            assertThat(ip.err().strip()).isEqualTo("sim: -Dflexiq.golden.inner-product=avx: expected paired-longs or int-rows");
+            assertThat(ip.err().strip()).isEqualTo("sim: -Dflexiq.golden.inner-product=avx: expected paired-longs, int-rows or position-lanes");
         } finally {
             System.clearProperty("flexiq.golden.inner-product");
         }

@@ -67,6 +67,10 @@ final class IntKernels {
      * dilation is 1), copied into the field with {@code System.arraycopy} rather than one tap at a time.
      */
     private static byte[] conv2dChannelsLast(int[] x, Shape in, Conv2d c, ProductWeights w, NodeQuant.Gemm q, Shape out) {
+        int tile = PositionLanes.tile(w, out.dim(1) * out.dim(2));
+        if (tile > 0) {
+            return conv2dLanes(x, in, c, (PositionLanes) w, tile, q, out);
+        }
         int cin = in.dim(0);
         int h = in.dim(1);
         int wd = in.dim(2);
@@ -112,6 +116,69 @@ final class IntKernels {
             }
         }
         return y;
+    }
+
+    /**
+     * One group, weights [O, taps, C], output pixels as {@link PositionLanes}: per tile of pixels, each term (tap, input
+     * channel) is gathered as a row of the tile's pixels from the input with its zero padding written out (a run of an
+     * output row is one {@code System.arraycopy} at stride 1), then every channel's sums come at once.
+     */
+    private static byte[] conv2dLanes(int[] x, Shape in, Conv2d c, PositionLanes w, int tile, NodeQuant.Gemm q, Shape out) {
+        int cin = in.dim(0);
+        int h = in.dim(1);
+        int wd = in.dim(2);
+        int ow = out.dim(2);
+        int plane = out.dim(1) * ow;
+        int kw = c.kernelW();
+        int hp = h + 2 * c.padH();
+        int wp = wd + 2 * c.padW();
+        int sh = c.strideH();
+        int sw = c.strideW();
+        int[] xp = padded(x, cin, h, wd, c.padH(), c.padW());
+        int[][] terms = new int[w.k()][tile];
+        int[][] sums = new int[w.perGroup()][tile];
+        byte[] y = new byte[out.elementCount()];
+        for (int p0 = 0; p0 < plane; p0 += tile) {
+            int n = Math.min(tile, plane - p0);
+            for (int i = 0; i < w.k(); i++) {
+                int tap = i / cin;
+                int ci = i % cin;
+                int dy = tap / kw * c.dilation();
+                int dx = tap % kw * c.dilation();
+                int[] t = terms[i];
+                int oy = p0 / ow;
+                int ox = p0 % ow;
+                for (int j = 0; j < n; oy++, ox = 0) {
+                    int run = Math.min(ow - ox, n - j);
+                    int from = (ci * hp + oy * sh + dy) * wp + ox * sw + dx;
+                    if (sw == 1) {
+                        System.arraycopy(xp, from, t, j, run);
+                    } else {
+                        for (int r = 0; r < run; r++) {
+                            t[j + r] = xp[from + r * sw];
+                        }
+                    }
+                    j += run;
+                }
+            }
+            w.laneSums(terms, n, sums);
+            outputsOfTile(sums, n, w.perGroup(), q.bias(), q.requant(), y, p0, plane, 1);
+        }
+        return y;
+    }
+
+    /** y[yo + c channelStride + p positionStride] = sat(requant[c](bias[c] + sums[c][p])) for positions p below n. */
+    private static void outputsOfTile(int[][] sums, int n, int channels, int[] bias, FixedPoint[] requant, byte[] y, int yo,
+                                      int channelStride, int positionStride) {
+        for (int c = 0; c < channels; c++) {
+            int[] s = sums[c];
+            int b = bias[c];
+            FixedPoint m = requant[c];
+            int at = yo + c * channelStride;
+            for (int p = 0; p < n; p++) {
+                y[at + p * positionStride] = IntArithmetic.saturateInt8(m.apply(b + s[p]));
+            }
+        }
     }
 
     /**
@@ -278,12 +345,36 @@ final class IntKernels {
 
     /** y[yo + r n + o] = sat(requant[o](bias[o] + x-row r . w-row o)) for x [rows, k], w [n, k]. */
     private static void rowsTimesWeights(int[] x, int rows, ProductWeights w, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
+        int tile = PositionLanes.tile(w, rows);
+        if (tile > 0) {
+            rowsAsLanes(x, rows, (PositionLanes) w, tile, bias, requant, y, yo);
+            return;
+        }
         int[] sums = new int[w.perGroup() + 1];
         int chunk = w.chunk(ProductWeights.maxAbs(x));
         Object operands = w.operands(x);
         int n = w.perGroup();
         for (int r = 0; r < rows; r++) {
             outputsOfRow(operands, r * w.k(), w, 0, chunk, bias, requant, sums, y, yo + r * n, 1);
+        }
+    }
+
+    /** {@link #rowsTimesWeights} with x's rows as {@link PositionLanes}: per tile of rows, x transposed into one row per term. */
+    private static void rowsAsLanes(int[] x, int rows, PositionLanes w, int tile, int[] bias, FixedPoint[] requant, byte[] y, int yo) {
+        int k = w.k();
+        int n = w.perGroup();
+        int[][] terms = new int[k][tile];
+        int[][] sums = new int[n][tile];
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int count = Math.min(tile, rows - r0);
+            for (int r = 0; r < count; r++) {
+                int xo = (r0 + r) * k;
+                for (int i = 0; i < k; i++) {
+                    terms[i][r] = x[xo + i];
+                }
+            }
+            w.laneSums(terms, count, sums);
+            outputsOfTile(sums, count, n, bias, requant, y, yo + r0 * n, 1, n);
         }
     }
 

@@ -6,16 +6,17 @@ package org.flexiq.compiler.golden;
  * Made once per executor (per batch for MatMul); read by every sample from any thread.
  *
  * <p>Each layout multiplies activations of its own element type ({@code long[]} for paired longs, {@code int[]} for int
- * rows): callers turn a layer's input into {@link #operands} once, and gather receptive fields into a {@link #row} with
+ * rows and position lanes): callers turn a layer's input into {@link #operands} once, and gather receptive fields into a {@link #row} with
  * {@code System.arraycopy}, which copies either type, so that the inner product never converts an element.
  */
-sealed interface ProductWeights permits ChannelPairs, ChannelRows {
+sealed interface ProductWeights permits ChannelPairs, ChannelRows, PositionLanes {
 
     /** Weights [groups x perGroup, k], channel-major, as ints. */
     static ProductWeights of(int[] w, int groups, int perGroup, int k, InnerProduct layout) {
         return switch (layout) {
             case PAIRED_LONGS -> ChannelPairs.of(w, groups, perGroup, k);
             case INT_ROWS -> new ChannelRows(w, groups, perGroup, k);
+            case POSITION_LANES -> new PositionLanes(new ChannelRows(w, groups, perGroup, k));
         };
     }
 

@@ -33,7 +33,11 @@ class IntKernelsTest {
         assertThat(windows).hasSizeGreaterThan(120);
         List<ConvWindows.Window> depthwise = ConvWindows.depthwise();
         assertThat(depthwise).hasSameSizeAs(windows);
-        for (ConvWindows.Window win : Stream.concat(windows.stream(), depthwise.stream()).toList()) {
+        // planes of more pixels than a tile of position lanes, whose tiles start inside an output row
+        List<ConvWindows.Window> large = Stream.of(new Conv2d(6, 3, 3, 1, 1, 1, 1, 1, 1, true), new Conv2d(5, 3, 2, 2, 1, 2, 0, 2, 1, true))
+                .map(c -> new ConvWindows.Window(Shape.of(3, 40, 37), c, c.outputShape(List.of(Shape.of(3, 40, 37))))).toList();
+        assertThat(large).allMatch(win -> win.out().dim(1) * win.out().dim(2) > PositionLanes.MAX_TILE);
+        for (ConvWindows.Window win : Stream.of(windows, depthwise, large).flatMap(List::stream).toList()) {
             Conv2d c = win.conv();
             int taps = c.kernelH() * c.kernelW();
             int cinG = win.in().dim(0) / c.groups();
@@ -56,7 +60,10 @@ class IntKernelsTest {
     @EnumSource(InnerProduct.class)
     void matrixProductEqualsThePlainLoop(InnerProduct layout) {
         SplittableRandom rnd = new SplittableRandom(12);
-        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 4}, {3, 7, 16, 9}, {4, 17, 64, 17}, {1, 5, 3, 2}, {2, 16, 8, 15}};
+        // rows on both sides of the fewest that take position lanes, more than the longest tile of them, and a K so long
+        // that its tiles are shorter than the rows
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 4}, {3, 7, 16, 9}, {4, 17, 64, 17}, {1, 5, 3, 2}, {2, 16, 8, 15},
+                {1, PositionLanes.MIN_TILE - 1, 6, 5}, {2, PositionLanes.MIN_TILE, 6, 5}, {1, PositionLanes.MAX_TILE + 44, 9, 6}, {1, 130, 1100, 5}};
         for (int[] sh : shapes) {
             int batch = sh[0];
             int m = sh[1];
@@ -123,16 +130,56 @@ class IntKernelsTest {
         }
     }
 
-    /** The layout a JVM takes: paired longs only where the JIT multiplies longs in vectors (AVX-512), unless the property says. */
+    /**
+     * Position lanes' sums, several positions at once, against the plain int loop (which wraps): operands up to 40,000, K
+     * up to 5,000, channel counts on both sides of a multiple of four, fewer positions than the rows hold.
+     */
     @Test
-    void pairedLongsOnlyWithAvx512UnlessTheyAreAskedFor() {
-        assertThat(InnerProduct.choose(null, 3)).isEqualTo(InnerProduct.PAIRED_LONGS);
-        assertThat(InnerProduct.choose(null, 2)).isEqualTo(InnerProduct.INT_ROWS);
-        assertThat(InnerProduct.choose(null, 0)).isEqualTo(InnerProduct.INT_ROWS);
-        assertThat(InnerProduct.choose("paired-longs", 2)).isEqualTo(InnerProduct.PAIRED_LONGS);
-        assertThat(InnerProduct.choose("int-rows", 3)).isEqualTo(InnerProduct.INT_ROWS);
-        assertThatThrownBy(() -> InnerProduct.choose("avx", 3)).isInstanceOf(UnknownInnerProductException.class)
-                .hasMessage("-Dflexiq.golden.inner-product=avx: expected paired-longs or int-rows");
+    void laneSumsEqualThePlainIntLoopEvenWhereTheyWrap() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int magnitude : new int[]{128, 40_000}) {
+            for (int k : new int[]{1, 7, 5000}) {
+                for (int per : new int[]{1, 3, 4, 9}) {
+                    int positions = 1 + rnd.nextInt(40);
+                    int[] w = new int[per * k];
+                    Arrays.setAll(w, i -> rnd.nextInt(-magnitude, magnitude + 1));
+                    int[][] terms = new int[k][positions + 3];
+                    for (int[] t : terms) {
+                        Arrays.setAll(t, i -> rnd.nextInt(-magnitude, magnitude + 1));
+                    }
+                    int[][] sums = new int[per][positions + 3];
+                    ((PositionLanes) ProductWeights.of(w, 1, per, k, InnerProduct.POSITION_LANES)).laneSums(terms, positions, sums);
+                    for (int c = 0; c < per; c++) {
+                        for (int p = 0; p < positions; p++) {
+                            int expected = 0;
+                            for (int i = 0; i < k; i++) {
+                                expected += terms[i][p] * w[c * k + i];
+                            }
+                            assertThat(sums[c][p]).as("|v| <= %d, k %d, channel %d of %d, position %d", magnitude, k, c, per, p).isEqualTo(expected);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The layout a JVM takes: paired longs only where the JIT multiplies longs in vectors (AVX-512), int rows where C2
+     * vectorizes their reduction (JDK 25), position lanes before, unless the property says.
+     */
+    @Test
+    void theLayoutFollowsTheVectorUnitAndTheJitUnlessOneIsAskedFor() {
+        assertThat(InnerProduct.choose(null, 3, 17)).isEqualTo(InnerProduct.PAIRED_LONGS);
+        assertThat(InnerProduct.choose(null, 3, 25)).isEqualTo(InnerProduct.PAIRED_LONGS);
+        assertThat(InnerProduct.choose(null, 2, 17)).isEqualTo(InnerProduct.POSITION_LANES);
+        assertThat(InnerProduct.choose(null, 2, 21)).isEqualTo(InnerProduct.POSITION_LANES);
+        assertThat(InnerProduct.choose(null, 2, 25)).isEqualTo(InnerProduct.INT_ROWS);
+        assertThat(InnerProduct.choose(null, 0, 26)).isEqualTo(InnerProduct.INT_ROWS);
+        assertThat(InnerProduct.choose("paired-longs", 2, 17)).isEqualTo(InnerProduct.PAIRED_LONGS);
+        assertThat(InnerProduct.choose("int-rows", 3, 17)).isEqualTo(InnerProduct.INT_ROWS);
+        assertThat(InnerProduct.choose("position-lanes", 3, 25)).isEqualTo(InnerProduct.POSITION_LANES);
+        assertThatThrownBy(() -> InnerProduct.choose("avx", 3, 17)).isInstanceOf(UnknownInnerProductException.class)
+                .hasMessage("-Dflexiq.golden.inner-product=avx: expected paired-longs, int-rows or position-lanes");
     }
 
     /** Operands whose single product leaves int32 cannot share a long: refused, not summed wrong. */
