@@ -23,6 +23,22 @@ public sealed interface Instruction {
     }
 
     /**
+     * DRAM to scratchpad, transposed: rows x cols bytes of contiguous DRAM rows land as cols scratchpad rows of rows bytes (byte
+     * c of DRAM row r at scratchpad row c, column r). A view whose elements are a row apart (attention's K^T, which a plain mvin
+     * moves an element per cycle) is read as whole DRAM rows and turned on the way in (after Gemmini, whose weight-stationary
+     * {@code tiled_matmul_ws} takes {@code b_transpose}).
+     */
+    record MvinT(int dram, int sp, int rows, int cols, int dstride, int spstride) implements Instruction {
+        public Opcode opcode() {
+            return Opcode.MVIN_T;
+        }
+
+        public int[] operands() {
+            return new int[]{dram, sp, rows, cols, dstride, spstride};
+        }
+    }
+
+    /**
      * DRAM to scratchpad, unpacking 4-bit codes: rows x cols codes, two per DRAM byte (low nibble first), each written to its own
      * scratchpad byte sign-extended. Weights that are 4-bit at every ratio a program serves are stored so: half the bytes.
      */

@@ -50,6 +50,15 @@ public enum Opcode {
             "sp[sp + r*spstride + c] = sext4(nibble c of the DRAM row at dram + r*dstride: byte c/2, low nibble first)",
             "L + ceil(rows*ceil(cols/2) / B) for contiguous rows, L + rows*ceil(ceil(cols/2) / B) otherwise",
             v -> new Instruction.MvinW4(v[0], v[1], v[2], v[3], v[4], v[5])),
+    MVIN_T(0x06, "mvin.t", Unit.LOAD, spec(
+            u("dram", 31, "DRAM byte address"), u("sp", 24, "scratchpad byte address"), u("rows", 16, "DRAM rows (scratchpad columns)"),
+            u("cols", 16, "bytes per DRAM row (scratchpad rows)"), u("dstride", 24, "DRAM row stride, bytes"),
+            u("spstride", 20, "scratchpad row stride, bytes")),
+            "sp[sp + c*spstride + r] = dram[dram + r*dstride + c]: contiguous DRAM rows written transposed, through a transposer of "
+                    + "R x R bytes",
+            "L + max(DRAM bursts as mvin's, rows*ceil(cols / R)) + min(cols, R): each DRAM row enters the transposer R bytes per "
+                    + "cycle, the last block drains a scratchpad row per cycle",
+            v -> new Instruction.MvinT(v[0], v[1], v[2], v[3], v[4], v[5])),
     PRELOAD(0x10, "preload", Unit.MATRIX, spec(
             u("sp", 24, "weight tile, K rows of N bytes"), u("rows", 16, "K: <= R (int8) or <= 2R (int4)"),
             u("cols", 16, "N: <= C"), u("stride", 20, "row stride"), u("mode", 1, "0 int8, 1 dual-int4"),

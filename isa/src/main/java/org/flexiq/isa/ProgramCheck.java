@@ -34,6 +34,9 @@ public final class ProgramCheck {
             } else if (ins instanceof Instruction.Mvin m) {
                 range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
                 range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), m.estride(), dram);
+            } else if (ins instanceof Instruction.MvinT m) {
+                range(out, i, op, "scratchpad", m.sp(), m.cols(), m.spstride(), m.rows(), 1, sp);
+                range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.cols(), 1, dram);
             } else if (ins instanceof Instruction.MvinW4 m) {
                 range(out, i, op, "scratchpad", m.sp(), m.rows(), m.spstride(), m.cols(), 1, sp);
                 range(out, i, op, "DRAM", m.dram(), m.rows(), m.dstride(), m.rowBytes(), 1, dram);

@@ -65,6 +65,16 @@ final class InstructionSemantics {
                 }
             }
             counts.dmaBytes += (long) i.rows() * i.cols();
+        } else if (insn instanceof Instruction.MvinT i) {
+            MachineState.range("mvin.t DRAM source", m.dram.length, i.dram(), i.rows(), i.dstride(), i.cols(), 1);
+            m.spRange("mvin.t destination", i.sp(), i.cols(), i.spstride(), i.rows());
+            for (int r = 0; r < i.rows(); r++) {
+                int from = (int) (i.dram() + (long) r * i.dstride());
+                for (int c = 0; c < i.cols(); c++) {
+                    m.sp[i.sp() + c * i.spstride() + r] = m.dram[from + c];
+                }
+            }
+            counts.dmaBytes += (long) i.rows() * i.cols();
         } else if (insn instanceof Instruction.MvinW4 i) {
             MachineState.range("mvin.w4 DRAM source", m.dram.length, i.dram(), i.rows(), i.dstride(), i.rowBytes(), 1);
             m.spRange("mvin.w4 destination", i.sp(), i.rows(), i.spstride(), i.cols());

@@ -159,6 +159,11 @@ final class OpPlanner {
             spWrite(i.rows(), i.cols());
             dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, new Region[]{new Region(i.sp(), i.rows(), i.spstride(), i.cols())},
                     tm.dmaOccupancy(i.rows(), i.cols(), i.dstride(), i.estride()), (long) i.rows() * i.cols());
+        } else if (insn instanceof Instruction.MvinT i) {
+            count(Event.DRAM_READ_BYTES, (long) i.rows() * i.cols());
+            spWrite(i.cols(), i.rows());
+            dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, new Region[]{new Region(i.sp(), i.cols(), i.spstride(), i.rows())},
+                    tm.transposedDmaOccupancy(i.rows(), i.cols(), i.dstride()), (long) i.rows() * i.cols());
         } else if (insn instanceof Instruction.MvinW4 i) {
             // DRAM moves the packed bytes; the scratchpad takes one byte per code
             long bytes = (long) i.rows() * i.rowBytes();

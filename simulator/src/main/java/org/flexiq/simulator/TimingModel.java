@@ -55,6 +55,19 @@ final class TimingModel {
         return rows * transfer(cols);
     }
 
+    /**
+     * Cycles a transposing DMA (mvin.t) of rows x cols bytes occupies its path: the DRAM side's bursts as {@link #dmaOccupancy}'s
+     * for contiguous elements, or, when more, the transposer's intake of R bytes of a row per cycle, then its last block's
+     * drain, a scratchpad row per cycle.
+     */
+    long transposedDmaOccupancy(long rows, long cols, long dstride) {
+        if (ideal || rows == 0 || cols == 0) {
+            return 0;
+        }
+        long intake = rows * ((cols + this.rows - 1) / this.rows);
+        return Math.max(dmaOccupancy(rows, cols, dstride, 1), intake) + Math.min(cols, this.rows);
+    }
+
     /** Bias rows into the accumulator: one DRAM read (broadcast) or one per row, then a row written per cycle. */
     long dmaAccumulatorOccupancy(long rows, long cols, boolean broadcast) {
         return ideal ? 0 : transfer(4 * cols * (broadcast ? 1 : rows)) + rows;

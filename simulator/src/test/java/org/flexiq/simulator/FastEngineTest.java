@@ -84,6 +84,28 @@ public class FastEngineTest {
         assertThat(gemm(machine(false), m, 256, 32, 0).cycles()).isEqualTo(2 + 8L * (2 * R + C + m - 2));
     }
 
+    /**
+     * A K^T tile, 64 rows of 40 tokens, each token's 64 bytes a DRAM row 192 bytes apart (B = 16 bytes per cycle, R = 32):
+     * a strided mvin moves it an element per cycle, 2,560 cycles; mvin.t reads the 40 rows as bursts of ceil(64 / 16) = 4
+     * cycles, 160, which outlast the transposer's intake of 40 x ceil(64 / 32) = 80, then drains min(64, R) = 32 rows.
+     */
+    @Test
+    void aTransposingLoadCostsItsBurstsAndTheTransposersDrain() {
+        NpuConfig c = new NpuConfig("t", "test", R, C, 64, 1024, 1, 256, 32, 1000, 16, 100, false, false, NpuConfig.DEFAULT_ENERGY_MODEL,
+                NpuConfig.DEFAULT_DRAM, "dual-int4");
+        long strided = load(c, new Instruction.Mvin(0, 0, 64, 40, 1, 192, 40));
+        long transposed = load(c, new Instruction.MvinT(0, 0, 40, 64, 192, 40));
+        assertThat(strided - transposed).isEqualTo(64L * 40 - (40L * 4 + 32));
+        // contiguous DRAM rows and a narrow tile: one burst of ceil(40 x 8 / 16) = 20 cycles, intake 40, drain 8
+        assertThat(load(c, new Instruction.MvinT(0, 0, 40, 8, 8, 40)) - transposed).isEqualTo(40 + 8 - (160 + 32));
+    }
+
+    private static long load(NpuConfig c, Instruction insn) {
+        NpuProgram p = new NpuProgram(c.target(), List.of(insn, new Instruction.Halt()), List.of(), List.of(new RegisterProfile("r", Map.of())),
+                List.of(), new byte[16_384], 16_384);
+        return FastEngine.run(p, c, "r", FunctionalExecutor.STATIC).cycles();
+    }
+
     @Test
     void peUtilizationCountsAnInt4MacAsHalfAPeCycle() {
         int m = 1000;

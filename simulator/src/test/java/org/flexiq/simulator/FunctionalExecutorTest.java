@@ -156,6 +156,27 @@ class FunctionalExecutorTest {
         assertThat(run(code, img, new int[]{3, 1, -2, 0}, new int[]{1}, Map.of(2, 4), FunctionalExecutor.DYNAMIC)).containsExactly(14);
     }
 
+    /** mvin.t writes its DRAM rows as scratchpad columns: the same bytes a strided mvin gathers an element at a time. */
+    @Test
+    void mvinTransposedEqualsTheStridedMvinOfTheTransposedView() {
+        byte[] img = image(256);
+        // three DRAM rows of five bytes, 8 apart: row r holds 10r + c
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 5; c++) {
+                img[r * 8 + c] = (byte) (10 * r + c);
+            }
+        }
+        int[] transposed = {0, 10, 20, 1, 11, 21, 2, 12, 22, 3, 13, 23, 4, 14, 24};
+        List<Instruction> viaTransposer = List.of(
+                new Instruction.MvinT(0, 0, 3, 5, 8, 4),
+                new Instruction.Mvout(0, OUT, 5, 3, 4, 3, 1));
+        assertThat(run(viaTransposer, img, new int[]{0}, new int[]{15}, Map.of(), FunctionalExecutor.STATIC)).containsExactly(transposed);
+        List<Instruction> strided = List.of(
+                new Instruction.Mvin(0, 0, 5, 3, 1, 8, 4),
+                new Instruction.Mvout(0, OUT, 5, 3, 4, 3, 1));
+        assertThat(run(strided, img, new int[]{0}, new int[]{15}, Map.of(), FunctionalExecutor.STATIC)).containsExactly(transposed);
+    }
+
     @Test
     void mvinW4UnpacksLowNibbleFirstSignExtendedAndPreloadTakesTheCodes() {
         // bytes 0x8F 0x07 hold the codes -1 (low nibble F), -8 (high nibble 8) and 7; a second row at dstride 4: 0x21 -> 1, 2

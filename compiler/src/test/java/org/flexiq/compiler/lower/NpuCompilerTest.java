@@ -46,6 +46,17 @@ class NpuCompilerTest {
         cnn = quantize("fmnist-resnet", 8);
     }
 
+    /**
+     * Attention's K^T, a view of K with its elements a row apart, loads through the transposer (mvin.t: whole DRAM rows)
+     * instead of an element per DMA cycle; no load of the ViT is left strided.
+     */
+    @Test
+    void attentionsKeyTransposeLoadsThroughTheTransposer() {
+        NpuProgram p = NpuCompiler.compile(quantize("fmnist-vit", 16), TARGET).program();
+        assertThat(p.code()).filteredOn(i -> i instanceof Instruction.MvinT).isNotEmpty();
+        assertThat(p.code()).noneMatch(i -> i instanceof Instruction.Mvin m && m.estride() > 1);
+    }
+
     @Test
     void oneProgramForEveryRatio_theCodeDoesNotDependOnTheFourBitCounts() {
         NpuProgram p = NpuCompiler.compile(cnn, TARGET).program();
