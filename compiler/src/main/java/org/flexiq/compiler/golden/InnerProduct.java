@@ -12,9 +12,9 @@ import java.util.Locale;
  * <ul>
  *   <li>C2 vectorizes a 64-bit multiply only where AVX-512 has one ({@code vpmullq}): there two channels per long
  *   multiply ran 1.4x the four int channels per pass (JDK 17).</li>
- *   <li>Elsewhere, C2 of JDK 25 vectorizes the int rows' reduction well, and they ran 1.1x the position lanes on the
- *   wide CNNs; C2 of JDK 17 leaves much of that reduction scalar, and the lanes, an element-wise loop, ran 1.1-2.5x the
- *   rows. JDKs between were not measured and take the lanes, which were never far behind.</li>
+ *   <li>Elsewhere, C2 of JDK 25 vectorizes the int rows' reduction well, and they ran 1.2-1.4x the position lanes on the
+ *   wide CNN and ResNet-18; C2 of JDK 17 leaves much of that reduction scalar, and the lanes, an element-wise loop, ran
+ *   1.1-1.6x the rows. JDKs between were not measured and take the lanes.</li>
  * </ul>
  */
 public enum InnerProduct {
