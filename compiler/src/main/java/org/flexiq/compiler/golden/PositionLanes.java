@@ -1,5 +1,7 @@
 package org.flexiq.compiler.golden;
 
+import java.util.Arrays;
+
 /**
  * A matrix product's weights as int rows, multiplied with the output positions (a convolution's pixels, a linear
  * layer's or a MatMul's rows) as the vector lanes: for four output channels at a time, each term of K adds its four
@@ -114,7 +116,7 @@ record PositionLanes(ChannelRows rows) implements ProductWeights {
     }
 
     private static void clear(int[] s, int n) {
-        java.util.Arrays.fill(s, 0, n, 0);
+        Arrays.fill(s, 0, n, 0);
     }
 
     /** s0..s3[p] += a..d x x[p]: one load of x serves four channels. */
