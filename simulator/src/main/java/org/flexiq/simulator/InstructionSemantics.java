@@ -14,6 +14,12 @@ final class InstructionSemantics {
     /** FourBit.lower(code, shift) for every int8 code (index code + 128) and weight shift 0..7. */
     private static final int[][] LOWERED = new int[8][256];
 
+    /**
+     * The most activation terms (rows x taps x K) a loop.ws gathers to run as one product; a larger loop runs fold by fold
+     * (64 MiB of ints at most).
+     */
+    static final int LOOP_TERMS = 1 << 24;
+
     static {
         for (int shift = 0; shift < 8; shift++) {
             for (int code = -128; code < 128; code++) {
@@ -30,6 +36,11 @@ final class InstructionSemantics {
     private final int[] weights;
     private final int[] weightShift;
     private final int[] activationRow;
+    // loop.ws as one product: every fold's activations as rows of terms (pre-shifted), every fold's weights as columns of
+    // terms (pre-shifted); grown to the largest loop, so a run allocates them a few times at most
+    private int[] loopTerms = new int[0];
+    private int[] loopWeights = new int[0];
+    private final int loopTermsLimit;
     private int wRows;
     private int wCols;
     private int wMode = -1;
@@ -37,7 +48,13 @@ final class InstructionSemantics {
     private Instruction.ConfigWs ws = new Instruction.ConfigWs(0, 0, 0, 0, 0, 0);
 
     InstructionSemantics(MachineState m) {
+        this(m, LOOP_TERMS);
+    }
+
+    /** With loops of more than {@code loopTerms} activation terms run fold by fold (a test takes both ways with 0). */
+    InstructionSemantics(MachineState m, int loopTerms) {
         this.m = m;
+        this.loopTermsLimit = loopTerms;
         this.rows = m.target.rows();
         this.cols = m.target.cols();
         this.weights = new int[2 * rows * cols];
@@ -286,15 +303,7 @@ final class InstructionSemantics {
             }
             int a = sp + row * stride;
             m.spRange("compute activations", a, 1, 0, wRows);
-            int aShift = 0;
-            if (mode == 1) {
-                int sa = ashift + row * ashstride;
-                m.spRange("compute activation shift", sa, 1, 0, 1);
-                aShift = m.sp[sa];
-                if (aShift < 0 || aShift > 7) {
-                    throw new NpuFault("activation shift " + aShift + " of row " + r + " is not in [0, 7]");
-                }
-            }
+            int aShift = mode == 1 ? activationShift(ashift + row * ashstride, r) : 0;
             if (mode == 1) {
                 for (int k = 0; k < wRows; k++) {
                     // the array takes the low 5 bits of each byte in int4 mode, sign-extended: a signed 4-bit code [-8, 7]
@@ -397,6 +406,10 @@ final class InstructionSemantics {
         if (m4 > 0 && i.g() % fold4 != 0) {
             throw new NpuFault("G = " + i.g() + " does not divide into the array's " + 2 * rows + " int4 lanes");
         }
+        if ((long) i.m() * i.taps() * i.k() <= loopTermsLimit) {
+            loopWsAsOneProduct(i, m4, fold4);
+            return;
+        }
         Instruction.ConfigWs a = ws;
         for (int t = i.tap0(); t < i.tap0() + i.taps(); t++) {
             int row0 = (t - i.tap0()) * i.k();
@@ -411,6 +424,131 @@ final class InstructionSemantics {
                 compute(a.a() + k0, a.astride(), i.acc(), i.m(), true, 0, 0, 0, i.conv() == 1, t, i.obase());
             }
         }
+    }
+
+    /**
+     * loop.ws as the one product its folds add up to: each fold preloads as {@link #loopWs} does (the same checks, in the
+     * same order, and the array holds the last fold's weights after), and its streamed rows are checked and gathered as
+     * {@link #compute} reads them; then every accumulator gets its sum over all taps and folds at once. Each int4 term
+     * is taken pre-shifted (activation code << row shift, weight << column shift): in int arithmetic, which wraps modulo
+     * 2^32, (x << a)(w << b) summed is the fold's sum << (a + b), so the accumulators get {@link #compute}'s bits. Long
+     * dot products, not a fold's 2R terms, is what the JIT vectorizes.
+     */
+    private void loopWsAsOneProduct(Instruction.LoopWs i, int m4, int fold4) {
+        int mRows = i.m();
+        int n = i.n();
+        int terms = i.taps() * i.k();
+        if (loopTerms.length < mRows * terms) {
+            loopTerms = new int[Math.max(mRows * terms, Math.min(loopTermsLimit, 2 * loopTerms.length))];
+        }
+        if (loopWeights.length < n * terms) {
+            loopWeights = new int[Math.max(n * terms, 2 * loopWeights.length)];
+        }
+        int[] x = loopTerms;
+        java.util.Arrays.fill(x, 0, mRows * terms, 0); // padding rows stream zeros
+        Instruction.ConfigWs a = ws;
+        for (int t = i.tap0(); t < i.tap0() + i.taps(); t++) {
+            int row0 = (t - i.tap0()) * i.k();
+            for (int k0 = 0; k0 < i.k(); ) {
+                boolean int4 = k0 < m4;
+                int kt = int4 ? fold4 : Math.min(rows, i.k() - k0);
+                int group = k0 / i.g();
+                if (int4) {
+                    preload(i.w() + (row0 + k0) * i.wstride(), fold4, n, i.wstride(), 1, i.wshift() + group * i.wshstride(), k0 < i.wcodes());
+                } else {
+                    preload(i.w() + (row0 + k0) * i.wstride(), kt, n, i.wstride(), 0, 0, false);
+                }
+                for (int c = 0; c < n; c++) {
+                    int from = c * 2 * rows;
+                    int to = c * terms + row0 + k0;
+                    int shift = weightShift[c];
+                    for (int r = 0; r < kt; r++) {
+                        loopWeights[to + r] = weights[from + r] << shift;
+                    }
+                }
+                m.accRange("compute destination", i.acc(), mRows, n);
+                int useful = 0;
+                int sp = int4 ? a.a4() + k0 : a.a() + k0;
+                int stride = int4 ? a.a4stride() : a.astride();
+                for (int r = 0; r < mRows; r++) {
+                    int row = i.conv() == 1 ? convPixel(i.obase() + r, t) : r;
+                    if (row < 0) {
+                        continue;
+                    }
+                    int from = sp + row * stride;
+                    m.spRange("compute activations", from, 1, 0, kt);
+                    int to = r * terms + row0 + k0;
+                    if (int4) {
+                        int aShift = activationShift(a.ashift() + group + row * a.ashstride(), r);
+                        for (int k = 0; k < kt; k++) {
+                            x[to + k] = ((m.sp[from + k] << 27) >> 27) << aShift; // as compute: the low 5 bits, sign-extended
+                        }
+                    } else {
+                        for (int k = 0; k < kt; k++) {
+                            x[to + k] = m.sp[from + k];
+                        }
+                    }
+                    useful++;
+                }
+                if (int4) {
+                    counts.int4Folds++;
+                    counts.int4Macs += (long) useful * kt * n;
+                } else {
+                    counts.int8Folds++;
+                    counts.int8Macs += (long) useful * kt * n;
+                }
+                k0 += kt;
+            }
+        }
+        addProducts(x, loopWeights, terms, mRows, n, i.acc() * cols);
+    }
+
+    /** acc[base + r x cols + c] += the dot product of x's row r and w's column c (both rows of {@code terms} ints). */
+    private void addProducts(int[] x, int[] w, int terms, int mRows, int n, int base) {
+        for (int r = 0; r < mRows; r++) {
+            int xo = r * terms;
+            int at = base + r * cols;
+            int c = 0;
+            for (; c + 3 < n; c += 4) {
+                int w0 = c * terms;
+                int w1 = w0 + terms;
+                int w2 = w1 + terms;
+                int w3 = w2 + terms;
+                int s0 = 0;
+                int s1 = 0;
+                int s2 = 0;
+                int s3 = 0;
+                for (int k = 0; k < terms; k++) {
+                    int v = x[xo + k];
+                    s0 += v * w[w0 + k];
+                    s1 += v * w[w1 + k];
+                    s2 += v * w[w2 + k];
+                    s3 += v * w[w3 + k];
+                }
+                m.acc[at + c] += s0;
+                m.acc[at + c + 1] += s1;
+                m.acc[at + c + 2] += s2;
+                m.acc[at + c + 3] += s3;
+            }
+            for (; c < n; c++) {
+                int w0 = c * terms;
+                int s = 0;
+                for (int k = 0; k < terms; k++) {
+                    s += x[xo + k] * w[w0 + k];
+                }
+                m.acc[at + c] += s;
+            }
+        }
+    }
+
+    /** The int4 activation shift of streamed row r, at scratchpad address sa, checked. */
+    private int activationShift(int sa, int r) {
+        m.spRange("compute activation shift", sa, 1, 0, 1);
+        int aShift = m.sp[sa];
+        if (aShift < 0 || aShift > 7) {
+            throw new NpuFault("activation shift " + aShift + " of row " + r + " is not in [0, 7]");
+        }
+        return aShift;
     }
 
     /** A preload with codes=1 must be an int4 one: 4-bit weight codes feed int4 folds only. */
