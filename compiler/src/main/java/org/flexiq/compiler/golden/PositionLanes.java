@@ -1,13 +1,14 @@
 package org.flexiq.compiler.golden;
 
-import org.flexiq.isa.arith.IntLanes;
+import java.util.Arrays;
 
 /**
  * A matrix product's weights as int rows, multiplied with the output positions (a convolution's pixels, a linear
  * layer's or a MatMul's rows) as the vector lanes: for four output channels at a time, each term of K adds its four
- * weights times a row of activations, one per position, into four rows of int sums ({@link IntLanes}, a row per channel
- * and a row per term, so loads and stores share their index); C2 of JDK 17 leaves most of {@link ChannelRows}'s
- * reduction scalar on AVX2.
+ * weights times a row of activations, one per position, into four rows of int sums. That loop is element-wise, with
+ * no reduction across lanes, and C2 vectorizes it on every JDK (a row per channel and a row per term, so loads and
+ * stores share their index); C2 of JDK 17 leaves most of {@link ChannelRows}'s reduction scalar on AVX2. int sums wrap
+ * modulo 2^32 whatever the order of their terms, so the sums are the plain loop's bits.
  *
  * <p>A single position is no row to vectorize: {@link #rowSums} is {@link ChannelRows}'s.
  */
@@ -87,6 +88,51 @@ record PositionLanes(ChannelRows rows) implements ProductWeights {
      * terms holds K rows, one per term of the inner product, and sums perGroup rows, each at least n long.
      */
     void laneSums(int[][] terms, int n, int[][] sums) {
-        IntLanes.sums(rows.w(), rows.k(), rows.k(), rows.perGroup(), terms, n, sums);
+        int[] w = rows.w();
+        int k = rows.k();
+        int perGroup = rows.perGroup();
+        int c = 0;
+        for (; c + 4 <= perGroup; c += 4) {
+            int[] s0 = sums[c];
+            int[] s1 = sums[c + 1];
+            int[] s2 = sums[c + 2];
+            int[] s3 = sums[c + 3];
+            clear(s0, n);
+            clear(s1, n);
+            clear(s2, n);
+            clear(s3, n);
+            int w0 = c * k;
+            for (int i = 0; i < k; i++) {
+                addFour(s0, s1, s2, s3, w[w0 + i], w[w0 + k + i], w[w0 + 2 * k + i], w[w0 + 3 * k + i], terms[i], n);
+            }
+        }
+        for (; c < perGroup; c++) {
+            int[] s = sums[c];
+            clear(s, n);
+            for (int i = 0; i < k; i++) {
+                addOne(s, w[c * k + i], terms[i], n);
+            }
+        }
+    }
+
+    private static void clear(int[] s, int n) {
+        Arrays.fill(s, 0, n, 0);
+    }
+
+    /** s0..s3[p] += a..d x x[p]: one load of x serves four channels. */
+    private static void addFour(int[] s0, int[] s1, int[] s2, int[] s3, int a, int b, int c, int d, int[] x, int n) {
+        for (int p = 0; p < n; p++) {
+            int v = x[p];
+            s0[p] += a * v;
+            s1[p] += b * v;
+            s2[p] += c * v;
+            s3[p] += d * v;
+        }
+    }
+
+    private static void addOne(int[] s, int a, int[] x, int n) {
+        for (int p = 0; p < n; p++) {
+            s[p] += a * x[p];
+        }
     }
 }
