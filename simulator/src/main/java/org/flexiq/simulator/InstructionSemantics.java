@@ -15,8 +15,8 @@ final class InstructionSemantics {
     private static final int[][] LOWERED = new int[8][256];
 
     /**
-     * The most activation terms (rows x taps x K) a loop.ws gathers to run as one product; a larger loop runs fold by fold
-     * (64 MiB of ints at most).
+     * The most terms (rows or columns x taps x K) a loop.ws gathers to run as one product; a larger loop runs fold by fold
+     * (64 MiB of ints at most per operand).
      */
     static final int LOOP_TERMS = 1 << 24;
 
@@ -51,7 +51,7 @@ final class InstructionSemantics {
         this(m, LOOP_TERMS);
     }
 
-    /** With loops of more than {@code loopTerms} activation terms run fold by fold (a test takes both ways with 0). */
+    /** With loops of more than {@code loopTerms} terms per operand run fold by fold (a test takes both ways with 0). */
     InstructionSemantics(MachineState m, int loopTerms) {
         this.m = m;
         this.loopTermsLimit = loopTerms;
@@ -349,12 +349,17 @@ final class InstructionSemantics {
             }
             useful++;
         }
-        if (mode == 1) {
+        countFold(mode == 1, useful, wRows, wCols);
+    }
+
+    /** A fold of k x n weights that streamed {@code useful} rows not on padding. */
+    private void countFold(boolean int4, int useful, int k, int n) {
+        if (int4) {
             counts.int4Folds++;
-            counts.int4Macs += (long) useful * wRows * wCols;
+            counts.int4Macs += (long) useful * k * n;
         } else {
             counts.int8Folds++;
-            counts.int8Macs += (long) useful * wRows * wCols;
+            counts.int8Macs += (long) useful * k * n;
         }
     }
 
@@ -406,7 +411,7 @@ final class InstructionSemantics {
         if (m4 > 0 && i.g() % fold4 != 0) {
             throw new NpuFault("G = " + i.g() + " does not divide into the array's " + 2 * rows + " int4 lanes");
         }
-        if ((long) i.m() * i.taps() * i.k() <= loopTermsLimit) {
+        if ((long) Math.max(i.m(), i.n()) * i.taps() * i.k() <= loopTermsLimit) {
             loopWsAsOneProduct(i, m4, fold4);
             return;
         }
@@ -431,8 +436,9 @@ final class InstructionSemantics {
      * same order, and the array holds the last fold's weights after), and its streamed rows are checked and gathered as
      * {@link #compute} reads them; then every accumulator gets its sum over all taps and folds at once. Each int4 term
      * is taken pre-shifted (activation code << row shift, weight << column shift): in int arithmetic, which wraps modulo
-     * 2^32, (x << a)(w << b) summed is the fold's sum << (a + b), so the accumulators get {@link #compute}'s bits. Long
-     * dot products, not a fold's 2R terms, is what the JIT vectorizes.
+     * 2^32, (x << a)(w << b) summed is the fold's sum << (a + b), so the accumulators get {@link #compute}'s bits. One
+     * long dot product per accumulator, not one of 2R terms per fold each added into it, is what makes it pay (and C2 of
+     * JDK 25 vectorizes the long ones).
      */
     private void loopWsAsOneProduct(Instruction.LoopWs i, int m4, int fold4) {
         int mRows = i.m();
@@ -490,13 +496,7 @@ final class InstructionSemantics {
                     }
                     useful++;
                 }
-                if (int4) {
-                    counts.int4Folds++;
-                    counts.int4Macs += (long) useful * kt * n;
-                } else {
-                    counts.int8Folds++;
-                    counts.int8Macs += (long) useful * kt * n;
-                }
+                countFold(int4, useful, kt, n);
                 k0 += kt;
             }
         }
