@@ -40,6 +40,7 @@ final class InstructionSemantics {
     // terms (pre-shifted); grown to the largest loop, so a run allocates them a few times at most
     private int[] loopTerms = new int[0];
     private int[] loopWeights = new int[0];
+    private final int[] fourSums = new int[4];
     private final int loopTermsLimit;
     private int wRows;
     private int wCols;
@@ -315,37 +316,15 @@ final class InstructionSemantics {
                     x[k] = m.sp[a + k];
                 }
             }
-            // four columns per pass over the row: each activation is loaded once for four weights, and the four
-            // sums are independent (int addition wraps the same in any order, so the sums are exact)
             int c = 0;
             for (; c + 3 < wCols; c += 4) {
-                int w0 = c * maxK;
-                int w1 = w0 + maxK;
-                int w2 = w1 + maxK;
-                int w3 = w2 + maxK;
-                int s0 = 0;
-                int s1 = 0;
-                int s2 = 0;
-                int s3 = 0;
-                for (int k = 0; k < wRows; k++) {
-                    int xk = x[k];
-                    s0 += xk * weights[w0 + k];
-                    s1 += xk * weights[w1 + k];
-                    s2 += xk * weights[w2 + k];
-                    s3 += xk * weights[w3 + k];
+                fourDots(x, 0, weights, c * maxK, maxK, wRows, fourSums);
+                for (int j = 0; j < 4; j++) {
+                    accumulate(base, c + j, fourSums[j], mode, aShift, accumulate);
                 }
-                accumulate(base, c, s0, mode, aShift, accumulate);
-                accumulate(base, c + 1, s1, mode, aShift, accumulate);
-                accumulate(base, c + 2, s2, mode, aShift, accumulate);
-                accumulate(base, c + 3, s3, mode, aShift, accumulate);
             }
             for (; c < wCols; c++) {
-                int sum = 0;
-                int w0 = c * maxK;
-                for (int k = 0; k < wRows; k++) {
-                    sum += x[k] * weights[w0 + k];
-                }
-                accumulate(base, c, sum, mode, aShift, accumulate);
+                accumulate(base, c, dot(x, 0, weights, c * maxK, wRows), mode, aShift, accumulate);
             }
             useful++;
         }
@@ -510,35 +489,48 @@ final class InstructionSemantics {
             int at = base + r * cols;
             int c = 0;
             for (; c + 3 < n; c += 4) {
-                int w0 = c * terms;
-                int w1 = w0 + terms;
-                int w2 = w1 + terms;
-                int w3 = w2 + terms;
-                int s0 = 0;
-                int s1 = 0;
-                int s2 = 0;
-                int s3 = 0;
-                for (int k = 0; k < terms; k++) {
-                    int v = x[xo + k];
-                    s0 += v * w[w0 + k];
-                    s1 += v * w[w1 + k];
-                    s2 += v * w[w2 + k];
-                    s3 += v * w[w3 + k];
+                fourDots(x, xo, w, c * terms, terms, terms, fourSums);
+                for (int j = 0; j < 4; j++) {
+                    m.acc[at + c + j] += fourSums[j];
                 }
-                m.acc[at + c] += s0;
-                m.acc[at + c + 1] += s1;
-                m.acc[at + c + 2] += s2;
-                m.acc[at + c + 3] += s3;
             }
             for (; c < n; c++) {
-                int w0 = c * terms;
-                int s = 0;
-                for (int k = 0; k < terms; k++) {
-                    s += x[xo + k] * w[w0 + k];
-                }
-                m.acc[at + c] += s;
+                m.acc[at + c] += dot(x, xo, w, c * terms, terms);
             }
         }
+    }
+
+    /**
+     * sums[j] = the dot product of x[xo ..] with w[w0 + j x stride ..], k terms, for j = 0..3: each activation is loaded once
+     * for four weights, and the four sums are independent (int addition wraps the same in any order, so they are exact).
+     */
+    private static void fourDots(int[] x, int xo, int[] w, int w0, int stride, int k, int[] sums) {
+        int w1 = w0 + stride;
+        int w2 = w1 + stride;
+        int w3 = w2 + stride;
+        int s0 = 0;
+        int s1 = 0;
+        int s2 = 0;
+        int s3 = 0;
+        for (int i = 0; i < k; i++) {
+            int v = x[xo + i];
+            s0 += v * w[w0 + i];
+            s1 += v * w[w1 + i];
+            s2 += v * w[w2 + i];
+            s3 += v * w[w3 + i];
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+    }
+
+    private static int dot(int[] x, int xo, int[] w, int w0, int k) {
+        int s = 0;
+        for (int i = 0; i < k; i++) {
+            s += x[xo + i] * w[w0 + i];
+        }
+        return s;
     }
 
     /** The int4 activation shift of streamed row r, at scratchpad address sa, checked. */
