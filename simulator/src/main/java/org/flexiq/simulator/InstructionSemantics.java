@@ -307,9 +307,7 @@ final class InstructionSemantics {
             int aShift = mode == 1 ? activationShift(ashift + row * ashstride, r) : 0;
             if (mode == 1) {
                 for (int k = 0; k < wRows; k++) {
-                    // the array takes the low 5 bits of each byte in int4 mode, sign-extended: a signed 4-bit code [-8, 7]
-                    // or an unsigned one [0, 15] (the PE's 4-bit activation port has a sign-mode bit, as mma's .s4 / .u4)
-                    x[k] = (m.sp[a + k] << 27) >> 27;
+                    x[k] = int4Activation(m.sp[a + k]);
                 }
             } else {
                 for (int k = 0; k < wRows; k++) {
@@ -466,7 +464,7 @@ final class InstructionSemantics {
                     if (int4) {
                         int aShift = activationShift(a.ashift() + group + row * a.ashstride(), r);
                         for (int k = 0; k < kt; k++) {
-                            x[to + k] = ((m.sp[from + k] << 27) >> 27) << aShift; // as compute: the low 5 bits, sign-extended
+                            x[to + k] = int4Activation(m.sp[from + k]) << aShift;
                         }
                     } else {
                         for (int k = 0; k < kt; k++) {
@@ -531,6 +529,14 @@ final class InstructionSemantics {
             s += x[xo + i] * w[w0 + i];
         }
         return s;
+    }
+
+    /**
+     * What the array takes of an activation byte in int4 mode: its low 5 bits, sign-extended, a signed 4-bit code [-8, 7]
+     * or an unsigned one [0, 15] (the PE's 4-bit activation port has a sign-mode bit, as mma's .s4 / .u4).
+     */
+    private static int int4Activation(byte b) {
+        return (b << 27) >> 27;
     }
 
     /** The int4 activation shift of streamed row r, at scratchpad address sa, checked. */

@@ -23,7 +23,7 @@ class LoopWsAsOneProductTest {
     private static final int MREG = 1;
 
     /** One random loop and the machine state it starts from. */
-    private record Loop(Target target, Instruction.ConfigConv conv, Instruction.ConfigWs ws, Instruction.LoopWs loop, int m4, MachineState state) {
+    private record Loop(Instruction.ConfigConv conv, Instruction.ConfigWs ws, Instruction.LoopWs loop, int m4, MachineState state) {
     }
 
     private static Loop randomLoop(Random rnd) {
@@ -69,7 +69,7 @@ class LoopWsAsOneProductTest {
         Instruction.ConfigConv conv = new Instruction.ConfigConv(4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 0);
         Instruction.ConfigWs ws = new Instruction.ConfigWs(A, k, A4, k, A_SHIFTS, groups);
         Instruction.LoopWs loop = new Instruction.LoopWs(W, n, W_SHIFTS, n, 0, mRows, n, k, 0, taps, g, MREG, isConv ? 1 : 0, 0, wcodes);
-        return new Loop(target, conv, ws, loop, m4, s);
+        return new Loop(conv, ws, loop, m4, s);
     }
 
     private static MachineState copy(MachineState s) {
