@@ -105,6 +105,10 @@ final class ZooCommand implements Runnable {
         @Option(names = "--seq-len", paramLabel = "N", description = "Tokens per sequence for BERT and OPT.")
         Integer seqLen;
 
+        @Option(names = "--blocks", paramLabel = "N", description = "At most N repeats of each repeated block (ViT and BERT encoder "
+                + "blocks, the blocks of each ResNet stage or MobileNetV2 setting): every layer kind and width, less depth.")
+        Integer blocks;
+
         @Override
         public Integer call() throws IOException {
             if (!ModelZoo.contains(name)) {
@@ -112,7 +116,7 @@ final class ZooCommand implements Runnable {
                         .collect(Collectors.joining(", ", "unknown zoo model '" + name + "'; known: ", "")));
             }
             ZooModel z = ModelZoo.get(name);
-            ZooOptions options = ModelSource.zooOptions(z, imageSize, seqLen);
+            ZooOptions options = ModelSource.zooOptions(z, imageSize, seqLen, blocks);
             Model m;
             try {
                 m = synthetic ? z.syntheticModel(options, seed) : z.model(options, seed);

@@ -15,7 +15,6 @@ import org.flexiq.workbench.FloorPrograms;
 import org.flexiq.workbench.FunctionalComparison;
 import org.flexiq.workloads.ir.FloatTensor;
 import org.flexiq.workloads.zoo.SyntheticInputs;
-import org.flexiq.workloads.zoo.ZooOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -35,7 +34,7 @@ class ChannelChunkTest {
 
     @Test
     void chunkedProductsGiveTheGoldenOutputsAndTheEnginesAgree() {
-        QuantizedModel q = FunctionalEquivalenceTest.quantized("opt350m-block", new ZooOptions(32, 8), 64);
+        QuantizedModel q = FunctionalEquivalenceTest.quantized("opt350m-block", FunctionalEquivalenceTest.SMALL, 64);
         Map<String, FloatTensor> input = SyntheticInputs.batch(q.graph(), 1, 5).get(0);
         // the block's fc2: K = 4096, a 16-column weight tile of 64 KiB, which 96 KiB of scratchpad hold once beside its rows
         NpuConfig c = EngineEquivalenceTest.machine(16, 16, 64, true, false, 96);

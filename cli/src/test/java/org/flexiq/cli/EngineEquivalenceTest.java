@@ -93,14 +93,14 @@ class EngineEquivalenceTest {
 
     @Test
     void transformer() {
-        QuantizedModel q = FunctionalEquivalenceTest.quantized("deit-s", new ZooOptions(32, 8), 32);
+        QuantizedModel q = FunctionalEquivalenceTest.quantized("deit-s", FunctionalEquivalenceTest.SMALL, 32);
         assertSameCycles(q, machine(16, 8, 32, true, false));
     }
 
     @Test
     void depthwiseAndCausalAttention() {
-        assertSameCycles(FunctionalEquivalenceTest.quantized("mobilenetv2", new ZooOptions(32, 8), 8), machine(8, 8, 8, true, false));
-        assertSameCycles(FunctionalEquivalenceTest.quantized("opt350m-block", new ZooOptions(32, 8), 64), machine(16, 16, 64, false, false, 256));
+        assertSameCycles(FunctionalEquivalenceTest.quantized("mobilenetv2", FunctionalEquivalenceTest.SMALL, 8), machine(8, 8, 8, true, false));
+        assertSameCycles(FunctionalEquivalenceTest.quantized("opt350m-block", FunctionalEquivalenceTest.SMALL, 64), machine(16, 16, 64, false, false, 256));
     }
 
     /** The zoo models not above, at reduced sizes, one machine each (alternating buffering and memory), mixed precision both ways. */

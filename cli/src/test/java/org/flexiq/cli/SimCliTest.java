@@ -65,6 +65,24 @@ class SimCliTest {
         assertThat(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b))).isTrue();
     }
 
+    /** --blocks caps each repeated block: ResNet-50 with one bottleneck per stage has the parameters the zoo's graph counts for it. */
+    @Test
+    void exportCapsTheRepeatsOfABlock() throws IOException {
+        Path f = dir.resolve("r.flx");
+        Result e = sim("zoo", "export", "resnet50", "--image-size", "32", "--blocks", "1", "-o", f.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        var z = org.flexiq.workloads.zoo.ModelZoo.get("resnet50");
+        long params = z.graph(new org.flexiq.workloads.zoo.ZooOptions(32, 128, 1)).totalParams();
+        assertThat(params).isLessThan(z.graph(new org.flexiq.workloads.zoo.ZooOptions(32, 128)).totalParams());
+        assertThat(new ObjectMapper().readTree(sim("inspect", f.toString(), "--json").out()).get("params").asLong()).isEqualTo(params);
+        assertThat(sim("inspect", f.toString()).out()).contains("zoo.blocks=1");
+        assertBadInput(sim("zoo", "export", "resnet50", "--blocks", "-1", "-o", dir.resolve("n.flx").toString()), "blocks must be in 0..4096");
+        assertBadInput(sim("zoo", "export", "fmnist-resnet", "--blocks", "1", "-o", dir.resolve("t.flx").toString()),
+                "has trained weights for 28x28 inputs and all its blocks only");
+        assertThat(dir.resolve("n.flx")).doesNotExist();
+        assertThat(dir.resolve("t.flx")).doesNotExist();
+    }
+
     @Test
     void inspectAcceptsZooNames() {
         Result r = sim("inspect", "opt350m-block");

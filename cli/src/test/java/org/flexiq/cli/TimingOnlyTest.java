@@ -44,7 +44,7 @@ class TimingOnlyTest {
     private static final List<String> PROFILES = List.of("0", "0.25", "0.5", "0.75", "1");
 
     static Stream<Arguments> models() {
-        ZooOptions small = new ZooOptions(32, 8);
+        ZooOptions small = FunctionalEquivalenceTest.SMALL;
         return Stream.concat(FunctionalEquivalenceTest.zoo(), Stream.of(Arguments.of("mlp", null, 16), Arguments.of("fmnist-resnet", null, 8),
                 Arguments.of("fmnist-resnet-wide", null, 64), Arguments.of("fmnist-vit-wide", null, 64), Arguments.of("resnet50", small, 16)));
     }

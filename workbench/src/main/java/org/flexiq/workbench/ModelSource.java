@@ -51,10 +51,11 @@ public record ModelSource(String label, Model model, FlxFile file) {
         }
     }
 
-    public static ZooOptions zooOptions(ZooModel z, Integer imageSize, Integer seqLen) {
+    /** A zoo model's sizes with those given (null: the model's default; blocks 0 or null: all of them). */
+    public static ZooOptions zooOptions(ZooModel z, Integer imageSize, Integer seqLen, Integer blocks) {
         try {
             return new ZooOptions(imageSize == null ? z.defaults().imageSize() : imageSize,
-                    seqLen == null ? z.defaults().seqLen() : seqLen);
+                    seqLen == null ? z.defaults().seqLen() : seqLen, blocks == null ? z.defaults().blocks() : blocks);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

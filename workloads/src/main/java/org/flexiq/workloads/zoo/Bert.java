@@ -33,7 +33,7 @@ final class Bert implements Architecture {
                 b.constant("embeddings.token_type", Shape.of(2, DIM), 0.02));
         x = b.op("embeddings.add_type", new Add(), b.op("embeddings.add_position", new Add(), x, pos), type);
         x = b.layerNorm("embeddings.norm", x, 1e-12);
-        for (int i = 0; i < DEPTH; i++) {
+        for (int i = 0; i < o.repeats(DEPTH); i++) {
             String p = "encoder." + i;
             x = b.layerNorm(p + ".attn_norm", b.op(p + ".add1", new Add(), x, TransformerParts.selfAttention(b, p + ".attn", x, HEADS, false)), 1e-12);
             x = b.layerNorm(p + ".ffn_norm", b.op(p + ".add2", new Add(), x, TransformerParts.feedForward(b, p + ".ffn", x, 4 * DIM, new Gelu())), 1e-12);

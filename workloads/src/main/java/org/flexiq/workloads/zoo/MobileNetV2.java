@@ -42,9 +42,11 @@ final class MobileNetV2 implements Architecture {
         x = convBnRelu6(b, "features.0", x, Conv2d.square(stemChannels, 3, 2, 1, 1, false));
         int index = 1;
         for (int[] s : settings) {
-            for (int i = 0; i < s[2]; i++) {
-                x = invertedResidual(b, "features." + index++, x, s[0], s[1], i == 0 ? s[3] : 1);
+            // a block left out by ZooOptions#blocks keeps its number, so every kept layer has its name (and weights) in the whole network
+            for (int i = 0; i < o.repeats(s[2]); i++) {
+                x = invertedResidual(b, "features." + (index + i), x, s[0], s[1], i == 0 ? s[3] : 1);
             }
+            index += s[2];
         }
         x = convBnRelu6(b, "features." + index, x, Conv2d.square(headChannels, 1, 1, 0, 1, false));
         x = b.op("avgpool", new GlobalAvgPool(), x);

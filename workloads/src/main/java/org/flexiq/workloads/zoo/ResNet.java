@@ -30,7 +30,7 @@ final class ResNet implements Architecture {
         x = b.op("maxpool", new MaxPool(3, 2, 1), x);
         int width = 64;
         for (int stage = 0; stage < blocks.length; stage++) {
-            for (int i = 0; i < blocks[stage]; i++) {
+            for (int i = 0; i < o.repeats(blocks[stage]); i++) {
                 int stride = stage > 0 && i == 0 ? 2 : 1;
                 x = block(b, "layer" + (stage + 1) + "." + i, x, width, stride);
             }

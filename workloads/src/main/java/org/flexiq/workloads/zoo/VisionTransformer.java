@@ -59,7 +59,7 @@ final class VisionTransformer implements Architecture {
                 ? b.op("tokens", new Concat(0), cls, b.constant("dist_token", Shape.of(1, dim), 1.0), x)
                 : b.op("tokens", new Concat(0), cls, x);
         x = b.op("pos_add", new Add(), x, b.constant("pos_embed", Shape.of(patches + extra, dim), 0.5));
-        for (int i = 0; i < depth; i++) {
+        for (int i = 0; i < o.repeats(depth); i++) {
             String p = "blocks." + i;
             x = b.op(p + ".add1", new Add(), x, TransformerParts.selfAttention(b, p + ".attn", b.layerNorm(p + ".norm1", x, 1e-6), heads, false));
             x = b.op(p + ".add2", new Add(), x, TransformerParts.feedForward(b, p + ".mlp", b.layerNorm(p + ".norm2", x, 1e-6), mlpRatio * dim, new Gelu()));

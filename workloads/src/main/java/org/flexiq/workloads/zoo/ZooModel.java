@@ -66,7 +66,7 @@ public final class ZooModel {
         }
         if (!options.equals(defaults)) {
             throw new IllegalArgumentException(name + " has trained weights for " + defaults.imageSize() + "x"
-                    + defaults.imageSize() + " inputs only; use its synthetic form for other sizes");
+                    + defaults.imageSize() + " inputs and all its blocks only; use its synthetic form for other sizes");
         }
         String resource = name + ".flx";
         try (InputStream in = ZooModel.class.getResourceAsStream(resource)) {
@@ -89,6 +89,9 @@ public final class ZooModel {
         meta.put("zoo.seed", Long.toString(seed));
         meta.put("zoo.imageSize", Integer.toString(options.imageSize()));
         meta.put("zoo.seqLen", Integer.toString(options.seqLen()));
+        if (options.blocks() != 0) {
+            meta.put("zoo.blocks", Integer.toString(options.blocks()));
+        }
         meta.put("weights", "synthetic: per-channel log-normal scales (sigma " + GraphBuilder.CHANNEL_SIGMA + ")");
         return new Model(g, new SyntheticWeights(seed, g, b.inits()), meta);
     }
