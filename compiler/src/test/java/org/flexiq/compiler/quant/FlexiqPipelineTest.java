@@ -41,7 +41,7 @@ class FlexiqPipelineTest {
         cnnBatch = SyntheticInputs.batch(rm.graph(), 24, 1);
         cnn = Quantizer.quantize(rm, cnnBatch, new QuantizerOptions(8, CalibrationMethod.MAX));
         ZooModel v = ModelZoo.get("deit-s");
-        Model vm = v.model(new ZooOptions(32, 1), 0);
+        Model vm = v.model(new ZooOptions(32, 1, 2), 0); // two encoder blocks: every layer of DeiT-S, a sixth of its weights
         vitBatch = SyntheticInputs.batch(vm.graph(), 6, 1);
         vit = Quantizer.quantize(vm, vitBatch, new QuantizerOptions(64, CalibrationMethod.MAX));
     }
