@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class FloatExecutorBenchmark {
-    @Param({"resnet18:64", "resnet18:224", "vit-s16:64"})
+    @Param({"resnet18:64", "resnet18:224", "vit-s16:64", "fmnist-resnet-wide:28", "fmnist-vit-wide:28"})
     public String model;
 
     private FloatExecutor executor;
@@ -41,7 +41,7 @@ public class FloatExecutorBenchmark {
     public void setUp() {
         String[] p = model.split(":");
         ZooModel z = ModelZoo.get(p[0]);
-        Model m = z.model(new ZooOptions(Integer.parseInt(p[1]), 128), 0);
+        Model m = z.model(z.trained() ? z.defaults() : new ZooOptions(Integer.parseInt(p[1]), 128), 0); // a trained model takes its own sizes only
         m = new Model(m.graph(), MapTensorSource.copyOf(m.tensors()), m.metadata());
         executor = new FloatExecutor(m);
         input = SyntheticInputs.batch(m.graph(), 1, 0).get(0);
