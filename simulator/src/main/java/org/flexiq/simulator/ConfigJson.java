@@ -73,6 +73,10 @@ public final class ConfigJson {
         if (e instanceof UnrecognizedPropertyException u) {
             return new ConfigException(label + ": unknown field '" + path(u) + "'");
         }
+        if (e instanceof JsonMappingException m && m.getOriginalMessage() != null && m.getOriginalMessage().startsWith("Missing creator property")) {
+            // a file written for an older version, without a field added since, for one
+            return new ConfigException(label + ": field '" + path(m) + "' is missing");
+        }
         if (e instanceof JsonMappingException m) {
             // a record's own check (a ConfigException) says best what is wrong
             Throwable cause = m.getCause() instanceof ConfigException c ? c : null;

@@ -31,6 +31,8 @@ public enum Event {
     ACCUMULATOR_WRITE_BYTES("accumulator", "write_bytes", "bytes"),
     DRAM_READ_BYTES("dram", "read", "bytes"),
     DRAM_WRITE_BYTES("dram", "write", "bytes"),
+    /** Bytes loaded through the transposer ({@code mvin.t}): each written into one of its R x R byte registers and read out. */
+    TRANSPOSED_BYTES("transposer", "transpose", "bytes"),
     /** Control and configuration register writes (set.reg, config.conv, config.ws). */
     REGISTER_WRITE("registers", "write", "writes");
 

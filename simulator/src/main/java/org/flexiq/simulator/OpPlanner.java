@@ -161,6 +161,7 @@ final class OpPlanner {
                     tm.dmaOccupancy(i.rows(), i.cols(), i.dstride(), i.estride()), (long) i.rows() * i.cols());
         } else if (insn instanceof Instruction.MvinT i) {
             count(Event.DRAM_READ_BYTES, (long) i.rows() * i.cols());
+            count(Event.TRANSPOSED_BYTES, (long) i.rows() * i.cols());
             spWrite(i.cols(), i.rows());
             dma(TimedOp.Kind.LOAD, d, insn, TimedOp.NONE, new Region[]{new Region(i.sp(), i.cols(), i.spstride(), i.rows())},
                     tm.transposedDmaOccupancy(i.rows(), i.cols(), i.dstride()), (long) i.rows() * i.cols());

@@ -101,9 +101,14 @@ public class FastEngineTest {
     }
 
     private static long load(NpuConfig c, Instruction insn) {
+        return run(c, insn).cycles();
+    }
+
+    /** One instruction alone on the machine, timed. */
+    public static RunStats run(NpuConfig c, Instruction insn) {
         NpuProgram p = new NpuProgram(c.target(), List.of(insn, new Instruction.Halt()), List.of(), List.of(new RegisterProfile("r", Map.of())),
                 List.of(), new byte[16_384], 16_384);
-        return FastEngine.run(p, c, "r", FunctionalExecutor.STATIC).cycles();
+        return FastEngine.run(p, c, "r", FunctionalExecutor.STATIC);
     }
 
     @Test

@@ -6,7 +6,9 @@ public enum AreaItem {
     SCRATCHPAD("scratchpad", "scratchpad"),
     ACCUMULATOR("accumulator", "accumulator SRAM"),
     VECTOR_UNIT("vector_unit", "vector unit"),
-    SHIFTERS("accumulate", "group shifters");
+    SHIFTERS("accumulate", "group shifters"),
+    /** {@code mvin.t}'s R x R byte registers. */
+    TRANSPOSER("transposer", "transposer");
 
     private final String component;
     private final String label;

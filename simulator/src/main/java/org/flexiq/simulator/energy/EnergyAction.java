@@ -23,6 +23,7 @@ public enum EnergyAction {
     ACCUMULATOR_WRITE("accumulator", "write", "access", EnergyComponent.ACCUMULATOR, Event.ACCUMULATOR_WRITE),
     DRAM_READ("dram", "read", "byte", EnergyComponent.DRAM, Event.DRAM_READ_BYTES),
     DRAM_WRITE("dram", "write", "byte", EnergyComponent.DRAM, Event.DRAM_WRITE_BYTES),
+    TRANSPOSE("transposer", "transpose", "byte", EnergyComponent.TRANSPOSER, Event.TRANSPOSED_BYTES),
     REGISTER_WRITE("registers", "write", "write", EnergyComponent.CONTROL, Event.REGISTER_WRITE),
     LEAK("chip", "leak", "cycle", EnergyComponent.LEAKAGE, null);
 

@@ -9,6 +9,7 @@ public enum EnergyComponent {
     SCRATCHPAD("scratchpad"),
     ACCUMULATOR("accumulator SRAM"),
     DRAM("DRAM"),
+    TRANSPOSER("transposer"),
     CONTROL("control registers"),
     LEAKAGE("leakage");
 

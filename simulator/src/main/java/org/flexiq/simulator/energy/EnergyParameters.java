@@ -15,11 +15,12 @@ import java.util.TreeMap;
  *                      the byte moved by a reorder
  * @param int4LaneExtra the area a second 4-bit multiply-add lane adds to an int8 PE
  * @param adder         a 32-bit adder's area: one per vector lane, and per column for the group shifter
+ * @param registerBitArea a register bit's area: the transposer's R x R bytes
  */
 public record EnergyParameters(String name, String description, double technologyNm, double vdd, Map<String, Double> dramPjPerBit, String dramSource, EnergyCost macInt8, EnergyCost macInt4,
                                EnergyCost registerBit, EnergyCost accumulateAdd, EnergyCost groupShift, EnergyCost extract,
                                EnergyCost requant, EnergyCost vectorOp, SramModel sram, AreaCost peInt8, AreaCost int4LaneExtra,
-                               AreaCost vectorLaneMultiplier, AreaCost adder, LeakageCost leakage) {
+                               AreaCost vectorLaneMultiplier, AreaCost adder, AreaCost registerBitArea, LeakageCost leakage) {
     public static final String DEFAULT = "published-45nm";
 
 
@@ -40,7 +41,7 @@ public record EnergyParameters(String name, String description, double technolog
 
     public EnergyParameters withNode(double nm, double volts) {
         return new EnergyParameters(name, description, nm, volts, dramPjPerBit, dramSource, macInt8, macInt4, registerBit, accumulateAdd,
-                groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder, leakage);
+                groupShift, extract, requant, vectorOp, sram, peInt8, int4LaneExtra, vectorLaneMultiplier, adder, registerBitArea, leakage);
     }
 
     /** The shipped set by name, or a JSON file of the same form. */

@@ -43,6 +43,7 @@ public record EnergyTable(String source, NpuConfig npu, double technologyNm, PeT
         area.put(AreaItem.VECTOR_UNIT, npu.vectorLanes() * (p.vectorLaneMultiplier().at(nm) + p.adder().at(nm)));
         // the group shift sits at the foot of each column; a plain int8 array has none
         area.put(AreaItem.SHIFTERS, pe == PeType.DUAL_INT4 ? npu.arrayCols() * p.adder().at(nm) : 0.0);
+        area.put(AreaItem.TRANSPOSER, 8.0 * npu.arrayRows() * npu.arrayRows() * p.registerBitArea().at(nm));
 
         Map<EnergyAction, Double> e = new EnumMap<>(EnergyAction.class);
         double bit = p.registerBit().at(nm, v);
@@ -69,6 +70,8 @@ public record EnergyTable(String source, NpuConfig npu, double technologyNm, PeT
         e.put(EnergyAction.DRAM_READ, dram);
         e.put(EnergyAction.DRAM_WRITE, dram);
         e.put(EnergyAction.REGISTER_WRITE, 32 * bit);
+        // a byte through the transposer is written into its register and read out of it
+        e.put(EnergyAction.TRANSPOSE, 16 * bit);
         double mm2 = totalMm2(npu, area);
         // mW over MHz is nJ per cycle
         e.put(EnergyAction.LEAK, p.leakage().mwPerMm2At(nm, v) * mm2 / npu.clockMHz() * 1000);

@@ -1,6 +1,8 @@
 package org.flexiq.simulator.energy;
 
+import org.flexiq.isa.Instruction;
 import org.flexiq.simulator.ConfigException;
+import org.flexiq.simulator.ConfigJson;
 import org.flexiq.simulator.Event;
 import org.flexiq.simulator.FastEngineTest;
 import org.flexiq.simulator.NpuConfig;
@@ -82,6 +84,33 @@ class EnergyModelTest {
         assertThat(r.topsPerWatt()).isCloseTo(2.0 * m * k * n / expected, within(1e-12));
     }
 
+    /**
+     * The transposer of mvin.t: R x R byte registers of Aladdin's 5.98 um² a bit at 40 nm, moved to 45 nm, and a byte through
+     * it written into a register and read out, 16 register-bit actions of 0.009 pJ at 40 nm; a plain mvin of the same bytes
+     * costs no transposer energy.
+     */
+    @Test
+    void theTransposerIsRTimesRByteRegistersAndEachByteWritesAndReadsOne() {
+        NpuConfig c = NpuPresets.load("flexiq-npu");
+        EnergyTable t = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), c);
+        int r = c.arrayRows();
+        assertThat(t.um2().get(AreaItem.TRANSPOSER)).isCloseTo(8.0 * r * r * 5.98 * TechnologyScaling.area(40, 45), within(1e-9));
+        assertThat(t.totalMm2()).isCloseTo(java.util.Arrays.stream(AreaItem.values()).mapToDouble(t::mm2).sum(), within(1e-12));
+        assertThat(t.pj(EnergyAction.TRANSPOSE)).isCloseTo(16 * 0.009 * TechnologyScaling.energy(40, 0.9, 45, 0.9), within(1e-12));
+        assertThat(t.pj(EnergyAction.TRANSPOSE)).isEqualTo(2 * t.pj(EnergyAction.WEIGHT_WRITE));
+
+        NpuConfig small = FastEngineTest.machine(true);
+        long bytes = 40L * 64;
+        RunStats through = FastEngineTest.run(small, new Instruction.MvinT(0, 0, 40, 64, 192, 40));
+        RunStats plain = FastEngineTest.run(small, new Instruction.Mvin(0, 0, 64, 40, 1, 192, 40));
+        assertThat(through.events().get(Event.TRANSPOSED_BYTES)).isEqualTo(bytes);
+        assertThat(plain.events().get(Event.TRANSPOSED_BYTES)).isZero();
+        assertThat(through.events().get(Event.DRAM_READ_BYTES)).isEqualTo(plain.events().get(Event.DRAM_READ_BYTES)).isEqualTo(bytes);
+        EnergyTable st = EnergyTable.of(EnergyParameters.load(EnergyParameters.DEFAULT), small);
+        assertThat(EnergyReport.of(st, through).byComponent().get(EnergyComponent.TRANSPOSER)).isCloseTo(bytes * st.pj(EnergyAction.TRANSPOSE), within(1e-9));
+        assertThat(EnergyReport.of(st, plain).byComponent().get(EnergyComponent.TRANSPOSER)).isZero();
+    }
+
     @Test
     void publishedValuesAtTheirOwnNodeComeOutUnchanged() {
         NpuConfig c = NpuPresets.load("flexiq-npu");
@@ -139,6 +168,11 @@ class EnergyModelTest {
     void badParameterFilesNameTheField() {
         assertThatThrownBy(() -> EnergyParameters.parse("p.json", "{\"name\": \"x\"}".getBytes()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("p.json: ").hasMessageContaining("description");
+        // a parameter file from before the transposer's area was priced
+        String shipped = new String(ConfigJson.resource(EnergyParameters.class, "published-45nm.json"), java.nio.charset.StandardCharsets.UTF_8);
+        String older = shipped.lines().filter(l -> !l.contains("registerBitArea")).collect(java.util.stream.Collectors.joining("\n"));
+        assertThatThrownBy(() -> EnergyParameters.parse("old.json", older.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(ConfigException.class).hasMessage("old.json: field 'registerBitArea' is missing");
         assertThatThrownBy(() -> EnergyParameters.load("nope"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("published-45nm");
     }
