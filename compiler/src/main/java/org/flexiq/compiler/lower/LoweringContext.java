@@ -27,7 +27,11 @@ final class LoweringContext {
     final Map<String, Integer> registers = new LinkedHashMap<>();
     /** DRAM address of each reorder site's int16 channel table. */
     final Map<String, Integer> gatherTables = new HashMap<>();
-    private int arenaTop = -1;
+    private DramArena arena;
+    /** The node being lowered (its index in the graph's order; -1 before the first): the arena frees what it no longer needs. */
+    int now = -1;
+    /** The last node that reads each tensor, through views ({@link DramArena#lastReads}). */
+    private Map<String, Integer> lastReads = Map.of();
     int peakScratchpad;
     int reorders;
     long reorderBytes;
@@ -61,29 +65,34 @@ final class LoweringContext {
         this.timingOnly = model.metadata().containsKey(org.flexiq.compiler.quant.Quantizer.TIMING_ONLY);
     }
 
-    /** Starts the activation arena after the image; constants may no longer be added. */
-    void closeImage() {
-        arenaTop = (image.size() + 63) & ~63;
+    /**
+     * Starts the activation arena after the image; constants may no longer be added. {@code lastReads}: the last node that
+     * reads each tensor, after which its buffer may hold another.
+     */
+    void closeImage(Map<String, Integer> lastReads) {
+        this.arena = new DramArena((image.size() + 63) & ~63);
+        this.lastReads = lastReads;
     }
 
-    /** A fresh dense tensor in the arena, laid out outermost-first in {@code order}, once per image of the batch. */
-    TensorView allocate(Shape shape, int[] order, int elementBytes) {
-        if (arenaTop < 0) {
+    /**
+     * A dense buffer in the arena for {@code tensor}, written by the node being lowered and held until its last reader,
+     * laid out outermost-first in {@code order}, once per image of the batch.
+     */
+    TensorView allocate(String tensor, Shape shape, int[] order, int elementBytes) {
+        if (arena == null) {
             throw new IllegalStateException("activations are placed after every constant");
         }
-        int[] dims = shape.dims();
-        TensorView image = TensorView.dense(arenaTop, dims, order);
         long perImage = ((long) shape.elementCount() * elementBytes + 63) & ~63L;
-        long end = arenaTop + perImage * batch;
-        if (end > Integer.MAX_VALUE - 64) {
+        int at = arena.take(perImage * batch, now, lastReads.getOrDefault(tensor, DramArena.FOREVER));
+        if (at < 0) {
             throw new InfeasibleException("the model's tensors need more than 2 GiB of DRAM" + (batch > 1 ? " at batch " + batch : ""));
         }
-        arenaTop = (int) end;
+        TensorView image = TensorView.dense(at, shape.dims(), order);
         return new TensorView(image.base(), image.shape(), image.strides(), (int) perImage);
     }
 
     int dramBytes() {
-        return arenaTop;
+        return arena.end();
     }
 
     int register(String layer) {

@@ -135,25 +135,32 @@ public final class NpuCompiler {
                 constants.put(n.name(), c);
             }
         }
-        cx.closeImage();
+        java.util.Set<String> views = new java.util.HashSet<>(fusedClamp.values());
+        for (Node n : graph.nodes()) {
+            if (n.layer() instanceof Flatten || n.layer() instanceof Reshape || n.layer() instanceof Transpose || n.layer() instanceof Slice) {
+                views.add(n.name());
+            }
+        }
+        cx.closeImage(DramArena.lastReads(graph, views));
         List<IoTensor> io = new ArrayList<>();
         for (TensorInfo in : graph.inputs()) {
             boolean ids = graph.consumers(in.name()).stream().anyMatch(n -> n.layer() instanceof Embedding);
             TensorView v;
             if (ids) {
-                TensorView d = cx.allocate(in.shape(), TensorView.identity(in.shape().rank()), 4);
+                TensorView d = cx.allocate(in.name(), in.shape(), TensorView.identity(in.shape().rank()), 4);
                 int[] strides = d.strides().clone();
                 for (int i = 0; i < strides.length; i++) {
                     strides[i] *= 4;
                 }
                 v = new TensorView(d.base(), d.shape(), strides, d.batchStride());
             } else {
-                v = cx.allocate(in.shape(), in.shape().rank() == 3 ? LoweringContext.CHANNELS_LAST : TensorView.identity(in.shape().rank()), 1);
+                v = cx.allocate(in.name(), in.shape(), in.shape().rank() == 3 ? LoweringContext.CHANNELS_LAST : TensorView.identity(in.shape().rank()), 1);
             }
             cx.views.put(in.name(), v);
             io.add(ioTensor(in.name(), IoTensor.Role.INPUT, ids, v, batch));
         }
         for (Node n : graph.nodes()) {
+            cx.now++;
             if (cx.views.containsKey(n.name())) {
                 continue; // a fused clamp: its producer wrote it
             }
@@ -306,7 +313,7 @@ public final class NpuCompiler {
             TensorView v = in0.reshape(outShape.dims());
             if (v == null) {
                 cx.beginLayer(n.name());
-                TensorView dense = cx.allocate(graph.shape(n.inputs().get(0)), TensorView.identity(in0.rank()), 1);
+                TensorView dense = cx.allocate(n.name(), graph.shape(n.inputs().get(0)), TensorView.identity(in0.rank()), 1);
                 for (int b = 0; b < cx.batch; b++) {
                     VectorLowering.elementwise(cx, n.name(), VectorLowering.Kind.COPY, dense.image(b), List.of(in0.image(b)), -1);
                 }
@@ -324,7 +331,7 @@ public final class NpuCompiler {
             String clamp = fusedClamp.get(n.name());
             NodeQuant.Clamp cl = clamp == null || depthwise ? null : (NodeQuant.Clamp) cx.model.nodes().get(clamp);
             cx.beginLayer(clamp == null ? n.name() : n.name() + "+" + clamp);
-            TensorView out = cx.allocate(outShape, l instanceof Conv2d ? LoweringContext.CHANNELS_LAST : TensorView.identity(outShape.rank()), 1);
+            TensorView out = cx.allocate(n.name(), outShape, l instanceof Conv2d ? LoweringContext.CHANNELS_LAST : TensorView.identity(outShape.rank()), 1);
             if (depthwise) {
                 Shape in = graph.shape(n.inputs().get(0));
                 Conv2d conv = (Conv2d) l;
@@ -349,7 +356,7 @@ public final class NpuCompiler {
         } else {
             String post = l instanceof Add ? fusedClamp.get(n.name()) : null;
             cx.beginLayer(post == null ? n.name() : n.name() + "+" + post);
-            TensorView out = cx.allocate(outShape, outputOrder(cx, n, l, outShape), 1);
+            TensorView out = cx.allocate(n.name(), outShape, outputOrder(cx, n, l, outShape), 1);
             for (int b = 0; b < cx.batch; b++) {
                 lowerImage(cx, n, b, c, out.image(b), post == null ? -1 : (Integer) constants.get(post));
             }

@@ -57,6 +57,18 @@ class NpuCompilerTest {
         assertThat(p.code()).noneMatch(i -> i instanceof Instruction.Mvin m && m.estride() > 1);
     }
 
+    /**
+     * The MLP's activations in DRAM: the image (784 bytes, 832 aligned) to the end, fc1's 256 bytes until fc2 has read them,
+     * fc2's 128, and fc3's 10 (64 aligned) in fc1's freed buffer: 1,216 bytes after the constants, where a fresh buffer per
+     * tensor took 1,280.
+     */
+    @Test
+    void anActivationsBufferIsTakenAgainOnceItsLastReaderHasRun() {
+        var r = NpuCompiler.compile(quantize("mlp", 16), TARGET).report();
+        int constants = (r.imageBytes() + 63) & ~63;
+        assertThat(r.dramBytes() - constants).isEqualTo(832 + 256 + 128);
+    }
+
     @Test
     void oneProgramForEveryRatio_theCodeDoesNotDependOnTheFourBitCounts() {
         NpuProgram p = NpuCompiler.compile(cnn, TARGET).program();
