@@ -38,9 +38,11 @@ import org.flexiq.workloads.ir.Transpose;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Lowers a quantized model onto the NPU: one program for every stored ratio (loop.ws splits each layer's
@@ -135,13 +137,7 @@ public final class NpuCompiler {
                 constants.put(n.name(), c);
             }
         }
-        java.util.Set<String> views = new java.util.HashSet<>(fusedClamp.values());
-        for (Node n : graph.nodes()) {
-            if (n.layer() instanceof Flatten || n.layer() instanceof Reshape || n.layer() instanceof Transpose || n.layer() instanceof Slice) {
-                views.add(n.name());
-            }
-        }
-        cx.closeImage(DramArena.lastReads(graph, views));
+        cx.closeImage(DramArena.lastReads(graph, viewNodes(graph, fusedClamp)));
         List<IoTensor> io = new ArrayList<>();
         for (TensorInfo in : graph.inputs()) {
             boolean ids = graph.consumers(in.name()).stream().anyMatch(n -> n.layer() instanceof Embedding);
@@ -216,6 +212,20 @@ public final class NpuCompiler {
      * (the requantization clamps), a clamp or table after a residual add or a depthwise convolution (applied to its output in
      * the scratchpad).
      */
+    /**
+     * The nodes whose output may be a view of their first input's bytes: layout ops (a Reshape only where strides express
+     * it, which lowering finds out; any may be) and the clamps and tables fused into their producer.
+     */
+    private static Set<String> viewNodes(Graph g, Map<String, String> fusedClamp) {
+        Set<String> views = new HashSet<>(fusedClamp.values());
+        for (Node n : g.nodes()) {
+            if (n.layer() instanceof Flatten || n.layer() instanceof Reshape || n.layer() instanceof Transpose || n.layer() instanceof Slice) {
+                views.add(n.name());
+            }
+        }
+        return views;
+    }
+
     private static Map<String, String> fusedClamps(QuantizedModel m) {
         Map<String, String> fused = new HashMap<>();
         Graph g = m.graph();
