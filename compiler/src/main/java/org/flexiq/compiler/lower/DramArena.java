@@ -65,12 +65,12 @@ final class DramArena {
             // the free block at the top, if any, is extended rather than left behind
             Map.Entry<Integer, Integer> last = free.lastEntry();
             at = last != null && last.getKey() + last.getValue() == top ? last.getKey() : top;
-            if (at != top) {
-                free.remove(at);
-            }
             long end = at + bytes;
             if (end > Integer.MAX_VALUE - ALIGN) {
-                return -1;
+                return -1; // the arena is left as it was
+            }
+            if (at != top) {
+                free.remove(at);
             }
             top = (int) end;
         }
